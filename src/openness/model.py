@@ -1,0 +1,265 @@
+"""Frozen values that flow between the stages: sources -> readers -> evidence -> ratings -> reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import Union
+
+SCHEMA_ID = "openness.assessment/1"
+
+JSONScalar = Union[str, int, float, bool, None]
+JSONValue = Union[JSONScalar, tuple["JSONValue", ...]]
+
+
+class Severity(IntEnum):
+    """Ordered: a threshold compares with >=."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r}; choose one of {names}") from None
+
+
+class Confidence(str, Enum):
+    """How sure a fact is: read from a structured field, inferred from text, or guessed."""
+
+    CERTAIN = "certain"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Level(str, Enum):
+    OPEN = "open"
+    PARTIAL = "partial"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+class Attribute(str, Enum):
+    """The five attributes of openness."""
+
+    OPEN_CODE = "open_code"
+    OPEN_LICENSE = "open_license"
+    INPUTS_TRANSPARENCY = "inputs_transparency"
+    THREATS_TRANSPARENCY = "threats_transparency"
+    OPEN_STANDARDS = "open_standards"
+
+    @property
+    def title(self) -> str:
+        return _ATTRIBUTE_TITLES[self]
+
+
+_ATTRIBUTE_TITLES = {
+    Attribute.OPEN_CODE: "Open code",
+    Attribute.OPEN_LICENSE: "Open license",
+    Attribute.INPUTS_TRANSPARENCY: "Transparency of inputs (data, weights)",
+    Attribute.THREATS_TRANSPARENCY: "Transparency of threats and mitigations",
+    Attribute.OPEN_STANDARDS: "Open standards and interoperability",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a reader can check a claim: a file plus a line, a byte offset or a key."""
+
+    file: str
+    line: int | None = None
+    offset: int | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        text = self.file or "(release)"
+        if self.line is not None:
+            text += f":{self.line}"
+        if self.offset is not None:
+            text += f"@{self.offset}"
+        if self.key is not None:
+            text += f"#{self.key}"
+        return text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A fact with its provenance. `fact` is a dotted name such as `card.license`."""
+
+    fact: str
+    value: JSONValue
+    location: Location
+    confidence: Confidence = Confidence.CERTAIN
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in the release. Rule ids are stable and never change meaning."""
+
+    rule_id: str
+    severity: Severity
+    reason: str
+    location: Location
+    trigger: str = ""
+    docs: str = ""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the release came from."""
+
+    kind: str  # "folder" | "file" | "archive" | later "hub"
+    target: str
+    path: str
+    revision: str | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A file as a source lists it, before it is read."""
+
+    path: str
+    size: int
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    size: int
+    format: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class DtypeCount:
+    dtype: str
+    parameters: int
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """One tensor as a header declares it. Kept in memory for cross-checks, not in reports."""
+
+    name: str
+    dtype: str
+    shape: tuple[int, ...]
+    storage: str | None = None  # tensors sharing a storage count once
+
+    @property
+    def numel(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What a reader learned about one file."""
+
+    path: str
+    format: str
+    parameters: int | None = None
+    tensors: int | None = None
+    dtypes: tuple[DtypeCount, ...] = ()
+    architecture: str | None = None
+    complete: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderResult:
+    """A reader's output: the artifact summary, evidence, findings and (in memory only) tensors."""
+
+    artifact: Artifact
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    tensors: tuple[TensorInfo, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A model-card section mapped to a canonical topic."""
+
+    topic: str
+    heading: str
+    line: int
+    words: int
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # paper | code | dataset | model | other
+    url: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class LicenseInfo:
+    """The release's license as identified so far; `spdx` is None when it has no SPDX id."""
+
+    declared: str | None
+    spdx: str | None
+    name: str | None
+    osi_approved: bool | None
+    category: str  # open-source | open-content | restricted | noncommercial | proprietary | none | unknown
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Memory to hold the weights at a given precision (weights only, no activations)."""
+
+    bits: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Rating:
+    attribute: Attribute
+    level: Level
+    rationale: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    parameters: int | None
+    formats: tuple[str, ...]
+    architecture: str | None
+    memory: tuple[MemoryEstimate, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    schema: str
+    tool_version: str
+    origin: Origin
+    summary: Summary
+    license: LicenseInfo
+    ratings: tuple[Rating, ...]
+    findings: tuple[Finding, ...]
+    artifacts: tuple[Artifact, ...]
+    files: tuple[FileEntry, ...]
+    sections: tuple[Section, ...]
+    links: tuple[Link, ...]
+    evidence: tuple[Evidence, ...]
+    complete: bool
+    incomplete: tuple[str, ...] = ()
+
+    def max_severity(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def rating(self, attribute: Attribute) -> Rating:
+        for r in self.ratings:
+            if r.attribute is attribute:
+                return r
+        raise KeyError(attribute)

@@ -1,0 +1,1 @@
+"""Format readers. See interface.py."""

@@ -1,0 +1,128 @@
+"""Recognise a file's format from its first bytes (and, for zips, its member names).
+
+The extension only breaks ties between formats that have no magic number (ONNX protobuf, text).
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from typing import BinaryIO
+
+HEAD_BYTES = 4096
+
+# format ids used across the project
+SAFETENSORS = "safetensors"
+PYTORCH_ZIP = "pytorch-zip"
+TORCH_LEGACY = "torch-legacy"
+PICKLE = "pickle"
+GGUF = "gguf"
+ONNX = "onnx"
+KERAS = "keras"
+HDF5 = "hdf5"
+NPY = "npy"
+NPZ = "npz"
+ZIP = "zip"
+TAR = "tar"
+GZIP = "gzip"
+JSON = "json"
+TEXT = "text"
+BINARY = "binary"
+EMPTY = "empty"
+
+WEIGHT_FORMATS = frozenset(
+    {SAFETENSORS, PYTORCH_ZIP, TORCH_LEGACY, PICKLE, GGUF, ONNX, KERAS, HDF5, NPY, NPZ}
+)
+#: weight formats that cannot carry executable code when loaded with their standard library
+SAFE_WEIGHT_FORMATS = frozenset({SAFETENSORS, GGUF, ONNX, NPY})
+#: formats whose loading runs a pickle
+PICKLE_FORMATS = frozenset({PYTORCH_ZIP, TORCH_LEGACY, PICKLE})
+
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_TORCH_LEGACY_MAGIC = b"\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # LONG1 of the magic number
+
+
+def detect_format(path: str, size: int, stream: BinaryIO) -> str:
+    """Return a format id for the file; reads at most HEAD_BYTES plus a zip's directory."""
+    if size == 0:
+        return EMPTY
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    fmt = detect_from_head(head, path, size)
+    if fmt == ZIP:
+        fmt = _zip_kind(stream)
+    return fmt
+
+
+def detect_from_head(head: bytes, path: str, size: int) -> str:
+    lower = path.lower()
+    if not head:
+        return EMPTY
+    if head.startswith(b"GGUF"):
+        return GGUF
+    if head.startswith(b"\x93NUMPY"):
+        return NPY
+    if head.startswith(_HDF5_MAGIC):
+        return HDF5
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return ZIP
+    if head.startswith(b"\x1f\x8b"):
+        return GZIP
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return TAR
+    if _looks_safetensors(head, size):
+        return SAFETENSORS
+    if _looks_pickle(head):
+        return TORCH_LEGACY if head[2:14] == _TORCH_LEGACY_MAGIC else PICKLE
+    if lower.endswith(".onnx") and head[:1] == b"\x08":
+        return ONNX
+    if _looks_text(head):
+        stripped = head.lstrip()
+        if stripped.startswith((b"{", b"[")) and lower.endswith((".json", ".jsonl")):
+            return JSON
+        return TEXT
+    return BINARY
+
+
+def _looks_safetensors(head: bytes, size: int) -> bool:
+    if len(head) < 9:
+        return False
+    (n,) = struct.unpack("<Q", head[:8])
+    return head[8:9] == b"{" and 2 <= n <= size - 8
+
+
+def _looks_pickle(head: bytes) -> bool:
+    # protocol 2+ starts with PROTO; protocol 0/1 files usually start with a MARK/GLOBAL/dict op
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return True
+    return head[:1] in (b"(", b"c", b"}", b"]") and b"." in head[-64:] and not _looks_text(head)
+
+
+def _looks_text(head: bytes) -> bool:
+    sample = head[:HEAD_BYTES]
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        if exc.start < len(sample) - 4:
+            return False
+    return True
+
+
+def _zip_kind(stream: BinaryIO) -> str:
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return BINARY
+    if any(n.endswith("data.pkl") for n in names):
+        return PYTORCH_ZIP
+    if "config.json" in names and any(n.endswith(".weights.h5") or n == "metadata.json"
+                                      for n in names):
+        return KERAS
+    if names and all(n.endswith(".npy") for n in names):
+        return NPZ
+    return ZIP

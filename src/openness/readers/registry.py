@@ -1,0 +1,31 @@
+"""Readers register here; built-ins use the same call a plugin would. Duplicates fail loudly."""
+
+from __future__ import annotations
+
+from .interface import Reader
+
+_READERS: dict[str, Reader] = {}
+
+
+def register(reader: Reader) -> Reader:
+    for fmt in reader.formats:
+        if fmt in _READERS:
+            raise ValueError(f"a reader for format {fmt!r} is already registered")
+        _READERS[fmt] = reader
+    return reader
+
+
+def reader_for(fmt: str) -> Reader | None:
+    _load_builtins()
+    return _READERS.get(fmt)
+
+
+_loaded = False
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from . import builtins  # noqa: F401  (registers on import)
