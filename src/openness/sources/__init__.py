@@ -1,1 +1,35 @@
-"""sources."""
+"""Sources turn a target string into a Release. Archives first, then local files and folders."""
+
+from __future__ import annotations
+
+from ..errors import TargetError
+from ..limits import Limits
+from .archive import ArchiveSource
+from .interface import Release, Source
+from .local import LocalSource
+
+_SOURCES: list[Source] = []
+
+
+def register(source: Source) -> Source:
+    if any(s.name == source.name for s in _SOURCES):
+        raise ValueError(f"a source named {source.name!r} is already registered")
+    _SOURCES.append(source)
+    return source
+
+
+register(ArchiveSource())
+register(LocalSource())
+
+
+def open_release(target: str, limits: Limits) -> Release:
+    for source in _SOURCES:
+        if source.accepts(target):
+            return source.open(target, limits)
+    raise TargetError(
+        f"{target} does not exist; give a model folder, a weight file or an archive "
+        "(.zip, .whl, .tar, .tar.gz)"
+    )
+
+
+__all__ = ["Release", "Source", "open_release", "register"]

@@ -1,0 +1,78 @@
+"""The orchestrator: source -> inventory and readers -> documents -> evidence -> ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from . import __version__
+from .crosscheck import check_config, summarise
+from .documents.collect import collect_documents
+from .inventory import Progress, take_inventory
+from .licenses.identify import identify
+from .limits import DEFAULT_LIMITS, Limits
+from .model import SCHEMA_ID, Assessment, Finding, Location, Severity
+from .rubrics.derive import derive
+from .rubrics.engine import Rubric, load_rubric
+from .sources import open_release
+
+
+@cache
+def five_attributes() -> Rubric:
+    return load_rubric("five_attributes.yaml")
+
+
+def assess(target: str, *, hash_files: bool = True, limits: Limits = DEFAULT_LIMITS,
+           progress: Progress | None = None,
+           on_start: Callable[[int], None] | None = None) -> Assessment:
+    """Assess a release (folder, file or archive) and return a frozen Assessment.
+
+    Raises `TargetError` when the target cannot be opened at all; every problem inside the
+    release becomes a finding instead.
+    """
+    with open_release(target, limits) as release:
+        if on_start is not None:
+            on_start(sum(m.size for m in release.members))
+        scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
+        docs = collect_documents(release, limits)
+        origin, source_findings, listing_gaps = release.origin, release.findings, release.incomplete
+
+    results = [s.result for s in scanned if s.result is not None]
+    artifacts = tuple(r.artifact for r in results)
+    files = tuple(s.entry for s in scanned)
+    evidence = [e for r in results for e in r.evidence] + docs.evidence
+    findings: list[Finding] = [*source_findings, *docs.findings]
+    findings += [f for s in scanned for f in s.findings]
+    findings += [f for r in results for f in r.findings]
+
+    consistency, mismatches = check_config(results, evidence)
+    evidence += consistency
+    findings += mismatches
+
+    license_info = identify(evidence)
+    if license_info.category == "none":
+        findings.append(Finding("OPN-LIC-001", Severity.MEDIUM,
+                                "no license stated: by default nobody may reuse the model",
+                                Location(""), "", "docs/rules.md#opn-lic-001"))
+    evidence += derive(evidence, files, license_info)
+    ratings = five_attributes().rate(evidence)
+
+    incomplete = tuple(listing_gaps) + tuple(s.incomplete for s in scanned if s.incomplete)
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file,
+                                 f.location.offset or 0))
+    return Assessment(
+        schema=SCHEMA_ID,
+        tool_version=__version__,
+        origin=origin,
+        summary=summarise(results, artifacts),
+        license=license_info,
+        ratings=ratings,
+        findings=tuple(findings),
+        artifacts=artifacts,
+        files=files,
+        sections=tuple(docs.sections),
+        links=tuple(docs.links),
+        evidence=tuple(evidence),
+        complete=not incomplete,
+        incomplete=incomplete,
+    )

@@ -1,0 +1,53 @@
+"""Entry point: parse arguments, dispatch to one command module, map errors to exit codes.
+
+Exit codes: 0 nothing at or above the threshold, 1 findings or policy failure, 2 usage or input
+error. Only this module calls sys.exit (through the return value of main()).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openness",
+        description="How open, transparent and safe is an AI model release? Reads the released "
+                    "files without running or unpickling anything and cites evidence for every "
+                    "claim.",
+        epilog="Exit codes: 0 = nothing at or above the threshold, 1 = findings at or above it, "
+               "2 = usage or input error.  Try: openness assess --example",
+    )
+    parser.add_argument("--version", action="version", version=f"openness {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from . import assess
+
+    assess.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    from ..errors import OpennessError
+
+    try:
+        code: int = args.run(args)
+        return code
+    except OpennessError as exc:
+        print(f"openness: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("openness: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,58 @@
+"""File and terminal I/O for commands: report writing and the progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import OpennessError
+
+#: below this many bytes a progress bar would only flicker
+PROGRESS_MIN_BYTES = 64 * 1024 * 1024
+
+
+def write_report(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OpennessError(f"cannot write {output}: {exc.strerror}") from None
+
+
+@contextmanager
+def progress_reporter(
+    verb: str,
+) -> Iterator[tuple[Callable[[int], None] | None, Callable[[int], None] | None]]:
+    """A (progress, on_start) pair for assess(); a no-op when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None, None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                   TransferSpeedColumn(), TimeRemainingColumn(), transient=True,
+                   redirect_stdout=False, redirect_stderr=False)
+    task = bar.add_task(verb, total=None, visible=False)
+
+    def start(total: int) -> None:
+        if total >= PROGRESS_MIN_BYTES:
+            bar.update(task, total=total, visible=True)
+            bar.start()
+
+    def advance(n: int) -> None:
+        bar.advance(task, n)
+
+    try:
+        yield advance, start
+    finally:
+        bar.stop()

@@ -1,0 +1,85 @@
+"""Find the release's documents and configs, read them as bounded text, and gather their facts."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..limits import Limits
+from ..model import Evidence, Finding, Link, Location, Member, Section, Severity
+from ..readers.configs import is_config, read_config
+from ..sources import Release
+from .card import read_card
+from .files import classify_document, read_license_file, read_policy_file
+
+_ROOT_MARKERS = ("readme.md", "config.json", "model_card.md", "model_index.json")
+
+
+@dataclass
+class Documents:
+    evidence: list[Evidence] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def release_root(members: tuple[Member, ...]) -> str:
+    """The folder that holds the model card or config: a wheel nests the model in a package."""
+    folders = [posixpath.dirname(m.path) for m in members
+               if posixpath.basename(m.path).lower() in _ROOT_MARKERS]
+    return min(folders, key=lambda f: (f.count("/") + (1 if f else 0), f)) if folders else ""
+
+
+def collect_documents(release: Release, limits: Limits) -> Documents:
+    docs = Documents()
+    root = release_root(release.members)
+    all_paths = frozenset(m.path for m in release.members)
+    card_seen = False
+    for member in release.members:
+        folder = posixpath.dirname(member.path)
+        if folder not in (root, ""):
+            continue
+        kind = classify_document(member.path)
+        if kind is None and not (folder == root and is_config(member.path)):
+            continue
+        data = _read_text(release, member, limits, docs)
+        if data is None:
+            continue
+        if kind == "card" and not card_seen:
+            card_seen = True
+            card = read_card(member.path, data)
+            docs.evidence.extend(card.evidence)
+            docs.sections.extend(card.sections)
+            docs.links.extend(card.links)
+            docs.findings.extend(card.findings)
+        elif kind == "license":
+            docs.evidence.extend(read_license_file(member.path, data))
+        elif kind == "policy":
+            docs.evidence.extend(read_policy_file(member.path, data))
+        elif kind is None:
+            config = read_config(member.path, data, all_paths)
+            docs.evidence.extend(config.evidence)
+            docs.findings.extend(config.findings)
+    if not card_seen:
+        docs.findings.append(Finding("OPN-DOC-003", Severity.LOW,
+                                     "no model card (README.md) in the release", Location(root),
+                                     "", "docs/rules.md#opn-doc-003"))
+    return docs
+
+
+def _read_text(release: Release, member: Member, limits: Limits, docs: Documents) -> bytes | None:
+    cap = limits.max_json_bytes if member.path.lower().endswith(".json") else limits.max_text_bytes
+    try:
+        with release.open(member.path) as stream:
+            data = stream.read(cap + 1)
+    except OSError as exc:
+        docs.findings.append(Finding("OPN-SRC-005", Severity.MEDIUM,
+                                     f"file could not be read: {exc.strerror or exc}",
+                                     Location(member.path), "", "docs/rules.md#opn-src-005"))
+        return None
+    if len(data) > cap:
+        docs.findings.append(Finding("OPN-DOC-004", Severity.INFO,
+                                     f"document larger than {cap:,} bytes; only the start was read",
+                                     Location(member.path), "", "docs/rules.md#opn-doc-004"))
+        data = data[:cap]
+    return data

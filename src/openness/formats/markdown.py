@@ -1,0 +1,60 @@
+"""A Markdown report for pull requests, wikis and issues."""
+
+from __future__ import annotations
+
+from ..model import Assessment
+from . import view
+from .interface import RenderOptions
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
+    s = a.summary
+    lines = [
+        f"# Openness assessment: `{a.origin.target}`",
+        "",
+        f"- **Release:** {a.origin.kind}, {len(a.files)} files, "
+        f"{view.human_bytes(sum(f.size for f in a.files))}",
+        f"- **Model:** {s.architecture or 'architecture unknown'}, "
+        f"{view.human_count(s.parameters)} parameters "
+        f"({s.parameters if s.parameters is not None else 'unknown'}), "
+        f"formats: {', '.join(s.formats) or 'none'}",
+        f"- **Memory for the weights:** {view.memory_line(a)}",
+        f"- **License:** {view.license_line(a)}"
+        + (f" — `{view.where(a)}`" if view.where(a) else ""),
+        f"- **Tool:** openness {a.tool_version}, schema `{a.schema}`",
+        "",
+        "## Five attributes of openness",
+        "",
+        "| Attribute | Level | Why | Evidence |",
+        "|---|---|---|---|",
+    ]
+    for r in a.ratings:
+        cites = "<br>".join(f"`{_cell(c)}`" for c in view.citations(r)) or "—"
+        lines.append(f"| {r.attribute.title} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
+                     f"{_cell(r.rationale)} | {cites} |")
+    lines += ["", f"## Findings ({view.severity_counts(a)})", ""]
+    if a.findings:
+        lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]
+        for f in a.findings:
+            reason = f.reason + (f" (`{_cell(f.trigger)}`)" if f.trigger else "")
+            lines.append(f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | "
+                         f"`{_cell(str(f.location))}` | {_cell(reason)} |")
+    else:
+        lines.append("No findings.")
+    if a.sections:
+        lines += ["", "## Model card topics", ""]
+        lines += [f"- {sec.topic}: “{_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
+                  for sec in a.sections]
+    lines += ["", f"## Files ({len(a.files)})", "", "| Path | Size | Format | SHA-256 |",
+              "|---|---:|---|---|"]
+    lines += [f"| `{_cell(f.path)}` | {f.size} | {f.format} | {f.sha256 or '—'} |"
+              for f in a.files]
+    if a.incomplete:
+        lines += ["", "## Incomplete", "", "Some content could not be read; this is not a clean "
+                  "bill of health.", ""]
+        lines += [f"- {_cell(r)}" for r in a.incomplete]
+    return "\n".join(lines) + "\n"

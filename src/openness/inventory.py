@@ -1,0 +1,122 @@
+"""Inventory: every member detected by content, hashed in chunks, and read by its format's reader.
+
+Files are processed in a thread pool: hashlib and file reads release the GIL, so both cores work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from .errors import FormatError
+from .limits import Limits
+from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult, Severity
+from .readers import detect
+from .readers.registry import reader_for
+from .sources import Release
+
+CHUNK = 1024 * 1024
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Scanned:
+    entry: FileEntry
+    result: ReaderResult | None = None
+    findings: tuple[Finding, ...] = ()
+    incomplete: str | None = None
+
+
+def take_inventory(release: Release, limits: Limits, *, hash_files: bool = True,
+                   progress: Progress | None = None, workers: int | None = None) -> list[Scanned]:
+    def work(member: Member) -> Scanned:
+        return scan_member(release, member, limits, hash_files, progress)
+
+    if workers is None:
+        workers = min(4, (os.cpu_count() or 1) + 1) if release.parallel_safe else 1
+    if workers <= 1 or len(release.members) <= 1:
+        return [work(m) for m in release.members]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="openness-scan") as pool:
+        return list(pool.map(work, release.members))
+
+
+def scan_member(release: Release, member: Member, limits: Limits, hash_files: bool,
+                progress: Progress | None) -> Scanned:
+    path = member.path
+    try:
+        with release.open(path) as stream:
+            fmt = detect.detect_format(path, member.size, stream)
+            result, findings = _read(fmt, path, member.size, stream, limits)
+            digest = _sha256(stream, progress) if hash_files else None
+    except OSError as exc:
+        reason = f"file could not be read: {exc.strerror or exc}"
+        finding = Finding("OPN-SRC-005", Severity.MEDIUM, reason, Location(path), "",
+                          "docs/rules.md#opn-src-005")
+        return Scanned(FileEntry(path, member.size, "unreadable"), None, (finding,),
+                       f"{path}: {reason}")
+    if not hash_files and progress is not None:
+        progress(member.size)
+    incomplete = None
+    if result is not None and not result.artifact.complete:
+        incomplete = f"{path}: {result.artifact.note or 'read only in part'}"
+    return Scanned(FileEntry(path, member.size, fmt, digest), result, findings, incomplete)
+
+
+def _read(fmt: str, path: str, size: int, stream: BinaryIO,
+          limits: Limits) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
+    reader = reader_for(fmt)
+    if fmt == detect.EMPTY and _looks_like_weights(path):
+        return None, (Finding("OPN-FMT-002", Severity.MEDIUM, "weight file is empty",
+                              Location(path), "", "docs/rules.md#opn-fmt-002"),)
+    if reader is None:
+        return None, ()
+    try:
+        stream.seek(0)
+        return reader.read(path, size, stream, limits), ()
+    except FormatError as exc:
+        location = Location(path, offset=exc.offset, key=exc.key)
+        finding = Finding("OPN-FMT-001", Severity.MEDIUM, f"malformed {fmt} file: {exc}",
+                          location, "", "docs/rules.md#opn-fmt-001")
+        artifact = Artifact(path, fmt, complete=False, note=str(exc))
+        return ReaderResult(artifact), (finding,)
+    except (MemoryError, RecursionError, ValueError, KeyError, TypeError, IndexError) as exc:
+        # a reader bug must not hide the file: report it as unread, never as clean
+        finding = Finding("OPN-FMT-003", Severity.MEDIUM,
+                          f"{fmt} reader failed ({type(exc).__name__}); file not fully checked",
+                          Location(path), "", "docs/rules.md#opn-fmt-003")
+        return ReaderResult(Artifact(path, fmt, complete=False, note="reader failed")), (finding,)
+
+
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5",
+                    ".keras", ".npy", ".npz", ".pkl", ".pickle", ".joblib", ".msgpack")
+
+
+def _looks_like_weights(path: str) -> bool:
+    return path.lower().endswith(_WEIGHT_SUFFIXES)
+
+
+def _sha256(stream: BinaryIO, progress: Progress | None) -> str:
+    stream.seek(0)
+    digest = hashlib.sha256()
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    readinto = getattr(stream, "readinto", None)
+    while True:
+        if readinto is not None:
+            n = readinto(view)
+            if not n:
+                break
+            digest.update(view[:n])
+        else:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            n = len(chunk)
+            digest.update(chunk)
+        if progress is not None:
+            progress(n)
+    return digest.hexdigest()

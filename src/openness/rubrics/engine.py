@@ -1,0 +1,166 @@
+"""A small engine that evaluates rubrics written as data (YAML) against the evidence.
+
+A rubric lists, per attribute, rules in order; the first rule whose condition holds gives the
+level and a rationale, and cites the evidence its condition looked at. Conditions:
+
+    {fact: NAME}                      the fact is present (and not false/empty)
+    {fact: NAME, equals: VALUE}       some evidence for NAME has that value
+    {fact: NAME, in: [V1, V2]}        some evidence for NAME has one of those values
+    {fact: NAME, min: N}              some evidence for NAME is a number >= N
+    {all: [C1, C2]} / {any: [...]} / {not: C} / {always: true}
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..model import Attribute, Evidence, JSONValue, Level, Rating
+
+
+class RubricError(ValueError):
+    """A rubric file is malformed; raised at load time, never while rating."""
+
+
+class EvidenceIndex:
+    def __init__(self, evidence: Iterable[Evidence]):
+        self._by_fact: dict[str, list[Evidence]] = defaultdict(list)
+        for e in evidence:
+            self._by_fact[e.fact].append(e)
+
+    def get(self, name: str) -> list[Evidence]:
+        return [e for e in self._by_fact.get(name, []) if _truthy(e.value)]
+
+    def first(self, name: str) -> JSONValue:
+        found = self.get(name)
+        return found[0].value if found else None
+
+
+def _truthy(value: JSONValue) -> bool:
+    return value not in (None, False, "", ())
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    fact: str = ""
+    values: tuple[Any, ...] = ()
+    minimum: float | None = None
+    children: tuple[Condition, ...] = ()
+
+    def test(self, index: EvidenceIndex) -> tuple[bool, list[Evidence]]:
+        if self.kind == "always":
+            return True, []
+        if self.kind == "fact":
+            found = index.get(self.fact)
+            if self.values:
+                found = [e for e in found if _matches(e.value, self.values)]
+            if self.minimum is not None:
+                found = [e for e in found if isinstance(e.value, int | float)
+                         and not isinstance(e.value, bool) and e.value >= self.minimum]
+            return bool(found), found
+        results = [c.test(index) for c in self.children]
+        cited = [e for ok, ev in results if ok for e in ev]
+        if self.kind == "all":
+            return all(ok for ok, _ in results), cited
+        if self.kind == "any":
+            return any(ok for ok, _ in results), cited
+        # not: cites nothing; absence is explained by the rationale
+        return not results[0][0], []
+
+
+def _matches(value: JSONValue, wanted: tuple[Any, ...]) -> bool:
+    if isinstance(value, tuple):
+        return any(v in wanted for v in value)
+    return value in wanted
+
+
+def parse_condition(raw: Any, where: str) -> Condition:
+    if not isinstance(raw, Mapping):
+        raise RubricError(f"{where}: a condition must be a mapping, got {raw!r}")
+    if raw.get("always") is True:
+        return Condition("always")
+    for kind in ("all", "any"):
+        if kind in raw:
+            items = raw[kind]
+            if not isinstance(items, list) or not items:
+                raise RubricError(f"{where}: '{kind}' needs a non-empty list")
+            return Condition(kind, children=tuple(parse_condition(c, where) for c in items))
+    if "not" in raw:
+        return Condition("not", children=(parse_condition(raw["not"], where),))
+    if "fact" in raw:
+        values: tuple[Any, ...] = ()
+        if "equals" in raw:
+            values = (raw["equals"],)
+        elif "in" in raw:
+            values = tuple(raw["in"])
+        minimum = raw.get("min")
+        return Condition("fact", str(raw["fact"]), values, minimum)
+    raise RubricError(f"{where}: unknown condition {dict(raw)!r}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: Level
+    when: Condition
+    because: str
+
+
+@dataclass(frozen=True)
+class Rubric:
+    name: str
+    rules: Mapping[Attribute, Sequence[Rule]]
+
+    def rate(self, evidence: Iterable[Evidence]) -> tuple[Rating, ...]:
+        index = EvidenceIndex(evidence)
+        return tuple(self._rate_one(attribute, rules, index)
+                     for attribute, rules in self.rules.items())
+
+    @staticmethod
+    def _rate_one(attribute: Attribute, rules: Sequence[Rule], index: EvidenceIndex) -> Rating:
+        for rule in rules:
+            ok, cited = rule.when.test(index)
+            if ok:
+                unique = tuple(dict.fromkeys(cited))
+                return Rating(attribute, rule.level, _render(rule.because, index), unique)
+        return Rating(attribute, Level.UNKNOWN, "no rule applied")
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
+
+
+def _render(template: str, index: EvidenceIndex) -> str:
+    def value(match: re.Match[str]) -> str:
+        v = index.first(match.group(1))
+        if isinstance(v, tuple):
+            return ", ".join(str(x) for x in v[:5]) + (" …" if len(v) > 5 else "")
+        return "?" if v is None else str(v)
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+def load_rubric(resource: str) -> Rubric:
+    text = resources.files("openness.rubrics").joinpath(resource).read_text("utf-8")
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("attributes"), Mapping):
+        raise RubricError(f"{resource}: expected a mapping with 'attributes'")
+    rules: dict[Attribute, list[Rule]] = {}
+    for key, items in raw["attributes"].items():
+        try:
+            attribute = Attribute(key)
+        except ValueError:
+            raise RubricError(f"{resource}: unknown attribute {key!r}") from None
+        if not isinstance(items, list) or not items:
+            raise RubricError(f"{resource}: {key} needs a non-empty list of rules")
+        rules[attribute] = [
+            Rule(Level(item["level"]), parse_condition(item["when"], f"{resource}:{key}"),
+                 str(item["because"]))
+            for item in items
+        ]
+    return Rubric(str(raw.get("name", resource)), rules)

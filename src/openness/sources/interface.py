@@ -1,0 +1,47 @@
+"""The source interface: turn a target string into a Release (files + a lazy byte reader)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import BinaryIO, Protocol
+
+from ..limits import Limits
+from ..model import Finding, Member, Origin
+
+
+class Release(ABC):
+    """An opened release. Nothing but a Release reads the disk or the network."""
+
+    origin: Origin
+    members: tuple[Member, ...]
+    #: problems found while listing (traversal, symlinks leaving the release, bombs...)
+    findings: tuple[Finding, ...]
+    #: True when members can be opened from several threads at once
+    parallel_safe: bool = True
+    #: reasons some content could not be listed; non-empty means the listing is incomplete
+    incomplete: tuple[str, ...] = ()
+
+    @abstractmethod
+    def open(self, path: str) -> BinaryIO:
+        """A seekable binary stream over one member; the caller closes it."""
+
+    def local_path(self, path: str) -> str | None:
+        """A filesystem path for the member when it is a plain local file (enables mmap)."""
+        return None
+
+    def close(self) -> None:  # noqa: B027  (optional hook)
+        pass
+
+    def __enter__(self) -> Release:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Source(Protocol):
+    name: str
+
+    def accepts(self, target: str) -> bool: ...
+
+    def open(self, target: str, limits: Limits) -> Release: ...
