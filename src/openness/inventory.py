@@ -16,8 +16,9 @@ from .errors import FormatError
 from .limits import Limits
 from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult, Severity
 from .readers import detect
+from .readers.interface import Reader
 from .readers.registry import reader_for
-from .sources import Release
+from .sources import READ_ERRORS, Release
 
 CHUNK = 1024 * 1024
 Progress = Callable[[int], None]
@@ -52,8 +53,8 @@ def scan_member(release: Release, member: Member, limits: Limits, hash_files: bo
             fmt = detect.detect_format(path, member.size, stream)
             result, findings = _read(fmt, path, member.size, stream, limits)
             digest = _sha256(stream, progress) if hash_files else None
-    except OSError as exc:
-        reason = f"file could not be read: {exc.strerror or exc}"
+    except READ_ERRORS as exc:
+        reason = f"file could not be read: {getattr(exc, 'strerror', None) or exc}"
         finding = Finding("OPN-SRC-005", Severity.MEDIUM, reason, Location(path), "",
                           "docs/rules.md#opn-src-005")
         return Scanned(FileEntry(path, member.size, "unreadable"), None, (finding,),
@@ -72,8 +73,23 @@ def _read(fmt: str, path: str, size: int, stream: BinaryIO,
     if fmt == detect.EMPTY and _looks_like_weights(path):
         return None, (Finding("OPN-FMT-002", Severity.MEDIUM, "weight file is empty",
                               Location(path), "", "docs/rules.md#opn-fmt-002"),)
+    expected = _expected_formats(path)
+    if expected and fmt not in expected and fmt != detect.EMPTY:
+        mismatch = Finding("OPN-FMT-004", Severity.MEDIUM,
+                           f"content is {fmt}, not what the file name says "
+                           f"({' or '.join(sorted(expected))})",
+                           Location(path, offset=0), fmt, "docs/rules.md#opn-fmt-004")
+        if reader is None:
+            return None, (mismatch,)
+        result, found = _read_with(reader, fmt, path, size, stream, limits)
+        return result, (mismatch, *found)
     if reader is None:
         return None, ()
+    return _read_with(reader, fmt, path, size, stream, limits)
+
+
+def _read_with(reader: Reader, fmt: str, path: str, size: int, stream: BinaryIO,
+               limits: Limits) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
     try:
         stream.seek(0)
         return reader.read(path, size, stream, limits), ()
@@ -89,6 +105,20 @@ def _read(fmt: str, path: str, size: int, stream: BinaryIO,
                           f"{fmt} reader failed ({type(exc).__name__}); file not fully checked",
                           Location(path), "", "docs/rules.md#opn-fmt-003")
         return ReaderResult(Artifact(path, fmt, complete=False, note="reader failed")), (finding,)
+
+
+_EXPECTED = {
+    ".safetensors": {detect.SAFETENSORS}, ".gguf": {detect.GGUF}, ".onnx": {detect.ONNX},
+    ".npy": {detect.NPY}, ".npz": {detect.NPZ}, ".keras": {detect.KERAS},
+    ".h5": {detect.HDF5}, ".hdf5": {detect.HDF5},
+    ".pt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
+    ".pth": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
+    ".ckpt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
+}
+
+
+def _expected_formats(path: str) -> set[str]:
+    return _EXPECTED.get(os.path.splitext(path.lower())[1], set())
 
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..limits import Limits
 from ..model import Evidence, Finding, Link, Location, Member, Section, Severity
 from ..readers.configs import is_config, read_config
-from ..sources import Release
+from ..sources import READ_ERRORS, Release
 from .card import read_card
 from .files import classify_document, read_license_file, read_policy_file
 
@@ -72,9 +72,9 @@ def _read_text(release: Release, member: Member, limits: Limits, docs: Documents
     try:
         with release.open(member.path) as stream:
             data = stream.read(cap + 1)
-    except OSError as exc:
+    except READ_ERRORS as exc:
         docs.findings.append(Finding("OPN-SRC-005", Severity.MEDIUM,
-                                     f"file could not be read: {exc.strerror or exc}",
+                                     f"file could not be read: {getattr(exc, 'strerror', None) or exc}",
                                      Location(member.path), "", "docs/rules.md#opn-src-005"))
         return None
     if len(data) > cap:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import TargetError
 from ..limits import Limits
 from .archive import ArchiveSource
-from .interface import Release, Source
+from .interface import READ_ERRORS, Release, Source
 from .local import LocalSource
 
 _SOURCES: list[Source] = []
@@ -32,4 +32,4 @@ def open_release(target: str, limits: Limits) -> Release:
     )
 
 
-__all__ = ["Release", "Source", "open_release", "register"]
+__all__ = ["READ_ERRORS", "Release", "Source", "open_release", "register"]

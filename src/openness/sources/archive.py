@@ -180,8 +180,6 @@ def is_archive(path: Path) -> bool:
     name = path.name.lower()
     if not name.endswith(ARCHIVE_SUFFIXES) or not path.is_file():
         return False
-    if name.endswith((".zip", ".whl")):
-        return zipfile.is_zipfile(path)
     return True
 
 

@@ -1,0 +1,24 @@
+"""Small builders shared by tests: files made by code, and a CLI runner in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def safetensors_bytes(header: object, data_size: int = 0) -> bytes:
+    raw = json.dumps(header).encode()
+    return struct.pack("<Q", len(raw)) + raw + bytes(data_size)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COLUMNS="80", PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, "-m", "openness", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)

@@ -1,0 +1,53 @@
+"""The rubric engine: conditions, ordering, citations, and loud failures on malformed rubrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from openness.model import Attribute, Evidence, Level, Location
+from openness.rubrics.engine import EvidenceIndex, Rubric, RubricError, Rule, parse_condition
+
+
+def ev(fact: str, value: object, file: str = "README.md", line: int = 1) -> Evidence:
+    return Evidence(fact, value, Location(file, line=line))  # type: ignore[arg-type]
+
+
+def test_fact_conditions() -> None:
+    index = EvidenceIndex([ev("a", "x"), ev("n", 7), ev("t", ("p", "q")), ev("empty", ())])
+    assert parse_condition({"fact": "a"}, "t").test(index)[0]
+    assert not parse_condition({"fact": "empty"}, "t").test(index)[0]
+    assert parse_condition({"fact": "a", "equals": "x"}, "t").test(index)[0]
+    assert not parse_condition({"fact": "a", "equals": "y"}, "t").test(index)[0]
+    assert parse_condition({"fact": "t", "in": ["q"]}, "t").test(index)[0]
+    assert parse_condition({"fact": "n", "min": 7}, "t").test(index)[0]
+    assert not parse_condition({"fact": "n", "min": 8}, "t").test(index)[0]
+    both = parse_condition({"all": [{"fact": "a"}, {"not": {"fact": "missing"}}]}, "t")
+    ok, cited = both.test(index)
+    assert ok and [e.fact for e in cited] == ["a"]
+    assert not parse_condition({"any": [{"fact": "missing"}, {"fact": "gone"}]}, "t").test(index)[0]
+
+
+def test_first_matching_rule_wins_and_cites_its_evidence() -> None:
+    rubric = Rubric("t", {Attribute.OPEN_LICENSE: [
+        Rule(Level.OPEN, parse_condition({"fact": "lic", "equals": "MIT"}, "t"), "open {lic}"),
+        Rule(Level.CLOSED, parse_condition({"always": True}, "t"), "closed"),
+    ]})
+    (rating,) = rubric.rate([ev("lic", "MIT", "LICENSE", 3)])
+    assert rating.level is Level.OPEN and rating.rationale == "open MIT"
+    assert [str(e.location) for e in rating.evidence] == ["LICENSE:3"]
+    (rating,) = rubric.rate([ev("lic", "GPL-3.0")])
+    assert rating.level is Level.CLOSED and rating.evidence == ()
+
+
+@pytest.mark.parametrize("bad", [[], "x", {"all": []}, {"bogus": 1}])
+def test_malformed_conditions_fail_loudly(bad: object) -> None:
+    with pytest.raises(RubricError):
+        parse_condition(bad, "where")
+
+
+def test_builtin_rubric_covers_all_five_attributes() -> None:
+    from openness.assess import five_attributes
+
+    ratings = five_attributes().rate([])
+    assert [r.attribute for r in ratings] == list(Attribute)
+    assert all(r.level is Level.UNKNOWN for r in ratings)
