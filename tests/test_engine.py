@@ -46,7 +46,7 @@ def test_malformed_conditions_fail_loudly(bad: object) -> None:
 
 
 def test_builtin_rubric_covers_all_five_attributes() -> None:
-    from openness.assess import five_attributes
+    from openness.pipeline import five_attributes
 
     ratings = five_attributes().rate([])
     assert [r.attribute for r in ratings] == list(Attribute)

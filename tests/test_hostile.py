@@ -58,7 +58,7 @@ def test_header_length_beyond_file(tmp_path: Path) -> None:
     # the declared header cannot fit, so the content is not safetensors at all
     assert report["files"][0]["format"] == "binary"
     assert rule_ids(report).count("OPN-FMT-004") == 1
-    report = _malformed(tmp_path, struct.pack("<Q", 40) + b'{"a":' + bytes(30))
+    report = _malformed(tmp_path, struct.pack("<Q", 30) + b"{\"a\":" + bytes(30))
     assert "OPN-FMT-001" in rule_ids(report)
 
 

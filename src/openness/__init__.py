@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .assess import assess
+    from .pipeline import assess
     from .model import Assessment, Attribute, Level, Severity
 
 __all__ = ["Assessment", "Attribute", "Level", "Severity", "__version__", "assess"]
@@ -21,7 +21,7 @@ __all__ = ["Assessment", "Attribute", "Level", "Severity", "__version__", "asses
 def __getattr__(name: str) -> Any:
     # lazy, so `openness --help` does not pay for readers and YAML
     if name == "assess":
-        from .assess import assess
+        from .pipeline import assess
 
         return assess
     if name in ("Assessment", "Attribute", "Level", "Severity"):

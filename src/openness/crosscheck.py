@@ -51,10 +51,16 @@ def primary_weights(results: Sequence[ReaderResult]) -> list[ReaderResult]:
     return groups[min(groups, key=rank)]
 
 
-def summarise(results: Sequence[ReaderResult], artifacts: Sequence[Artifact]) -> Summary:
+def summarise(results: Sequence[ReaderResult], artifacts: Sequence[Artifact],
+              evidence: Sequence[Evidence]) -> Summary:
     primary = primary_weights(results)
     params = sum(r.artifact.parameters or 0 for r in primary) or None
-    arch = next((a.architecture for a in artifacts if a.architecture), None)
+    index = EvidenceIndex(evidence)
+    declared = index.first("config.architectures") or index.first("config.model_type")
+    if isinstance(declared, tuple):
+        declared = declared[0]
+    arch = next((a.architecture for a in artifacts if a.architecture), None) or (
+        str(declared) if declared else None)
     formats = tuple(sorted({a.format for a in artifacts if a.format in detect.WEIGHT_FORMATS}))
     memory = tuple(MemoryEstimate(bits, params * bits // 8) for bits in (16, 8, 4)) if params else ()
     return Summary(params, formats, arch, memory)

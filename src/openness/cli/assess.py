@@ -38,7 +38,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..assess import assess
+    from ..pipeline import assess
     from ..errors import OpennessError
     from ..formats import RenderOptions, get
     from ..model import Severity

@@ -34,7 +34,7 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
     ratings = Table(title="Five attributes of openness", title_justify="left", expand=True,
                     show_lines=False)
     ratings.add_column("Attribute", ratio=3)
-    ratings.add_column("Level", ratio=2, no_wrap=True)
+    ratings.add_column("Level", min_width=9, no_wrap=True)
     ratings.add_column("Why, and where to check", ratio=7)
     for r in a.ratings:
         why = Text(r.rationale)
@@ -48,9 +48,9 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
     console.print(Text(f"Findings: {view.severity_counts(a)}", style="bold"))
     if a.findings:
         findings = Table(expand=True, show_header=True)
-        findings.add_column("Severity", no_wrap=True, ratio=2)
-        findings.add_column("Rule", no_wrap=True, ratio=2)
-        findings.add_column("Where and why", ratio=8)
+        findings.add_column("Severity", no_wrap=True, min_width=8)
+        findings.add_column("Rule", no_wrap=True, min_width=11)
+        findings.add_column("Where and why", ratio=1, overflow="fold")
         for f in a.findings:
             detail = Text(str(f.location), style="dim")
             detail.append(f"\n{f.reason}" + (f" ({f.trigger})" if f.trigger else ""), style="")
@@ -59,10 +59,10 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
         console.print(findings)
 
     files = Table(title=f"Files ({len(a.files)})", title_justify="left", expand=True)
-    files.add_column("Path", ratio=6, overflow="fold")
-    files.add_column("Size", justify="right", no_wrap=True, ratio=2)
-    files.add_column("Format", no_wrap=True, ratio=2)
-    files.add_column("SHA-256", no_wrap=True, ratio=2)
+    files.add_column("Path", ratio=1, overflow="fold")
+    files.add_column("Size", justify="right", no_wrap=True, min_width=8)
+    files.add_column("Format", no_wrap=True, min_width=11)
+    files.add_column("SHA-256", no_wrap=True, min_width=13)
     for f in a.files[:MAX_FILES]:
         files.add_row(f.path, view.human_bytes(f.size), f.format,
                       (f.sha256[:12] + "…") if f.sha256 else "-")

@@ -5,6 +5,7 @@ The extension only breaks ties between formats that have no magic number (ONNX p
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from typing import BinaryIO
@@ -51,7 +52,19 @@ def detect_format(path: str, size: int, stream: BinaryIO) -> str:
     fmt = detect_from_head(head, path, size)
     if fmt == ZIP:
         fmt = _zip_kind(stream)
+    elif fmt == TEXT and _PROTOCOL0_START.match(head) and _last_byte(stream, size) == b".":
+        fmt = PICKLE  # protocol 0/1 pickles are ASCII: opcode grammar at the start, STOP at the end
     return fmt
+
+
+_PROTOCOL0_START = re.compile(
+    rb"(?:\(|\}|\]|c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n|[IFL]-?\d[^\n]*\n|S'[^\n]*\n|N\.)"
+)
+
+
+def _last_byte(stream: BinaryIO, size: int) -> bytes:
+    stream.seek(size - 1)
+    return stream.read(1)
 
 
 def detect_from_head(head: bytes, path: str, size: int) -> str:
@@ -92,10 +105,11 @@ def _looks_safetensors(head: bytes, size: int) -> bool:
 
 
 def _looks_pickle(head: bytes) -> bool:
-    # protocol 2+ starts with PROTO; protocol 0/1 files usually start with a MARK/GLOBAL/dict op
+    # protocol 2+ starts with PROTO; binary protocol-1 files start with a container opcode
     if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
         return True
-    return head[:1] in (b"(", b"c", b"}", b"]") and b"." in head[-64:] and not _looks_text(head)
+    starts = head[:1] in (b"(", b"}", b"]") or re.match(rb"c[\w.]+\n[\w.]+\n", head)
+    return bool(starts) and not _looks_text(head)
 
 
 def _looks_text(head: bytes) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from .interface import Reader
 
 _READERS: dict[str, Reader] = {}
@@ -21,11 +23,15 @@ def reader_for(fmt: str) -> Reader | None:
 
 
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def _load_builtins() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from . import builtins  # noqa: F401  (registers on import)
+    with _load_lock:  # readers are looked up from worker threads
+        if not _loaded:
+            from . import builtins  # noqa: F401  (registers on import)
+
+            _loaded = True

@@ -64,7 +64,7 @@ def assess(target: str, *, hash_files: bool = True, limits: Limits = DEFAULT_LIM
         schema=SCHEMA_ID,
         tool_version=__version__,
         origin=origin,
-        summary=summarise(results, artifacts),
+        summary=summarise(results, artifacts, evidence),
         license=license_info,
         ratings=ratings,
         findings=tuple(findings),

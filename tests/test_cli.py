@@ -1,0 +1,78 @@
+"""The command line: formats, output files, exit codes, width, and the safety of pickles."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+from pathlib import Path
+
+from tests.helpers import run_cli
+
+
+def test_terminal_report_fits_80_columns() -> None:
+    proc = run_cli("assess", "--example")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    text = proc.stdout
+    for needle in ("Open license", "Apache-2.0", "model.safetensors", "Findings: none"):
+        assert needle in text
+
+
+def test_json_and_markdown_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    proc = run_cli("assess", "--example", "--format", "json", "-o", str(out))
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert json.loads(out.read_text())["schema"] == "openness.assessment/1"
+    md = run_cli("assess", "--example", "--format", "markdown")
+    assert md.stdout.startswith("# Openness assessment")
+    assert "| Open license | ● open |" in md.stdout
+
+
+def test_no_hash_leaves_digests_out() -> None:
+    proc = run_cli("assess", "--example", "--format", "json", "--no-hash")
+    data = json.loads(proc.stdout)
+    assert {f["sha256"] for f in data["files"]} == {None}
+
+
+def test_help_explains_commands() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0 and "assess" in proc.stdout and "Exit codes" in proc.stdout
+    proc = run_cli("assess", "--help")
+    assert "--no-hash" in proc.stdout and "--fail-on" in proc.stdout
+
+
+def _marker_pickle(marker: Path) -> bytes:
+    # os.system("touch MARKER") as raw protocol-0 opcodes: GLOBAL, MARK, STRING, TUPLE, REDUCE
+    return b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+
+
+def test_malicious_pickle_is_flagged_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "MARKER"
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "pytorch_model.bin").write_bytes(_marker_pickle(marker))
+    proc = run_cli("assess", str(release), "--format", "json")
+    assert not marker.exists()
+    assert proc.returncode == 1, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    flagged = [f for f in findings if f["location"]["file"] == "pytorch_model.bin"
+               and f["severity"] == "critical"]
+    assert flagged and "os.system" in flagged[0]["trigger"]
+
+
+def test_benign_pickle_passes_the_default_threshold(tmp_path: Path) -> None:
+    (tmp_path / "state.pkl").write_bytes(pickle.dumps({"weights": [1.0, 2.0]}, protocol=4))
+    proc = run_cli("assess", str(tmp_path), "--format", "json")
+    assert proc.returncode == 0, proc.stdout
+    assert run_cli("assess", str(tmp_path), "--fail-on", "low").returncode == 1
+
+
+def test_fail_on_threshold(tmp_path: Path) -> None:
+    raw = b'{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'
+    (tmp_path / "m.safetensors").write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(4))
+    # no card, no license: medium and low findings only
+    assert run_cli("assess", str(tmp_path)).returncode == 0
+    assert run_cli("assess", str(tmp_path), "--fail-on", "medium").returncode == 1
+    assert run_cli("assess", str(tmp_path), "--fail-on", "never").returncode == 0
