@@ -1,0 +1,118 @@
+"""Raw pickle files: plain pickles (several may be concatenated), joblib dumps, legacy torch.save.
+
+- joblib writes each numpy array's bytes raw right after the pickled NumpyArrayWrapper; the
+  wrapper's shape and dtype say how many to skip.
+- legacy `torch.save` (`_use_new_zipfile_serialization=False`) writes a magic-number pickle, a
+  protocol-version pickle, a sys-info pickle, the main pickle, a pickle of storage keys, then for
+  each key an 8-byte element count and the raw storage bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import BinaryIO
+
+from ..errors import FormatError
+from ..limits import Limits
+from ..model import ReaderResult
+from . import detect, torch_tensors
+from .pickle_ops import PickleWalker
+from .pickle_report import PickleReport
+from .pickle_values import Call, PDict, PList, Value, int_tuple, is_global
+
+TORCH_MAGIC = 0x1950A86A20F9469CFC6C
+_WRAPPERS = ("joblib.numpy_pickle.NumpyArrayWrapper",)
+_DTYPE_STR = re.compile(r"^[<>|=]?([a-zA-Z])(\d+)")
+
+
+class PickleReader:
+    formats = (detect.PICKLE, detect.TORCH_LEGACY)
+
+    def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult:
+        report = PickleReport(path, detect.PICKLE)
+        walker = PickleWalker(stream, size, limits, after_build=_skip_joblib_array)
+        failed: FormatError | None = None
+        try:
+            first = walker.walk_one()
+            if isinstance(first.value, int) and first.value == TORCH_MAGIC:
+                report.format = detect.TORCH_LEGACY
+                self._legacy(walker, report)
+            else:
+                while walker.at_opcode():
+                    walker.walk_one()
+        except FormatError as exc:
+            failed = exc
+        report.add_walk(walker.result)
+        if failed is not None:
+            report.fail(failed)
+        elif walker.pos < size:
+            report.notes.append(f"{size - walker.pos:,} trailing bytes after the last pickle "
+                                f"(from byte {walker.pos}) were not read")
+        if report.format == detect.PICKLE:
+            report.tensors.extend(torch_tensors.recover(walker.result)[0])
+        return report.result("tensors rebuilt from persistent-id storages in the pickle")
+
+    @staticmethod
+    def _legacy(walker: PickleWalker, report: PickleReport) -> None:
+        for _ in range(3):  # protocol version, sys info, main object
+            walker.walk_one()
+        keys = walker.walk_one().value
+        report.with_weights = True
+        tensors, storages = torch_tensors.recover(walker.result)
+        report.tensors.extend(tensors)
+        if not isinstance(keys, PList) or not all(isinstance(k, str) for k in keys.items):
+            raise FormatError("legacy torch file: storage-key pickle is not a list of strings",
+                              offset=walker.result.pickles[-1].start)
+        by_key = {s.key: s for s in storages}
+        for key in keys.items:
+            assert isinstance(key, str)
+            at = walker.pos
+            numel = int.from_bytes(walker.read(8, f"storage {key} element count"), "little")
+            storage = by_key.get(key)
+            if storage is None:
+                raise FormatError(f"legacy torch file: storage {key!r} has no tensor", offset=at)
+            if storage.numel is not None and numel != storage.numel:
+                raise FormatError(f"legacy torch file: storage {key!r} holds {numel:,} elements, "
+                                  f"the pickle says {storage.numel:,}", offset=at)
+            walker.skip(numel * storage.element_size, f"storage {key} bytes")
+
+
+def _skip_joblib_array(obj: Call, walker: PickleWalker) -> None:
+    """After a NumpyArrayWrapper is built, joblib writes the array: skip it without reading."""
+    if not is_global(obj.func, *_WRAPPERS) or not isinstance(obj.state, PDict):
+        return
+    state = obj.state
+    shape = int_tuple(state.get("shape"))
+    itemsize = _itemsize(state.get("dtype"))
+    if itemsize == 0:  # object arrays are written as a nested protocol-2 pickle
+        walker.walk_one()
+        return
+    if shape is None or itemsize is None:
+        raise FormatError("joblib array of unknown shape or dtype: its raw bytes cannot be "
+                          "skipped", offset=walker.pos)
+    if isinstance(state.get("numpy_array_alignment_bytes"), int):
+        pad = walker.read(1, "joblib alignment padding length")[0]
+        walker.skip(pad, "joblib alignment padding")
+    n = itemsize
+    for d in shape:
+        n *= d
+    walker.skip(n, "joblib array bytes")
+
+
+def _itemsize(dtype: Value) -> int | None:
+    """Bytes per element of a pickled numpy.dtype call; 0 for object dtype; None if unknown."""
+    if not isinstance(dtype, Call) or not is_global(dtype.func, "numpy.dtype"):
+        return None
+    args = dtype.args
+    if not isinstance(args, tuple) or not args or not isinstance(args[0], str):
+        return None
+    if args[0].lstrip("<>|=").startswith("O"):
+        return 0
+    state = dtype.state  # (version, byteorder, subdescr, names, fields, elsize, alignment, flags)
+    if isinstance(state, tuple) and len(state) >= 6 and isinstance(state[5], int) and state[5] > 0:
+        return state[5]
+    m = _DTYPE_STR.match(args[0])
+    if m is None:
+        return None
+    kind, n = m.group(1), int(m.group(2))
+    return n * 4 if kind == "U" else n
