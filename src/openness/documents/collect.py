@@ -39,7 +39,8 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
         folder = posixpath.dirname(member.path)
         if folder not in (root, ""):
             continue
-        kind = classify_document(member.path)
+        kind = classify_document(posixpath.basename(member.path) if folder == root
+                                 else member.path)
         if kind is None and not (folder == root and is_config(member.path)):
             continue
         data = _read_text(release, member, limits, docs)
