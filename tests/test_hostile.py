@@ -27,7 +27,7 @@ def rule_ids(report: dict) -> list[str]:
 def test_empty_folder(tmp_path: Path) -> None:
     _, report = assess_json(tmp_path)
     assert report["files"] == []
-    assert "OPN-DOC-003" in rule_ids(report) and "OPN-LIC-001" in rule_ids(report)
+    assert "OPN-DOC-005" in rule_ids(report) and "OPN-LIC-001" in rule_ids(report)
     assert all(r["level"] == "unknown" for r in report["ratings"]
                if r["attribute"] != "open_license")
 

@@ -62,9 +62,9 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             docs.evidence.extend(config.evidence)
             docs.findings.extend(config.findings)
     if not card_seen:
-        docs.findings.append(Finding("OPN-DOC-003", Severity.LOW,
+        docs.findings.append(Finding("OPN-DOC-005", Severity.LOW,
                                      "no model card (README.md) in the release", Location(root),
-                                     "", "docs/rules.md#opn-doc-003"))
+                                     "", "docs/rules.md#opn-doc-005"))
     return docs
 
 
