@@ -1,0 +1,151 @@
+"""The model card: README.md with optional YAML front matter, read as text.
+
+Evidence facts (each located at its key's line in the card, key = the YAML key):
+`card.present`, `card.license`, `card.license_name`, `card.license_link`, `card.datasets`,
+`card.base_model`, `card.language`, `card.pipeline_tag`, `card.tags`, `card.library_name`,
+`card.model_index` (number of results), `card.section.<topic>` and `link.<kind>`.
+
+Findings: OPN-DOC-001 invalid front matter, OPN-DOC-002 not UTF-8, OPN-DOC-003 front matter
+beyond a safety cap (not parsed), OPN-DOC-004 card larger than the text cap (truncated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Evidence, Finding, JSONValue, Link, Location, Section, Severity
+from ..readers.common import fact
+from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
+from .links import collect_links
+from .sections import sections
+
+# YAML key -> evidence fact. Values become str, or a tuple of str for lists.
+CARD_FIELDS: dict[str, str] = {
+    "license": "card.license",
+    "license_name": "card.license_name",
+    "license_link": "card.license_link",
+    "datasets": "card.datasets",
+    "base_model": "card.base_model",
+    "language": "card.language",
+    "pipeline_tag": "card.pipeline_tag",
+    "tags": "card.tags",
+    "library_name": "card.library_name",
+}
+_MAX_LIST = 1000  # items kept from one list field
+
+
+@dataclass(frozen=True)
+class CardResult:
+    evidence: tuple[Evidence, ...]
+    sections: tuple[Section, ...]
+    links: tuple[Link, ...]
+    findings: tuple[Finding, ...]
+    metadata_ok: bool  # front matter present, parsed and a mapping
+
+
+def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardResult:
+    findings: list[Finding] = []
+    text = _decode(path, data, limits.max_text_bytes, findings)
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+
+    evidence: list[Evidence] = [fact("card.present", True, path)]
+    front, body_start = _front_matter(path, lines, findings)
+    link_lines: list[tuple[int, str]] = []
+    if front is not None:
+        evidence.extend(_metadata_evidence(path, front))
+        for key, value in front.data.items():
+            line = front.key_lines.get(key)
+            link_lines.extend((line or 1, s) for s in strings(value))
+
+    found = sections(lines[body_start:], first_line=body_start + 1)
+    evidence.extend(fact(f"card.section.{s.topic}", s.heading, path, line=s.line)
+                    for s in found)
+    link_lines.extend(enumerate(lines[body_start:], start=body_start + 1))
+    links = collect_links(path, link_lines)
+    evidence.extend(fact(f"link.{link.kind}", link.url, path, line=link.location.line)
+                    for link in links)
+    return CardResult(tuple(evidence), tuple(found), links, tuple(findings), front is not None)
+
+
+def _finding(rule: str, severity: Severity, reason: str, path: str, line: int | None = None,
+             trigger: str = "") -> Finding:
+    return Finding(rule, severity, reason, Location(path, line=line), trigger,
+                   f"docs/rules.md#{rule.lower()}")
+
+
+def _decode(path: str, data: bytes, cap: int, findings: list[Finding]) -> str:
+    if len(data) > cap:
+        findings.append(_finding("OPN-DOC-004", Severity.LOW,
+                                 f"card is {len(data):,} bytes; only the first {cap:,} were read",
+                                 path))
+        cut = cap
+        while cut > 0 and (data[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
+            cut -= 1
+        data = data[:cut]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        findings.append(_finding("OPN-DOC-002", Severity.LOW, "card is not valid UTF-8", path,
+                                 line=data.count(b"\n", 0, exc.start) + 1,
+                                 trigger=f"byte offset {exc.start}"))
+        text = data.decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _front_matter(path: str, lines: list[str],
+                  findings: list[Finding]) -> tuple[FrontMatter | None, int]:
+    """The parsed front matter (or None) and the index of the first body line."""
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        findings.append(_finding("OPN-DOC-001", Severity.MEDIUM,
+                                 "front matter opened on line 1 is never closed", path, line=1))
+        return None, 0
+    try:
+        front = parse_front_matter("\n".join(lines[1:end]), first_line=2)
+    except FrontMatterError as exc:
+        rule, severity = ("OPN-DOC-003", Severity.MEDIUM) if exc.limit else \
+            ("OPN-DOC-001", Severity.MEDIUM)
+        findings.append(_finding(rule, severity, str(exc), path, line=exc.line))
+        front = None
+    return front, end + 1
+
+
+def _metadata_evidence(path: str, front: FrontMatter) -> list[Evidence]:
+    out = []
+    for key, name in CARD_FIELDS.items():
+        if key not in front.data:
+            continue
+        value = _value(front.data[key])
+        if value is not None:
+            out.append(fact(name, value, path, line=front.key_lines.get(key), key=key))
+    if "model-index" in front.data:
+        count = _results(front.data["model-index"])
+        if count is not None:
+            out.append(fact("card.model_index", count, path,
+                            line=front.key_lines.get("model-index"), key="model-index"))
+    return out
+
+
+def _value(raw: Any) -> JSONValue:
+    """str for a scalar, tuple of str for a list of scalars; None for anything else."""
+    if isinstance(raw, list):
+        return tuple(str(v) for v in raw[:_MAX_LIST] if _is_scalar(v))
+    if _is_scalar(raw):
+        return str(raw)
+    return None
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, str | int | float)  # bool is an int
+
+
+def _results(raw: Any) -> int | None:
+    """Number of `results` entries across the model-index list."""
+    if not isinstance(raw, list):
+        return None
+    return sum(len(e["results"]) for e in raw
+               if isinstance(e, dict) and isinstance(e.get("results"), list))

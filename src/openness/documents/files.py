@@ -1,0 +1,103 @@
+"""Release documents by file name (card, license, notice, policy, security) and the facts that
+license and policy files give.
+
+Evidence facts: `license_file.present` (value: path; key "code" / "model" / None),
+`license_file.spdx` (value: SPDX or LicenseRef id, with a confidence; note: the license name) or
+`license_file.unrecognised` (value: path), and `policy_file.present` (value: path).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from ..licenses.identify import recognise_text
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Evidence
+from ..readers.common import fact
+
+DOCUMENT_KINDS = ("card", "license", "notice", "policy", "security")
+
+# Not documents even when the name starts like one (license_check.py, notice.json ...).
+_CODE_SUFFIXES = frozenset({".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".html",
+                            ".css", ".sh", ".ipynb", ".pyc", ".cfg", ".ini", ".xml", ".jsonl"})
+
+# (kind, pattern on the lower-cased file name, root_only). First match wins.
+DOCUMENT_RULES: tuple[tuple[str, str, bool], ...] = (
+    ("policy", r"(acceptable[-_ ]?)?(use|usage)[-_ ]?polic(y|ies)\b.*|.*acceptable[-_ ]use.*",
+     False),
+    ("card", r"readme(\.(md|markdown|txt|rst))?", True),
+    ("card", r"model[-_ ]?card(\.(md|markdown|txt))?", False),
+    ("license", r"(licen[cs]e|copying)([-_. ].*)?", False),
+    ("license", r".*[-_ ]licen[cs]e([-_. ].*)?", False),
+    ("notice", r"notice([-_. ].*)?", False),
+    ("security", r"security(\.(md|markdown|txt|rst))?", False),
+)
+_RULES = tuple((kind, re.compile(p), root) for kind, p, root in DOCUMENT_RULES)
+_CODE_KEY = re.compile(r"[-_ .]code\b|\bcode[-_ .]|source")
+_MODEL_KEY = re.compile(r"model|weight|param")
+
+
+def classify_document(path: str) -> str | None:
+    """card | license | notice | policy | security, or None. Case-insensitive, any folder
+    (a README counts as the card only at the top level)."""
+    p = PurePosixPath(path.replace("\\", "/"))
+    name = p.name.lower()
+    if p.suffix.lower() in _CODE_SUFFIXES:
+        return None
+    top = len(p.parts) <= 1
+    for kind, pattern, root_only in _RULES:
+        if pattern.fullmatch(name) and (top or not root_only):
+            return kind
+    return None
+
+
+def select_documents(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Document paths by kind, top-level first (then by name)."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        kind = classify_document(path)
+        if kind is not None:
+            found.setdefault(kind, []).append(path)
+    return {kind: tuple(sorted(v, key=lambda p: (p.count("/"), p.lower())))
+            for kind, v in found.items()}
+
+
+def license_key(path: str) -> str | None:
+    """"code" or "model" when the file name says which part of the release it covers."""
+    name = PurePosixPath(path).name.lower()
+    if _CODE_KEY.search(name):
+        return "code"
+    if _MODEL_KEY.search(name):
+        return "model"
+    return None
+
+
+def _text(data: bytes, limits: Limits) -> str:
+    return data[:limits.max_text_bytes].decode("utf-8", errors="replace")
+
+
+def read_license_file(path: str, data: bytes,
+                      limits: Limits = DEFAULT_LIMITS) -> tuple[Evidence, ...]:
+    key = license_key(path)
+    out = [fact("license_file.present", path, path, key=key)]
+    found = recognise_text(_text(data, limits))
+    if found is None:
+        out.append(fact("license_file.unrecognised", path, path, key=key))
+    else:
+        out.append(fact("license_file.spdx", found.id, path, line=found.line, key=key,
+                        confidence=found.confidence, note=found.name))
+    return tuple(out)
+
+
+def read_policy_file(path: str, data: bytes,
+                     limits: Limits = DEFAULT_LIMITS) -> tuple[Evidence, ...]:
+    """`policy_file.present`, noting the policy's first line (its title, usually)."""
+    text = _text(data, limits)
+    first = next(((n, line) for n, line in enumerate(text.split("\n")[:200], start=1)
+                  if line.strip()), None)
+    if first is None:
+        return (fact("policy_file.present", path, path),)
+    title = " ".join(re.sub(r"[*#_`]+", " ", first[1][:300]).split())[:120]
+    return (fact("policy_file.present", path, path, line=first[0], note=title),)
