@@ -11,7 +11,6 @@ from openness.inventory import take_inventory
 from openness.limits import DEFAULT_LIMITS
 from openness.model import Member, Origin
 from openness.sources import Release, open_release
-
 from tests.helpers import safetensors_bytes
 
 

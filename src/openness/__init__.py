@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .pipeline import assess
     from .model import Assessment, Attribute, Level, Severity
+    from .pipeline import assess
 
 __all__ = ["Assessment", "Attribute", "Level", "Severity", "__version__", "assess"]
 

@@ -62,7 +62,8 @@ def summarise(results: Sequence[ReaderResult], artifacts: Sequence[Artifact],
     arch = next((a.architecture for a in artifacts if a.architecture), None) or (
         str(declared) if declared else None)
     formats = tuple(sorted({a.format for a in artifacts if a.format in detect.WEIGHT_FORMATS}))
-    memory = tuple(MemoryEstimate(bits, params * bits // 8) for bits in (16, 8, 4)) if params else ()
+    memory = tuple(MemoryEstimate(bits, params * bits // 8) for bits in (16, 8, 4)) \
+        if params else ()
     return Summary(params, formats, arch, memory)
 
 

@@ -1,4 +1,4 @@
-"""Safety limits in one frozen place. Every reader checks lengths against these before allocating."""
+"""Safety limits in one frozen place. Readers check lengths against these before allocating."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class Limits:
     max_text_bytes: int = 4 * MiB  # documents we read as text
     max_pickle_bytes: int = 512 * MiB  # data.pkl and friends walked opcode by opcode
     max_pickle_ops: int = 50_000_000
-    max_string_bytes: int = 1 * MiB  # a pickle/gguf string argument we keep (longer ones are skipped)
+    max_string_bytes: int = 1 * MiB  # longer pickle/gguf strings are skipped
     max_gguf_kv: int = 1_000_000
     max_gguf_tensors: int = 10_000_000
     max_gguf_array: int = 50_000_000

@@ -1,15 +1,14 @@
-"""Frozen values that flow between the stages: sources -> readers -> evidence -> ratings -> reports."""
+"""Frozen values that flow between the stages: sources -> readers -> evidence -> ratings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
-from typing import Union
+from enum import IntEnum, StrEnum
 
 SCHEMA_ID = "openness.assessment/1"
 
-JSONScalar = Union[str, int, float, bool, None]
-JSONValue = Union[JSONScalar, tuple["JSONValue", ...]]
+JSONScalar = str | int | float | bool | None
+JSONValue = JSONScalar | tuple["JSONValue", ...]
 
 
 class Severity(IntEnum):
@@ -30,7 +29,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r}; choose one of {names}") from None
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How sure a fact is: read from a structured field, inferred from text, or guessed."""
 
     CERTAIN = "certain"
@@ -39,14 +38,14 @@ class Confidence(str, Enum):
     LOW = "low"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     OPEN = "open"
     PARTIAL = "partial"
     CLOSED = "closed"
     UNKNOWN = "unknown"
 
 
-class Attribute(str, Enum):
+class Attribute(StrEnum):
     """The five attributes of openness."""
 
     OPEN_CODE = "open_code"
@@ -56,7 +55,7 @@ class Attribute(str, Enum):
     OPEN_STANDARDS = "open_standards"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return _ATTRIBUTE_TITLES[self]
 
 
@@ -210,7 +209,8 @@ class LicenseInfo:
     spdx: str | None
     name: str | None
     osi_approved: bool | None
-    category: str  # open-source | open-content | restricted | noncommercial | proprietary | none | unknown
+    #: open-source | open-content | restricted | noncommercial | proprietary | none | unknown
+    category: str
     evidence: tuple[Evidence, ...] = ()
 
 

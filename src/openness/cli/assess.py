@@ -38,10 +38,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import assess
     from ..errors import OpennessError
     from ..formats import RenderOptions, get
     from ..model import Severity
+    from ..pipeline import assess
     from .main import EXIT_FINDINGS, EXIT_OK
     from .output import progress_reporter, write_report
 

@@ -75,7 +75,7 @@ def _read_text(release: Release, member: Member, limits: Limits, docs: Documents
             data = stream.read(cap + 1)
     except READ_ERRORS as exc:
         docs.findings.append(Finding("OPN-SRC-005", Severity.MEDIUM,
-                                     f"file could not be read: {getattr(exc, 'strerror', None) or exc}",
+                                     f"file could not be read: {_why(exc)}",
                                      Location(member.path), "", "docs/rules.md#opn-src-005"))
         return None
     if len(data) > cap:
@@ -84,3 +84,7 @@ def _read_text(release: Release, member: Member, limits: Limits, docs: Documents
                                      Location(member.path), "", "docs/rules.md#opn-doc-004"))
         data = data[:cap]
     return data
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

@@ -14,4 +14,5 @@ class RenderOptions:
     color: bool = False
 
 
+DEFAULT_OPTIONS = RenderOptions()
 Formatter = Callable[[Assessment, RenderOptions], str]

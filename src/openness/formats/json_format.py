@@ -6,8 +6,8 @@ import json
 
 from ..model import Assessment
 from ..serialize import to_data
-from .interface import RenderOptions
+from .interface import DEFAULT_OPTIONS, RenderOptions
 
 
-def render(assessment: Assessment, options: RenderOptions = RenderOptions()) -> str:
+def render(assessment: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     return json.dumps(to_data(assessment), indent=2, ensure_ascii=False) + "\n"

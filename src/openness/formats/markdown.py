@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from ..model import Assessment
 from . import view
-from .interface import RenderOptions
+from .interface import DEFAULT_OPTIONS, RenderOptions
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
+def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     s = a.summary
     lines = [
         f"# Openness assessment: `{a.origin.target}`",
@@ -34,7 +34,7 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
     ]
     for r in a.ratings:
         cites = "<br>".join(f"`{_cell(c)}`" for c in view.citations(r)) or "—"
-        lines.append(f"| {r.attribute.title} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
+        lines.append(f"| {r.attribute.label} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
                      f"{_cell(r.rationale)} | {cites} |")
     lines += ["", f"## Findings ({view.severity_counts(a)})", ""]
     if a.findings:

@@ -10,12 +10,12 @@ from rich.text import Text
 
 from ..model import Assessment
 from . import view
-from .interface import RenderOptions
+from .interface import DEFAULT_OPTIONS, RenderOptions
 
 MAX_FILES = 25
 
 
-def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
+def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     out = StringIO()
     console = Console(file=out, width=options.width, force_terminal=options.color,
                       color_system="standard" if options.color else None, highlight=False,
@@ -40,7 +40,7 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
         why = Text(r.rationale)
         for c in view.citations(r):
             why.append(f"\n↳ {c}", style="dim")
-        ratings.add_row(r.attribute.title,
+        ratings.add_row(r.attribute.label,
                         Text(f"{view.LEVEL_MARK[r.level]} {r.level.value}",
                              style=view.LEVEL_STYLE[r.level]), why)
     console.print(ratings)
@@ -63,9 +63,9 @@ def render(a: Assessment, options: RenderOptions = RenderOptions()) -> str:
     files.add_column("Size", justify="right", no_wrap=True, min_width=8)
     files.add_column("Format", no_wrap=True, min_width=11)
     files.add_column("SHA-256", no_wrap=True, min_width=13)
-    for f in a.files[:MAX_FILES]:
-        files.add_row(f.path, view.human_bytes(f.size), f.format,
-                      (f.sha256[:12] + "…") if f.sha256 else "-")
+    for entry in a.files[:MAX_FILES]:
+        files.add_row(entry.path, view.human_bytes(entry.size), entry.format,
+                      (entry.sha256[:12] + "…") if entry.sha256 else "-")
     if len(a.files) > MAX_FILES:
         files.add_row(f"… {len(a.files) - MAX_FILES} more (see --format json)", "", "", "")
     console.print(files)

@@ -43,14 +43,15 @@ def read_config(path: str, data: bytes, all_paths: frozenset[str]) -> ConfigResu
     name = posixpath.basename(path).lower()
     handler = _HANDLERS.get(name)
     if handler is None:
-        return ConfigResult((fact(f"tokenizer.file", path, path),) if _is_tokenizer(name) else ())
+        return ConfigResult((fact("tokenizer.file", path, path),) if _is_tokenizer(name) else ())
     if name.endswith(".json"):
         try:
             doc = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             reason = f"{name} is not valid JSON: {exc}"
-            return ConfigResult(findings=(Finding("OPN-CFG-002", Severity.LOW, reason,
-                                                  Location(path), "", "docs/rules.md#opn-cfg-002"),))
+            invalid = Finding("OPN-CFG-002", Severity.LOW, reason, Location(path), "",
+                              "docs/rules.md#opn-cfg-002")
+            return ConfigResult(findings=(invalid,))
         if not isinstance(doc, dict):
             return ConfigResult()
         return handler(path, doc, data, all_paths)

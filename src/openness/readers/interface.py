@@ -15,7 +15,9 @@ from ..model import ReaderResult
 
 
 class Reader(Protocol):
-    #: format ids (as `detect.detect_format` returns them) this reader handles
-    formats: tuple[str, ...]
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Format ids (as `detect.detect_format` returns them) this reader handles."""
+        ...
 
     def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult: ...

@@ -15,7 +15,8 @@ from ..readers import detect
 OPEN_SOURCE_LIBRARIES = frozenset({
     "transformers", "sentence-transformers", "diffusers", "timm", "peft", "open_clip",
     "spacy", "flair", "fastai", "nemo", "espnet", "speechbrain", "keras", "tf-keras",
-    "pytorch", "onnx", "gguf", "llama.cpp", "mlx", "vllm", "sglang", "fairseq", "adapter-transformers",
+    "pytorch", "onnx", "gguf", "llama.cpp", "mlx", "vllm", "sglang", "fairseq",
+    "adapter-transformers",
     "stable-baselines3", "ml-agents", "sample-factory", "paddlenlp", "allennlp", "asteroid",
     "pyannote-audio", "setfit", "span-marker", "transformers.js", "gliner", "unity-sentis",
     "openvino", "ctranslate2", "fasttext", "stanza", "sklearn", "scikit-learn", "bertopic",

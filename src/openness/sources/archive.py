@@ -123,7 +123,7 @@ class TarRelease(Release):
 
     def __init__(self, target: str, path: Path, limits: Limits):
         try:
-            self._tar = tarfile.open(path, "r:*")
+            self._tar = tarfile.open(path, "r:*")  # noqa: SIM115  (closed by close())
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise TargetError(f"{target} is not a readable tar archive: {exc}") from None
         self.origin = Origin("archive", target, str(path.resolve()))
@@ -178,9 +178,7 @@ class TarRelease(Release):
 def is_archive(path: Path) -> bool:
     """True for zip/tar containers that are releases, not single-file weight formats."""
     name = path.name.lower()
-    if not name.endswith(ARCHIVE_SUFFIXES) or not path.is_file():
-        return False
-    return True
+    return name.endswith(ARCHIVE_SUFFIXES) and path.is_file()
 
 
 class ArchiveSource:
