@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from pickle_helpers import binbytes8, by_rule, read_pickle_bytes, sbu, unsafe
 
 from openness.errors import FormatError, LimitExceeded
 from openness.limits import Limits
@@ -22,6 +21,7 @@ from openness.model import Severity
 from openness.readers.pickle_ops import PickleWalker, walk
 from openness.readers.pickle_values import Call, Global, PDict, PersistentId, PList, PSet, Skipped
 from openness.security.pickle_policy import Verdict, classify
+from tests.readers.pickle_helpers import binbytes8, by_rule, read_pickle_bytes, sbu, unsafe
 
 OS_SYSTEM_P0 = b"cos\nsystem\n(S'touch MARKER'\ntR."
 BENIGN: dict[str, Any] = {

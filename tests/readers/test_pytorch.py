@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from pickle_helpers import by_rule, read_torch_zip, unsafe
 
 from openness.errors import FormatError
 from openness.limits import Limits
 from openness.model import Severity
+from tests.readers.pickle_helpers import by_rule, read_torch_zip, unsafe
 
 OS_SYSTEM_P0 = b"cos\nsystem\n(S'touch MARKER'\ntR."
 
