@@ -34,8 +34,11 @@ def make_folder(folder: Path, total_mb: int, files: int) -> list[Path]:
         tensors, offset, header = 64, 0, {}
         size = per_file // tensors // 4 * 4
         for t in range(tensors):
-            header[f"model.layers.{t}.weight"] = {"dtype": "F32", "shape": [size // 4],
-                                                  "data_offsets": [offset, offset + size]}
+            header[f"model.layers.{t}.weight"] = {
+                "dtype": "F32",
+                "shape": [size // 4],
+                "data_offsets": [offset, offset + size],
+            }
             offset += size
         raw = json.dumps(header).encode()
         with open(path, "wb") as f:

@@ -22,9 +22,22 @@ def _download_wheel(requirement: str, pattern: str) -> Path | None:
         return found[0]
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-             requirement, "-d", str(wheels)],
-            capture_output=True, text=True, timeout=900, check=False)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--disable-pip-version-check",
+                requirement,
+                "-d",
+                str(wheels),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     found = sorted(wheels.glob(pattern)) if wheels.is_dir() else []

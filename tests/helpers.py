@@ -20,5 +20,11 @@ def safetensors_bytes(header: object, data_size: int = 0) -> bytes:
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, COLUMNS="80", PYTHONWARNINGS="ignore")
-    return subprocess.run([sys.executable, "-m", "openness", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "openness", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )

@@ -57,8 +57,11 @@ def test_malicious_pickle_is_flagged_never_run(tmp_path: Path) -> None:
     assert not marker.exists()
     assert proc.returncode == 1, proc.stderr
     findings = json.loads(proc.stdout)["findings"]
-    flagged = [f for f in findings if f["location"]["file"] == "pytorch_model.bin"
-               and f["severity"] == "critical"]
+    flagged = [
+        f
+        for f in findings
+        if f["location"]["file"] == "pytorch_model.bin" and f["severity"] == "critical"
+    ]
     assert flagged and "os.system" in flagged[0]["trigger"]
 
 

@@ -28,10 +28,17 @@ def test_fact_conditions() -> None:
 
 
 def test_first_matching_rule_wins_and_cites_its_evidence() -> None:
-    rubric = Rubric("t", {Attribute.OPEN_LICENSE: [
-        Rule(Level.OPEN, parse_condition({"fact": "lic", "equals": "MIT"}, "t"), "open {lic}"),
-        Rule(Level.CLOSED, parse_condition({"always": True}, "t"), "closed"),
-    ]})
+    rubric = Rubric(
+        "t",
+        {
+            Attribute.OPEN_LICENSE: [
+                Rule(
+                    Level.OPEN, parse_condition({"fact": "lic", "equals": "MIT"}, "t"), "open {lic}"
+                ),
+                Rule(Level.CLOSED, parse_condition({"always": True}, "t"), "closed"),
+            ]
+        },
+    )
     (rating,) = rubric.rate([ev("lic", "MIT", "LICENSE", 3)])
     assert rating.level is Level.OPEN and rating.rationale == "open MIT"
     assert [str(e.location) for e in rating.evidence] == ["LICENSE:3"]

@@ -53,9 +53,7 @@ def test_valid_against_schema_and_round_trips(example: openness.Assessment) -> N
 
 
 def test_exact_facts(example: openness.Assessment) -> None:
-    expected = sum(
-        _numel(shape) for shape in make_example.tensors().values()
-    )
+    expected = sum(_numel(shape) for shape in make_example.tensors().values())
     assert example.summary.parameters == expected
     assert [m.bytes for m in example.summary.memory] == [expected * 2, expected, expected // 2]
     assert example.license.spdx == "Apache-2.0" and example.license.osi_approved is True
@@ -68,8 +66,11 @@ def test_exact_facts(example: openness.Assessment) -> None:
         Attribute.OPEN_STANDARDS: Level.OPEN,
     }
     consistency = {e.fact: e.value for e in example.evidence if e.fact.startswith("consistency.")}
-    assert consistency == {"consistency.hidden_size": 16, "consistency.num_layers": 2,
-                           "consistency.vocab_size": 64}
+    assert consistency == {
+        "consistency.hidden_size": 16,
+        "consistency.num_layers": 2,
+        "consistency.vocab_size": 64,
+    }
     assert example.findings == ()
     assert example.complete
 

@@ -28,8 +28,9 @@ def test_empty_folder(tmp_path: Path) -> None:
     _, report = assess_json(tmp_path)
     assert report["files"] == []
     assert "OPN-DOC-005" in rule_ids(report) and "OPN-LIC-001" in rule_ids(report)
-    assert all(r["level"] == "unknown" for r in report["ratings"]
-               if r["attribute"] != "open_license")
+    assert all(
+        r["level"] == "unknown" for r in report["ratings"] if r["attribute"] != "open_license"
+    )
 
 
 def test_zero_byte_files(tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_header_length_beyond_file(tmp_path: Path) -> None:
     # the declared header cannot fit, so the content is not safetensors at all
     assert report["files"][0]["format"] == "binary"
     assert rule_ids(report).count("OPN-FMT-004") == 1
-    report = _malformed(tmp_path, struct.pack("<Q", 30) + b"{\"a\":" + bytes(30))
+    report = _malformed(tmp_path, struct.pack("<Q", 30) + b'{"a":' + bytes(30))
     assert "OPN-FMT-001" in rule_ids(report)
 
 
@@ -109,8 +110,9 @@ def test_invalid_yaml_front_matter(tmp_path: Path) -> None:
     assert "OPN-DOC-001" in rule_ids(report)
 
 
-@pytest.mark.parametrize("args", [["assess"], ["assess", "/no/such/path"], ["bogus"],
-                                  ["assess", "--example", "x"]])
+@pytest.mark.parametrize(
+    "args", [["assess"], ["assess", "/no/such/path"], ["bogus"], ["assess", "--example", "x"]]
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     proc = run_cli(*args)
     assert proc.returncode == 2

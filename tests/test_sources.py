@@ -79,15 +79,22 @@ def _zip(path: Path, members: dict[str, bytes], symlink: str | None = None) -> P
             zf.writestr(name, data)
         if symlink:
             info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             zf.writestr(info, "/etc/passwd")
     return path
 
 
 def test_zip_traversal_absolute_and_symlink_members_are_refused(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "r.zip", {"ok/config.json": b"{}", "../evil.txt": b"x",
-                                       "/abs.txt": b"y", "a\\..\\..\\win.txt": b"z"},
-                   symlink="link")
+    archive = _zip(
+        tmp_path / "r.zip",
+        {
+            "ok/config.json": b"{}",
+            "../evil.txt": b"x",
+            "/abs.txt": b"y",
+            "a\\..\\..\\win.txt": b"z",
+        },
+        symlink="link",
+    )
     with open_release(str(archive), DEFAULT_LIMITS) as release:
         assert [m.path for m in release.members] == ["ok/config.json"]
         assert rules(release) == ["OPN-ARC-001"] * 3 + ["OPN-ARC-002"]
@@ -97,8 +104,9 @@ def test_zip_traversal_absolute_and_symlink_members_are_refused(tmp_path: Path) 
 
 
 def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "bomb.zip", {"zeros.bin": bytes(64 * 1024 * 1024),
-                                           "fine.txt": b"hello"})
+    archive = _zip(
+        tmp_path / "bomb.zip", {"zeros.bin": bytes(64 * 1024 * 1024), "fine.txt": b"hello"}
+    )
     assert archive.stat().st_size < 1024 * 1024  # it really is a bomb
     with open_release(str(archive), DEFAULT_LIMITS) as release:
         assert [m.path for m in release.members] == ["fine.txt"]
@@ -132,8 +140,9 @@ def _tar(path: Path, mode: str, members: dict[str, bytes], links: bool = False) 
 
 @pytest.mark.parametrize("suffix,mode", [(".tar", "w"), (".tar.gz", "w:gz")])
 def test_tar_members_and_traversal(tmp_path: Path, suffix: str, mode: str) -> None:
-    archive = _tar(tmp_path / f"r{suffix}", mode,
-                   {"m/config.json": b"{}", "../../up.txt": b"x"}, links=True)
+    archive = _tar(
+        tmp_path / f"r{suffix}", mode, {"m/config.json": b"{}", "../../up.txt": b"x"}, links=True
+    )
     with open_release(str(archive), DEFAULT_LIMITS) as release:
         assert [m.path for m in release.members] == ["m/config.json"]
         assert rules(release) == ["OPN-ARC-001", "OPN-ARC-002", "OPN-ARC-002"]

@@ -1,8 +1,8 @@
 """openness: how open, transparent and safe is an AI model release? Evidence for every claim.
 
-    >>> import openness
-    >>> result = openness.assess("path/to/model")      # doctest: +SKIP
-    >>> result.rating(openness.Attribute.OPEN_LICENSE).level   # doctest: +SKIP
+>>> import openness
+>>> result = openness.assess("path/to/model")      # doctest: +SKIP
+>>> result.rating(openness.Attribute.OPEN_LICENSE).level   # doctest: +SKIP
 """
 
 from __future__ import annotations

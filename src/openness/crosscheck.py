@@ -15,17 +15,25 @@ from .model import (
     Location,
     MemoryEstimate,
     ReaderResult,
-    Severity,
     Summary,
     TensorInfo,
 )
 from .readers import detect
 from .rubrics.engine import EvidenceIndex
+from .rules import finding
 
 #: which weight set speaks for the release when several formats hold the same model
 FORMAT_PREFERENCE = (
-    detect.SAFETENSORS, detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.GGUF, detect.ONNX,
-    detect.KERAS, detect.HDF5, detect.NPZ, detect.NPY, detect.PICKLE,
+    detect.SAFETENSORS,
+    detect.PYTORCH_ZIP,
+    detect.TORCH_LEGACY,
+    detect.GGUF,
+    detect.ONNX,
+    detect.KERAS,
+    detect.HDF5,
+    detect.NPZ,
+    detect.NPY,
+    detect.PICKLE,
 )
 _EMBEDDING = re.compile(
     r"(^|\.)(embed_tokens|word_embeddings|wte|tok_embeddings|token_embd|embeddings\.tok|"
@@ -51,8 +59,9 @@ def primary_weights(results: Sequence[ReaderResult]) -> list[ReaderResult]:
     return groups[min(groups, key=rank)]
 
 
-def summarise(results: Sequence[ReaderResult], artifacts: Sequence[Artifact],
-              evidence: Sequence[Evidence]) -> Summary:
+def summarise(
+    results: Sequence[ReaderResult], artifacts: Sequence[Artifact], evidence: Sequence[Evidence]
+) -> Summary:
     primary = primary_weights(results)
     params = sum(r.artifact.parameters or 0 for r in primary) or None
     index = EvidenceIndex(evidence)
@@ -60,15 +69,18 @@ def summarise(results: Sequence[ReaderResult], artifacts: Sequence[Artifact],
     if isinstance(declared, tuple):
         declared = declared[0]
     arch = next((a.architecture for a in artifacts if a.architecture), None) or (
-        str(declared) if declared else None)
+        str(declared) if declared else None
+    )
     formats = tuple(sorted({a.format for a in artifacts if a.format in detect.WEIGHT_FORMATS}))
-    memory = tuple(MemoryEstimate(bits, params * bits // 8) for bits in (16, 8, 4)) \
-        if params else ()
+    memory = (
+        tuple(MemoryEstimate(bits, params * bits // 8) for bits in (16, 8, 4)) if params else ()
+    )
     return Summary(params, formats, arch, memory)
 
 
-def check_config(results: Sequence[ReaderResult],
-                 evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[Finding]]:
+def check_config(
+    results: Sequence[ReaderResult], evidence: Sequence[Evidence]
+) -> tuple[list[Evidence], list[Finding]]:
     """Compare config.json (or GGUF metadata) with the tensors of the primary weight set."""
     index = EvidenceIndex(evidence)
     primary = primary_weights(results)
@@ -86,14 +98,27 @@ def check_config(results: Sequence[ReaderResult],
             continue
         claim = declared[0]
         if claim.value == value[0]:
-            facts.append(Evidence(f"consistency.{name}", value[0], Location(where, key=value[1]),
-                                  note=f"matches {claim.location}"))
-        elif not (name == "vocab_size" and isinstance(claim.value, int)
-                  and claim.value <= value[0] <= claim.value + 512):
-            findings.append(Finding(
-                "OPN-CFG-010", Severity.MEDIUM,
-                f"declared {name} {claim.value} does not match the tensors ({value[0]})",
-                claim.location, f"{value[1]} in {where}", "docs/rules.md#opn-cfg-010"))
+            facts.append(
+                Evidence(
+                    f"consistency.{name}",
+                    value[0],
+                    Location(where, key=value[1]),
+                    note=f"matches {claim.location}",
+                )
+            )
+        elif not (
+            name == "vocab_size"
+            and isinstance(claim.value, int)
+            and claim.value <= value[0] <= claim.value + 512
+        ):
+            findings.append(
+                finding(
+                    "OPN-CFG-010",
+                    f"declared {name} {claim.value} does not match the tensors ({value[0]})",
+                    claim.location,
+                    f"{value[1]} in {where}",
+                )
+            )
     return facts, findings
 
 
@@ -109,8 +134,11 @@ def _observed(tensors: Sequence[TensorInfo]) -> dict[str, tuple[int, str]]:
     for t in tensors:
         if len(t.shape) == 2 and _EMBEDDING.search(t.name) and "position" not in t.name:
             # GGUF stores dims innermost-first: its embedding is (hidden, vocab)
-            vocab, hidden = (t.shape[1], t.shape[0]) if t.name.startswith("token_embd") \
+            vocab, hidden = (
+                (t.shape[1], t.shape[0])
+                if t.name.startswith("token_embd")
                 else (t.shape[0], t.shape[1])
+            )
             found.setdefault("vocab_size", (vocab, t.name))
             found.setdefault("hidden_size", (hidden, t.name))
     layers = {int(m.group(1)) for t in tensors if (m := _LAYER_INDEX.search(t.name))}

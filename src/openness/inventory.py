@@ -14,10 +14,11 @@ from typing import BinaryIO
 
 from .errors import FormatError
 from .limits import Limits
-from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult, Severity
+from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult
 from .readers import detect
 from .readers.interface import Reader
 from .readers.registry import reader_for
+from .rules import finding
 from .sources import READ_ERRORS, Release
 
 CHUNK = 1024 * 1024
@@ -32,8 +33,14 @@ class Scanned:
     incomplete: str | None = None
 
 
-def take_inventory(release: Release, limits: Limits, *, hash_files: bool = True,
-                   progress: Progress | None = None, workers: int | None = None) -> list[Scanned]:
+def take_inventory(
+    release: Release,
+    limits: Limits,
+    *,
+    hash_files: bool = True,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> list[Scanned]:
     def work(member: Member) -> Scanned:
         return scan_member(release, member, limits, hash_files, progress)
 
@@ -45,8 +52,9 @@ def take_inventory(release: Release, limits: Limits, *, hash_files: bool = True,
         return list(pool.map(work, release.members))
 
 
-def scan_member(release: Release, member: Member, limits: Limits, hash_files: bool,
-                progress: Progress | None) -> Scanned:
+def scan_member(
+    release: Release, member: Member, limits: Limits, hash_files: bool, progress: Progress | None
+) -> Scanned:
     path = member.path
     try:
         with release.open(path) as stream:
@@ -55,10 +63,10 @@ def scan_member(release: Release, member: Member, limits: Limits, hash_files: bo
             digest = _sha256(stream, progress) if hash_files else None
     except READ_ERRORS as exc:
         reason = f"file could not be read: {getattr(exc, 'strerror', None) or exc}"
-        finding = Finding("OPN-SRC-005", Severity.MEDIUM, reason, Location(path), "",
-                          "docs/rules.md#opn-src-005")
-        return Scanned(FileEntry(path, member.size, "unreadable"), None, (finding,),
-                       f"{path}: {reason}")
+        unread = finding("OPN-SRC-005", reason, Location(path))
+        return Scanned(
+            FileEntry(path, member.size, "unreadable"), None, (unread,), f"{path}: {reason}"
+        )
     if not hash_files and progress is not None:
         progress(member.size)
     incomplete = None
@@ -67,18 +75,20 @@ def scan_member(release: Release, member: Member, limits: Limits, hash_files: bo
     return Scanned(FileEntry(path, member.size, fmt, digest), result, findings, incomplete)
 
 
-def _read(fmt: str, path: str, size: int, stream: BinaryIO,
-          limits: Limits) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
+def _read(
+    fmt: str, path: str, size: int, stream: BinaryIO, limits: Limits
+) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
     reader = reader_for(fmt)
     if fmt == detect.EMPTY and _looks_like_weights(path):
-        return None, (Finding("OPN-FMT-002", Severity.MEDIUM, "weight file is empty",
-                              Location(path), "", "docs/rules.md#opn-fmt-002"),)
+        return None, (finding("OPN-FMT-002", "weight file is empty", Location(path)),)
     expected = _expected_formats(path)
     if expected and fmt not in expected and fmt != detect.EMPTY:
-        mismatch = Finding("OPN-FMT-004", Severity.MEDIUM,
-                           f"content is {fmt}, not what the file name says "
-                           f"({' or '.join(sorted(expected))})",
-                           Location(path, offset=0), fmt, "docs/rules.md#opn-fmt-004")
+        mismatch = finding(
+            "OPN-FMT-004",
+            f"content is {fmt}, not what the file name says ({' or '.join(sorted(expected))})",
+            Location(path, offset=0),
+            fmt,
+        )
         if reader is None:
             return None, (mismatch,)
         result, found = _read_with(reader, fmt, path, size, stream, limits)
@@ -88,29 +98,36 @@ def _read(fmt: str, path: str, size: int, stream: BinaryIO,
     return _read_with(reader, fmt, path, size, stream, limits)
 
 
-def _read_with(reader: Reader, fmt: str, path: str, size: int, stream: BinaryIO,
-               limits: Limits) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
+def _read_with(
+    reader: Reader, fmt: str, path: str, size: int, stream: BinaryIO, limits: Limits
+) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
     try:
         stream.seek(0)
         return reader.read(path, size, stream, limits), ()
     except FormatError as exc:
         location = Location(path, offset=exc.offset, key=exc.key)
-        finding = Finding("OPN-FMT-001", Severity.MEDIUM, f"malformed {fmt} file: {exc}",
-                          location, "", "docs/rules.md#opn-fmt-001")
+        malformed = finding("OPN-FMT-001", f"malformed {fmt} file: {exc}", location)
         artifact = Artifact(path, fmt, complete=False, note=str(exc))
-        return ReaderResult(artifact), (finding,)
+        return ReaderResult(artifact), (malformed,)
     except (MemoryError, RecursionError, ValueError, KeyError, TypeError, IndexError) as exc:
         # a reader bug must not hide the file: report it as unread, never as clean
-        finding = Finding("OPN-FMT-003", Severity.MEDIUM,
-                          f"{fmt} reader failed ({type(exc).__name__}); file not fully checked",
-                          Location(path), "", "docs/rules.md#opn-fmt-003")
-        return ReaderResult(Artifact(path, fmt, complete=False, note="reader failed")), (finding,)
+        failed = finding(
+            "OPN-FMT-003",
+            f"{fmt} reader failed ({type(exc).__name__}); file not fully checked",
+            Location(path),
+        )
+        return ReaderResult(Artifact(path, fmt, complete=False, note="reader failed")), (failed,)
 
 
 _EXPECTED = {
-    ".safetensors": {detect.SAFETENSORS}, ".gguf": {detect.GGUF}, ".onnx": {detect.ONNX},
-    ".npy": {detect.NPY}, ".npz": {detect.NPZ}, ".keras": {detect.KERAS},
-    ".h5": {detect.HDF5}, ".hdf5": {detect.HDF5},
+    ".safetensors": {detect.SAFETENSORS},
+    ".gguf": {detect.GGUF},
+    ".onnx": {detect.ONNX},
+    ".npy": {detect.NPY},
+    ".npz": {detect.NPZ},
+    ".keras": {detect.KERAS},
+    ".h5": {detect.HDF5},
+    ".hdf5": {detect.HDF5},
     ".pt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
     ".pth": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
     ".ckpt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
@@ -121,8 +138,23 @@ def _expected_formats(path: str) -> set[str]:
     return _EXPECTED.get(os.path.splitext(path.lower())[1], set())
 
 
-_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5",
-                    ".keras", ".npy", ".npz", ".pkl", ".pickle", ".joblib", ".msgpack")
+_WEIGHT_SUFFIXES = (
+    ".safetensors",
+    ".bin",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".gguf",
+    ".onnx",
+    ".h5",
+    ".keras",
+    ".npy",
+    ".npz",
+    ".pkl",
+    ".pickle",
+    ".joblib",
+    ".msgpack",
+)
 
 
 def _looks_like_weights(path: str) -> bool:

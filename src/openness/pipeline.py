@@ -11,9 +11,10 @@ from .documents.collect import collect_documents
 from .inventory import Progress, take_inventory
 from .licenses.identify import identify
 from .limits import DEFAULT_LIMITS, Limits
-from .model import SCHEMA_ID, Assessment, Finding, Location, Severity
+from .model import SCHEMA_ID, Assessment, Finding, Location
 from .rubrics.derive import derive
 from .rubrics.engine import Rubric, load_rubric
+from .rules import finding
 from .sources import open_release
 
 
@@ -22,9 +23,14 @@ def five_attributes() -> Rubric:
     return load_rubric("five_attributes.yaml")
 
 
-def assess(target: str, *, hash_files: bool = True, limits: Limits = DEFAULT_LIMITS,
-           progress: Progress | None = None,
-           on_start: Callable[[int], None] | None = None) -> Assessment:
+def assess(
+    target: str,
+    *,
+    hash_files: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Assessment:
     """Assess a release (folder, file or archive) and return a frozen Assessment.
 
     Raises `TargetError` when the target cannot be opened at all; every problem inside the
@@ -51,15 +57,18 @@ def assess(target: str, *, hash_files: bool = True, limits: Limits = DEFAULT_LIM
 
     license_info = identify(evidence)
     if license_info.category == "none":
-        findings.append(Finding("OPN-LIC-001", Severity.MEDIUM,
-                                "no license stated: by default nobody may reuse the model",
-                                Location(""), "", "docs/rules.md#opn-lic-001"))
+        findings.append(
+            finding(
+                "OPN-LIC-001",
+                "no license stated: by default nobody may reuse the model",
+                Location(""),
+            )
+        )
     evidence += derive(evidence, files, license_info)
     ratings = five_attributes().rate(evidence)
 
     incomplete = tuple(listing_gaps) + tuple(s.incomplete for s in scanned if s.incomplete)
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file,
-                                 f.location.offset or 0))
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     return Assessment(
         schema=SCHEMA_ID,
         tool_version=__version__,

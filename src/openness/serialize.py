@@ -18,8 +18,9 @@ T = TypeVar("T")
 def to_data(value: Any) -> Any:
     """Plain JSON-ready data: dataclasses become objects, enums their values, tuples lists."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name))
-                for f in dataclasses.fields(value) if f.compare}
+        return {
+            f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
+        }
     if isinstance(value, IntEnum):
         return value.name.lower()
     if isinstance(value, Enum):
@@ -72,8 +73,11 @@ def _decode(tp: Any, data: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {tp.__name__}")
         hints = _hints(tp)
-        kwargs = {f.name: _decode(hints[f.name], data[f.name])
-                  for f in dataclasses.fields(tp) if f.compare and f.name in data}
+        kwargs = {
+            f.name: _decode(hints[f.name], data[f.name])
+            for f in dataclasses.fields(tp)
+            if f.compare and f.name in data
+        }
         return tp(**kwargs)
     if tp in (str, int, float, bool):
         if tp is float and isinstance(data, int) and not isinstance(data, bool):

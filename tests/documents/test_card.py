@@ -32,6 +32,7 @@ def _front_matter(text: str) -> dict[str, object]:
 
 # --------------------------------------------------------------------------- real card
 
+
 def test_minilm_card_front_matter(minilm_dir: Path) -> None:
     data = (minilm_dir / "README.md").read_bytes()
     expected = _front_matter(data.decode("utf-8"))
@@ -84,13 +85,32 @@ def test_minilm_card_sections_and_links(minilm_dir: Path) -> None:
 # --------------------------------------------------------------------------- corpus cards
 
 CARD_TOPICS = {
-    "compvis-sd-MODEL_CARD.md": {"intended_use", "out_of_scope", "limitations", "bias_risks",
-                                 "training_procedure", "evaluation", "environmental_impact",
-                                 "safety", "citation"},
-    "meta-llama2-MODEL_CARD.md": {"intended_use", "training_data", "evaluation", "limitations",
-                                  "bias_risks"},
-    "meta-llama3_1-MODEL_CARD.md": {"intended_use", "training_data", "evaluation", "safety",
-                                    "limitations", "bias_risks"},
+    "compvis-sd-MODEL_CARD.md": {
+        "intended_use",
+        "out_of_scope",
+        "limitations",
+        "bias_risks",
+        "training_procedure",
+        "evaluation",
+        "environmental_impact",
+        "safety",
+        "citation",
+    },
+    "meta-llama2-MODEL_CARD.md": {
+        "intended_use",
+        "training_data",
+        "evaluation",
+        "limitations",
+        "bias_risks",
+    },
+    "meta-llama3_1-MODEL_CARD.md": {
+        "intended_use",
+        "training_data",
+        "evaluation",
+        "safety",
+        "limitations",
+        "bias_risks",
+    },
     "bfl-flux1-dev-MODEL_CARD.md": {"limitations", "out_of_scope"},
 }
 
@@ -115,31 +135,34 @@ def test_corpus_card_sections(name: str) -> None:
 
 # --------------------------------------------------------------------------- markdown
 
+
 def test_headings_atx_setext_fences_and_word_counts() -> None:
-    card = "\n".join([
-        "# Model card",                    # 1
-        "",                                # 2
-        "## Limitations ##",               # 3 closing hashes
-        "",                                # 4
-        "## **Bias, Risks**",              # 5 empty section (next heading same level)
-        "## Training Data",                # 6
-        "one two three",                   # 7
-        "```",                             # 8
-        "# Citation inside a fence",       # 9
-        "```",                             # 10
-        "four",                            # 11
-        "",                                # 12
-        "Evaluation results",              # 13 setext heading
-        "------------------",              # 14
-        "alpha beta",                      # 15
-        "~~~~",                            # 16
-        "## Safety in tilde fence",        # 17
-        "~~~~",                            # 18
-        "    # indented code, not a heading",  # 19
-        "",                                # 20
-        "---",                             # 21 thematic break, not a heading
-        "#no-space is not a heading",      # 22
-    ]).encode()
+    card = "\n".join(
+        [
+            "# Model card",  # 1
+            "",  # 2
+            "## Limitations ##",  # 3 closing hashes
+            "",  # 4
+            "## **Bias, Risks**",  # 5 empty section (next heading same level)
+            "## Training Data",  # 6
+            "one two three",  # 7
+            "```",  # 8
+            "# Citation inside a fence",  # 9
+            "```",  # 10
+            "four",  # 11
+            "",  # 12
+            "Evaluation results",  # 13 setext heading
+            "------------------",  # 14
+            "alpha beta",  # 15
+            "~~~~",  # 16
+            "## Safety in tilde fence",  # 17
+            "~~~~",  # 18
+            "    # indented code, not a heading",  # 19
+            "",  # 20
+            "---",  # 21 thematic break, not a heading
+            "#no-space is not a heading",  # 22
+        ]
+    ).encode()
     result = read_card("README.md", card)
     got = {(s.topic, s.heading, s.line, s.words) for s in result.sections}
     assert got == {
@@ -153,54 +176,65 @@ def test_headings_atx_setext_fences_and_word_counts() -> None:
     assert not result.metadata_ok  # no front matter
 
 
-@pytest.mark.parametrize(("heading", "topics"), [
-    ("Intended uses", ("intended_use",)),
-    ("Out-of-Scope Use", ("out_of_scope",)),
-    ("Misuse and Malicious Use", ("safety",)),
-    ("Limitations and Bias", ("limitations", "bias_risks")),
-    ("Training Data", ("training_data",)),
-    ("Training procedure", ("training_procedure",)),
-    ("Pre-training", ("training_procedure",)),
-    ("Evaluation Results", ("evaluation",)),
-    ("Environmental Impact", ("environmental_impact",)),
-    ("Responsibility & Safety", ("safety",)),
-    ("Risks and mitigations", ("bias_risks", "safety")),
-    ("BibTeX citation", ("citation",)),
-    ("Usage (Sentence-Transformers)", ()),
-    ("Model Details", ()),
-])
+@pytest.mark.parametrize(
+    ("heading", "topics"),
+    [
+        ("Intended uses", ("intended_use",)),
+        ("Out-of-Scope Use", ("out_of_scope",)),
+        ("Misuse and Malicious Use", ("safety",)),
+        ("Limitations and Bias", ("limitations", "bias_risks")),
+        ("Training Data", ("training_data",)),
+        ("Training procedure", ("training_procedure",)),
+        ("Pre-training", ("training_procedure",)),
+        ("Evaluation Results", ("evaluation",)),
+        ("Environmental Impact", ("environmental_impact",)),
+        ("Responsibility & Safety", ("safety",)),
+        ("Risks and mitigations", ("bias_risks", "safety")),
+        ("BibTeX citation", ("citation",)),
+        ("Usage (Sentence-Transformers)", ()),
+        ("Model Details", ()),
+    ],
+)
 def test_topic_table(heading: str, topics: tuple[str, ...]) -> None:
     assert topics_for(heading) == topics
 
 
-@pytest.mark.parametrize(("url", "kind"), [
-    ("https://arxiv.org/abs/1908.10084", "paper"),
-    ("https://doi.org/10.18653/v1/d15-1075", "paper"),
-    ("https://aclanthology.org/P16-1135.pdf", "paper"),
-    ("https://openreview.net/forum?id=abc", "paper"),
-    ("https://example.org/papers/model.PDF", "paper"),
-    ("https://huggingface.co/papers/2307.09288", "paper"),
-    ("https://github.com/UKPLab/sentence-transformers", "code"),
-    ("https://gitlab.com/group/project", "code"),
-    ("https://codeberg.org/org/repo", "code"),
-    ("https://huggingface.co/spaces/org/demo", "other"),
-    ("https://huggingface.co/datasets/sentence-transformers/embedding-training-data", "dataset"),
-    ("https://www.kaggle.com/datasets/owner/name", "dataset"),
-    ("https://zenodo.org/records/123456", "dataset"),
-    ("https://huggingface.co/nreimers/MiniLM-L6-H384-uncased", "model"),
-    ("https://hf.co/meta-llama/Llama-2-7b", "model"),
-    ("https://huggingface.co/docs/transformers/index", "other"),
-    ("https://www.sbert.net", "other"),
-    ("https://[::1", "other"),
-])
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://arxiv.org/abs/1908.10084", "paper"),
+        ("https://doi.org/10.18653/v1/d15-1075", "paper"),
+        ("https://aclanthology.org/P16-1135.pdf", "paper"),
+        ("https://openreview.net/forum?id=abc", "paper"),
+        ("https://example.org/papers/model.PDF", "paper"),
+        ("https://huggingface.co/papers/2307.09288", "paper"),
+        ("https://github.com/UKPLab/sentence-transformers", "code"),
+        ("https://gitlab.com/group/project", "code"),
+        ("https://codeberg.org/org/repo", "code"),
+        ("https://huggingface.co/spaces/org/demo", "other"),
+        (
+            "https://huggingface.co/datasets/sentence-transformers/embedding-training-data",
+            "dataset",
+        ),
+        ("https://www.kaggle.com/datasets/owner/name", "dataset"),
+        ("https://zenodo.org/records/123456", "dataset"),
+        ("https://huggingface.co/nreimers/MiniLM-L6-H384-uncased", "model"),
+        ("https://hf.co/meta-llama/Llama-2-7b", "model"),
+        ("https://huggingface.co/docs/transformers/index", "other"),
+        ("https://www.sbert.net", "other"),
+        ("https://[::1", "other"),
+    ],
+)
 def test_link_table(url: str, kind: str) -> None:
     assert classify_url(url) == kind
 
 
 def test_links_from_markdown_bare_and_front_matter_deduplicated() -> None:
-    card = (b"---\nlicense: other\nlicense_link: https://example.com/LICENSE\n---\n"
-            b"See [paper](https://arxiv.org/abs/1234.5678), https://github.com/o/r.\n"
-            b"Again <https://arxiv.org/abs/1234.5678> and https://huggingface.co/datasets/o/d\n")
+    card = (
+        b"---\nlicense: other\nlicense_link: https://example.com/LICENSE\n---\n"
+        b"See [paper](https://arxiv.org/abs/1234.5678), https://github.com/o/r.\n"
+        b"Again <https://arxiv.org/abs/1234.5678> and https://huggingface.co/datasets/o/d\n"
+    )
     result = read_card("README.md", card)
     assert [(ln.kind, ln.url, ln.location.line) for ln in result.links] == [
         ("other", "https://example.com/LICENSE", 3),
@@ -241,6 +275,7 @@ license_name: my-license
 
 # --------------------------------------------------------------------------- hostile input
 
+
 def _rules(result: object) -> list[tuple[str, Severity, int | None]]:
     return [(f.rule_id, f.severity, f.location.line) for f in result.findings]  # type: ignore[attr-defined]
 
@@ -253,14 +288,16 @@ def test_non_utf8_card_is_read_with_a_finding() -> None:
     assert result.sections[0].words == 1
 
 
-@pytest.mark.parametrize(("front", "line"), [
-    ("license: mit\n\ttags: [a]\n", 3),              # a tab cannot start a token
-    ('license: "mit\ntags: [a]\n', 2),               # unclosed quote
-    ("license: [mit\n", 2),                          # unclosed flow sequence
-    ("x: !!python/object/apply:os.system ['id']\n", 2),  # no python tags in safe_load
-])
-def test_invalid_yaml_gives_finding_with_line_and_body_is_still_read(front: str,
-                                                                     line: int) -> None:
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("license: mit\n\ttags: [a]\n", 3),  # a tab cannot start a token
+        ('license: "mit\ntags: [a]\n', 2),  # unclosed quote
+        ("license: [mit\n", 2),  # unclosed flow sequence
+        ("x: !!python/object/apply:os.system ['id']\n", 2),  # no python tags in safe_load
+    ],
+)
+def test_invalid_yaml_gives_finding_with_line_and_body_is_still_read(front: str, line: int) -> None:
     card = f"---\n{front}---\n# Citation\nplease cite\n".encode()
     result = read_card("README.md", card)
     rules = _rules(result)
@@ -292,20 +329,27 @@ def _billion_laughs(levels: int = 9) -> bytes:
 
 
 def _alias_chain(levels: int = 40) -> bytes:
-    text = "x0: &x0 [1, 1]\n" + "".join(f"x{i}: &x{i} [*x{i - 1}, *x{i - 1}]\n"
-                                       for i in range(1, levels))
+    text = "x0: &x0 [1, 1]\n" + "".join(
+        f"x{i}: &x{i} [*x{i - 1}, *x{i - 1}]\n" for i in range(1, levels)
+    )
     return f"---\n{text}---\n".encode()
 
 
-@pytest.mark.parametrize("card", [
-    _billion_laughs(),                                   # 9**9 strings from 72 aliases
-    _alias_chain(),                                      # 2**40 from 78 aliases
-    b"---\na: &a [*a]\n---\n",                           # recursive
-    b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",  # deep nesting
-    b"---\nlicense: mit\nx: '" + b"a" * (70 * 1024) + b"'\n---\n",  # over 64 KB
-    b"---\n" + b"".join(b"k%d: &a%d v\n" % (i, i) for i in range(200))
-    + b"".join(b"r%d: *a%d\n" % (i, i) for i in range(200)) + b"---\n",  # many aliases
-], ids=["billion-laughs", "alias-chain", "recursive", "deep", "oversize", "many-aliases"])
+@pytest.mark.parametrize(
+    "card",
+    [
+        _billion_laughs(),  # 9**9 strings from 72 aliases
+        _alias_chain(),  # 2**40 from 78 aliases
+        b"---\na: &a [*a]\n---\n",  # recursive
+        b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",  # deep nesting
+        b"---\nlicense: mit\nx: '" + b"a" * (70 * 1024) + b"'\n---\n",  # over 64 KB
+        b"---\n"
+        + b"".join(b"k%d: &a%d v\n" % (i, i) for i in range(200))
+        + b"".join(b"r%d: *a%d\n" % (i, i) for i in range(200))
+        + b"---\n",  # many aliases
+    ],
+    ids=["billion-laughs", "alias-chain", "recursive", "deep", "oversize", "many-aliases"],
+)
 def test_yaml_bombs_are_bounded(card: bytes) -> None:
     result = read_card("README.md", card)
     rules = _rules(result)
@@ -329,6 +373,7 @@ def test_ten_megabyte_readme_is_capped() -> None:
 
 def test_cap_does_not_split_a_utf8_character() -> None:
     from openness.limits import Limits
+
     result = read_card("README.md", "aé".encode() * 10, Limits(max_text_bytes=8))
     assert [f.rule_id for f in result.findings] == ["OPN-DOC-004"]
 
@@ -342,7 +387,6 @@ def test_empty_and_bom_cards() -> None:
 
 def test_setext_heading_takes_the_whole_paragraph() -> None:
     result = read_card("README.md", b"intro\nEvaluation\n==========\ntext\n")
-    assert [(s.heading, s.line, s.words) for s in result.sections] == [
-        ("intro Evaluation", 1, 1)]
+    assert [(s.heading, s.line, s.words) for s in result.sections] == [("intro Evaluation", 1, 1)]
     listed = read_card("README.md", b"- Evaluation\n---\n")
     assert listed.sections == ()

@@ -18,57 +18,71 @@ from openness.model import Confidence
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
-@pytest.mark.parametrize(("path", "kind"), [
-    ("README.md", "card"),
-    ("readme.MD", "card"),
-    ("README", "card"),
-    ("docs/README.md", None),            # a README below the top is not the card
-    ("model_card.md", "card"),
-    ("cards/MODEL_CARD.md", "card"),
-    ("LICENSE", "license"),
-    ("LICENSE.txt", "license"),
-    ("LICENCE.md", "license"),
-    ("COPYING", "license"),
-    ("LICENSE-CODE", "license"),
-    ("LICENSE-MODEL", "license"),
-    ("LICENSE_weights", "license"),
-    ("MODEL_LICENSE", "license"),
-    ("model_licenses/LICENSE-SDXL1.0", "license"),
-    ("NOTICE", "notice"),
-    ("NOTICE.md", "notice"),
-    ("USE_POLICY.md", "policy"),
-    ("ACCEPTABLE_USE_POLICY.md", "policy"),
-    ("USAGE_POLICY", "policy"),
-    ("docs/llama-acceptable-use.md", "policy"),
-    ("SECURITY.md", "security"),
-    ("license_checker.py", None),
-    ("licenses.json", None),
-    ("config.json", None),
-    ("model.safetensors", None),
-    ("notices.txt", None),
-])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("README.md", "card"),
+        ("readme.MD", "card"),
+        ("README", "card"),
+        ("docs/README.md", None),  # a README below the top is not the card
+        ("model_card.md", "card"),
+        ("cards/MODEL_CARD.md", "card"),
+        ("LICENSE", "license"),
+        ("LICENSE.txt", "license"),
+        ("LICENCE.md", "license"),
+        ("COPYING", "license"),
+        ("LICENSE-CODE", "license"),
+        ("LICENSE-MODEL", "license"),
+        ("LICENSE_weights", "license"),
+        ("MODEL_LICENSE", "license"),
+        ("model_licenses/LICENSE-SDXL1.0", "license"),
+        ("NOTICE", "notice"),
+        ("NOTICE.md", "notice"),
+        ("USE_POLICY.md", "policy"),
+        ("ACCEPTABLE_USE_POLICY.md", "policy"),
+        ("USAGE_POLICY", "policy"),
+        ("docs/llama-acceptable-use.md", "policy"),
+        ("SECURITY.md", "security"),
+        ("license_checker.py", None),
+        ("licenses.json", None),
+        ("config.json", None),
+        ("model.safetensors", None),
+        ("notices.txt", None),
+    ],
+)
 def test_classify_document(path: str, kind: str | None) -> None:
     assert classify_document(path) == kind
 
 
 def test_select_documents_prefers_top_level() -> None:
     found = select_documents(["a/b/LICENSE", "LICENSE-MODEL", "x/LICENSE", "README.md", "w.bin"])
-    assert found == {"license": ("LICENSE-MODEL", "x/LICENSE", "a/b/LICENSE"),
-                     "card": ("README.md",)}
+    assert found == {
+        "license": ("LICENSE-MODEL", "x/LICENSE", "a/b/LICENSE"),
+        "card": ("README.md",),
+    }
 
 
-@pytest.mark.parametrize(("path", "key"), [
-    ("LICENSE", None), ("LICENSE-CODE", "code"), ("LICENSE-MODEL", "model"),
-    ("LICENSE_weights", "model"), ("MODEL_LICENSE", "model"), ("LICENSE-SDXL1.0", None),
-])
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("LICENSE", None),
+        ("LICENSE-CODE", "code"),
+        ("LICENSE-MODEL", "model"),
+        ("LICENSE_weights", "model"),
+        ("MODEL_LICENSE", "model"),
+        ("LICENSE-SDXL1.0", None),
+    ],
+)
 def test_license_key(path: str, key: str | None) -> None:
     assert license_key(path) == key
 
 
-MIT_LIKE = (b"MIT License\n\nCopyright (c) 2024 Example\n\n"
-            b"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-            b"of this software ...\n\nThe above copyright notice and this permission notice "
-            b"shall be included in\nall copies or substantial portions of the Software.\n")
+MIT_LIKE = (
+    b"MIT License\n\nCopyright (c) 2024 Example\n\n"
+    b"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+    b"of this software ...\n\nThe above copyright notice and this permission notice "
+    b"shall be included in\nall copies or substantial portions of the Software.\n"
+)
 
 
 def test_read_license_file_recognised() -> None:
@@ -97,8 +111,9 @@ def test_read_policy_file() -> None:
     assert empty.fact == "policy_file.present"
 
 
-@pytest.mark.parametrize("name", ["meta-llama2-USE_POLICY.md", "meta-llama3_2-USE_POLICY.md",
-                                  "gpt-oss-USAGE_POLICY"])
+@pytest.mark.parametrize(
+    "name", ["meta-llama2-USE_POLICY.md", "meta-llama3_2-USE_POLICY.md", "gpt-oss-USAGE_POLICY"]
+)
 def test_corpus_policies(name: str) -> None:
     path = CORPUS / "licenses" / name
     if not path.is_file():

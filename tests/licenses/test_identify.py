@@ -23,19 +23,88 @@ from openness.model import Confidence, Evidence, Location
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 HUB_IDS = [
-    "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m",
-    "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0",
-    "bsd", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0",
-    "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0", "cc-by-sa-4.0",
-    "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-nd-3.0",
-    "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0",
-    "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0",
-    "epl-1.0", "epl-2.0", "etalab-2.0", "eupl-1.1", "eupl-1.2", "agpl-3.0", "gfdl", "gpl",
-    "gpl-2.0", "gpl-3.0", "lgpl", "lgpl-2.1", "lgpl-3.0", "isc", "h-research", "intel-research",
-    "lppl-1.3c", "ms-pl", "apple-ascl", "apple-amlr", "mpl-2.0", "odc-by", "odbl", "openmdw-1.0",
-    "openrail++", "osl-3.0", "postgresql", "ofl-1.1", "ncsa", "unlicense", "zlib", "pddl",
-    "lgpl-lr", "deepfloyd-if-license", "fair-noncommercial-research-license", "llama2", "llama3",
-    "llama3.1", "llama3.2", "llama3.3", "llama4", "grok2-community", "gemma", "unknown", "other",
+    "apache-2.0",
+    "mit",
+    "openrail",
+    "bigscience-openrail-m",
+    "creativeml-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m",
+    "afl-3.0",
+    "artistic-2.0",
+    "bsl-1.0",
+    "bsd",
+    "bsd-2-clause",
+    "bsd-3-clause",
+    "bsd-3-clause-clear",
+    "c-uda",
+    "cc",
+    "cc0-1.0",
+    "cc-by-2.0",
+    "cc-by-2.5",
+    "cc-by-3.0",
+    "cc-by-4.0",
+    "cc-by-sa-3.0",
+    "cc-by-sa-4.0",
+    "cc-by-nc-2.0",
+    "cc-by-nc-3.0",
+    "cc-by-nc-4.0",
+    "cc-by-nd-4.0",
+    "cc-by-nc-nd-3.0",
+    "cc-by-nc-nd-4.0",
+    "cc-by-nc-sa-2.0",
+    "cc-by-nc-sa-3.0",
+    "cc-by-nc-sa-4.0",
+    "cdla-sharing-1.0",
+    "cdla-permissive-1.0",
+    "cdla-permissive-2.0",
+    "wtfpl",
+    "ecl-2.0",
+    "epl-1.0",
+    "epl-2.0",
+    "etalab-2.0",
+    "eupl-1.1",
+    "eupl-1.2",
+    "agpl-3.0",
+    "gfdl",
+    "gpl",
+    "gpl-2.0",
+    "gpl-3.0",
+    "lgpl",
+    "lgpl-2.1",
+    "lgpl-3.0",
+    "isc",
+    "h-research",
+    "intel-research",
+    "lppl-1.3c",
+    "ms-pl",
+    "apple-ascl",
+    "apple-amlr",
+    "mpl-2.0",
+    "odc-by",
+    "odbl",
+    "openmdw-1.0",
+    "openrail++",
+    "osl-3.0",
+    "postgresql",
+    "ofl-1.1",
+    "ncsa",
+    "unlicense",
+    "zlib",
+    "pddl",
+    "lgpl-lr",
+    "deepfloyd-if-license",
+    "fair-noncommercial-research-license",
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "llama4",
+    "grok2-community",
+    "gemma",
+    "unknown",
+    "other",
 ]
 
 
@@ -46,12 +115,17 @@ def card(value: object, line: int = 3, **extra: str) -> list[Evidence]:
     return out
 
 
-def file(value: str, path: str = "LICENSE", key: str | None = None,
-         confidence: Confidence = Confidence.HIGH) -> Evidence:
+def file(
+    value: str,
+    path: str = "LICENSE",
+    key: str | None = None,
+    confidence: Confidence = Confidence.HIGH,
+) -> Evidence:
     return Evidence("license_file.spdx", value, Location(path, line=1, key=key), confidence)
 
 
 # --------------------------------------------------------------------------- catalog
+
 
 def test_catalog_covers_the_hub_list() -> None:
     hub = {k for k, e in catalog().items() if e.hub}
@@ -76,11 +150,18 @@ def test_every_text_rule_names_a_catalog_entry() -> None:
         assert entry is not None and entry.ref == rule.id, rule.id
 
 
-@pytest.mark.parametrize(("term", "key"), [
-    ("apache-2.0", "apache-2.0"), ("Apache-2.0", "apache-2.0"), ("GPL-3.0-only", "gpl-3.0"),
-    ("LicenseRef-llama3.1", "llama3.1"), ("LicenseRef-openrail-plus-plus", "openrail++"),
-    ("deepseek-license", "deepseek"), ("openrail++", "openrail++"),
-])
+@pytest.mark.parametrize(
+    ("term", "key"),
+    [
+        ("apache-2.0", "apache-2.0"),
+        ("Apache-2.0", "apache-2.0"),
+        ("GPL-3.0-only", "gpl-3.0"),
+        ("LicenseRef-llama3.1", "llama3.1"),
+        ("LicenseRef-openrail-plus-plus", "openrail++"),
+        ("deepseek-license", "deepseek"),
+        ("openrail++", "openrail++"),
+    ],
+)
 def test_lookup(term: str, key: str) -> None:
     entry = lookup(term)
     assert entry is not None and entry.key == key
@@ -95,30 +176,33 @@ def test_lookup_unknown_and_spdx_only() -> None:
 
 # --------------------------------------------------------------------------- identify
 
+
 def test_no_license_anywhere() -> None:
     info = identify([])
     assert (info.declared, info.spdx, info.category, info.evidence) == (None, None, "none", ())
 
 
-@pytest.mark.parametrize(("value", "spdx", "category", "osi"), [
-    ("apache-2.0", "Apache-2.0", "open-source", True),
-    ("MIT", "MIT", "open-source", True),
-    ("cc-by-4.0", "CC-BY-4.0", "open-content", False),
-    ("cc-by-nc-4.0", "CC-BY-NC-4.0", "noncommercial", False),
-    ("llama3.1", None, "restricted", False),
-    ("creativeml-openrail-m", None, "restricted", False),
-    ("apache-2.0 OR mit", "Apache-2.0 OR MIT", "open-source", True),
-    ("mit AND cc-by-nc-4.0", "MIT AND CC-BY-NC-4.0", "noncommercial", False),
-    ("llama2 OR mit", None, "open-source", True),
-    ("(mit OR apache-2.0)", "MIT OR Apache-2.0", "open-source", True),
-    ("gpl-3.0 WITH GCC-exception-3.1", "GPL-3.0-only", "open-source", True),
-    (("mit", "cc-by-nc-4.0"), "MIT AND CC-BY-NC-4.0", "noncommercial", False),
-    ("gpl", None, "open-source", None),
-    ("unknown", None, "unknown", None),
-    ("totally-made-up", None, "unknown", None),
-])
-def test_identify_card(value: object, spdx: str | None, category: str,
-                       osi: bool | None) -> None:
+@pytest.mark.parametrize(
+    ("value", "spdx", "category", "osi"),
+    [
+        ("apache-2.0", "Apache-2.0", "open-source", True),
+        ("MIT", "MIT", "open-source", True),
+        ("cc-by-4.0", "CC-BY-4.0", "open-content", False),
+        ("cc-by-nc-4.0", "CC-BY-NC-4.0", "noncommercial", False),
+        ("llama3.1", None, "restricted", False),
+        ("creativeml-openrail-m", None, "restricted", False),
+        ("apache-2.0 OR mit", "Apache-2.0 OR MIT", "open-source", True),
+        ("mit AND cc-by-nc-4.0", "MIT AND CC-BY-NC-4.0", "noncommercial", False),
+        ("llama2 OR mit", None, "open-source", True),
+        ("(mit OR apache-2.0)", "MIT OR Apache-2.0", "open-source", True),
+        ("gpl-3.0 WITH GCC-exception-3.1", "GPL-3.0-only", "open-source", True),
+        (("mit", "cc-by-nc-4.0"), "MIT AND CC-BY-NC-4.0", "noncommercial", False),
+        ("gpl", None, "open-source", None),
+        ("unknown", None, "unknown", None),
+        ("totally-made-up", None, "unknown", None),
+    ],
+)
+def test_identify_card(value: object, spdx: str | None, category: str, osi: bool | None) -> None:
     info = identify(card(value))
     assert (info.spdx, info.category, info.osi_approved) == (spdx, category, osi)
     assert info.evidence[0].fact == "card.license"
@@ -129,11 +213,17 @@ def test_identify_other_uses_license_name_and_link() -> None:
     info = identify(card("other", license_name="deepseek", license_link="LICENSE"))
     assert (info.category, info.spdx, info.osi_approved) == ("restricted", None, False)
     assert info.name == "DeepSeek License Agreement"
-    assert {e.fact for e in info.evidence} == {"card.license", "card.license_name",
-                                               "card.license_link"}
+    assert {e.fact for e in info.evidence} == {
+        "card.license",
+        "card.license_name",
+        "card.license_link",
+    }
     unknown = identify(card("other", license_name="acme-model-license"))
-    assert (unknown.category, unknown.name, unknown.declared) == ("unknown",
-                                                                  "acme-model-license", "other")
+    assert (unknown.category, unknown.name, unknown.declared) == (
+        "unknown",
+        "acme-model-license",
+        "other",
+    )
 
 
 def test_identify_card_and_file_agree() -> None:
@@ -171,8 +261,9 @@ def test_identify_file_explains_card_other() -> None:
 
 
 def test_identify_file_only_prefers_model_license() -> None:
-    info = identify([file("MIT", "LICENSE-CODE", "code"),
-                     file("LicenseRef-deepseek", "LICENSE-MODEL", "model")])
+    info = identify(
+        [file("MIT", "LICENSE-CODE", "code"), file("LicenseRef-deepseek", "LICENSE-MODEL", "model")]
+    )
     assert (info.declared, info.category) == ("LicenseRef-deepseek", "restricted")
     assert info.evidence[0].location.file == "LICENSE-MODEL"
 
@@ -186,16 +277,26 @@ def test_identify_unrecognised_file_is_unknown_not_none() -> None:
 
 # --------------------------------------------------------------------------- texts
 
+
 def test_recognise_short_texts() -> None:
-    apache = recognise_text("\n   Apache License\n   Version 2.0, January 2004\n\n"
-                            "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n")
+    apache = recognise_text(
+        "\n   Apache License\n   Version 2.0, January 2004\n\n"
+        "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n"
+    )
     assert apache is not None and (apache.id, apache.confidence, apache.line) == (
-        "Apache-2.0", Confidence.HIGH, 2)
-    notice = recognise_text("Licensed under the Apache License, Version 2.0 (the \"License\");")
-    assert notice is not None and (notice.id, notice.confidence) == ("Apache-2.0",
-                                                                    Confidence.MEDIUM)
-    lgpl = recognise_text("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n"
-                          "... GNU General Public License ...")
+        "Apache-2.0",
+        Confidence.HIGH,
+        2,
+    )
+    notice = recognise_text('Licensed under the Apache License, Version 2.0 (the "License");')
+    assert notice is not None and (notice.id, notice.confidence) == (
+        "Apache-2.0",
+        Confidence.MEDIUM,
+    )
+    lgpl = recognise_text(
+        "GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n"
+        "... GNU General Public License ..."
+    )
     assert lgpl is not None and lgpl.id == "LGPL-3.0-only"
     cc = recognise_text("Attribution-ShareAlike 4.0 International\n=====\nCreative Commons")
     assert cc is not None and cc.id == "CC-BY-SA-4.0"
@@ -203,9 +304,11 @@ def test_recognise_short_texts() -> None:
 
 
 def test_modified_mit_is_not_mit() -> None:
-    text = ("Modified MIT License\n\nPermission is hereby granted, free of charge, to any "
-            "person obtaining a copy ... The above copyright notice and this permission notice "
-            "shall be included ... Our only modification: display our name.")
+    text = (
+        "Modified MIT License\n\nPermission is hereby granted, free of charge, to any "
+        "person obtaining a copy ... The above copyright notice and this permission notice "
+        "shall be included ... Our only modification: display our name."
+    )
     found = recognise_text(text)
     assert found is None or found.id != "MIT"
     long_text = "MIT License\n" + text.split("\n", 1)[1] + " extra term" * 100
@@ -222,8 +325,11 @@ def _labels() -> dict[str, dict[str, object]]:
 
 
 # Licenses the labels give no Hub id for: the ids this project uses for them.
-FAMILY_IDS = {"deepseek": "LicenseRef-deepseek", "tongyi-qianwen": "LicenseRef-tongyi-qianwen",
-              "flux-dev": "LicenseRef-flux-1-dev-non-commercial-license"}
+FAMILY_IDS = {
+    "deepseek": "LicenseRef-deepseek",
+    "tongyi-qianwen": "LicenseRef-tongyi-qianwen",
+    "flux-dev": "LicenseRef-flux-1-dev-non-commercial-license",
+}
 
 
 def _expected_id(label: dict[str, object]) -> str | None:
@@ -244,11 +350,19 @@ def test_corpus_never_confidently_wrong() -> None:
             assert found.id == _expected_id(label), name
 
 
-@pytest.mark.parametrize("name", [
-    "meta-llama2-LICENSE", "meta-llama3-LICENSE", "meta-llama3_1-LICENSE",
-    "meta-llama3_2-LICENSE", "deepseek-v3-LICENSE-MODEL", "deepseek-v3-LICENSE-CODE",
-    "bfl-flux1-dev-LICENSE", "qwen-tongyi-LICENSE",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "meta-llama2-LICENSE",
+        "meta-llama3-LICENSE",
+        "meta-llama3_1-LICENSE",
+        "meta-llama3_2-LICENSE",
+        "deepseek-v3-LICENSE-MODEL",
+        "deepseek-v3-LICENSE-CODE",
+        "bfl-flux1-dev-LICENSE",
+        "qwen-tongyi-LICENSE",
+    ],
+)
 def test_corpus_ai_licenses_right_id_or_unknown(name: str) -> None:
     label = _labels()[name]
     evidence = read_license_file(name, (CORPUS / "licenses" / name).read_bytes())
@@ -272,8 +386,17 @@ def test_corpus_recognition_rate() -> None:
         found = recognise_text((CORPUS / "licenses" / name).read_text("utf-8", errors="replace"))
         if found is not None and found.confidence is Confidence.HIGH:
             high.add(name)
-    assert {"meta-llama2-LICENSE", "meta-llama3-LICENSE", "meta-llama3_1-LICENSE",
-            "meta-llama3_2-LICENSE", "deepseek-v3-LICENSE-MODEL", "deepseek-v3-LICENSE-CODE",
-            "bfl-flux1-dev-LICENSE", "qwen-tongyi-LICENSE", "gpt-oss-LICENSE",
-            "audiocraft-LICENSE_weights", "compvis-sd-LICENSE"} <= high
+    assert {
+        "meta-llama2-LICENSE",
+        "meta-llama3-LICENSE",
+        "meta-llama3_1-LICENSE",
+        "meta-llama3_2-LICENSE",
+        "deepseek-v3-LICENSE-MODEL",
+        "deepseek-v3-LICENSE-CODE",
+        "bfl-flux1-dev-LICENSE",
+        "qwen-tongyi-LICENSE",
+        "gpt-oss-LICENSE",
+        "audiocraft-LICENSE_weights",
+        "compvis-sd-LICENSE",
+    } <= high
     assert "kimi-k2-LICENSE" not in high

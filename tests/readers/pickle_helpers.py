@@ -16,8 +16,9 @@ def read_file(path: Path, reader: object, limits: Limits | None = None) -> Reade
         return reader.read(str(path), path.stat().st_size, f, limits or Limits())  # type: ignore[attr-defined,no-any-return]
 
 
-def read_pickle_bytes(tmp_path: Path, data: bytes, limits: Limits | None = None,
-                      name: str = "sample.pkl") -> ReaderResult:
+def read_pickle_bytes(
+    tmp_path: Path, data: bytes, limits: Limits | None = None, name: str = "sample.pkl"
+) -> ReaderResult:
     path = tmp_path / name
     path.write_bytes(data)
     return read_file(path, PickleReader(), limits)

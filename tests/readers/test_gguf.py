@@ -29,8 +29,13 @@ def facts(result: ReaderResult) -> dict[str, Any]:
     return {e.fact: e.value for e in result.evidence}
 
 
-def write_model(path: Path, *, vocab: int = 1000, template: str = TEMPLATE,
-                endian: gguf.GGUFEndian = gguf.GGUFEndian.LITTLE) -> list[np.ndarray]:
+def write_model(
+    path: Path,
+    *,
+    vocab: int = 1000,
+    template: str = TEMPLATE,
+    endian: gguf.GGUFEndian = gguf.GGUFEndian.LITTLE,
+) -> list[np.ndarray]:
     """A tiny llama-like GGUF; returns the float arrays its tensors were made from."""
     w = gguf.GGUFWriter(str(path), "llama", endianess=endian)
     w.add_name("tiny-test")
@@ -43,10 +48,19 @@ def write_model(path: Path, *, vocab: int = 1000, template: str = TEMPLATE,
     w.add_token_list([f"tok{i}" for i in range(vocab)])
     w.add_array("test.nested", [[1, 2], [3, 4, 5], [[6]]])
     w.add_array("test.strings", ["a", "bb"])
-    for adder, value in [(w.add_uint8, 1), (w.add_int8, -1), (w.add_uint16, 2),
-                         (w.add_int16, -2), (w.add_uint32, 3), (w.add_int32, -3),
-                         (w.add_float32, 0.5), (w.add_bool, True), (w.add_uint64, 4),
-                         (w.add_int64, -4), (w.add_float64, 0.25)]:
+    for adder, value in [
+        (w.add_uint8, 1),
+        (w.add_int8, -1),
+        (w.add_uint16, 2),
+        (w.add_int16, -2),
+        (w.add_uint32, 3),
+        (w.add_int32, -3),
+        (w.add_float32, 0.5),
+        (w.add_bool, True),
+        (w.add_uint64, 4),
+        (w.add_int64, -4),
+        (w.add_float64, 0.25),
+    ]:
         adder(f"test.{adder.__name__}", value)
     rng = np.random.default_rng(0)
     a = rng.random((4, 8), dtype=np.float32)

@@ -31,13 +31,22 @@ def facts(result: ReaderResult) -> dict[str, Any]:
 
 LEGACY_CONFIG = {
     "class_name": "Sequential",
-    "config": {"name": "seq", "layers": [
-        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4]}},
-        {"class_name": "Dense", "config": {"name": "dense", "units": 8}},
-        {"class_name": "Lambda", "config": {"name": "boom", "function_type": "lambda",
-                                            "function": ["4wEAAAAAAAAA", None, None]}},
-        {"class_name": "Dense", "config": {"name": "dense_1", "units": 2}},
-    ]},
+    "config": {
+        "name": "seq",
+        "layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4]}},
+            {"class_name": "Dense", "config": {"name": "dense", "units": 8}},
+            {
+                "class_name": "Lambda",
+                "config": {
+                    "name": "boom",
+                    "function_type": "lambda",
+                    "function": ["4wEAAAAAAAAA", None, None],
+                },
+            },
+            {"class_name": "Dense", "config": {"name": "dense_1", "units": 2}},
+        ],
+    },
 }
 LEGACY_WEIGHTS = {
     "model_weights/dense/dense/kernel:0": np.ones((4, 8), np.float32),
@@ -127,25 +136,52 @@ def test_garbage_h5(tmp_path: Path) -> None:
 
 def keras3_config() -> dict[str, Any]:
     def layer(cls: str, name: str, module: str = "keras.layers", **extra: Any) -> dict[str, Any]:
-        return {"module": module, "class_name": cls, "registered_name": extra.pop("reg", None),
-                "config": {"name": name, **extra}}
+        return {
+            "module": module,
+            "class_name": cls,
+            "registered_name": extra.pop("reg", None),
+            "config": {"name": name, **extra},
+        }
 
-    inner = layer("Sequential", "inner", module="keras", layers=[
-        layer("Dense", "inner_dense", units=4),
-        layer("Lambda", "fn", function={"module": "builtins", "class_name": "__lambda__",
-                                        "config": {"code": "4wEAAAAAAAAA"}}),
-    ])
+    inner = layer(
+        "Sequential",
+        "inner",
+        module="keras",
+        layers=[
+            layer("Dense", "inner_dense", units=4),
+            layer(
+                "Lambda",
+                "fn",
+                function={
+                    "module": "builtins",
+                    "class_name": "__lambda__",
+                    "config": {"code": "4wEAAAAAAAAA"},
+                },
+            ),
+        ],
+    )
     return {
-        "module": "keras.src.models.functional", "class_name": "Functional",
+        "module": "keras.src.models.functional",
+        "class_name": "Functional",
         "registered_name": "Functional",
-        "config": {"name": "model", "layers": [
-            layer("InputLayer", "input"),
-            layer("Dense", "dense", units=8,
-                  activation={"module": "builtins", "class_name": "__lambda__",
-                              "config": {"code": "abc"}}),
-            layer("MyLayer", "mine", module="my_pkg.layers", reg="my_pkg>MyLayer"),
-            inner,
-        ]},
+        "config": {
+            "name": "model",
+            "layers": [
+                layer("InputLayer", "input"),
+                layer(
+                    "Dense",
+                    "dense",
+                    units=8,
+                    activation={
+                        "module": "builtins",
+                        "class_name": "__lambda__",
+                        "config": {"code": "abc"},
+                    },
+                ),
+                layer("MyLayer", "mine", module="my_pkg.layers", reg="my_pkg>MyLayer"),
+                inner,
+            ],
+        },
     }
 
 
@@ -166,11 +202,19 @@ def weights_h5() -> bytes:
     return buf.getvalue()
 
 
-def write_keras(path: Path, config: bytes | None = None, weights: bytes | None = None,
-                metadata: bytes | None = None) -> None:
+def write_keras(
+    path: Path,
+    config: bytes | None = None,
+    weights: bytes | None = None,
+    metadata: bytes | None = None,
+) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("metadata.json", metadata if metadata is not None else json.dumps(
-            {"keras_version": "3.3.3", "date_saved": "2024-05-01@10:00:00"}))
+        zf.writestr(
+            "metadata.json",
+            metadata
+            if metadata is not None
+            else json.dumps({"keras_version": "3.3.3", "date_saved": "2024-05-01@10:00:00"}),
+        )
         zf.writestr("config.json", config if config is not None else json.dumps(keras3_config()))
         zf.writestr("model.weights.h5", weights if weights is not None else weights_h5())
 
@@ -186,8 +230,13 @@ def test_keras3_zip(tmp_path: Path) -> None:
     assert f["weights.tensors"] == 4
     assert f["keras.version"] == "3.3.3"
     assert f["keras.class_name"] == "Functional"
-    assert dict(f["keras.layers"]) == {"InputLayer": 1, "Dense": 2, "MyLayer": 1,
-                                       "Sequential": 1, "Lambda": 1}
+    assert dict(f["keras.layers"]) == {
+        "InputLayer": 1,
+        "Dense": 2,
+        "MyLayer": 1,
+        "Sequential": 1,
+        "Lambda": 1,
+    }
     rules = sorted((x.rule_id, x.severity, x.location.key) for x in result.findings)
     assert rules == [
         (KRS_001, Severity.CRITICAL, "config.json:config.layers[1].config.activation"),

@@ -27,16 +27,19 @@ def facts(result: ReaderResult) -> dict[str, Any]:
     return {e.fact: e.value for e in result.evidence}
 
 
-@pytest.mark.parametrize("array, dtype", [
-    (np.ones((3, 4), dtype=np.float32), "F32"),
-    (np.zeros((2, 3, 5), dtype=np.float16), "F16"),
-    (np.arange(7, dtype=np.int64), "I64"),
-    (np.arange(9, dtype=np.uint8).reshape(3, 3), "U8"),
-    (np.array([True, False]), "BOOL"),
-    (np.asfortranarray(np.ones((4, 6))), "F64"),
-    (np.array(3.5, dtype=">f4"), "F32"),
-    (np.array(["ab", "c"]), "STR"),
-])
+@pytest.mark.parametrize(
+    "array, dtype",
+    [
+        (np.ones((3, 4), dtype=np.float32), "F32"),
+        (np.zeros((2, 3, 5), dtype=np.float16), "F16"),
+        (np.arange(7, dtype=np.int64), "I64"),
+        (np.arange(9, dtype=np.uint8).reshape(3, 3), "U8"),
+        (np.array([True, False]), "BOOL"),
+        (np.asfortranarray(np.ones((4, 6))), "F64"),
+        (np.array(3.5, dtype=">f4"), "F32"),
+        (np.array(["ab", "c"]), "STR"),
+    ],
+)
 def test_npy_header(tmp_path: Path, array: np.ndarray, dtype: str) -> None:
     path = tmp_path / "a.npy"
     np.save(path, array)
@@ -85,8 +88,11 @@ def test_structured_object_field_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_npz(tmp_path: Path) -> None:
-    arrays = {"weight": np.ones((8, 4), np.float32), "bias": np.zeros(4, np.float16),
-              "step": np.array(3, np.int64)}
+    arrays = {
+        "weight": np.ones((8, 4), np.float32),
+        "bias": np.zeros(4, np.float16),
+        "step": np.array(3, np.int64),
+    }
     for save in (np.savez, np.savez_compressed):
         path = tmp_path / f"{save.__name__}.npz"
         save(path, **arrays)
@@ -95,8 +101,7 @@ def test_npz(tmp_path: Path) -> None:
         assert result.artifact.complete, result.artifact.note
         assert f["weights.parameters"] == sum(a.size for a in arrays.values())
         assert f["weights.tensors"] == 3 == f["numpy.members"]
-        assert {t.name: t.shape for t in result.tensors} == {k: a.shape for k, a in
-                                                             arrays.items()}
+        assert {t.name: t.shape for t in result.tensors} == {k: a.shape for k, a in arrays.items()}
         assert {d.dtype for d in result.artifact.dtypes} == {"F32", "F16", "I64"}
 
 
@@ -117,21 +122,26 @@ def _v1(header: bytes) -> bytes:
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
 
 
-@pytest.mark.parametrize("blob, message", [
-    (b"\x93NUMPY\x02\x00" + struct.pack("<I", 2**31) + b"{}", "beyond the limit"),
-    (b"\x93NUMPY\x01\x00" + struct.pack("<H", 60000) + b"{}", "past the end"),
-    (b"\x93NUMPY\x09\x00" + b"\0" * 20, "version"),
-    (b"\x93NUMP", "magic"),
-    (_v1(b"['descr', 'shape']"), "not a dict"),
-    (_v1(b"__import__('os').system('echo pwned')"), "not a Python literal"),
-    (_v1(b"(" * 5000 + b")" * 5000), "not a Python literal"),
-    (_v1(b"{'descr': '<f4', 'fortran_order': False, 'shape': 9" + b"9" * 5000 + b"}"),
-     "not a Python literal"),
-    (_v1(b"{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}"), "shape"),
-    (_v1(b"{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}"), "fortran_order"),
-    (_v1(b"{'descr': 4, 'fortran_order': False, 'shape': (1,)}"), "descr"),
-    (_v1(b"\xff\xfe{"), "not a Python literal"),
-])
+@pytest.mark.parametrize(
+    "blob, message",
+    [
+        (b"\x93NUMPY\x02\x00" + struct.pack("<I", 2**31) + b"{}", "beyond the limit"),
+        (b"\x93NUMPY\x01\x00" + struct.pack("<H", 60000) + b"{}", "past the end"),
+        (b"\x93NUMPY\x09\x00" + b"\0" * 20, "version"),
+        (b"\x93NUMP", "magic"),
+        (_v1(b"['descr', 'shape']"), "not a dict"),
+        (_v1(b"__import__('os').system('echo pwned')"), "not a Python literal"),
+        (_v1(b"(" * 5000 + b")" * 5000), "not a Python literal"),
+        (
+            _v1(b"{'descr': '<f4', 'fortran_order': False, 'shape': 9" + b"9" * 5000 + b"}"),
+            "not a Python literal",
+        ),
+        (_v1(b"{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}"), "shape"),
+        (_v1(b"{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}"), "fortran_order"),
+        (_v1(b"{'descr': 4, 'fortran_order': False, 'shape': (1,)}"), "descr"),
+        (_v1(b"\xff\xfe{"), "not a Python literal"),
+    ],
+)
 def test_hostile_npy(tmp_path: Path, blob: bytes, message: str) -> None:
     start = time.perf_counter()
     with pytest.raises(FormatError, match=message):
@@ -165,14 +175,14 @@ def test_npz_with_a_corrupt_member(tmp_path: Path) -> None:
         info = zf.getinfo("bad.npy")
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     start = info.header_offset + 30 + name_len + extra_len  # the member's compressed bytes
-    data[start:start + 20] = b"\xff" * 20  # garbage deflate stream
+    data[start : start + 20] = b"\xff" * 20  # garbage deflate stream
     path.write_bytes(data)
     result = read(path)
     assert not result.artifact.complete and "bad.npy" in result.artifact.note
     assert [t.name for t in result.tensors] == ["good"]
     assert "weights.parameters" not in facts(result)
     # a broken local header
-    data[info.header_offset:info.header_offset + 4] = b"XXXX"
+    data[info.header_offset : info.header_offset + 4] = b"XXXX"
     path.write_bytes(data)
     result = read(path)
     assert not result.artifact.complete and "bad.npy" in result.artifact.note

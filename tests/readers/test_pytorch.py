@@ -28,8 +28,10 @@ class TiedLM(torch.nn.Module):
 
 def _unique_elements(state: dict[str, torch.Tensor]) -> int:
     """Independent count: each distinct storage once, by its size."""
-    storages = {t.untyped_storage().data_ptr(): t.untyped_storage().nbytes() // t.element_size()
-                for t in state.values()}
+    storages = {
+        t.untyped_storage().data_ptr(): t.untyped_storage().nbytes() // t.element_size()
+        for t in state.values()
+    }
     return sum(storages.values())
 
 
@@ -63,7 +65,8 @@ def test_state_dict_with_tied_weights_counts_shared_storage_once(tmp_path: Path)
     assert facts["weights.parameters"] == expected
     assert facts["weights.tensors"] == len(result.tensors)
     assert "torch._utils._rebuild_tensor_v2" in [
-        e.value for e in result.evidence if e.fact == "pickle.global"]
+        e.value for e in result.evidence if e.fact == "pickle.global"
+    ]
     assert [f.rule_id for f in result.findings] == ["OPN-PKL-000"]
 
 
@@ -78,8 +81,10 @@ def test_views_sharing_a_storage_count_it_once(tmp_path: Path) -> None:
 
 
 def test_parameters_and_float8_dtypes(tmp_path: Path) -> None:
-    state = {"p": torch.nn.Parameter(torch.ones(2, 2)),
-             "f8": torch.zeros(4, dtype=torch.float8_e4m3fn)}
+    state = {
+        "p": torch.nn.Parameter(torch.ones(2, 2)),
+        "f8": torch.zeros(4, dtype=torch.float8_e4m3fn),
+    }
     path = tmp_path / "p.pt"
     torch.save(state, path)
     result = read_torch_zip(path)
@@ -98,8 +103,9 @@ def test_whole_module_pickle_flags_its_classes(tmp_path: Path) -> None:
     assert by_rule(result, "OPN-PKL-001") == []
 
 
-def test_payload_in_data_pkl_is_critical_and_not_run(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_payload_in_data_pkl_is_critical_and_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     good = tmp_path / "good.pt"
     torch.save({"w": torch.ones(3)}, good)

@@ -15,25 +15,47 @@ def add_parser(commands: Any) -> None:
         "assess",
         help="audit a model release (folder, weight file or archive)",
         description="Audit a model release: inventory and hashes, weight headers, model card, "
-                    "license, the five attributes of openness and security findings, each with "
-                    "the file and line, key or byte offset it rests on.",
+        "license, the five attributes of openness and security findings, each with "
+        "the file and line, key or byte offset it rests on.",
         epilog="Examples:\n  openness assess --example\n  openness assess ./my-model "
-               "--format json -o report.json\n  openness assess model.safetensors --no-hash",
+        "--format json -o report.json\n  openness assess model.safetensors --no-hash",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", nargs="?", help="model folder, single weight file, or archive "
-                   "(.zip, .whl, .tar, .tar.gz)")
-    p.add_argument("--example", action="store_true",
-                   help="assess the small example release shipped with openness")
-    p.add_argument("-f", "--format", choices=FORMAT_CHOICES, default="terminal",
-                   help="report format (default: terminal; json is the canonical, versioned form)")
+    p.add_argument(
+        "target",
+        nargs="?",
+        help="model folder, single weight file, or archive (.zip, .whl, .tar, .tar.gz)",
+    )
+    p.add_argument(
+        "--example",
+        action="store_true",
+        help="assess the small example release shipped with openness",
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=FORMAT_CHOICES,
+        default="terminal",
+        help="report format (default: terminal; json is the canonical, versioned form)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE, not stdout")
-    p.add_argument("--no-hash", action="store_true",
-                   help="skip SHA-256 hashing: read headers only (fast on any size)")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high",
-                   help="exit 1 when a finding is at or above this severity (default: high)")
-    p.add_argument("--width", type=int, default=None,
-                   help="terminal report width in columns (default: the terminal's, max 120)")
+    p.add_argument(
+        "--no-hash",
+        action="store_true",
+        help="skip SHA-256 hashing: read headers only (fast on any size)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="high",
+        help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        help="terminal report width in columns (default: the terminal's, max 120)",
+    )
     p.set_defaults(run=run)
 
 
@@ -53,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
         target = str(example_path())
     with progress_reporter("hashing" if not args.no_hash else "reading") as (progress, start):
-        assessment = assess(target, hash_files=not args.no_hash, progress=progress,
-                            on_start=start)
+        assessment = assess(target, hash_files=not args.no_hash, progress=progress, on_start=start)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     text = get(args.format)(assessment, RenderOptions(width=width, color=to_terminal))
@@ -62,8 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on == "never":
         return EXIT_OK
     worst = assessment.max_severity()
-    return EXIT_FINDINGS if worst is not None and worst >= Severity.parse(args.fail_on) \
-        else EXIT_OK
+    return EXIT_FINDINGS if worst is not None and worst >= Severity.parse(args.fail_on) else EXIT_OK
 
 
 def _terminal_width() -> int:

@@ -19,10 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openness",
         description="How open, transparent and safe is an AI model release? Reads the released "
-                    "files without running or unpickling anything and cites evidence for every "
-                    "claim.",
+        "files without running or unpickling anything and cites evidence for every "
+        "claim.",
         epilog="Exit codes: 0 = nothing at or above the threshold, 1 = findings at or above it, "
-               "2 = usage or input error.  Try: openness assess --example",
+        "2 = usage or input error.  Try: openness assess --example",
     )
     parser.add_argument("--version", action="version", version=f"openness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

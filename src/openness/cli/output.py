@@ -39,9 +39,16 @@ def progress_reporter(
         TransferSpeedColumn,
     )
 
-    bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                   TransferSpeedColumn(), TimeRemainingColumn(), transient=True,
-                   redirect_stdout=False, redirect_stderr=False)
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
     task = bar.add_task(verb, total=None, visible=False)
 
     def start(total: int) -> None:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Evidence, Finding, JSONValue, Link, Location, Section, Severity
+from ..model import Evidence, Finding, JSONValue, Link, Location, Section
 from ..readers.common import fact
+from ..rules import finding
 from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
 from .links import collect_links
 from .sections import sections
@@ -60,26 +61,30 @@ def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardRe
             link_lines.extend((line or 1, s) for s in strings(value))
 
     found = sections(lines[body_start:], first_line=body_start + 1)
-    evidence.extend(fact(f"card.section.{s.topic}", s.heading, path, line=s.line)
-                    for s in found)
+    evidence.extend(fact(f"card.section.{s.topic}", s.heading, path, line=s.line) for s in found)
     link_lines.extend(enumerate(lines[body_start:], start=body_start + 1))
     links = collect_links(path, link_lines)
-    evidence.extend(fact(f"link.{link.kind}", link.url, path, line=link.location.line)
-                    for link in links)
+    evidence.extend(
+        fact(f"link.{link.kind}", link.url, path, line=link.location.line) for link in links
+    )
     return CardResult(tuple(evidence), tuple(found), links, tuple(findings), front is not None)
 
 
-def _finding(rule: str, severity: Severity, reason: str, path: str, line: int | None = None,
-             trigger: str = "") -> Finding:
-    return Finding(rule, severity, reason, Location(path, line=line), trigger,
-                   f"docs/rules.md#{rule.lower()}")
+def _finding(
+    rule: str, reason: str, path: str, line: int | None = None, trigger: str = ""
+) -> Finding:
+    return finding(rule, reason, Location(path, line=line), trigger)
 
 
 def _decode(path: str, data: bytes, cap: int, findings: list[Finding]) -> str:
     if len(data) > cap:
-        findings.append(_finding("OPN-DOC-004", Severity.LOW,
-                                 f"card is {len(data):,} bytes; only the first {cap:,} were read",
-                                 path))
+        findings.append(
+            _finding(
+                "OPN-DOC-004",
+                f"card is {len(data):,} bytes; only the first {cap:,} were read",
+                path,
+            )
+        )
         cut = cap
         while cut > 0 and (data[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
             cut -= 1
@@ -87,29 +92,36 @@ def _decode(path: str, data: bytes, cap: int, findings: list[Finding]) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        findings.append(_finding("OPN-DOC-002", Severity.LOW, "card is not valid UTF-8", path,
-                                 line=data.count(b"\n", 0, exc.start) + 1,
-                                 trigger=f"byte offset {exc.start}"))
+        findings.append(
+            _finding(
+                "OPN-DOC-002",
+                "card is not valid UTF-8",
+                path,
+                line=data.count(b"\n", 0, exc.start) + 1,
+                trigger=f"byte offset {exc.start}",
+            )
+        )
         text = data.decode("utf-8", errors="replace")
     return text.removeprefix("\ufeff")
 
 
-def _front_matter(path: str, lines: list[str],
-                  findings: list[Finding]) -> tuple[FrontMatter | None, int]:
+def _front_matter(
+    path: str, lines: list[str], findings: list[Finding]
+) -> tuple[FrontMatter | None, int]:
     """The parsed front matter (or None) and the index of the first body line."""
     if not lines or lines[0].rstrip() != "---":
         return None, 0
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        findings.append(_finding("OPN-DOC-001", Severity.MEDIUM,
-                                 "front matter opened on line 1 is never closed", path, line=1))
+        findings.append(
+            _finding("OPN-DOC-001", "front matter opened on line 1 is never closed", path, line=1)
+        )
         return None, 0
     try:
         front = parse_front_matter("\n".join(lines[1:end]), first_line=2)
     except FrontMatterError as exc:
-        rule, severity = ("OPN-DOC-003", Severity.MEDIUM) if exc.limit else \
-            ("OPN-DOC-001", Severity.MEDIUM)
-        findings.append(_finding(rule, severity, str(exc), path, line=exc.line))
+        rule = "OPN-DOC-003" if exc.limit else "OPN-DOC-001"
+        findings.append(_finding(rule, str(exc), path, line=exc.line))
         front = None
     return front, end + 1
 
@@ -125,8 +137,15 @@ def _metadata_evidence(path: str, front: FrontMatter) -> list[Evidence]:
     if "model-index" in front.data:
         count = _results(front.data["model-index"])
         if count is not None:
-            out.append(fact("card.model_index", count, path,
-                            line=front.key_lines.get("model-index"), key="model-index"))
+            out.append(
+                fact(
+                    "card.model_index",
+                    count,
+                    path,
+                    line=front.key_lines.get("model-index"),
+                    key="model-index",
+                )
+            )
     return out
 
 
@@ -147,5 +166,6 @@ def _results(raw: Any) -> int | None:
     """Number of `results` entries across the model-index list."""
     if not isinstance(raw, list):
         return None
-    return sum(len(e["results"]) for e in raw
-               if isinstance(e, dict) and isinstance(e.get("results"), list))
+    return sum(
+        len(e["results"]) for e in raw if isinstance(e, dict) and isinstance(e.get("results"), list)
+    )

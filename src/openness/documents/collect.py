@@ -6,8 +6,9 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..limits import Limits
-from ..model import Evidence, Finding, Link, Location, Member, Section, Severity
+from ..model import Evidence, Finding, Link, Location, Member, Section
 from ..readers.configs import is_config, read_config
+from ..rules import finding
 from ..sources import READ_ERRORS, Release
 from .card import read_card
 from .files import classify_document, read_license_file, read_policy_file
@@ -25,8 +26,11 @@ class Documents:
 
 def release_root(members: tuple[Member, ...]) -> str:
     """The folder that holds the model card or config: a wheel nests the model in a package."""
-    folders = [posixpath.dirname(m.path) for m in members
-               if posixpath.basename(m.path).lower() in _ROOT_MARKERS]
+    folders = [
+        posixpath.dirname(m.path)
+        for m in members
+        if posixpath.basename(m.path).lower() in _ROOT_MARKERS
+    ]
     return min(folders, key=lambda f: (f.count("/") + (1 if f else 0), f)) if folders else ""
 
 
@@ -39,8 +43,7 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
         folder = posixpath.dirname(member.path)
         if folder not in (root, ""):
             continue
-        kind = classify_document(posixpath.basename(member.path) if folder == root
-                                 else member.path)
+        kind = classify_document(posixpath.basename(member.path) if folder == root else member.path)
         if kind is None and not (folder == root and is_config(member.path)):
             continue
         data = _read_text(release, member, limits, docs)
@@ -62,9 +65,9 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             docs.evidence.extend(config.evidence)
             docs.findings.extend(config.findings)
     if not card_seen:
-        docs.findings.append(Finding("OPN-DOC-005", Severity.LOW,
-                                     "no model card (README.md) in the release", Location(root),
-                                     "", "docs/rules.md#opn-doc-005"))
+        docs.findings.append(
+            finding("OPN-DOC-005", "no model card (README.md) in the release", Location(root))
+        )
     return docs
 
 
@@ -74,14 +77,18 @@ def _read_text(release: Release, member: Member, limits: Limits, docs: Documents
         with release.open(member.path) as stream:
             data = stream.read(cap + 1)
     except READ_ERRORS as exc:
-        docs.findings.append(Finding("OPN-SRC-005", Severity.MEDIUM,
-                                     f"file could not be read: {_why(exc)}",
-                                     Location(member.path), "", "docs/rules.md#opn-src-005"))
+        docs.findings.append(
+            finding("OPN-SRC-005", f"file could not be read: {_why(exc)}", Location(member.path))
+        )
         return None
     if len(data) > cap:
-        docs.findings.append(Finding("OPN-DOC-004", Severity.INFO,
-                                     f"document larger than {cap:,} bytes; only the start was read",
-                                     Location(member.path), "", "docs/rules.md#opn-doc-004"))
+        docs.findings.append(
+            finding(
+                "OPN-DOC-004",
+                f"document larger than {cap:,} bytes; only the start was read",
+                Location(member.path),
+            )
+        )
         data = data[:cap]
     return data
 

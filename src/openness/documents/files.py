@@ -20,13 +20,34 @@ from ..readers.common import fact
 DOCUMENT_KINDS = ("card", "license", "notice", "policy", "security")
 
 # Not documents even when the name starts like one (license_check.py, notice.json ...).
-_CODE_SUFFIXES = frozenset({".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".html",
-                            ".css", ".sh", ".ipynb", ".pyc", ".cfg", ".ini", ".xml", ".jsonl"})
+_CODE_SUFFIXES = frozenset(
+    {
+        ".py",
+        ".js",
+        ".ts",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".html",
+        ".css",
+        ".sh",
+        ".ipynb",
+        ".pyc",
+        ".cfg",
+        ".ini",
+        ".xml",
+        ".jsonl",
+    }
+)
 
 # (kind, pattern on the lower-cased file name, root_only). First match wins.
 DOCUMENT_RULES: tuple[tuple[str, str, bool], ...] = (
-    ("policy", r"(acceptable[-_ ]?)?(use|usage)[-_ ]?polic(y|ies)\b.*|.*acceptable[-_ ]use.*",
-     False),
+    (
+        "policy",
+        r"(acceptable[-_ ]?)?(use|usage)[-_ ]?polic(y|ies)\b.*|.*acceptable[-_ ]use.*",
+        False,
+    ),
     ("card", r"readme(\.(md|markdown|txt|rst))?", True),
     ("card", r"model[-_ ]?card(\.(md|markdown|txt))?", False),
     ("license", r"(licen[cs]e|copying)([-_. ].*)?", False),
@@ -60,12 +81,13 @@ def select_documents(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
         kind = classify_document(path)
         if kind is not None:
             found.setdefault(kind, []).append(path)
-    return {kind: tuple(sorted(v, key=lambda p: (p.count("/"), p.lower())))
-            for kind, v in found.items()}
+    return {
+        kind: tuple(sorted(v, key=lambda p: (p.count("/"), p.lower()))) for kind, v in found.items()
+    }
 
 
 def license_key(path: str) -> str | None:
-    """"code" or "model" when the file name says which part of the release it covers."""
+    """ "code" or "model" when the file name says which part of the release it covers."""
     name = PurePosixPath(path).name.lower()
     if _CODE_KEY.search(name):
         return "code"
@@ -75,28 +97,40 @@ def license_key(path: str) -> str | None:
 
 
 def _text(data: bytes, limits: Limits) -> str:
-    return data[:limits.max_text_bytes].decode("utf-8", errors="replace")
+    return data[: limits.max_text_bytes].decode("utf-8", errors="replace")
 
 
-def read_license_file(path: str, data: bytes,
-                      limits: Limits = DEFAULT_LIMITS) -> tuple[Evidence, ...]:
+def read_license_file(
+    path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
     found = recognise_text(_text(data, limits))
     if found is None:
         out.append(fact("license_file.unrecognised", path, path, key=key))
     else:
-        out.append(fact("license_file.spdx", found.id, path, line=found.line, key=key,
-                        confidence=found.confidence, note=found.name))
+        out.append(
+            fact(
+                "license_file.spdx",
+                found.id,
+                path,
+                line=found.line,
+                key=key,
+                confidence=found.confidence,
+                note=found.name,
+            )
+        )
     return tuple(out)
 
 
-def read_policy_file(path: str, data: bytes,
-                     limits: Limits = DEFAULT_LIMITS) -> tuple[Evidence, ...]:
+def read_policy_file(
+    path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Evidence, ...]:
     """`policy_file.present`, noting the policy's first line (its title, usually)."""
     text = _text(data, limits)
-    first = next(((n, line) for n, line in enumerate(text.split("\n")[:200], start=1)
-                  if line.strip()), None)
+    first = next(
+        ((n, line) for n, line in enumerate(text.split("\n")[:200], start=1) if line.strip()), None
+    )
     if first is None:
         return (fact("policy_file.present", path, path),)
     title = " ".join(re.sub(r"[*#_`]+", " ", first[1][:300]).split())[:120]

@@ -71,30 +71,38 @@ def parse_front_matter(text: str, first_line: int) -> FrontMatter | None:
     """
     size = len(text.encode("utf-8"))
     if size > MAX_FRONT_MATTER_BYTES:
-        raise FrontMatterError(f"front matter is {size:,} bytes, beyond the limit of "
-                               f"{MAX_FRONT_MATTER_BYTES:,}; not parsed", first_line, limit=True)
+        raise FrontMatterError(
+            f"front matter is {size:,} bytes, beyond the limit of "
+            f"{MAX_FRONT_MATTER_BYTES:,}; not parsed",
+            first_line,
+            limit=True,
+        )
     loader = _BoundedLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _Limit as exc:
-        raise FrontMatterError(f"{exc}; not parsed", _line(exc.mark, first_line),
-                               limit=True) from None
+        raise FrontMatterError(
+            f"{exc}; not parsed", _line(exc.mark, first_line), limit=True
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        raise FrontMatterError(f"invalid YAML front matter: {problem}",
-                               _line(mark, first_line)) from None
+        raise FrontMatterError(
+            f"invalid YAML front matter: {problem}", _line(mark, first_line)
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise FrontMatterError(f"invalid YAML front matter: {type(exc).__name__}",
-                               first_line) from None
+        raise FrontMatterError(
+            f"invalid YAML front matter: {type(exc).__name__}", first_line
+        ) from None
     finally:
         loader.dispose()
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise FrontMatterError(f"front matter is a {type(data).__name__}, not a mapping",
-                               first_line)
+        raise FrontMatterError(
+            f"front matter is a {type(data).__name__}, not a mapping", first_line
+        )
     _check_size(data, first_line)
     key_lines = {}
     if isinstance(node, yaml.MappingNode):
@@ -116,8 +124,11 @@ def _check_size(data: Any, first_line: int) -> None:
         item = stack.pop()
         budget -= 1
         if budget < 0:
-            raise FrontMatterError(f"front matter expands to more than {MAX_NODES:,} values "
-                                   "(aliases); not parsed", first_line, limit=True)
+            raise FrontMatterError(
+                f"front matter expands to more than {MAX_NODES:,} values (aliases); not parsed",
+                first_line,
+                limit=True,
+            )
         if isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

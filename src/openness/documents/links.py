@@ -11,8 +11,10 @@ from ..model import Link, Location
 LINK_KINDS = ("paper", "code", "dataset", "model", "other")
 
 _HF = r"(huggingface\.co|hf\.co)"
-_HF_NOT_MODELS = ("datasets|spaces|docs|blog|papers|models|collections|organizations|join|login|"
-                  "settings|pricing|learn|tasks|api|posts|chat|new|search|enterprise")
+_HF_NOT_MODELS = (
+    "datasets|spaces|docs|blog|papers|models|collections|organizations|join|login|"
+    "settings|pricing|learn|tasks|api|posts|chat|new|search|enterprise"
+)
 
 # (kind, host pattern, path pattern), first match wins. Hosts are lower-cased, without "www.".
 LINK_RULES: tuple[tuple[str, str, str], ...] = (
@@ -20,8 +22,12 @@ LINK_RULES: tuple[tuple[str, str, str], ...] = (
     ("paper", r"(dx\.)?doi\.org", r""),
     ("paper", r"aclanthology\.org|aclweb\.org", r""),
     ("paper", r"openreview\.net", r""),
-    ("paper", r"papers\.nips\.cc|proceedings\.neurips\.cc|proceedings\.mlr\.press|"
-              r"openaccess\.thecvf\.com|semanticscholar\.org|dl\.acm\.org", r""),
+    (
+        "paper",
+        r"papers\.nips\.cc|proceedings\.neurips\.cc|proceedings\.mlr\.press|"
+        r"openaccess\.thecvf\.com|semanticscholar\.org|dl\.acm\.org",
+        r"",
+    ),
     ("paper", _HF, r"/papers/"),
     ("paper", r".*", r".*\.pdf$"),
     ("dataset", _HF, r"/datasets/[^/]+"),

@@ -11,27 +11,47 @@ from ..model import Section
 # topic -> (pattern, unless). Matched against the lower-cased heading text; a heading may map
 # to several topics ("Limitations and Bias").
 TOPIC_PATTERNS: dict[str, tuple[str, str | None]] = {
-    "intended_use": (r"\b(intended|direct|downstream|primary) uses?\b|^uses?$|\buse cases?\b",
-                     r"out[- ]of[- ]scope|\bnot intended\b|misuse|malicious"),
-    "out_of_scope": (r"out[- ]of[- ]scope|\bnot intended\b|\bprohibited uses?\b|\bunintended\b|"
-                     r"\buses? to avoid\b", None),
+    "intended_use": (
+        r"\b(intended|direct|downstream|primary) uses?\b|^uses?$|\buse cases?\b",
+        r"out[- ]of[- ]scope|\bnot intended\b|misuse|malicious",
+    ),
+    "out_of_scope": (
+        r"out[- ]of[- ]scope|\bnot intended\b|\bprohibited uses?\b|\bunintended\b|"
+        r"\buses? to avoid\b",
+        None,
+    ),
     "limitations": (r"\blimitations?\b|\bshortcomings\b|\bknown issues\b|\bcaveats\b", None),
     "bias_risks": (r"\bbias(es)?\b|\brisks?\b|\bethic(s|al)\b|\bfairness\b|\bharms?\b", None),
-    "training_data": (r"\b(pre-?)?training data(sets?)?\b|^data(sets?)?$|\btraining corpus\b|"
-                      r"\bdata sources?\b", None),
-    "training_procedure": (r"^training$|\btraining (procedure|details|setup|process|regime|"
-                           r"hyper-?parameters)\b|\bpre-?training$|\bfine-?tuning\b|"
-                           r"\bhyper-?parameters\b", r"\bdata\b"),
-    "evaluation": (r"\bevaluations?\b|\bbenchmarks?\b|\bresults\b|\bmetrics\b|\bperformance\b",
-                   None),
-    "environmental_impact": (r"\benvironment(al)?\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
-                             r"\benergy\b", None),
-    "safety": (r"\bsafety\b|\bmisuse\b|\bmitigations?\b|\bresponsib(le|ility)\b|\bred[- ]?team|"
-               r"\bmalicious\b", None),
+    "training_data": (
+        r"\b(pre-?)?training data(sets?)?\b|^data(sets?)?$|\btraining corpus\b|"
+        r"\bdata sources?\b",
+        None,
+    ),
+    "training_procedure": (
+        r"^training$|\btraining (procedure|details|setup|process|regime|"
+        r"hyper-?parameters)\b|\bpre-?training$|\bfine-?tuning\b|"
+        r"\bhyper-?parameters\b",
+        r"\bdata\b",
+    ),
+    "evaluation": (
+        r"\bevaluations?\b|\bbenchmarks?\b|\bresults\b|\bmetrics\b|\bperformance\b",
+        None,
+    ),
+    "environmental_impact": (
+        r"\benvironment(al)?\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
+        r"\benergy\b",
+        None,
+    ),
+    "safety": (
+        r"\bsafety\b|\bmisuse\b|\bmitigations?\b|\bresponsib(le|ility)\b|\bred[- ]?team|"
+        r"\bmalicious\b",
+        None,
+    ),
     "citation": (r"\bcitations?\b|\bcite\b|\bciting\b|\bbibtex\b", None),
 }
-_TOPICS = tuple((topic, re.compile(p), re.compile(u) if u else None)
-                for topic, (p, u) in TOPIC_PATTERNS.items())
+_TOPICS = tuple(
+    (topic, re.compile(p), re.compile(u) if u else None) for topic, (p, u) in TOPIC_PATTERNS.items()
+)
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
@@ -51,8 +71,11 @@ class Heading:
 
 def topics_for(heading: str) -> tuple[str, ...]:
     text = " ".join(heading.lower().replace("&", " and ").split()).strip(" :.")
-    return tuple(topic for topic, pattern, unless in _TOPICS
-                 if pattern.search(text) and not (unless and unless.search(text)))
+    return tuple(
+        topic
+        for topic, pattern, unless in _TOPICS
+        if pattern.search(text) and not (unless and unless.search(text))
+    )
 
 
 def find_headings(lines: Sequence[str], first_line: int = 1) -> list[Heading]:
@@ -72,16 +95,16 @@ def find_headings(lines: Sequence[str], first_line: int = 1) -> list[Heading]:
             continue
         m = _ATX.match(line)
         if m:
-            out.append(Heading(len(m.group(1)), _atx_text(line[m.end():]), first_line + i, i,
-                               i + 1))
+            out.append(
+                Heading(len(m.group(1)), _atx_text(line[m.end() :]), first_line + i, i, i + 1)
+            )
             paragraph = []
             continue
         m = _SETEXT.fullmatch(line)
         if m and paragraph:
             level = 1 if m.group(1)[0] == "=" else 2
             start = i - len(paragraph)
-            out.append(Heading(level, clean(" ".join(paragraph)), first_line + start,
-                               start, i + 1))
+            out.append(Heading(level, clean(" ".join(paragraph)), first_line + start, start, i + 1))
             paragraph = []
             continue
         if not stripped or line.startswith("    ") or _NOT_PARAGRAPH.match(line):
@@ -112,9 +135,15 @@ def sections(lines: Sequence[str], first_line: int = 1) -> list[Section]:
         topics = topics_for(h.text)
         if not topics:
             continue
-        end = next((headings[k].index for k in range(n + 1, len(headings))
-                    if headings[k].level <= h.level), len(lines))
-        words = sum(_count_words(line) for line in lines[h.body:end])
+        end = next(
+            (
+                headings[k].index
+                for k in range(n + 1, len(headings))
+                if headings[k].level <= h.level
+            ),
+            len(lines),
+        )
+        words = sum(_count_words(line) for line in lines[h.body : end])
         out.extend(Section(topic, h.text, h.line, words) for topic in topics)
     return out
 

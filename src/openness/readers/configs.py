@@ -12,16 +12,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Evidence, Finding, Location, Severity
+from ..model import Evidence, Finding, Location
+from ..rules import finding
 from .common import fact
 
-CONFIG_NAMES = frozenset({
-    "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-    "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "tokenizer.model",
-    "preprocessor_config.json", "processor_config.json", "chat_template.jinja",
-    "chat_template.json", "modules.json", "config_sentence_transformers.json",
-    "sentence_bert_config.json", "adapter_config.json", "model_index.json",
-})
+CONFIG_NAMES = frozenset(
+    {
+        "config.json",
+        "generation_config.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "vocab.txt",
+        "vocab.json",
+        "merges.txt",
+        "tokenizer.model",
+        "preprocessor_config.json",
+        "processor_config.json",
+        "chat_template.jinja",
+        "chat_template.json",
+        "modules.json",
+        "config_sentence_transformers.json",
+        "sentence_bert_config.json",
+        "adapter_config.json",
+        "model_index.json",
+    }
+)
 
 #: config.json keys naming the same hyperparameter across architectures
 _HIDDEN = ("hidden_size", "d_model", "n_embd", "dim", "model_dim")
@@ -49,9 +65,7 @@ def read_config(path: str, data: bytes, all_paths: frozenset[str]) -> ConfigResu
             doc = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             reason = f"{name} is not valid JSON: {exc}"
-            invalid = Finding("OPN-CFG-002", Severity.LOW, reason, Location(path), "",
-                              "docs/rules.md#opn-cfg-002")
-            return ConfigResult(findings=(invalid,))
+            return ConfigResult(findings=(finding("OPN-CFG-002", reason, Location(path)),))
         if not isinstance(doc, dict):
             return ConfigResult()
         return handler(path, doc, data, all_paths)
@@ -76,8 +90,9 @@ def _first(doc: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, int] | None
     return None
 
 
-def _model_config(path: str, doc: dict[str, Any], data: bytes,
-                  all_paths: frozenset[str]) -> ConfigResult:
+def _model_config(
+    path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
+) -> ConfigResult:
     ev: list[Evidence] = [fact("config.present", path, path)]
     findings: list[Finding] = []
 
@@ -89,8 +104,11 @@ def _model_config(path: str, doc: dict[str, Any], data: bytes,
     archs = doc.get("architectures")
     if isinstance(archs, list) and all(isinstance(a, str) for a in archs) and archs:
         add("config.architectures", tuple(archs[:20]), "architectures")
-    for fact_name, keys in (("config.hidden_size", _HIDDEN), ("config.num_layers", _LAYERS),
-                            ("config.vocab_size", _VOCAB)):
+    for fact_name, keys in (
+        ("config.hidden_size", _HIDDEN),
+        ("config.num_layers", _LAYERS),
+        ("config.vocab_size", _VOCAB),
+    ):
         found = _first(doc, keys)
         if found:
             add(fact_name, found[1], found[0])
@@ -106,16 +124,18 @@ def _model_config(path: str, doc: dict[str, Any], data: bytes,
         add("config.auto_map", tuple(refs[:20]), "auto_map")
         modules = _custom_modules(auto_map)
         folder = posixpath.dirname(path)
-        missing = sorted(m for m in modules
-                         if posixpath.join(folder, f"{m}.py") not in all_paths)
+        missing = sorted(m for m in modules if posixpath.join(folder, f"{m}.py") not in all_paths)
         if missing:
             add("code.custom_missing", tuple(missing), "auto_map")
-        findings.append(Finding(
-            "OPN-CFG-001", Severity.MEDIUM,
-            "config needs trust_remote_code: loading the model runs Python code from the repo"
-            + (f" (missing here: {', '.join(missing)})" if missing else ""),
-            Location(path, line=_line_of(data, "auto_map"), key="auto_map"),
-            ", ".join(refs[:5]), "docs/rules.md#opn-cfg-001"))
+        findings.append(
+            finding(
+                "OPN-CFG-001",
+                "config needs trust_remote_code: loading the model runs Python code from the repo"
+                + (f" (missing here: {', '.join(missing)})" if missing else ""),
+                Location(path, line=_line_of(data, "auto_map"), key="auto_map"),
+                ", ".join(refs[:5]),
+            )
+        )
     return ConfigResult(tuple(ev), tuple(findings))
 
 
@@ -128,27 +148,44 @@ def _custom_modules(auto_map: dict[str, Any]) -> set[str]:
     return modules
 
 
-def _generation_config(path: str, doc: dict[str, Any], data: bytes,
-                       all_paths: frozenset[str]) -> ConfigResult:
+def _generation_config(
+    path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
+) -> ConfigResult:
     return ConfigResult((fact("generation_config.present", path, path),))
 
 
-def _tokenizer_config(path: str, doc: dict[str, Any], data: bytes,
-                      all_paths: frozenset[str]) -> ConfigResult:
+def _tokenizer_config(
+    path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
+) -> ConfigResult:
     ev = [fact("tokenizer.file", path, path)]
     if isinstance(doc.get("tokenizer_class"), str):
-        ev.append(fact("tokenizer.class", doc["tokenizer_class"], path,
-                       line=_line_of(data, "tokenizer_class"), key="tokenizer_class"))
+        ev.append(
+            fact(
+                "tokenizer.class",
+                doc["tokenizer_class"],
+                path,
+                line=_line_of(data, "tokenizer_class"),
+                key="tokenizer_class",
+            )
+        )
     template = doc.get("chat_template")
     if isinstance(template, str | list) and template:
-        ev.append(fact("tokenizer.chat_template", path, path,
-                       line=_line_of(data, "chat_template"), key="chat_template",
-                       note="read as text, never rendered"))
+        ev.append(
+            fact(
+                "tokenizer.chat_template",
+                path,
+                path,
+                line=_line_of(data, "chat_template"),
+                key="chat_template",
+                note="read as text, never rendered",
+            )
+        )
     return ConfigResult(tuple(ev))
 
 
-def _tokenizer_json(path: str, doc: dict[str, Any], data: bytes,
-                    all_paths: frozenset[str]) -> ConfigResult:
+def _tokenizer_json(
+    path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
+) -> ConfigResult:
     ev = [fact("tokenizer.file", path, path)]
     model = doc.get("model")
     if isinstance(model, dict) and isinstance(model.get("type"), str):
@@ -159,10 +196,12 @@ def _tokenizer_json(path: str, doc: dict[str, Any], data: bytes,
     return ConfigResult(tuple(ev))
 
 
-def _chat_template(path: str, doc: dict[str, Any], data: bytes,
-                   all_paths: frozenset[str]) -> ConfigResult:
-    return ConfigResult((fact("tokenizer.chat_template", path, path,
-                              note="read as text, never rendered"),))
+def _chat_template(
+    path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
+) -> ConfigResult:
+    return ConfigResult(
+        (fact("tokenizer.chat_template", path, path, note="read as text, never rendered"),)
+    )
 
 
 Handler = Callable[[str, dict[str, Any], bytes, frozenset[str]], ConfigResult]

@@ -134,8 +134,9 @@ def _zip_kind(stream: BinaryIO) -> str:
         return BINARY
     if any(n.endswith("data.pkl") for n in names):
         return PYTORCH_ZIP
-    if "config.json" in names and any(n.endswith(".weights.h5") or n == "metadata.json"
-                                      for n in names):
+    if "config.json" in names and any(
+        n.endswith(".weights.h5") or n == "metadata.json" for n in names
+    ):
         return KERAS
     if names and all(n.endswith(".npy") for n in names):
         return NPZ

@@ -31,33 +31,90 @@ _CHUNK = 1 << 20
 # metadata value types
 _U8, _I8, _U16, _I16, _U32, _I32, _F32, _BOOL, _STRING, _ARRAY, _U64, _I64, _F64 = range(13)
 _SCALARS: dict[int, str] = {
-    _U8: "<B", _I8: "<b", _U16: "<H", _I16: "<h", _U32: "<I", _I32: "<i", _F32: "<f",
-    _BOOL: "<?", _U64: "<Q", _I64: "<q", _F64: "<d",
+    _U8: "<B",
+    _I8: "<b",
+    _U16: "<H",
+    _I16: "<h",
+    _U32: "<I",
+    _I32: "<i",
+    _F32: "<f",
+    _BOOL: "<?",
+    _U64: "<Q",
+    _I64: "<q",
+    _F64: "<d",
 }
 
 #: ggml tensor types: id -> (name, elements per block, bytes per block)
 GGML_TYPES: dict[int, tuple[str, int, int]] = {
-    0: ("F32", 1, 4), 1: ("F16", 1, 2), 2: ("Q4_0", 32, 18), 3: ("Q4_1", 32, 20),
-    6: ("Q5_0", 32, 22), 7: ("Q5_1", 32, 24), 8: ("Q8_0", 32, 34), 9: ("Q8_1", 32, 40),
-    10: ("Q2_K", 256, 84), 11: ("Q3_K", 256, 110), 12: ("Q4_K", 256, 144),
-    13: ("Q5_K", 256, 176), 14: ("Q6_K", 256, 210), 15: ("Q8_K", 256, 292),
-    16: ("IQ2_XXS", 256, 66), 17: ("IQ2_XS", 256, 74), 18: ("IQ3_XXS", 256, 98),
-    19: ("IQ1_S", 256, 50), 20: ("IQ4_NL", 32, 18), 21: ("IQ3_S", 256, 110),
-    22: ("IQ2_S", 256, 82), 23: ("IQ4_XS", 256, 136), 24: ("I8", 1, 1), 25: ("I16", 1, 2),
-    26: ("I32", 1, 4), 27: ("I64", 1, 8), 28: ("F64", 1, 8), 29: ("IQ1_M", 256, 56),
-    30: ("BF16", 1, 2), 34: ("TQ1_0", 256, 54), 35: ("TQ2_0", 256, 66), 39: ("MXFP4", 32, 17),
+    0: ("F32", 1, 4),
+    1: ("F16", 1, 2),
+    2: ("Q4_0", 32, 18),
+    3: ("Q4_1", 32, 20),
+    6: ("Q5_0", 32, 22),
+    7: ("Q5_1", 32, 24),
+    8: ("Q8_0", 32, 34),
+    9: ("Q8_1", 32, 40),
+    10: ("Q2_K", 256, 84),
+    11: ("Q3_K", 256, 110),
+    12: ("Q4_K", 256, 144),
+    13: ("Q5_K", 256, 176),
+    14: ("Q6_K", 256, 210),
+    15: ("Q8_K", 256, 292),
+    16: ("IQ2_XXS", 256, 66),
+    17: ("IQ2_XS", 256, 74),
+    18: ("IQ3_XXS", 256, 98),
+    19: ("IQ1_S", 256, 50),
+    20: ("IQ4_NL", 32, 18),
+    21: ("IQ3_S", 256, 110),
+    22: ("IQ2_S", 256, 82),
+    23: ("IQ4_XS", 256, 136),
+    24: ("I8", 1, 1),
+    25: ("I16", 1, 2),
+    26: ("I32", 1, 4),
+    27: ("I64", 1, 8),
+    28: ("F64", 1, 8),
+    29: ("IQ1_M", 256, 56),
+    30: ("BF16", 1, 2),
+    34: ("TQ1_0", 256, 54),
+    35: ("TQ2_0", 256, 66),
+    39: ("MXFP4", 32, 17),
 }
 
 #: general.file_type (llama_ftype) -> name
 FILE_TYPES: dict[int, str] = {
-    0: "ALL_F32", 1: "MOSTLY_F16", 2: "MOSTLY_Q4_0", 3: "MOSTLY_Q4_1", 7: "MOSTLY_Q8_0",
-    8: "MOSTLY_Q5_0", 9: "MOSTLY_Q5_1", 10: "MOSTLY_Q2_K", 11: "MOSTLY_Q3_K_S",
-    12: "MOSTLY_Q3_K_M", 13: "MOSTLY_Q3_K_L", 14: "MOSTLY_Q4_K_S", 15: "MOSTLY_Q4_K_M",
-    16: "MOSTLY_Q5_K_S", 17: "MOSTLY_Q5_K_M", 18: "MOSTLY_Q6_K", 19: "MOSTLY_IQ2_XXS",
-    20: "MOSTLY_IQ2_XS", 21: "MOSTLY_Q2_K_S", 22: "MOSTLY_IQ3_XS", 23: "MOSTLY_IQ3_XXS",
-    24: "MOSTLY_IQ1_S", 25: "MOSTLY_IQ4_NL", 26: "MOSTLY_IQ3_S", 27: "MOSTLY_IQ3_M",
-    28: "MOSTLY_IQ2_S", 29: "MOSTLY_IQ2_M", 30: "MOSTLY_IQ4_XS", 31: "MOSTLY_IQ1_M",
-    32: "MOSTLY_BF16", 36: "MOSTLY_TQ1_0", 37: "MOSTLY_TQ2_0", 38: "MOSTLY_MXFP4_MOE",
+    0: "ALL_F32",
+    1: "MOSTLY_F16",
+    2: "MOSTLY_Q4_0",
+    3: "MOSTLY_Q4_1",
+    7: "MOSTLY_Q8_0",
+    8: "MOSTLY_Q5_0",
+    9: "MOSTLY_Q5_1",
+    10: "MOSTLY_Q2_K",
+    11: "MOSTLY_Q3_K_S",
+    12: "MOSTLY_Q3_K_M",
+    13: "MOSTLY_Q3_K_L",
+    14: "MOSTLY_Q4_K_S",
+    15: "MOSTLY_Q4_K_M",
+    16: "MOSTLY_Q5_K_S",
+    17: "MOSTLY_Q5_K_M",
+    18: "MOSTLY_Q6_K",
+    19: "MOSTLY_IQ2_XXS",
+    20: "MOSTLY_IQ2_XS",
+    21: "MOSTLY_Q2_K_S",
+    22: "MOSTLY_IQ3_XS",
+    23: "MOSTLY_IQ3_XXS",
+    24: "MOSTLY_IQ1_S",
+    25: "MOSTLY_IQ4_NL",
+    26: "MOSTLY_IQ3_S",
+    27: "MOSTLY_IQ3_M",
+    28: "MOSTLY_IQ2_S",
+    29: "MOSTLY_IQ2_M",
+    30: "MOSTLY_IQ4_XS",
+    31: "MOSTLY_IQ1_M",
+    32: "MOSTLY_BF16",
+    36: "MOSTLY_TQ1_0",
+    37: "MOSTLY_TQ2_0",
+    38: "MOSTLY_MXFP4_MOE",
     1024: "GUESSED",
 }
 
@@ -105,8 +162,11 @@ class _Cursor:
 
     def need(self, n: int, what: str) -> None:
         if n < 0 or n > self.remaining:
-            raise FormatError(f"{what} needs {n:,} bytes but only {max(self.remaining, 0):,} "
-                              f"are left in the file", offset=self.pos)
+            raise FormatError(
+                f"{what} needs {n:,} bytes but only {max(self.remaining, 0):,} "
+                f"are left in the file",
+                offset=self.pos,
+            )
 
     def take(self, n: int, what: str) -> bytes:
         self.need(n, what)
@@ -118,7 +178,7 @@ class _Cursor:
                 raise FormatError(f"file ends inside the {what}", offset=self.pos)
             self._buf, self._buf_at, start = data, self.pos, 0
         self.pos += n
-        return self._buf[start:start + n]
+        return self._buf[start : start + n]
 
     def skip(self, n: int, what: str) -> None:
         self.need(n, what)
@@ -178,8 +238,11 @@ def _header(cur: _Cursor, limits: Limits) -> tuple[int, int, int]:
     (big,) = struct.unpack(">I", raw)
     if version not in (1, 2, 3):
         if big in (1, 2, 3):
-            raise FormatError(f"big-endian GGUF (version {big}) is not supported; only "
-                              "little-endian files can be read", offset=4)
+            raise FormatError(
+                f"big-endian GGUF (version {big}) is not supported; only "
+                "little-endian files can be read",
+                offset=4,
+            )
         raise FormatError(f"unsupported GGUF version {version}", offset=4)
     wide = version >= 2
     n_tensors = cur.uint(wide, "tensor count")
@@ -187,8 +250,10 @@ def _header(cur: _Cursor, limits: Limits) -> tuple[int, int, int]:
     check_limit(n_tensors, limits.max_gguf_tensors, "GGUF tensor count", 8)
     check_limit(n_kv, limits.max_gguf_kv, "GGUF metadata count", 16 if wide else 12)
     # smallest entries: key length + type + 1-byte value; name length + n_dims + type + offset
-    cur.need(n_kv * ((8 if wide else 4) + 4 + 1) + n_tensors * ((8 if wide else 4) + 16),
-             f"{n_kv:,} metadata entries and {n_tensors:,} tensor infos")
+    cur.need(
+        n_kv * ((8 if wide else 4) + 4 + 1) + n_tensors * ((8 if wide else 4) + 16),
+        f"{n_kv:,} metadata entries and {n_tensors:,} tensor infos",
+    )
     return version, n_tensors, n_kv
 
 
@@ -247,8 +312,7 @@ class _Placed:
     ggml_type: int
 
 
-def _tensor_infos(cur: _Cursor, n: int, wide: bool, limits: Limits,
-                  placed: list[_Placed]) -> None:
+def _tensor_infos(cur: _Cursor, n: int, wide: bool, limits: Limits, placed: list[_Placed]) -> None:
     for _ in range(n):
         at = cur.pos
         name = _text(cur, wide, limits, "tensor name", name=True).text
@@ -277,8 +341,10 @@ def _check_data(placed: list[_Placed], meta: dict[str, Entry], infos_end: int, s
         _, block, width = known
         nbytes = -(-p.info.numel // block) * width
         if data_start + p.offset + nbytes > size:
-            return (f"tensor {p.info.name!r} data ({nbytes:,} bytes at data offset "
-                    f"{p.offset:,}) runs past the end of the file; the file looks truncated")
+            return (
+                f"tensor {p.info.name!r} data ({nbytes:,} bytes at data offset "
+                f"{p.offset:,}) runs past the end of the file; the file looks truncated"
+            )
     return ""
 
 
@@ -297,12 +363,19 @@ def _evidence(path: str, version: int, meta: dict[str, Entry]) -> list[Evidence]
     add("gguf.architecture", "general.architecture", _str(meta, "general.architecture"))
     add("gguf.name", "general.name", _str(meta, "general.name"))
     for key in ("general.license", "general.license.name", "general.license.link"):
-        add("gguf.license" if key == "general.license" else "gguf." + key[8:].replace(".", "_"),
-            key, _str(meta, key))
+        add(
+            "gguf.license" if key == "general.license" else "gguf." + key[8:].replace(".", "_"),
+            key,
+            _str(meta, key),
+        )
     ft = meta.get("general.file_type")
     if ft and isinstance(ft.value, int) and not isinstance(ft.value, bool):
-        add("gguf.file_type", "general.file_type", FILE_TYPES.get(ft.value, str(ft.value)),
-            note=f"llama_ftype {ft.value}")
+        add(
+            "gguf.file_type",
+            "general.file_type",
+            FILE_TYPES.get(ft.value, str(ft.value)),
+            note=f"llama_ftype {ft.value}",
+        )
     qv = meta.get("general.quantization_version")
     if qv and isinstance(qv.value, int) and not isinstance(qv.value, bool):
         add("gguf.quantization_version", "general.quantization_version", qv.value)
@@ -310,8 +383,12 @@ def _evidence(path: str, version: int, meta: dict[str, Entry]) -> list[Evidence]
         value = meta[key].value
         if isinstance(value, Text):
             cut = " (kept the first part)" if value.length > KEEP_TEXT else ""
-            add("gguf.chat_template", key, value.text,
-                note=f"Jinja template, {value.length:,} bytes{cut}; read as text, never rendered")
+            add(
+                "gguf.chat_template",
+                key,
+                value.text,
+                note=f"Jinja template, {value.length:,} bytes{cut}; read as text, never rendered",
+            )
             add("gguf.chat_template_bytes", key, value.length)
     arch = _str(meta, "general.architecture")
     if arch:
@@ -322,13 +399,24 @@ def _evidence(path: str, version: int, meta: dict[str, Entry]) -> list[Evidence]
                 add(f"gguf.{name}", key, entry.value)
     tokens = meta.get("tokenizer.ggml.tokens")
     if tokens and isinstance(tokens.value, Array):
-        add("gguf.vocab_size", "tokenizer.ggml.tokens", tokens.value.length,
-            note="length of tokenizer.ggml.tokens")
+        add(
+            "gguf.vocab_size",
+            "tokenizer.ggml.tokens",
+            tokens.value.length,
+            note="length of tokenizer.ggml.tokens",
+        )
     return ev
 
 
-def _result(path: str, version: int, meta: dict[str, Entry], placed: list[_Placed],
-            n_tensors: int, tensors_at: int, problem: str) -> ReaderResult:
+def _result(
+    path: str,
+    version: int,
+    meta: dict[str, Entry],
+    placed: list[_Placed],
+    n_tensors: int,
+    tensors_at: int,
+    problem: str,
+) -> ReaderResult:
     ev = _evidence(path, version, meta)
     tensors = tuple(p.info for p in placed)
     total, dtypes = count_parameters(tensors)
@@ -338,8 +426,16 @@ def _result(path: str, version: int, meta: dict[str, Entry], placed: list[_Place
         ev.append(fact("weights.tensors", n_tensors, path, offset=tensors_at, note="GGUF header"))
         ev.append(fact("weights.parameters", total, path, offset=tensors_at, note=note))
     return ReaderResult(
-        Artifact(path, detect.GGUF, total if whole else None, n_tensors if whole else None,
-                 dtypes, _str(meta, "general.architecture"), not problem, problem),
+        Artifact(
+            path,
+            detect.GGUF,
+            total if whole else None,
+            n_tensors if whole else None,
+            dtypes,
+            _str(meta, "general.architecture"),
+            not problem,
+            problem,
+        ),
         tuple(ev),
         tensors=tensors,
     )

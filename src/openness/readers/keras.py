@@ -19,7 +19,8 @@ from typing import Any, BinaryIO
 
 from ..errors import FormatError
 from ..limits import Limits
-from ..model import Artifact, Evidence, Finding, Location, ReaderResult, Severity, TensorInfo
+from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
+from ..rules import finding
 from . import detect
 from .common import count_parameters, fact
 from .numpy import dtype_name
@@ -29,15 +30,22 @@ KRS_002 = "OPN-KRS-002"
 _LAMBDA_REASON = "Lambda layer carries serialized code that runs on load"
 _CUSTOM_REASON = "layer class from a custom module"
 #: module roots of Keras itself and its official libraries
-KNOWN_MODULES = frozenset({"keras", "keras_hub", "keras_nlp", "keras_cv", "tf_keras",
-                           "tensorflow"})
+KNOWN_MODULES = frozenset({"keras", "keras_hub", "keras_nlp", "keras_cv", "tf_keras", "tensorflow"})
 MAX_FINDINGS = 50
 MAX_H5_DEPTH = 32
 #: top-level groups holding optimizer state (legacy .h5, Keras 3 model.weights.h5), not weights
 _OPTIMIZER_GROUPS = frozenset({"optimizer_weights", "optimizer"})
 NO_H5PY = "install openness[hdf5] to read HDF5"
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-               NotImplementedError, RuntimeError, struct.error)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 
 @dataclass
@@ -50,11 +58,11 @@ class _Scan:
     layers: Counter[str] = field(default_factory=Counter)
     findings: list[Finding] = field(default_factory=list)
 
-    def flag(self, rule: str, severity: Severity, reason: str, where: str, trigger: str) -> None:
+    def flag(self, rule: str, reason: str, where: str, trigger: str) -> None:
         if len(self.findings) < MAX_FINDINGS:
-            self.findings.append(Finding(rule, severity, reason,
-                                         Location(self.file, key=self.prefix + where),
-                                         trigger=trigger, docs=f"#{rule.lower()}"))
+            self.findings.append(
+                finding(rule, reason, Location(self.file, key=self.prefix + where), trigger=trigger)
+            )
 
 
 def scan_config(config: Any, scan: _Scan) -> None:
@@ -74,19 +82,16 @@ def scan_config(config: Any, scan: _Scan) -> None:
             scan.layers[cls] += 1
             if cls == "Lambda":
                 in_lambda = True
-                scan.flag(KRS_001, Severity.CRITICAL, _LAMBDA_REASON, where,
-                          _lambda_trigger(obj))
+                scan.flag(KRS_001, _LAMBDA_REASON, where, _lambda_trigger(obj))
             module = _custom_module(obj)
             if module:
-                scan.flag(KRS_002, Severity.MEDIUM, _CUSTOM_REASON, where, f"{module}.{cls}")
+                scan.flag(KRS_002, _CUSTOM_REASON, where, f"{module}.{cls}")
         elif cls == "__lambda__" and not in_lambda:
-            scan.flag(KRS_001, Severity.CRITICAL, "serialized lambda function runs on load",
-                      where, "__lambda__")
+            scan.flag(KRS_001, "serialized lambda function runs on load", where, "__lambda__")
         for key, value in obj.items():
             if isinstance(value, dict | list):
                 sub = f"{where}.{key}" if where else str(key)
-                stack.append((value, sub, key == "layers" and isinstance(value, list),
-                              in_lambda))
+                stack.append((value, sub, key == "layers" and isinstance(value, list), in_lambda))
 
 
 def _lambda_trigger(layer: dict[str, Any]) -> str:
@@ -109,10 +114,18 @@ def _custom_module(layer: dict[str, Any]) -> str | None:
 def _config_evidence(scan: _Scan) -> list[Evidence]:
     ev: list[Evidence] = []
     if scan.class_name:
-        ev.append(fact("keras.class_name", scan.class_name, scan.file,
-                       key=scan.prefix + "class_name"))
-    ev.append(fact("keras.layers", tuple(scan.layers.most_common()), scan.file,
-                   key=scan.prefix + "config.layers", note="layer classes with their counts"))
+        ev.append(
+            fact("keras.class_name", scan.class_name, scan.file, key=scan.prefix + "class_name")
+        )
+    ev.append(
+        fact(
+            "keras.layers",
+            tuple(scan.layers.most_common()),
+            scan.file,
+            key=scan.prefix + "config.layers",
+            note="layer classes with their counts",
+        )
+    )
     return ev
 
 
@@ -152,8 +165,9 @@ def h5_tensors(h5: Any, limits: Limits) -> list[TensorInfo]:
             elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
                 if len(tensors) >= limits.max_tensors:
                     raise FormatError(f"more than {limits.max_tensors:,} HDF5 datasets", key=full)
-                tensors.append(TensorInfo(full, dtype_name(obj.dtype.str),
-                                          tuple(int(d) for d in obj.shape)))
+                tensors.append(
+                    TensorInfo(full, dtype_name(obj.dtype.str), tuple(int(d) for d in obj.shape))
+                )
     return tensors
 
 
@@ -167,19 +181,38 @@ def _attr_text(h5: Any, name: str) -> str | None:
 def _weights(path: str, tensors: list[TensorInfo], key: str) -> list[Evidence]:
     total, _ = count_parameters(tensors)
     note = "dataset shapes in the HDF5 weights, optimizer state excluded"
-    return [fact("weights.tensors", len(tensors), path, key=key, note=note),
-            fact("weights.parameters", total, path, key=key, note=note)]
+    return [
+        fact("weights.tensors", len(tensors), path, key=key, note=note),
+        fact("weights.parameters", total, path, key=key, note=note),
+    ]
 
 
-def _result(path: str, fmt: str, tensors: list[TensorInfo] | None, arch: str | None,
-            ev: list[Evidence], findings: list[Finding], problem: str) -> ReaderResult:
+def _result(
+    path: str,
+    fmt: str,
+    tensors: list[TensorInfo] | None,
+    arch: str | None,
+    ev: list[Evidence],
+    findings: list[Finding],
+    problem: str,
+) -> ReaderResult:
     total, dtypes = count_parameters(tensors or [])
     known = tensors is not None and not problem
     return ReaderResult(
-        Artifact(path, fmt, total if known else None,
-                 len(tensors) if tensors is not None and known else None, dtypes, arch,
-                 not problem, problem),
-        tuple(ev), tuple(findings), tensors=tuple(tensors or ()))
+        Artifact(
+            path,
+            fmt,
+            total if known else None,
+            len(tensors) if tensors is not None and known else None,
+            dtypes,
+            arch,
+            not problem,
+            problem,
+        ),
+        tuple(ev),
+        tuple(findings),
+        tensors=tuple(tensors or ()),
+    )
 
 
 class Hdf5Reader:
@@ -204,20 +237,35 @@ class Hdf5Reader:
                     ev.append(fact("keras.backend", backend, path, key="backend"))
                 config_text = _attr_text(h5, "model_config")
                 if config_text is not None:
-                    scan_config(_parse_json(config_text, "model_config", limits.max_json_bytes),
-                                scan)
+                    scan_config(
+                        _parse_json(config_text, "model_config", limits.max_json_bytes), scan
+                    )
                     ev += _config_evidence(scan)
                 tensors = h5_tensors(h5, limits)
         except FormatError as exc:
             if not ev:
                 raise
-            return _result(path, detect.HDF5, None, scan.class_name, ev, scan.findings,
-                           f"HDF5 read stopped: {exc}")
+            return _result(
+                path,
+                detect.HDF5,
+                None,
+                scan.class_name,
+                ev,
+                scan.findings,
+                f"HDF5 read stopped: {exc}",
+            )
         except Exception as exc:  # h5py raises OSError, KeyError, RuntimeError, ... on bad files
             if not ev:
                 raise FormatError(f"cannot read HDF5 file: {exc}", offset=0) from None
-            return _result(path, detect.HDF5, None, scan.class_name, ev, scan.findings,
-                           f"HDF5 read stopped: {type(exc).__name__}: {exc}")
+            return _result(
+                path,
+                detect.HDF5,
+                None,
+                scan.class_name,
+                ev,
+                scan.findings,
+                f"HDF5 read stopped: {type(exc).__name__}: {exc}",
+            )
         ev += _weights(path, tensors, "/")
         return _result(path, detect.HDF5, tensors, scan.class_name, ev, scan.findings, "")
 
@@ -238,29 +286,43 @@ class KerasReader:
             if "config.json" not in names:
                 raise FormatError(".keras archive has no config.json", key="config.json")
             scan = _Scan(path, "config.json:")
-            config = _parse_json(_member(zf, "config.json", limits.max_json_bytes),
-                                 "config.json", limits.max_json_bytes)
+            config = _parse_json(
+                _member(zf, "config.json", limits.max_json_bytes),
+                "config.json",
+                limits.max_json_bytes,
+            )
             scan_config(config, scan)
             ev = _config_evidence(scan)
             problems: list[str] = []
             if "metadata.json" in names:
                 try:
-                    meta = _parse_json(_member(zf, "metadata.json", limits.max_json_bytes),
-                                       "metadata.json", limits.max_json_bytes)
+                    meta = _parse_json(
+                        _member(zf, "metadata.json", limits.max_json_bytes),
+                        "metadata.json",
+                        limits.max_json_bytes,
+                    )
                     if isinstance(meta, dict) and isinstance(meta.get("keras_version"), str):
-                        ev.append(fact("keras.version", meta["keras_version"], path,
-                                       key="metadata.json:keras_version"))
+                        ev.append(
+                            fact(
+                                "keras.version",
+                                meta["keras_version"],
+                                path,
+                                key="metadata.json:keras_version",
+                            )
+                        )
                 except FormatError as exc:
                     problems.append(str(exc))
             tensors = self._weights(zf, names, limits, problems)
         if tensors is not None and not problems:
             ev += _weights(path, tensors, "model.weights.h5")
-        return _result(path, detect.KERAS, tensors, scan.class_name, ev, scan.findings,
-                       "; ".join(problems))
+        return _result(
+            path, detect.KERAS, tensors, scan.class_name, ev, scan.findings, "; ".join(problems)
+        )
 
     @staticmethod
-    def _weights(zf: zipfile.ZipFile, names: set[str], limits: Limits,
-                 problems: list[str]) -> list[TensorInfo] | None:
+    def _weights(
+        zf: zipfile.ZipFile, names: set[str], limits: Limits, problems: list[str]
+    ) -> list[TensorInfo] | None:
         weights = "model.weights.h5"
         if weights not in names:
             problems.append(f"no {weights} in the archive")

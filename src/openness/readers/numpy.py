@@ -19,7 +19,8 @@ from typing import Any, BinaryIO
 
 from ..errors import FormatError
 from ..limits import Limits
-from ..model import Artifact, Evidence, Finding, Location, ReaderResult, Severity, TensorInfo
+from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
+from ..rules import finding
 from . import detect
 from .common import check_limit, count_parameters, fact
 
@@ -31,8 +32,17 @@ NPY_001 = "OPN-NPY-001"
 _OBJECT_REASON = "object array: loading needs allow_pickle and runs a pickle"
 _DESCR = re.compile(r"^([<>|=]?)([a-zA-Z])(\d*)(\[\w+\])?$")
 _CODES = {"f": "F", "i": "I", "u": "U", "c": "C"}
-_NAMED = {"b": "BOOL", "O": "OBJECT", "U": "STR", "S": "BYTES", "a": "BYTES", "V": "VOID",
-          "M": "DATETIME64", "m": "TIMEDELTA64", "?": "BOOL"}
+_NAMED = {
+    "b": "BOOL",
+    "O": "OBJECT",
+    "U": "STR",
+    "S": "BYTES",
+    "a": "BYTES",
+    "V": "VOID",
+    "M": "DATETIME64",
+    "m": "TIMEDELTA64",
+    "?": "BOOL",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +119,9 @@ def parse_header(read: Callable[[int], bytes], limit: int, available: int | None
     try:
         literal = ast.literal_eval(text.decode("utf-8" if major == 3 else "latin1"))
     except Exception as exc:  # literal_eval raises many types on hostile input; all mean "bad"
-        raise FormatError(f".npy header is not a Python literal: {type(exc).__name__}",
-                          offset=start) from None
+        raise FormatError(
+            f".npy header is not a Python literal: {type(exc).__name__}", offset=start
+        ) from None
     return _validate(literal, f"{major}.{minor}", start + hlen)
 
 
@@ -121,33 +132,51 @@ def _validate(header: Any, version: str, data_offset: int) -> NpyHeader:
     if not isinstance(descr, str | list):
         raise FormatError(".npy header has no valid 'descr'", offset=10, key="descr")
     if not isinstance(fortran, bool):
-        raise FormatError(".npy header has no valid 'fortran_order'", offset=10,
-                          key="fortran_order")
-    if (not isinstance(shape, tuple) or len(shape) > MAX_DIMS
-            or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)):
-        raise FormatError(f".npy header shape {str(shape)[:80]} is not a tuple of sizes",
-                          offset=10, key="shape")
+        raise FormatError(
+            ".npy header has no valid 'fortran_order'", offset=10, key="fortran_order"
+        )
+    if (
+        not isinstance(shape, tuple)
+        or len(shape) > MAX_DIMS
+        or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)
+    ):
+        raise FormatError(
+            f".npy header shape {str(shape)[:80]} is not a tuple of sizes", offset=10, key="shape"
+        )
     return NpyHeader(version, descr, fortran, shape, data_offset)
 
 
 def _short_data(h: NpyHeader, data_bytes: int) -> str:
     width = itemsize(h.descr)
     if width is not None and h.numel * width > data_bytes:
-        return (f"the header declares {h.numel * width:,} bytes of data but only "
-                f"{max(data_bytes, 0):,} follow; the file looks truncated")
+        return (
+            f"the header declares {h.numel * width:,} bytes of data but only "
+            f"{max(data_bytes, 0):,} follow; the file looks truncated"
+        )
     return ""
 
 
 def _object_finding(path: str, h: NpyHeader, key: str | None) -> Finding:
-    return Finding(NPY_001, Severity.HIGH, _OBJECT_REASON, Location(path, offset=10, key=key),
-                   trigger=f"descr {str(h.descr)[:120]}", docs=f"#{NPY_001.lower()}")
+    return finding(
+        NPY_001,
+        _OBJECT_REASON,
+        Location(path, offset=10, key=key),
+        trigger=f"descr {str(h.descr)[:120]}",
+    )
 
 
 def _weights(path: str, tensors: list[TensorInfo], note: str) -> list[Evidence]:
     total, _ = count_parameters(tensors)
-    return [fact("weights.tensors", len(tensors), path, offset=0, note=note),
-            fact("weights.parameters", total, path, offset=0,
-                 note="product of the shapes in the .npy headers")]
+    return [
+        fact("weights.tensors", len(tensors), path, offset=0, note=note),
+        fact(
+            "weights.parameters",
+            total,
+            path,
+            offset=0,
+            note="product of the shapes in the .npy headers",
+        ),
+    ]
 
 
 class NpyReader:
@@ -159,23 +188,37 @@ class NpyReader:
             h = parse_header(stream.read, limits.max_header_bytes, size)
         except (OSError, ValueError) as exc:
             raise FormatError(f"cannot read .npy header: {exc}", offset=0) from None
-        tensor = TensorInfo(path.rsplit("/", 1)[-1].removesuffix(".npy"), dtype_name(h.descr),
-                            h.shape)
+        tensor = TensorInfo(
+            path.rsplit("/", 1)[-1].removesuffix(".npy"), dtype_name(h.descr), h.shape
+        )
         findings = [_object_finding(path, h, None)] if has_object(h.descr) else []
         problem = "" if findings else _short_data(h, size - h.data_offset)
         total, dtypes = count_parameters([tensor])
-        ev = [fact("numpy.version", h.version, path, offset=6),
-              fact("numpy.dtype", str(h.descr)[:200], path, offset=10, key="descr"),
-              fact("numpy.shape", h.shape, path, offset=10, key="shape"),
-              fact("numpy.fortran_order", h.fortran_order, path, offset=10,
-                   key="fortran_order"),
-              *_weights(path, [tensor], ".npy header")]
-        return ReaderResult(Artifact(path, detect.NPY, total, 1, dtypes, None, not problem,
-                                     problem), tuple(ev), tuple(findings), tensors=(tensor,))
+        ev = [
+            fact("numpy.version", h.version, path, offset=6),
+            fact("numpy.dtype", str(h.descr)[:200], path, offset=10, key="descr"),
+            fact("numpy.shape", h.shape, path, offset=10, key="shape"),
+            fact("numpy.fortran_order", h.fortran_order, path, offset=10, key="fortran_order"),
+            *_weights(path, [tensor], ".npy header"),
+        ]
+        return ReaderResult(
+            Artifact(path, detect.NPY, total, 1, dtypes, None, not problem, problem),
+            tuple(ev),
+            tuple(findings),
+            tensors=(tensor,),
+        )
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-               NotImplementedError, RuntimeError, struct.error)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 
 class NpzReader:
@@ -210,12 +253,24 @@ class NpzReader:
                 elif short := _short_data(h, info.file_size - h.data_offset):
                     problems.append(f"{info.filename}: {short}")
         total, dtypes = count_parameters(tensors)
-        problem = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more"
-                                             if len(problems) > 5 else "")
+        problem = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
         ev = [fact("numpy.members", len(infos), path, offset=0, note="members of the .npz zip")]
         if not problems:
             ev += _weights(path, tensors, ".npy headers of the .npz members")
         return ReaderResult(
-            Artifact(path, detect.NPZ, None if problems else total,
-                     None if problems else len(tensors), dtypes, None, not problems, problem),
-            tuple(ev), tuple(findings), tensors=tuple(tensors))
+            Artifact(
+                path,
+                detect.NPZ,
+                None if problems else total,
+                None if problems else len(tensors),
+                dtypes,
+                None,
+                not problems,
+                problem,
+            ),
+            tuple(ev),
+            tuple(findings),
+            tensors=tuple(tensors),
+        )

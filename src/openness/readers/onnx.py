@@ -20,7 +20,8 @@ from typing import BinaryIO
 
 from ..errors import FormatError, LimitExceeded
 from ..limits import Limits
-from ..model import Artifact, Evidence, Finding, Location, ReaderResult, Severity, TensorInfo
+from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
+from ..rules import finding
 from . import detect
 from .common import check_limit, count_parameters, fact
 
@@ -35,10 +36,33 @@ _VARINT, _I64, _LEN, _SGROUP, _EGROUP, _I32 = range(6)
 
 #: TensorProto.DataType -> the dtype names used across openness
 DATA_TYPES: dict[int, str] = {
-    0: "UNDEFINED", 1: "F32", 2: "U8", 3: "I8", 4: "U16", 5: "I16", 6: "I32", 7: "I64",
-    8: "STRING", 9: "BOOL", 10: "F16", 11: "F64", 12: "U32", 13: "U64", 14: "C64", 15: "C128",
-    16: "BF16", 17: "F8_E4M3FN", 18: "F8_E4M3FNUZ", 19: "F8_E5M2", 20: "F8_E5M2FNUZ", 21: "U4",
-    22: "I4", 23: "F4_E2M1", 24: "F8_E8M0", 25: "U2", 26: "I2",
+    0: "UNDEFINED",
+    1: "F32",
+    2: "U8",
+    3: "I8",
+    4: "U16",
+    5: "I16",
+    6: "I32",
+    7: "I64",
+    8: "STRING",
+    9: "BOOL",
+    10: "F16",
+    11: "F64",
+    12: "U32",
+    13: "U64",
+    14: "C64",
+    15: "C128",
+    16: "BF16",
+    17: "F8_E4M3FN",
+    18: "F8_E4M3FNUZ",
+    19: "F8_E5M2",
+    20: "F8_E5M2FNUZ",
+    21: "U4",
+    22: "I4",
+    23: "F4_E2M1",
+    24: "F8_E8M0",
+    25: "U2",
+    26: "I2",
 }
 _STANDARD_DOMAINS = ("", "ai.onnx")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -65,12 +89,12 @@ class _Bytes:
     def get(self, offset: int, n: int) -> bytes:
         n = max(0, min(n, self.size - offset))
         if self._map is not None:
-            return self._map[offset:offset + n]
+            return self._map[offset : offset + n]
         if not (self._at <= offset and offset + n <= self._at + len(self._buf)):
             self._stream.seek(offset)
             self._buf, self._at = self._stream.read(max(n, _WINDOW)), offset
         start = offset - self._at
-        return self._buf[start:start + n]
+        return self._buf[start : start + n]
 
     def close(self) -> None:
         if self._map is not None:
@@ -104,8 +128,7 @@ class _Wire:
             if not byte & 0x80:
                 return value, pos + i + 1
             shift += 7
-        raise FormatError("varint runs past the end of its message or is over 10 bytes",
-                          offset=pos)
+        raise FormatError("varint runs past the end of its message or is over 10 bytes", offset=pos)
 
     def fields(self, start: int, end: int) -> Iterator[_Field]:
         pos = start
@@ -124,13 +147,17 @@ class _Wire:
             elif wire in (_I64, _I32):
                 length = 8 if wire == _I64 else 4
             elif wire in (_SGROUP, _EGROUP):
-                raise FormatError(f"protobuf groups are not used by ONNX (field {number})",
-                                  offset=at)
+                raise FormatError(
+                    f"protobuf groups are not used by ONNX (field {number})", offset=at
+                )
             else:
                 raise FormatError(f"invalid protobuf wire type {wire} (field {number})", offset=at)
             if length > end - pos:
-                raise FormatError(f"field {number} declares {length:,} bytes but its message has "
-                                  f"{end - pos:,} left", offset=at)
+                raise FormatError(
+                    f"field {number} declares {length:,} bytes but its message has "
+                    f"{end - pos:,} left",
+                    offset=at,
+                )
             yield _Field(number, wire, pos, length, at)
             pos += length
 
@@ -307,10 +334,10 @@ class _Parser:
                     locations.append(value)
         shape = dims_override if dims_override is not None else tuple(dims)
         if any(d < 0 for d in shape):
-            raise FormatError(f"initializer {name!r} has a negative dimension {shape}",
-                              offset=f.value, key=name)
-        check_limit(len(self.m.tensors) + 1, self.limits.max_tensors, "initializer count",
-                    f.value)
+            raise FormatError(
+                f"initializer {name!r} has a negative dimension {shape}", offset=f.value, key=name
+            )
+        check_limit(len(self.m.tensors) + 1, self.limits.max_tensors, "initializer count", f.value)
         self.m.tensors.append(TensorInfo(name, DATA_TYPES.get(dtype, f"ONNX_{dtype}"), shape))
         for loc in locations:
             self.external(loc, name, f.value)
@@ -334,16 +361,24 @@ class _Parser:
         if location not in m.external and len(m.external) < MAX_KEPT:
             m.external[location] = (offset, tensor)
             if _leaves_release(location):
-                m.findings.append(Finding(
-                    ONX_001, Severity.HIGH, "external data path leaves the release",
-                    Location(self.path, offset=offset, key=tensor), trigger=location,
-                    docs=f"#{ONX_001.lower()}"))
+                m.findings.append(
+                    finding(
+                        ONX_001,
+                        "external data path leaves the release",
+                        Location(self.path, offset=offset, key=tensor),
+                        trigger=location,
+                    )
+                )
 
 
 def _leaves_release(location: str) -> bool:
     parts = re.split(r"[\\/]", location)
-    return (location.startswith(("/", "\\", "~")) or bool(_DRIVE.match(location))
-            or ".." in parts or "\x00" in location)
+    return (
+        location.startswith(("/", "\\", "~"))
+        or bool(_DRIVE.match(location))
+        or ".." in parts
+        or "\x00" in location
+    )
 
 
 def _result(path: str, m: _Model, problem: str) -> ReaderResult:
@@ -352,36 +387,98 @@ def _result(path: str, m: _Model, problem: str) -> ReaderResult:
         ev.append(fact("onnx.ir_version", m.ir_version, path, offset=m.ir_at))
     producer = " ".join(t for _, t, _ in sorted(m.producer) if t)
     if producer:
-        ev.append(fact("onnx.producer", producer, path, offset=min(a for *_, a in m.producer),
-                       key="producer_name"))
+        ev.append(
+            fact(
+                "onnx.producer",
+                producer,
+                path,
+                offset=min(a for *_, a in m.producer),
+                key="producer_name",
+            )
+        )
     if m.model_version is not None:
         ev.append(fact("onnx.model_version", m.model_version[0], path, key="model_version"))
     for domain, version, at in m.opsets:
-        ev.append(fact("onnx.opset", (domain or "ai.onnx", version), path, offset=at,
-                       key=f"opset_import.{domain or 'ai.onnx'}"))
+        ev.append(
+            fact(
+                "onnx.opset",
+                (domain or "ai.onnx", version),
+                path,
+                offset=at,
+                key=f"opset_import.{domain or 'ai.onnx'}",
+            )
+        )
     for key, value, at in m.metadata[:50]:
-        ev.append(fact("onnx.metadata", f"{key}={value[:200]}", path, offset=at,
-                       key=f"metadata_props.{key}"))
+        ev.append(
+            fact(
+                "onnx.metadata",
+                f"{key}={value[:200]}",
+                path,
+                offset=at,
+                key=f"metadata_props.{key}",
+            )
+        )
     for location, (at, tensor) in m.external.items():
-        ev.append(fact("onnx.external_data", location, path, offset=at, key=tensor,
-                       note="tensor data stored in another file"))
+        ev.append(
+            fact(
+                "onnx.external_data",
+                location,
+                path,
+                offset=at,
+                key=tensor,
+                note="tensor data stored in another file",
+            )
+        )
     if m.functions:
-        ev.append(fact("onnx.functions", m.functions, path, key="functions",
-                       note="model-local functions"))
+        ev.append(
+            fact("onnx.functions", m.functions, path, key="functions", note="model-local functions")
+        )
     total, dtypes = count_parameters(m.tensors)
     if m.graph_at is not None:
         at = m.graph_at
-        ev.append(fact("onnx.custom_domains", tuple(sorted(m.domains)), path, offset=at,
-                       note="op domains other than the standard ai.onnx ones"))
+        ev.append(
+            fact(
+                "onnx.custom_domains",
+                tuple(sorted(m.domains)),
+                path,
+                offset=at,
+                note="op domains other than the standard ai.onnx ones",
+            )
+        )
         ev.append(fact("onnx.nodes", m.nodes, path, offset=at))
         ops = tuple((op, n) for op, n in m.ops.most_common())
         ev.append(fact("onnx.ops", ops, path, offset=at, note="op type counts"))
         if not problem:
-            ev.append(fact("weights.tensors", len(m.tensors), path, offset=at,
-                           note="graph initializers, including those of subgraphs"))
-            ev.append(fact("weights.parameters", total, path, offset=at,
-                           note="sum of initializer dims in the ONNX graph"))
+            ev.append(
+                fact(
+                    "weights.tensors",
+                    len(m.tensors),
+                    path,
+                    offset=at,
+                    note="graph initializers, including those of subgraphs",
+                )
+            )
+            ev.append(
+                fact(
+                    "weights.parameters",
+                    total,
+                    path,
+                    offset=at,
+                    note="sum of initializer dims in the ONNX graph",
+                )
+            )
     return ReaderResult(
-        Artifact(path, detect.ONNX, None if problem else total,
-                 None if problem else len(m.tensors), dtypes, None, not problem, problem),
-        tuple(ev), tuple(m.findings), tensors=tuple(m.tensors))
+        Artifact(
+            path,
+            detect.ONNX,
+            None if problem else total,
+            None if problem else len(m.tensors),
+            dtypes,
+            None,
+            not problem,
+            problem,
+        ),
+        tuple(ev),
+        tuple(m.findings),
+        tensors=tuple(m.tensors),
+    )

@@ -46,8 +46,10 @@ class PickleReader:
         if failed is not None:
             report.fail(failed)
         elif walker.pos < size:
-            report.notes.append(f"{size - walker.pos:,} trailing bytes after the last pickle "
-                                f"(from byte {walker.pos}) were not read")
+            report.notes.append(
+                f"{size - walker.pos:,} trailing bytes after the last pickle "
+                f"(from byte {walker.pos}) were not read"
+            )
         if report.format == detect.PICKLE:
             report.tensors.extend(torch_tensors.recover(walker.result)[0])
         return report.result("tensors rebuilt from persistent-id storages in the pickle")
@@ -61,8 +63,10 @@ class PickleReader:
         tensors, storages = torch_tensors.recover(walker.result)
         report.tensors.extend(tensors)
         if not isinstance(keys, PList) or not all(isinstance(k, str) for k in keys.items):
-            raise FormatError("legacy torch file: storage-key pickle is not a list of strings",
-                              offset=walker.result.pickles[-1].start)
+            raise FormatError(
+                "legacy torch file: storage-key pickle is not a list of strings",
+                offset=walker.result.pickles[-1].start,
+            )
         by_key = {s.key: s for s in storages}
         for key in keys.items:
             assert isinstance(key, str)
@@ -72,8 +76,11 @@ class PickleReader:
             if storage is None:
                 raise FormatError(f"legacy torch file: storage {key!r} has no tensor", offset=at)
             if storage.numel is not None and numel != storage.numel:
-                raise FormatError(f"legacy torch file: storage {key!r} holds {numel:,} elements, "
-                                  f"the pickle says {storage.numel:,}", offset=at)
+                raise FormatError(
+                    f"legacy torch file: storage {key!r} holds {numel:,} elements, "
+                    f"the pickle says {storage.numel:,}",
+                    offset=at,
+                )
             walker.skip(numel * storage.element_size, f"storage {key} bytes")
 
 
@@ -88,8 +95,10 @@ def _skip_joblib_array(obj: Call, walker: PickleWalker) -> None:
         walker.walk_one()
         return
     if shape is None or itemsize is None:
-        raise FormatError("joblib array of unknown shape or dtype: its raw bytes cannot be "
-                          "skipped", offset=walker.pos)
+        raise FormatError(
+            "joblib array of unknown shape or dtype: its raw bytes cannot be skipped",
+            offset=walker.pos,
+        )
     if isinstance(state.get("numpy_array_alignment_bytes"), int):
         pad = walker.read(1, "joblib alignment padding length")[0]
         walker.skip(pad, "joblib alignment padding")

@@ -37,7 +37,7 @@ class Cursor:
         want = min(max(n - avail, _CHUNK), self.end - self._base - len(self._buf))
         chunk = self.stream.read(want) if want > 0 else b""
         self._base += self._i
-        self._buf = self._buf[self._i:] + chunk
+        self._buf = self._buf[self._i :] + chunk
         self._i = 0
 
     def peek(self) -> int | None:
@@ -49,10 +49,12 @@ class Cursor:
     def read(self, n: int, what: str) -> bytes:
         start = self.pos
         if n > self.remaining():
-            raise FormatError(f"file ends inside the {what} (wanted {n:,} bytes, "
-                              f"{self.remaining():,} left)", offset=start)
+            raise FormatError(
+                f"file ends inside the {what} (wanted {n:,} bytes, {self.remaining():,} left)",
+                offset=start,
+            )
         self._fill(n)
-        data = self._buf[self._i:self._i + n]
+        data = self._buf[self._i : self._i + n]
         if len(data) != n:
             raise FormatError(f"stream ends inside the {what}", offset=start)
         self._i += n
@@ -60,8 +62,11 @@ class Cursor:
 
     def skip(self, n: int, what: str) -> None:
         if n < 0 or n > self.remaining():
-            raise FormatError(f"{what} of {n:,} bytes runs past the end of the file "
-                              f"({self.remaining():,} bytes left)", offset=self.pos)
+            raise FormatError(
+                f"{what} of {n:,} bytes runs past the end of the file "
+                f"({self.remaining():,} bytes left)",
+                offset=self.pos,
+            )
         if n <= len(self._buf) - self._i:
             self._i += n
             return
@@ -82,7 +87,7 @@ class Cursor:
                 raise FormatError(f"stream ends inside the {what}", offset=start)
             nl = self._buf.find(b"\n", self._i)
             stop = len(self._buf) if nl < 0 else nl
-            piece = self._buf[self._i:stop]
+            piece = self._buf[self._i : stop]
             if kept + len(piece) <= limit:
                 parts.append(piece)
             kept += len(piece)

@@ -75,8 +75,15 @@ BuildHook = Callable[[Call, "PickleWalker"], None]
 class PickleWalker:
     """Walk pickles from `start`; `after_build` may consume raw bytes that follow an object."""
 
-    def __init__(self, stream: BinaryIO, size: int, limits: Limits, *, start: int = 0,
-                 after_build: BuildHook | None = None):
+    def __init__(
+        self,
+        stream: BinaryIO,
+        size: int,
+        limits: Limits,
+        *,
+        start: int = 0,
+        after_build: BuildHook | None = None,
+    ):
         self.cursor = Cursor(stream, start, size)
         self.limits = limits
         self.after_build = after_build
@@ -151,21 +158,24 @@ class PickleWalker:
                 code = self.read(1, "opcode")[0]
                 entry = self._ops.get(code)
                 if entry is None:
-                    raise FormatError(f"byte 0x{code:02x} is not a pickle opcode",
-                                      offset=self._op_offset)
+                    raise FormatError(
+                        f"byte 0x{code:02x} is not a pickle opcode", offset=self._op_offset
+                    )
                 self.result.ops += 1
                 if self.result.ops > self.limits.max_pickle_ops:
                     raise LimitExceeded(
                         f"more than {self.limits.max_pickle_ops:,} pickle opcodes",
-                        offset=self._op_offset)
+                        offset=self._op_offset,
+                    )
                 handler, pushes = entry
                 try:
                     value = handler()
                 except FormatError:
                     raise
                 except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
-                    raise FormatError(f"malformed {OPCODES[code]} argument: {exc}",
-                                      offset=self._op_offset) from None
+                    raise FormatError(
+                        f"malformed {OPCODES[code]} argument: {exc}", offset=self._op_offset
+                    ) from None
                 self.result.end = self.pos
                 if pushes:
                     self._f.stack.append(value)
@@ -202,16 +212,20 @@ class PickleWalker:
     def _short_line(self, what: str) -> str:
         line = self._line(what)
         if line is None:
-            raise LimitExceeded(f"{what} is longer than {_MAX_LINE:,} bytes",
-                                offset=self._op_offset)
+            raise LimitExceeded(
+                f"{what} is longer than {_MAX_LINE:,} bytes", offset=self._op_offset
+            )
         return line.decode("utf-8", "backslashreplace")
 
     def _blob(self, n: int, kind: str) -> bytes | Skipped:
         if n < 0:
             raise FormatError(f"negative {kind} length {n}", offset=self._op_offset)
         if n > self.remaining():
-            raise FormatError(f"{kind} length {n:,} runs past the end of the stream "
-                              f"({self.remaining():,} bytes left)", offset=self._op_offset)
+            raise FormatError(
+                f"{kind} length {n:,} runs past the end of the stream "
+                f"({self.remaining():,} bytes left)",
+                offset=self._op_offset,
+            )
         if n > self.limits.max_string_bytes:
             skipped = Skipped(kind, n, self._op_offset)
             self.skip(n, kind)
@@ -468,8 +482,9 @@ class PickleWalker:
     def _op_frame(self) -> None:
         n = self._uint(8, "FRAME length")
         if n > self.remaining():
-            raise FormatError(f"FRAME length {n:,} runs past the end of the stream",
-                              offset=self._op_offset)
+            raise FormatError(
+                f"FRAME length {n:,} runs past the end of the stream", offset=self._op_offset
+            )
 
     def _op_next_buffer(self) -> Opaque:
         return Opaque("out-of-band buffer", self._op_offset)

@@ -36,19 +36,34 @@ class PickleReport:
         if walk.pickles or walk.globals or walk.extensions:
             self.useful = True
         imports = [(g.module, g.name, base + g.offset) for g in walk.globals]
-        imports += [("copyreg", f"extension_registry[{e.code}]", base + e.offset)
-                    for e in walk.extensions]
+        imports += [
+            ("copyreg", f"extension_registry[{e.code}]", base + e.offset) for e in walk.extensions
+        ]
         self.findings.extend(pickle_policy.global_findings(self.path, imports, key=key))
         seen: dict[str, int] = {}
         for module, name, offset in imports:
             seen.setdefault(f"{module}.{name}", offset)
         for dotted, offset in seen.items():
-            self.evidence.append(fact("pickle.global", dotted, self.path, offset=offset, key=key,
-                                      note="imported when the pickle is loaded"))
+            self.evidence.append(
+                fact(
+                    "pickle.global",
+                    dotted,
+                    self.path,
+                    offset=offset,
+                    key=key,
+                    note="imported when the pickle is loaded",
+                )
+            )
         if walk.persistent_ids:
-            self.evidence.append(fact("pickle.persistent_ids", len(walk.persistent_ids),
-                                      self.path, offset=base + walk.persistent_ids[0].offset,
-                                      key=key))
+            self.evidence.append(
+                fact(
+                    "pickle.persistent_ids",
+                    len(walk.persistent_ids),
+                    self.path,
+                    offset=base + walk.persistent_ids[0].offset,
+                    key=key,
+                )
+            )
 
     def fail(self, exc: FormatError, where: str = "") -> None:
         """Note a stop; re-raise when nothing at all could be read."""
@@ -65,11 +80,21 @@ class PickleReport:
             # a view sharing a storage with a bigger tensor is counted through the bigger one
             total, dtypes = count_parameters(sorted(self.tensors, key=lambda t: -t.numel))
             count = len(self.tensors)
-            self.evidence.insert(0, fact("weights.parameters", total, self.path, key=key,
-                                         note=weights_note))
-            self.evidence.insert(0, fact("weights.tensors", count, self.path, key=key,
-                                         note=weights_note))
-        artifact = Artifact(self.path, self.format, total, count, dtypes,
-                            complete=not self.notes, note="; ".join(self.notes))
-        return ReaderResult(artifact, tuple(self.evidence), tuple(self.findings),
-                            tuple(self.tensors))
+            self.evidence.insert(
+                0, fact("weights.parameters", total, self.path, key=key, note=weights_note)
+            )
+            self.evidence.insert(
+                0, fact("weights.tensors", count, self.path, key=key, note=weights_note)
+            )
+        artifact = Artifact(
+            self.path,
+            self.format,
+            total,
+            count,
+            dtypes,
+            complete=not self.notes,
+            note="; ".join(self.notes),
+        )
+        return ReaderResult(
+            artifact, tuple(self.evidence), tuple(self.findings), tuple(self.tensors)
+        )

@@ -107,8 +107,22 @@ class PSet:
 
 
 Value: TypeAlias = (
-    None | bool | int | float | str | bytes | tuple["Value", ...]
-    | Global | Call | PersistentId | ExtRef | Skipped | Opaque | PList | PDict | PSet
+    None
+    | bool
+    | int
+    | float
+    | str
+    | bytes
+    | tuple["Value", ...]
+    | Global
+    | Call
+    | PersistentId
+    | ExtRef
+    | Skipped
+    | Opaque
+    | PList
+    | PDict
+    | PSet
 )
 
 

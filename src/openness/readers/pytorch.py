@@ -17,8 +17,16 @@ from . import detect, torch_tensors
 from .pickle_ops import PickleWalker
 from .pickle_report import PickleReport
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-               RuntimeError, NotImplementedError, zlib.error)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    zlib.error,
+)
 
 
 class PytorchZipReader:
@@ -40,13 +48,19 @@ class PytorchZipReader:
             for info in pickles[: limits.max_archive_members]:
                 self._walk_member(zf, info, names, report, limits)
         report.with_weights = True
-        return report.result("tensors rebuilt from persistent-id storages in data.pkl",
-                             key=next(i.filename for i in pickles if i.filename.endswith(
-                                 "data.pkl")))
+        return report.result(
+            "tensors rebuilt from persistent-id storages in data.pkl",
+            key=next(i.filename for i in pickles if i.filename.endswith("data.pkl")),
+        )
 
     @staticmethod
-    def _walk_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sizes: dict[str, int],
-                     report: PickleReport, limits: Limits) -> None:
+    def _walk_member(
+        zf: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        sizes: dict[str, int],
+        report: PickleReport,
+        limits: Limits,
+    ) -> None:
         member = info.filename
         size = min(info.file_size, limits.max_pickle_bytes)
         try:
@@ -66,10 +80,13 @@ class PytorchZipReader:
                 if info.file_size > size:
                     report.notes.append(
                         f"{member} is {info.file_size:,} bytes, beyond the limit of "
-                        f"{limits.max_pickle_bytes:,}; only the start was walked")
+                        f"{limits.max_pickle_bytes:,}; only the start was walked"
+                    )
                 elif walker.pos < size:
-                    report.notes.append(f"{member}: {size - walker.pos:,} trailing bytes after "
-                                        f"the last pickle were not read")
+                    report.notes.append(
+                        f"{member}: {size - walker.pos:,} trailing bytes after "
+                        f"the last pickle were not read"
+                    )
         if member.rsplit("/", 1)[-1] != "data.pkl":
             return
         prefix = member[: -len("data.pkl")]
@@ -80,5 +97,7 @@ class PytorchZipReader:
             if have is None:
                 report.notes.append(f"storage {prefix}data/{s.key} is missing from the archive")
             elif s.numel is not None and have < s.numel * s.element_size:
-                report.notes.append(f"storage {prefix}data/{s.key} holds {have:,} bytes, less "
-                                    f"than its {s.numel:,} elements need")
+                report.notes.append(
+                    f"storage {prefix}data/{s.key} holds {have:,} bytes, less "
+                    f"than its {s.numel:,} elements need"
+                )

@@ -14,26 +14,64 @@ from .pickle_values import Call, Global, PDict, PersistentId, PList, PSet, Value
 
 #: legacy storage class -> (safetensors-style dtype, bytes per element)
 STORAGE_DTYPES: dict[str, tuple[str, int]] = {
-    "FloatStorage": ("F32", 4), "DoubleStorage": ("F64", 8), "HalfStorage": ("F16", 2),
-    "BFloat16Storage": ("BF16", 2), "LongStorage": ("I64", 8), "IntStorage": ("I32", 4),
-    "ShortStorage": ("I16", 2), "CharStorage": ("I8", 1), "ByteStorage": ("U8", 1),
-    "BoolStorage": ("BOOL", 1), "ComplexFloatStorage": ("C64", 8),
-    "ComplexDoubleStorage": ("C128", 16), "QInt8Storage": ("QI8", 1),
-    "QUInt8Storage": ("QU8", 1), "QInt32Storage": ("QI32", 4), "QUInt4x2Storage": ("QU4x2", 1),
-    "QUInt2x4Storage": ("QU2x4", 1), "UntypedStorage": ("U8", 1),
+    "FloatStorage": ("F32", 4),
+    "DoubleStorage": ("F64", 8),
+    "HalfStorage": ("F16", 2),
+    "BFloat16Storage": ("BF16", 2),
+    "LongStorage": ("I64", 8),
+    "IntStorage": ("I32", 4),
+    "ShortStorage": ("I16", 2),
+    "CharStorage": ("I8", 1),
+    "ByteStorage": ("U8", 1),
+    "BoolStorage": ("BOOL", 1),
+    "ComplexFloatStorage": ("C64", 8),
+    "ComplexDoubleStorage": ("C128", 16),
+    "QInt8Storage": ("QI8", 1),
+    "QUInt8Storage": ("QU8", 1),
+    "QInt32Storage": ("QI32", 4),
+    "QUInt4x2Storage": ("QU4x2", 1),
+    "QUInt2x4Storage": ("QU2x4", 1),
+    "UntypedStorage": ("U8", 1),
 }
 #: torch.<dtype> globals (passed to _rebuild_tensor_v3) -> safetensors-style dtype
 TORCH_DTYPES: dict[str, str] = {
-    "float32": "F32", "float": "F32", "float64": "F64", "double": "F64", "float16": "F16",
-    "half": "F16", "bfloat16": "BF16", "int64": "I64", "long": "I64", "int32": "I32",
-    "int": "I32", "int16": "I16", "short": "I16", "int8": "I8", "uint8": "U8", "uint16": "U16",
-    "uint32": "U32", "uint64": "U64", "bool": "BOOL", "complex64": "C64", "cfloat": "C64",
-    "complex128": "C128", "cdouble": "C128", "float8_e4m3fn": "F8_E4M3",
-    "float8_e5m2": "F8_E5M2", "float8_e8m0fnu": "F8_E8M0", "float4_e2m1fn_x2": "F4",
+    "float32": "F32",
+    "float": "F32",
+    "float64": "F64",
+    "double": "F64",
+    "float16": "F16",
+    "half": "F16",
+    "bfloat16": "BF16",
+    "int64": "I64",
+    "long": "I64",
+    "int32": "I32",
+    "int": "I32",
+    "int16": "I16",
+    "short": "I16",
+    "int8": "I8",
+    "uint8": "U8",
+    "uint16": "U16",
+    "uint32": "U32",
+    "uint64": "U64",
+    "bool": "BOOL",
+    "complex64": "C64",
+    "cfloat": "C64",
+    "complex128": "C128",
+    "cdouble": "C128",
+    "float8_e4m3fn": "F8_E4M3",
+    "float8_e5m2": "F8_E5M2",
+    "float8_e8m0fnu": "F8_E8M0",
+    "float4_e2m1fn_x2": "F4",
 }
 _REBUILD = frozenset({"_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3"})
-_WRAPPERS = frozenset({"_rebuild_parameter", "_rebuild_parameter_with_state",
-                       "_rebuild_from_type_v2", "_rebuild_qtensor"})
+_WRAPPERS = frozenset(
+    {
+        "_rebuild_parameter",
+        "_rebuild_parameter_with_state",
+        "_rebuild_from_type_v2",
+        "_rebuild_qtensor",
+    }
+)
 _MODULE_SLOTS = frozenset({"_parameters", "_buffers", "_modules"})
 
 
@@ -58,9 +96,13 @@ def storage_of(value: Value) -> Storage | None:
     if stype.module not in ("torch", "torch.cuda", "torch.storage") or not isinstance(key, str):
         return None
     dtype, size = STORAGE_DTYPES.get(stype.name, ("?", 1))
-    return Storage(key, dtype, size,
-                   numel if isinstance(numel, int) and not isinstance(numel, bool) else None,
-                   location if isinstance(location, str) else "?")
+    return Storage(
+        key,
+        dtype,
+        size,
+        numel if isinstance(numel, int) and not isinstance(numel, bool) else None,
+        location if isinstance(location, str) else "?",
+    )
 
 
 def _rebuild_args(call: Call) -> tuple[str, tuple[Value, ...]] | None:
@@ -70,8 +112,12 @@ def _rebuild_args(call: Call) -> tuple[str, tuple[Value, ...]] | None:
         return None
     if func.dotted == "torch._tensor._rebuild_from_type_v2" and len(args) >= 3:
         inner, inner_args = args[0], args[2]
-        if (isinstance(inner, Global) and inner.module == "torch._utils"
-                and inner.name in _REBUILD and isinstance(inner_args, tuple)):
+        if (
+            isinstance(inner, Global)
+            and inner.module == "torch._utils"
+            and inner.name in _REBUILD
+            and isinstance(inner_args, tuple)
+        ):
             return inner.name, inner_args
         return None
     if func.module == "torch._utils" and func.name in _REBUILD:
@@ -96,11 +142,14 @@ def recover(walk: Walk, prefix: str = "") -> tuple[list[TensorInfo], list[Storag
         if name == "_rebuild_tensor_v3" and len(args) >= 7 and isinstance(args[6], Global):
             dtype = TORCH_DTYPES.get(args[6].name, dtype)
         storages.setdefault(storage.key, storage)
-        found[id(call)] = TensorInfo(f"<tensor@{call.offset}>", dtype, shape,
-                                     storage=prefix + storage.key)
+        found[id(call)] = TensorInfo(
+            f"<tensor@{call.offset}>", dtype, shape, storage=prefix + storage.key
+        )
     names = _names(walk, set(found))
-    return ([TensorInfo(names.get(i, t.name), t.dtype, t.shape, t.storage)
-             for i, t in found.items()], list(storages.values()))
+    return (
+        [TensorInfo(names.get(i, t.name), t.dtype, t.shape, t.storage) for i, t in found.items()],
+        list(storages.values()),
+    )
 
 
 def _names(walk: Walk, wanted: set[int]) -> dict[int, str]:

@@ -12,50 +12,113 @@ from ..model import Evidence, FileEntry, LicenseInfo, Location
 from ..readers import detect
 
 #: inference/training libraries whose code is published under an open-source license
-OPEN_SOURCE_LIBRARIES = frozenset({
-    "transformers", "sentence-transformers", "diffusers", "timm", "peft", "open_clip",
-    "spacy", "flair", "fastai", "nemo", "espnet", "speechbrain", "keras", "tf-keras",
-    "pytorch", "onnx", "gguf", "llama.cpp", "mlx", "vllm", "sglang", "fairseq",
-    "adapter-transformers",
-    "stable-baselines3", "ml-agents", "sample-factory", "paddlenlp", "allennlp", "asteroid",
-    "pyannote-audio", "setfit", "span-marker", "transformers.js", "gliner", "unity-sentis",
-    "openvino", "ctranslate2", "fasttext", "stanza", "sklearn", "scikit-learn", "bertopic",
-    "lightgbm", "xgboost", "flax", "jax", "tensorflow", "tflite", "coreml", "mlc-llm",
-})
+OPEN_SOURCE_LIBRARIES = frozenset(
+    {
+        "transformers",
+        "sentence-transformers",
+        "diffusers",
+        "timm",
+        "peft",
+        "open_clip",
+        "spacy",
+        "flair",
+        "fastai",
+        "nemo",
+        "espnet",
+        "speechbrain",
+        "keras",
+        "tf-keras",
+        "pytorch",
+        "onnx",
+        "gguf",
+        "llama.cpp",
+        "mlx",
+        "vllm",
+        "sglang",
+        "fairseq",
+        "adapter-transformers",
+        "stable-baselines3",
+        "ml-agents",
+        "sample-factory",
+        "paddlenlp",
+        "allennlp",
+        "asteroid",
+        "pyannote-audio",
+        "setfit",
+        "span-marker",
+        "transformers.js",
+        "gliner",
+        "unity-sentis",
+        "openvino",
+        "ctranslate2",
+        "fasttext",
+        "stanza",
+        "sklearn",
+        "scikit-learn",
+        "bertopic",
+        "lightgbm",
+        "xgboost",
+        "flax",
+        "jax",
+        "tensorflow",
+        "tflite",
+        "coreml",
+        "mlc-llm",
+    }
+)
 
 CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cpp", ".cu", ".rs", ".js", ".ts", ".go")
 
 
-def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry],
-           license_info: LicenseInfo) -> list[Evidence]:
+def derive(
+    evidence: Sequence[Evidence], files: Sequence[FileEntry], license_info: LicenseInfo
+) -> list[Evidence]:
     out: list[Evidence] = []
     out.extend(_license_facts(license_info))
     out.extend(_weight_facts(files))
     out.extend(_code_facts(files))
     for e in evidence:
-        if e.fact == "card.library_name" and isinstance(e.value, str) \
-                and e.value.lower() in OPEN_SOURCE_LIBRARIES:
+        if (
+            e.fact == "card.library_name"
+            and isinstance(e.value, str)
+            and e.value.lower() in OPEN_SOURCE_LIBRARIES
+        ):
             out.append(replace(e, fact="library.open_source", note="known open-source library"))
         if e.fact in ("card.datasets", "link.dataset"):
             out.append(replace(e, fact="data.sources"))
-        if e.fact.startswith("card.") and e.fact not in ("card.present",) \
-                and not e.fact.startswith("card.section."):
+        if (
+            e.fact.startswith("card.")
+            and e.fact not in ("card.present",)
+            and not e.fact.startswith("card.section.")
+        ):
             out.append(replace(e, fact="card.metadata", value=e.fact.removeprefix("card.")))
     return out
 
 
 def _license_facts(info: LicenseInfo) -> Iterable[Evidence]:
     for source in info.evidence[:1]:
-        yield replace(source, fact="license.category", value=info.category,
-                      note=f"license {info.spdx or info.name or info.declared or 'none'}")
+        yield replace(
+            source,
+            fact="license.category",
+            value=info.category,
+            note=f"license {info.spdx or info.name or info.declared or 'none'}",
+        )
         if info.spdx:
             yield replace(source, fact="license.spdx", value=info.spdx)
         if info.osi_approved is not None:
-            yield replace(source, fact="license.osi_approved", value=info.osi_approved,
-                          note="from SPDX license list data")
+            yield replace(
+                source,
+                fact="license.osi_approved",
+                value=info.osi_approved,
+                note="from SPDX license list data",
+            )
     if not info.evidence:
-        yield Evidence("license.category", info.category, Location(""),
-                       note="no license stated in any file of the release")
+        yield Evidence(
+            "license.category",
+            info.category,
+            Location(""),
+            note="no license stated in any file of the release",
+        )
 
 
 def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:

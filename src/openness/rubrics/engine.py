@@ -62,8 +62,13 @@ class Condition:
             if self.values:
                 found = [e for e in found if _matches(e.value, self.values)]
             if self.minimum is not None:
-                found = [e for e in found if isinstance(e.value, int | float)
-                         and not isinstance(e.value, bool) and e.value >= self.minimum]
+                found = [
+                    e
+                    for e in found
+                    if isinstance(e.value, int | float)
+                    and not isinstance(e.value, bool)
+                    and e.value >= self.minimum
+                ]
             return bool(found), found
         results = [c.test(index) for c in self.children]
         cited = [e for ok, ev in results if ok for e in ev]
@@ -119,8 +124,9 @@ class Rubric:
 
     def rate(self, evidence: Iterable[Evidence]) -> tuple[Rating, ...]:
         index = EvidenceIndex(evidence)
-        return tuple(self._rate_one(attribute, rules, index)
-                     for attribute, rules in self.rules.items())
+        return tuple(
+            self._rate_one(attribute, rules, index) for attribute, rules in self.rules.items()
+        )
 
     @staticmethod
     def _rate_one(attribute: Attribute, rules: Sequence[Rule], index: EvidenceIndex) -> Rating:
@@ -159,8 +165,11 @@ def load_rubric(resource: str) -> Rubric:
         if not isinstance(items, list) or not items:
             raise RubricError(f"{resource}: {key} needs a non-empty list of rules")
         rules[attribute] = [
-            Rule(Level(item["level"]), parse_condition(item["when"], f"{resource}:{key}"),
-                 str(item["because"]))
+            Rule(
+                Level(item["level"]),
+                parse_condition(item["when"], f"{resource}:{key}"),
+                str(item["because"]),
+            )
             for item in items
         ]
     return Rubric(str(raw.get("name", resource)), rules)

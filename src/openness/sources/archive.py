@@ -16,14 +16,15 @@ from typing import BinaryIO, cast
 
 from ..errors import TargetError
 from ..limits import Limits
-from ..model import Finding, Location, Member, Origin, Severity
+from ..model import Finding, Location, Member, Origin
+from ..rules import finding
 from .interface import Release
 
 ARCHIVE_SUFFIXES = (".zip", ".whl", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 
 
-def _finding(rule: str, severity: Severity, reason: str, name: str) -> Finding:
-    return Finding(rule, severity, reason, Location(name), name, f"docs/rules.md#{rule.lower()}")
+def _finding(rule: str, reason: str, name: str) -> Finding:
+    return finding(rule, reason, Location(name), name)
 
 
 def unsafe_name(name: str) -> str | None:
@@ -55,25 +56,33 @@ class _Checker:
         """The normalised member path, or None (with a finding) when it must not be read."""
         why = unsafe_name(name)
         if why:
-            self.findings.append(_finding("OPN-ARC-001", Severity.HIGH, why, name))
+            self.findings.append(_finding("OPN-ARC-001", why, name))
             return None
         path = posixpath.normpath(name.replace("\\", "/")).lstrip("./") or name
         if path in self.seen:
-            self.findings.append(_finding("OPN-ARC-004", Severity.MEDIUM,
-                                          "duplicate member name; only the first is read", name))
+            self.findings.append(
+                _finding("OPN-ARC-004", "duplicate member name; only the first is read", name)
+            )
             return None
         ratio_base = compressed if compressed is not None else None
-        if ratio_base is not None and size > 1024 * 1024 and (
-            size / max(ratio_base, 1) > self.limits.max_compression_ratio
+        if (
+            ratio_base is not None
+            and size > 1024 * 1024
+            and (size / max(ratio_base, 1) > self.limits.max_compression_ratio)
         ):
-            self.findings.append(_finding(
-                "OPN-ARC-003", Severity.HIGH,
-                f"decompression bomb: {size:,} bytes from {ratio_base:,} compressed", name))
+            self.findings.append(
+                _finding(
+                    "OPN-ARC-003",
+                    f"decompression bomb: {size:,} bytes from {ratio_base:,} compressed",
+                    name,
+                )
+            )
             return None
         self.declared += size
         if self.declared > self.limits.max_uncompressed_bytes:
-            self.findings.append(_finding("OPN-ARC-003", Severity.HIGH,
-                                          "archive declares more content than the limit", name))
+            self.findings.append(
+                _finding("OPN-ARC-003", "archive declares more content than the limit", name)
+            )
             return None
         self.seen.add(path)
         return path
@@ -91,15 +100,18 @@ class ZipRelease(Release):
         members: list[Member] = []
         infos = self._zip.infolist()
         if len(infos) > limits.max_archive_members:
-            raise TargetError(f"{target} has {len(infos):,} members, over the limit of "
-                              f"{limits.max_archive_members:,}")
+            raise TargetError(
+                f"{target} has {len(infos):,} members, over the limit of "
+                f"{limits.max_archive_members:,}"
+            )
         for info in infos:
             if info.is_dir():
                 continue
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                check.findings.append(_finding("OPN-ARC-002", Severity.HIGH,
-                                               "symlink member, not followed", info.filename))
+                check.findings.append(
+                    _finding("OPN-ARC-002", "symlink member, not followed", info.filename)
+                )
                 continue
             admitted = check.admit(info.filename, info.file_size, info.compress_size)
             if admitted is not None:
@@ -140,25 +152,30 @@ class TarRelease(Release):
                     check.incomplete.append("member limit reached; rest of archive not listed")
                     break
                 if info.issym() or info.islnk():
-                    check.findings.append(_finding("OPN-ARC-002", Severity.HIGH,
-                                                   "link member, not followed", info.name))
+                    check.findings.append(
+                        _finding("OPN-ARC-002", "link member, not followed", info.name)
+                    )
                     continue
                 if not info.isfile():
                     continue
                 admitted = check.admit(info.name, info.size, None)
                 if budget is not None and check.declared > budget:
-                    check.findings.append(_finding(
-                        "OPN-ARC-003", Severity.HIGH,
-                        "decompression bomb: members expand far beyond the archive size",
-                        info.name))
+                    check.findings.append(
+                        _finding(
+                            "OPN-ARC-003",
+                            "decompression bomb: members expand far beyond the archive size",
+                            info.name,
+                        )
+                    )
                     check.incomplete.append("listing stopped at a decompression bomb")
                     break
                 if admitted is not None:
                     self._members[admitted] = info
                     members.append(Member(admitted, info.size))
         except (tarfile.TarError, OSError, EOFError) as exc:
-            check.findings.append(_finding("OPN-ARC-005", Severity.MEDIUM,
-                                           f"archive is truncated or corrupt: {exc}", target))
+            check.findings.append(
+                _finding("OPN-ARC-005", f"archive is truncated or corrupt: {exc}", target)
+            )
             check.incomplete.append("archive is truncated or corrupt")
         self.members = tuple(sorted(members, key=lambda m: m.path))
         self.findings = tuple(check.findings)

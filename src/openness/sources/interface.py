@@ -13,7 +13,11 @@ from ..model import Finding, Member, Origin
 
 #: what reading a member can raise when the file or archive is damaged or vanishes
 READ_ERRORS: tuple[type[BaseException], ...] = (
-    OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, zlib.error,
+    OSError,
+    EOFError,
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    zlib.error,
 )
 
 

@@ -10,17 +10,24 @@ from typing import BinaryIO
 
 from ..errors import TargetError
 from ..limits import Limits
-from ..model import Finding, Location, Member, Origin, Severity
+from ..model import Finding, Location, Member, Origin
+from ..rules import finding
 from .interface import Release
 
 
-def _finding(rule: str, severity: Severity, reason: str, path: str, trigger: str = "") -> Finding:
-    return Finding(rule, severity, reason, Location(path), trigger, f"docs/rules.md#{rule.lower()}")
+def _finding(rule: str, reason: str, path: str, trigger: str = "") -> Finding:
+    return finding(rule, reason, Location(path), trigger)
 
 
 class LocalRelease(Release):
-    def __init__(self, origin: Origin, root: Path, members: list[Member],
-                 findings: list[Finding], incomplete: list[str]):
+    def __init__(
+        self,
+        origin: Origin,
+        root: Path,
+        members: list[Member],
+        findings: list[Finding],
+        incomplete: list[str],
+    ):
         self.origin = origin
         self._root = root
         self.members = tuple(members)
@@ -68,9 +75,11 @@ class LocalSource:
                 with os.scandir(root / rel_dir if rel_dir else root) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                findings.append(_finding("OPN-SRC-005", Severity.MEDIUM,
-                                         f"folder could not be listed: {exc.strerror}",
-                                         rel_dir or "."))
+                findings.append(
+                    _finding(
+                        "OPN-SRC-005", f"folder could not be listed: {exc.strerror}", rel_dir or "."
+                    )
+                )
                 incomplete.append(f"{rel_dir or '.'}: folder could not be listed")
                 continue
             for entry in entries:
@@ -87,8 +96,9 @@ class LocalSource:
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except OSError as exc:
-                    findings.append(_finding("OPN-SRC-005", Severity.MEDIUM,
-                                             f"file could not be read: {exc.strerror}", rel))
+                    findings.append(
+                        _finding("OPN-SRC-005", f"file could not be read: {exc.strerror}", rel)
+                    )
                     incomplete.append(f"{rel}: could not be read")
                     continue
                 if stat.S_ISDIR(st.st_mode):
@@ -96,34 +106,43 @@ class LocalSource:
                 elif stat.S_ISREG(st.st_mode):
                     members.append(Member(rel, st.st_size))
                 else:
-                    findings.append(_finding("OPN-SRC-006", Severity.LOW,
-                                             "special file (device, pipe or socket) not read", rel))
+                    findings.append(
+                        _finding(
+                            "OPN-SRC-006", "special file (device, pipe or socket) not read", rel
+                        )
+                    )
                 if len(members) > limits.max_archive_members:
-                    raise TargetError(f"{target} holds more than {limits.max_archive_members:,} "
-                                      "files; point at a single model folder")
+                    raise TargetError(
+                        f"{target} holds more than {limits.max_archive_members:,} "
+                        "files; point at a single model folder"
+                    )
         members.sort(key=lambda m: m.path)
         origin = Origin("folder", target, str(real_root))
         return LocalRelease(origin, root, members, findings, incomplete)
 
     @staticmethod
-    def _symlink(entry: os.DirEntry[str], rel: str, real_root: Path,
-                 limits: Limits) -> Member | Finding:
+    def _symlink(
+        entry: os.DirEntry[str], rel: str, real_root: Path, limits: Limits
+    ) -> Member | Finding:
         try:
             resolved = Path(entry.path).resolve(strict=True)
         except RuntimeError:
-            return _finding("OPN-SRC-003", Severity.MEDIUM, "symlink loop, not followed", rel)
+            return _finding("OPN-SRC-003", "symlink loop, not followed", rel)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return _finding("OPN-SRC-003", Severity.MEDIUM, "symlink loop, not followed", rel)
-            return _finding("OPN-SRC-007", Severity.LOW, "dangling symlink", rel,
-                            os.readlink(entry.path))
+                return _finding("OPN-SRC-003", "symlink loop, not followed", rel)
+            return _finding("OPN-SRC-007", "dangling symlink", rel, os.readlink(entry.path))
         if not resolved.is_relative_to(real_root):
-            return _finding("OPN-SRC-002", Severity.HIGH,
-                            "symlink points outside the release, not followed", rel,
-                            os.readlink(entry.path))
+            return _finding(
+                "OPN-SRC-002",
+                "symlink points outside the release, not followed",
+                rel,
+                os.readlink(entry.path),
+            )
         if resolved.is_dir():
-            return _finding("OPN-SRC-004", Severity.INFO,
-                            "symlinked folder inside the release, not followed twice", rel)
+            return _finding(
+                "OPN-SRC-004", "symlinked folder inside the release, not followed twice", rel
+            )
         return Member(rel, resolved.stat().st_size)
 
 
