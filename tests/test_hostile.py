@@ -118,3 +118,44 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip()
+
+
+def test_absurd_declared_sizes_stay_within_bounded_memory(tmp_path: Path) -> None:
+    """Lengths that claim terabytes must be refused before allocating: run under a 1 GiB cap."""
+    import resource
+    import subprocess
+    import sys
+
+    (tmp_path / "a.gguf").write_bytes(
+        b"GGUF" + struct.pack("<IQQ", 3, 1, 1) + struct.pack("<Q", 2**40) + b"k" * 64
+    )
+    (tmp_path / "b.safetensors").write_bytes(struct.pack("<Q", 2**33) + b"{" + bytes(100))
+    (tmp_path / "c.pkl").write_bytes(b"\x80\x04\x8e" + struct.pack("<Q", 2**40) + b"xx.")
+    (tmp_path / "d.npy").write_bytes(b"\x93NUMPY\x02\x00" + struct.pack("<I", 2**31) + b"{")
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "openness",
+            "assess",
+            str(tmp_path),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap_memory,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stdout
+    report = json.loads(proc.stdout)
+    flagged = {f["location"]["file"] for f in report["findings"] if f["rule_id"] == "OPN-FMT-001"}
+    assert {"a.gguf", "c.pkl", "d.npy"} <= flagged
+    assert report["complete"] is False
