@@ -79,3 +79,36 @@ def test_fail_on_threshold(tmp_path: Path) -> None:
     assert run_cli("assess", str(tmp_path)).returncode == 0
     assert run_cli("assess", str(tmp_path), "--fail-on", "medium").returncode == 1
     assert run_cli("assess", str(tmp_path), "--fail-on", "never").returncode == 0
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    with open(tmp_path / "big.bin", "wb") as f:
+        f.truncate(80 * 1024 * 1024)  # sparse: over the 64 MB threshold, cheap to make
+    main, child = pty.openpty()
+    out = tmp_path / "report.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "openness", "assess", str(tmp_path), "-o", str(out)],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+    )
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    assert b"hashing" in seen and b"MB" in seen
+    assert "big.bin" in out.read_text()
+    quiet = run_cli("assess", str(tmp_path), "-o", str(out))  # stderr is a pipe: no bar
+    assert quiet.stderr == ""
