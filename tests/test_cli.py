@@ -112,3 +112,16 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert "big.bin" in out.read_text()
     quiet = run_cli("assess", str(tmp_path), "-o", str(out))  # stderr is a pipe: no bar
     assert quiet.stderr == ""
+
+
+def test_help_imports_no_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from openness.cli.main import build_parser; build_parser(); "
+        "print(sorted(m for m in ('rich', 'yaml', 'numpy', 'torch', 'h5py', 'onnx') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-FORMAT_CHOICES = ("terminal", "json", "markdown")
+from .. import formats
+
 FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "never")
 
 
@@ -34,7 +35,7 @@ def add_parser(commands: Any) -> None:
     p.add_argument(
         "-f",
         "--format",
-        choices=FORMAT_CHOICES,
+        choices=formats.names(),
         default="terminal",
         help="report format (default: terminal; json is the canonical, versioned form)",
     )

@@ -7,8 +7,11 @@ error. Only this module calls sys.exit (through the return value of main()).
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
 
@@ -26,10 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"openness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from . import assess
-
-    assess.add_parser(commands)
+    for module in command_modules():
+        module.add_parser(commands)
     return parser
+
+
+def command_modules() -> list[Any]:
+    """Every module in this package with an `add_parser(subparsers)`: one module per command."""
+    from . import __path__ as here
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(here), key=lambda m: m.name):
+        module = importlib.import_module(f"{__package__}.{info.name}")
+        if callable(getattr(module, "add_parser", None)):
+            found.append(module)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from .interface import Formatter, RenderOptions
 
 _FORMATS: dict[str, Formatter] = {}
@@ -27,15 +30,16 @@ _loaded = False
 
 
 def _load_builtins() -> None:
+    """Every module here with FORMAT_NAME and render() is a format: one module per format."""
     global _loaded
     if _loaded:
         return
     _loaded = True
-    from . import json_format, markdown, terminal
-
-    register("json", json_format.render)
-    register("markdown", markdown.render)
-    register("terminal", terminal.render)
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        name = getattr(module, "FORMAT_NAME", None)
+        if isinstance(name, str):
+            register(name, module.render)
 
 
 __all__ = ["Formatter", "RenderOptions", "get", "names", "register"]

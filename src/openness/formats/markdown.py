@@ -6,6 +6,8 @@ from ..model import Assessment
 from . import view
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
+FORMAT_NAME = "markdown"
+
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")

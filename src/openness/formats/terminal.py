@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from ..model import Assessment
 from . import view
 from .interface import DEFAULT_OPTIONS, RenderOptions
@@ -15,7 +11,14 @@ from .interface import DEFAULT_OPTIONS, RenderOptions
 MAX_FILES = 25
 
 
+FORMAT_NAME = "terminal"
+
+
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
+    from rich.console import Console  # imported here so `openness --help` stays fast
+    from rich.table import Table
+    from rich.text import Text
+
     out = StringIO()
     console = Console(
         file=out,
