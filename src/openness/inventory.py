@@ -60,7 +60,9 @@ def scan_member(
         with release.open(path) as stream:
             fmt = detect.detect_format(path, member.size, stream)
             result, findings = _read(fmt, path, member.size, stream, limits)
-            digest = _sha256(stream, progress) if hash_files else None
+            digest = None
+            if hash_files:
+                digest = release.known_sha256(path) or _sha256(stream, progress)
     except READ_ERRORS as exc:
         reason = f"file could not be read: {getattr(exc, 'strerror', None) or exc}"
         unread = finding("OPN-SRC-005", reason, Location(path))

@@ -37,6 +37,11 @@ class Release(ABC):
     def open(self, path: str) -> BinaryIO:
         """A seekable binary stream over one member; the caller closes it."""
 
+    def known_sha256(self, path: str) -> str | None:
+        """A digest the source already holds (e.g. the Hub's LFS hash), so the file need not be
+        streamed; None means hash it. A source that returns one says where it came from."""
+        return None
+
     def local_path(self, path: str) -> str | None:
         """A filesystem path for the member when it is a plain local file (enables mmap)."""
         return None
