@@ -3,7 +3,9 @@
 Evidence facts (each located at its key's line in the card, key = the YAML key):
 `card.present`, `card.license`, `card.license_name`, `card.license_link`, `card.datasets`,
 `card.base_model`, `card.language`, `card.pipeline_tag`, `card.tags`, `card.library_name`,
-`card.model_index` (number of results), `card.section.<topic>` and `link.<kind>`.
+`card.model_index` (number of results), `card.model_index.metric` (task, dataset, metric,
+value), `card.section.<topic>`, `card.section_text.<topic>` (the section's first 500
+characters, for exports) and `link.<kind>`.
 
 Findings: OPN-DOC-001 invalid front matter, OPN-DOC-002 not UTF-8, OPN-DOC-003 front matter
 beyond a safety cap (not parsed), OPN-DOC-004 card larger than the text cap (truncated).
@@ -20,7 +22,7 @@ from ..readers.common import fact
 from ..rules import finding
 from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
 from .links import collect_links
-from .sections import sections
+from .sections import section_excerpts, sections
 
 # YAML key -> evidence fact. Values become str, or a tuple of str for lists.
 CARD_FIELDS: dict[str, str] = {
@@ -62,6 +64,10 @@ def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardRe
 
     found = sections(lines[body_start:], first_line=body_start + 1)
     evidence.extend(fact(f"card.section.{s.topic}", s.heading, path, line=s.line) for s in found)
+    evidence.extend(
+        fact(f"card.section_text.{topic}", text, path, line=line)
+        for topic, line, text in section_excerpts(lines[body_start:], first_line=body_start + 1)
+    )
     link_lines.extend(enumerate(lines[body_start:], start=body_start + 1))
     links = collect_links(path, link_lines)
     evidence.extend(
@@ -146,6 +152,16 @@ def _metadata_evidence(path: str, front: FrontMatter) -> list[Evidence]:
                     key="model-index",
                 )
             )
+        out.extend(
+            fact(
+                "card.model_index.metric",
+                metric,
+                path,
+                line=front.key_lines.get("model-index"),
+                key=key,
+            )
+            for key, metric in _metrics(front.data["model-index"])
+        )
     return out
 
 
@@ -169,3 +185,36 @@ def _results(raw: Any) -> int | None:
     return sum(
         len(e["results"]) for e in raw if isinstance(e, dict) and isinstance(e.get("results"), list)
     )
+
+
+_MAX_METRICS = 200
+
+
+def _metrics(raw: Any) -> list[tuple[str, tuple[str, str, str, str]]]:
+    """(key, (task type, dataset name, metric type, value)) for each model-index metric."""
+    out: list[tuple[str, tuple[str, str, str, str]]] = []
+    entries = raw if isinstance(raw, list) else []
+    for i, entry in enumerate(entries):
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for j, result in enumerate(results if isinstance(results, list) else []):
+            if not isinstance(result, dict):
+                continue
+            task, dataset = result.get("task"), result.get("dataset")
+            task_type = _text(task.get("type") if isinstance(task, dict) else None)
+            dataset_name = _text(
+                (dataset.get("name") or dataset.get("type")) if isinstance(dataset, dict) else None
+            )
+            metrics = result.get("metrics")
+            for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
+                if not isinstance(metric, dict) or not _is_scalar(metric.get("value")):
+                    continue
+                name = _text(metric.get("type") or metric.get("name"))
+                key = f"model-index[{i}].results[{j}].metrics[{k}]"
+                out.append((key, (task_type, dataset_name, name, _text(metric["value"]))))
+                if len(out) >= _MAX_METRICS:
+                    return out
+    return out
+
+
+def _text(v: Any) -> str:
+    return str(v)[:200] if _is_scalar(v) else ""

@@ -150,3 +150,28 @@ def sections(lines: Sequence[str], first_line: int = 1) -> list[Section]:
 
 def _count_words(line: str) -> int:
     return sum(1 for token in line.split() if any(c.isalnum() for c in token))
+
+
+def section_excerpts(
+    lines: Sequence[str], first_line: int = 1, cap: int = 500
+) -> list[tuple[str, int, str]]:
+    """(topic, heading line, the section's body as one line of at most `cap` characters), so
+    exports can quote a card's use cases and limitations without reading the release again."""
+    headings = find_headings(lines, first_line)
+    out: list[tuple[str, int, str]] = []
+    for n, h in enumerate(headings):
+        topics = topics_for(h.text)
+        if not topics:
+            continue
+        end = next((k.index for k in headings[n + 1 :] if k.level <= h.level), len(lines))
+        text = ""
+        for line in lines[h.body : end]:
+            text = f"{text} {line.strip()}" if text else line.strip()
+            if len(text) > cap:
+                break
+        text = " ".join(text.split())
+        if len(text) > cap:
+            text = text[: cap - 1].rstrip() + "…"
+        if text:
+            out.extend((topic, h.line, text) for topic in topics)
+    return out

@@ -89,7 +89,7 @@ def derive(
         if (
             e.fact.startswith("card.")
             and e.fact not in ("card.present",)
-            and not e.fact.startswith("card.section.")
+            and not e.fact.startswith(("card.section.", "card.section_text.", "card.model_index."))
         ):
             out.append(replace(e, fact="card.metadata", value=e.fact.removeprefix("card.")))
     return out
