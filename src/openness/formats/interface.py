@@ -12,6 +12,10 @@ from ..model import Assessment
 class RenderOptions:
     width: int = 80
     color: bool = False
+    #: CycloneDX specification version for `cyclonedx` ("1.6" or "1.7")
+    spec_version: str = "1.6"
+    #: ISO 8601 UTC creation time stamped into SBOM exports; None leaves it out (reproducible)
+    created: str | None = None
 
 
 DEFAULT_OPTIONS = RenderOptions()
