@@ -134,42 +134,39 @@ SAFE_GLOBALS: frozenset[str] = frozenset(
     ]
 )
 
-#: whole modules (and their submodules) with no business in a weights file
+#: whole modules (and their submodules) with no business in a weights file: process execution,
+#: code loading and evaluation, reflection, file writing, the network, debuggers and profilers
+#: that run statements, package installers, and loaders that re-enter pickle or torch.load
 DANGEROUS_MODULES: frozenset[str] = frozenset(
     {
-        "os",
-        "posix",
-        "nt",
-        "subprocess",
-        "runpy",
-        "importlib",
-        "pty",
-        "socket",
-        "shutil",
-        "webbrowser",
-        "code",
-        "codeop",
-        "marshal",
-        "ctypes",
-        "pip",
-        "commands",
-        "popen2",
-        "multiprocessing",
-        "asyncio",
-        "http",
-        "urllib",
-        "requests",
-        "ftplib",
-        "telnetlib",
-        "smtplib",
-        "sys",
-        "_posixsubprocess",
-        "pickle",
-        "_pickle",
-        "dill",
-        "cloudpickle",
+        # processes and the OS
+        "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "platform", "signal",
+        "multiprocessing", "concurrent", "threading", "_thread", "asyncio", "sched", "atexit",
+        "commands", "popen2", "sys", "resource", "fcntl", "termios", "tty", "mmap", "gc",
+        # code loading, evaluation and reflection
+        "runpy", "importlib", "imp", "zipimport", "pkgutil", "inspect", "code", "codeop",
+        "marshal", "ctypes", "_ctypes", "cffi", "compileall", "py_compile", "site", "sysconfig",
+        "_operator", "operator",
+        # statements run by debuggers, profilers, timers, docs and test helpers
+        "timeit", "cProfile", "profile", "pdb", "bdb", "trace", "pydoc", "doctest", "idlelib",
+        "lib2to3", "tkinter", "turtle", "unittest",
+        # installers and build tools
+        "pip", "ensurepip", "venv", "distutils", "setuptools", "pkg_resources", "zipapp",
+        # files
+        "io", "_io", "shutil", "tempfile", "glob", "fileinput", "linecache", "pathlib", "shelve",
+        "dbm", "sqlite3", "zipfile", "tarfile", "gzip", "bz2", "lzma", "webbrowser",
+        # the network
+        "socket", "_socket", "ssl", "select", "selectors", "http", "urllib", "urllib3", "requests",
+        "httpx", "aiohttp", "ftplib", "telnetlib", "smtplib", "smtpd", "poplib", "imaplib",
+        "nntplib", "xmlrpc", "socketserver", "wsgiref", "asyncore", "asynchat", "paramiko",
+        # loaders that re-enter deserialization or evaluate text
+        "pickle", "_pickle", "pickletools", "dill", "cloudpickle",
+        "joblib.parallel", "joblib.externals", "yaml", "jinja2", "sympy", "pandas.io",
+        "numpy.testing", "numpy.f2py", "numpy.distutils", "numpy.lib.npyio", "torch.hub",
+        "torch.jit", "torch._inductor", "torch._dynamo", "torch.package",
+        "torch.utils.cpp_extension", "torch.distributed", "keras.models", "tensorflow.io",
     }
-)
+)  # fmt: skip
 DANGEROUS_GLOBALS: frozenset[str] = frozenset(
     {
         "builtins.eval",
@@ -179,31 +176,91 @@ DANGEROUS_GLOBALS: frozenset[str] = frozenset(
         "builtins.getattr",
         "builtins.setattr",
         "builtins.delattr",
+        "builtins.hasattr",
         "builtins.open",
         "builtins.apply",
         "builtins.execfile",
+        "builtins.reload",
         "builtins.breakpoint",
         "builtins.input",
+        "builtins.help",
+        "builtins.exit",
+        "builtins.quit",
         "builtins.globals",
         "builtins.locals",
         "builtins.vars",
+        "builtins.dir",
+        "builtins.type",
+        "builtins.super",
+        "builtins.memoryview",
+        "builtins.map",
+        "builtins.filter",
         "builtins.__builtins__",
+        "torch.load",
+        "torch.serialization.load",
+        "torch.serialization._load",
+        "torch._C._jit_script_compile",
+        "torch.ops",
+        "torch._ops.ops",
+        "numpy.load",
+        "numpy.loads",
+        "numpy.fromfile",
+        "numpy.tofile",
+        "numpy.save",
+        "numpy.savetxt",
+        "numpy.loadtxt",
+        "numpy.genfromtxt",
+        "numpy.memmap",
+        "joblib.load",
+        "joblib.dump",
+        "pandas.read_pickle",
+        "pandas.eval",
         "types.CodeType",
         "types.FunctionType",
         "types.LambdaType",
+        "types.MethodType",
         "types.ModuleType",
-        "operator.attrgetter",
-        "operator.methodcaller",
-        "pkgutil.resolve_name",
-        "pkgutil.get_loader",
+        "types.BuiltinFunctionType",
         "functools.partial",
-        "torch.load",
-        "torch.serialization.load",
-        "numpy.load",
-        "torch._C._jit_script_compile",
-        "torch.jit.load",
+        "functools.reduce",
     }
 )
+#: attribute names that are dangerous whatever module they are reached through
+DANGEROUS_NAMES: frozenset[str] = frozenset(
+    {
+        "system",
+        "popen",
+        "exec",
+        "eval",
+        "execfile",
+        "execv",
+        "execve",
+        "execvp",
+        "execvpe",
+        "spawnv",
+        "spawnve",
+        "spawnl",
+        "startfile",
+        "_run_code",
+        "run_path",
+        "run_module",
+        "runstring",
+        "getattr_static",
+        "import_module",
+        "resolve_name",
+        "load_module",
+        "__import__",
+        "attrgetter",
+        "methodcaller",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+    }
+)
+#: library classes real scikit-learn/joblib models rebuild: CamelCase names under these packages
+SAFE_CLASS_PACKAGES: tuple[str, ...] = ("sklearn.", "scipy.sparse.", "numpy.random.")
+#: module objects reached as an attribute (`inspect.builtins`, `pathlib.os`) are as bad as
+#: importing them
+_MODULE_ATTRIBUTES = DANGEROUS_MODULES | {"builtins", "__builtin__"}
 
 
 class Verdict(Enum):
@@ -223,14 +280,31 @@ def _names(module: str, name: str) -> list[str]:
 
 
 def classify(module: str, name: str) -> Verdict:
+    """DANGEROUS, SAFE (exact allowlist or a library class) or UNKNOWN."""
+    if module == "<dynamic>" or name == "<dynamic>" or not module or not name:
+        return Verdict.DANGEROUS  # the name is computed at load time
+    parts = name.split(".")  # protocol 4 resolves dotted names attribute by attribute
+    if any(_is_dunder(p) or p in _MODULE_ATTRIBUTES or p in DANGEROUS_NAMES for p in parts):
+        return Verdict.DANGEROUS
     names = _names(module, name)
     for dotted in names:
         mod = dotted.rsplit(".", 1)[0]
-        if dotted in DANGEROUS_GLOBALS or any(
-            mod == m or mod.startswith(m + ".") for m in DANGEROUS_MODULES
-        ):
+        if dotted in DANGEROUS_GLOBALS or _under(mod, DANGEROUS_MODULES):
             return Verdict.DANGEROUS
-    return Verdict.SAFE if any(d in SAFE_GLOBALS for d in names) else Verdict.UNKNOWN
+    if any(d in SAFE_GLOBALS for d in names):
+        return Verdict.SAFE
+    if len(parts) == 1 and name[:1].isupper() and f"{module}.".startswith(SAFE_CLASS_PACKAGES):
+        return Verdict.SAFE
+    return Verdict.UNKNOWN
+
+
+def _is_dunder(part: str) -> bool:
+    return len(part) > 4 and part.startswith("__") and part.endswith("__")
+
+
+def _under(module: str, roots: frozenset[str]) -> bool:
+    parts = module.split(".")
+    return any(".".join(parts[:i]) in roots for i in range(1, len(parts) + 1))
 
 
 def format_finding(path: str, *, key: str | None = None) -> Finding:
