@@ -57,6 +57,18 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="terminal report width in columns (default: the terminal's, max 120)",
     )
+    p.add_argument(
+        "--spec-version",
+        choices=("1.6", "1.7"),
+        default="1.6",
+        help="CycloneDX specification version for --format cyclonedx (default: 1.6)",
+    )
+    p.add_argument(
+        "--claims",
+        metavar="FILE",
+        help="verify a CycloneDX BOM (JSON) or Model Openness Tool YAML against the release; "
+        "each contradicted claim is a finding (OPN-CLM-0xx)",
+    )
     p.set_defaults(run=run)
 
 
@@ -77,9 +89,14 @@ def run(args: argparse.Namespace) -> int:
         target = str(example_path())
     with progress_reporter("hashing" if not args.no_hash else "reading") as (progress, start):
         assessment = assess(target, hash_files=not args.no_hash, progress=progress, on_start=start)
+    if args.claims:
+        assessment = _with_claims(assessment, args.claims)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
-    text = get(args.format)(assessment, RenderOptions(width=width, color=to_terminal))
+    options = RenderOptions(
+        width=width, color=to_terminal, spec_version=args.spec_version, created=_now()
+    )
+    text = get(args.format)(assessment, options)
     write_report(text, args.output)
     if args.fail_on == "never":
         return EXIT_OK
@@ -91,3 +108,25 @@ def _terminal_width() -> int:
     import shutil
 
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _with_claims(assessment: Any, path: str) -> Any:
+    """Read the claims file (bounded) and add what it contradicts as findings."""
+    from pathlib import Path
+
+    from ..claims import MAX_CLAIMS_BYTES, read_claims, verify_claims, with_claims
+    from ..errors import OpennessError
+
+    try:
+        with Path(path).open("rb") as f:
+            data = f.read(MAX_CLAIMS_BYTES + 1)
+    except OSError as exc:
+        raise OpennessError(f"cannot read claims file {path}: {exc.strerror}") from None
+    document = read_claims(data, path)
+    return with_claims(assessment, verify_claims(assessment, document, path))
