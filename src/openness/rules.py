@@ -70,6 +70,31 @@ RULES: dict[str, RuleInfo] = {
             "The link points at nothing; the file it names is missing from the release.",
         ),
         RuleInfo(
+            "OPN-HUB-001",
+            _S.MEDIUM,
+            "code-bearing file on the Hub not scanned",
+            "A pickle, Keras, HDF5 or NumPy archive file can run code when loaded; only its first "
+            "4 KiB were read. Run again with `--deep` to download and scan it (capped by "
+            "`--max-download`).",
+            cwe="CWE-502",
+        ),
+        RuleInfo(
+            "OPN-HUB-003",
+            _S.HIGH,
+            "the Hub's security scanners flag a file",
+            "The Hub's own malware or pickle scan marks the file; unsafe marks are high, others "
+            "medium. Do not load it until you know why; `openness` never loads it.",
+            cwe="CWE-506",
+        ),
+        RuleInfo(
+            "OPN-HUB-010",
+            _S.MEDIUM,
+            "license drift from the base model",
+            "The model card claims a more permissive license than its base model's. A derivative "
+            "is normally bound by its base's terms; check which license really applies.",
+            cwe="CWE-1059",
+        ),
+        RuleInfo(
             "OPN-ARC-001",
             _S.HIGH,
             "archive member name escapes the archive",
@@ -295,6 +320,45 @@ RULES: dict[str, RuleInfo] = {
             "Without a license nobody may lawfully reuse the model, whatever it claims.",
         ),
         RuleInfo(
+            "OPN-INT-001",
+            _S.HIGH,
+            "file does not match its listed digest",
+            "The file differs from the one the digest list (`--verify-digests`) describes: "
+            "corrupted, tampered with, or another version. Fetch it again from its origin.",
+            cwe="CWE-354",
+        ),
+        RuleInfo(
+            "OPN-INT-002",
+            _S.MEDIUM,
+            "listed file is missing from the release",
+            "The digest list names a file the release does not hold: an incomplete download "
+            "or a file removed.",
+            cwe="CWE-354",
+        ),
+        RuleInfo(
+            "OPN-INT-003",
+            _S.LOW,
+            "file is not covered by the digest list",
+            "Nothing vouches for this file: it was added after the list was made.",
+            cwe="CWE-354",
+        ),
+        RuleInfo(
+            "OPN-INT-004",
+            _S.LOW,
+            "listed file could not be checked",
+            "Its digest was not computed (hashing off, or the file unreadable); the integrity "
+            "check is incomplete, not passed.",
+            cwe="CWE-354",
+        ),
+        RuleInfo(
+            "OPN-INT-010",
+            _S.HIGH,
+            "model signature does not verify",
+            "The OpenSSF model-signing signature (`--signature`) does not match the files or "
+            "was not made by the trusted key or certificate chain. Do not use the release.",
+            cwe="CWE-347",
+        ),
+        RuleInfo(
             "OPN-CLM-001",
             _S.HIGH,
             "claimed license contradicts the release",
@@ -333,6 +397,65 @@ RULES: dict[str, RuleInfo] = {
             _S.MEDIUM,
             "claimed parameter count differs from the weights",
             "The parameter count in the claims document differs from the weight headers.",
+        ),
+        RuleInfo(
+            "OPN-HLT-001",
+            _S.HIGH,
+            "known-vulnerable dependency",
+            "An OSV advisory covers the pinned or locked version; upgrade to a fixed version. "
+            "Severity follows the advisory (CVSS v3 score or its own rating).",
+            cwe="CWE-1395",
+        ),
+        RuleInfo(
+            "OPN-HLT-002",
+            _S.LOW,
+            "no security policy",
+            "Add a SECURITY.md that says how to report a vulnerability privately.",
+            cwe="CWE-1059",
+        ),
+        RuleInfo(
+            "OPN-HLT-003",
+            _S.LOW,
+            "security policy names no reporting channel",
+            "SECURITY.md gives no e-mail address, link or private reporting channel.",
+            cwe="CWE-1059",
+        ),
+        RuleInfo(
+            "OPN-HLT-004",
+            _S.LOW,
+            "dependencies neither pinned nor locked",
+            "Without exact versions or a lock file, builds change silently and cannot be "
+            "checked against advisories.",
+            cwe="CWE-1357",
+        ),
+        RuleInfo(
+            "OPN-HLT-005",
+            _S.MEDIUM,
+            "no license file in the code repository",
+            "Without a license file nobody may lawfully reuse the code behind the release.",
+            cwe="CWE-1059",
+        ),
+        RuleInfo(
+            "OPN-HLT-006",
+            _S.MEDIUM,
+            "code license differs from the release license",
+            "The repository's license file and the release's declared license disagree; "
+            "say which terms cover what.",
+            cwe="CWE-1059",
+        ),
+        RuleInfo(
+            "OPN-HLT-007",
+            _S.LOW,
+            "no commit in the last 90 days",
+            "The code behind the release may be unmaintained: fixes may not come.",
+            cwe="CWE-1104",
+        ),
+        RuleInfo(
+            "OPN-HLT-008",
+            _S.MEDIUM,
+            "git history could not be read",
+            "Maintenance and people measures are missing; the health reading is incomplete.",
+            cwe="CWE-703",
         ),
     )
 }
