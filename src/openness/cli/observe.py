@@ -1,0 +1,201 @@
+"""`openness observe`: the observatory — batch runs into a store, Hub snapshots, metrics.
+
+Needs the `observatory` extra (SQLAlchemy, Alembic, DuckDB...); imported only when run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+DB_HELP = "store: a SQLite file path or URL, or postgresql://... (default: openness-observatory.db)"
+
+
+def add_parser(commands: Any) -> None:
+    p = commands.add_parser(
+        "observe",
+        help="batch runs, Hub metadata snapshots and ecosystem metrics in a store",
+        description="The observatory: store many assessments (keyed by model and revision), "
+        "rate Hub metadata snapshots, and summarise the ecosystem.",
+        epilog="Examples:\n  openness observe run targets.txt --db obs.db\n"
+        "  openness observe ingest hub-snapshot.parquet --db obs.db\n"
+        "  openness observe metrics --db obs.db --source hub --format markdown",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="observe_command", metavar="ACTION", required=True)
+
+    run = sub.add_parser(
+        "run",
+        help="assess every target in a file and store the results (resumable)",
+        description="Assess every target listed in TARGETS_FILE (one per line; `MODEL<TAB>"
+        "TARGET` names the model; # comments) and store each assessment as it completes. "
+        "Rerunning skips targets already stored unchanged, and retries failures.",
+    )
+    run.add_argument("targets_file", metavar="TARGETS_FILE")
+    _db(run)
+    run.add_argument("-j", "--workers", type=int, default=2, help="parallel assessments (2)")
+    run.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run on Dask distributed: a scheduler address, or `local` for a LocalCluster",
+    )
+    run.add_argument("--retries", type=int, default=2, help="Dask retries per target (2)")
+    run.set_defaults(run=_run)
+
+    ingest = sub.add_parser(
+        "ingest",
+        help="rate every row of a Hub metadata snapshot (Parquet) and store it",
+        description="Rate each model of a Hub metadata snapshot on what metadata alone can "
+        "show (license, weights formats, config, card metadata), vectorised with DuckDB.",
+    )
+    ingest.add_argument("snapshot", metavar="SNAPSHOT.parquet")
+    _db(ingest)
+    ingest.add_argument("--threads", type=int, default=None, help="DuckDB threads")
+    ingest.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
+    ingest.set_defaults(run=_ingest)
+
+    metrics = sub.add_parser("metrics", help="ecosystem metrics over the store")
+    _db(metrics)
+    metrics.add_argument(
+        "--source",
+        choices=("assessments", "hub"),
+        default="assessments",
+        help="stored assessments (latest per model) or the latest Hub snapshot",
+    )
+    metrics.add_argument("--snapshot", type=int, default=None, help="Hub snapshot id")
+    metrics.add_argument(
+        "-f", "--format", choices=("terminal", "markdown", "json"), default="terminal"
+    )
+    metrics.add_argument("-o", "--output", metavar="FILE")
+    metrics.set_defaults(run=_metrics)
+
+    history = sub.add_parser("list", help="stored assessments: model, revision, levels")
+    _db(history)
+    history.add_argument("model", nargs="?", help="only this model")
+    history.set_defaults(run=_list)
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help=DB_HELP)
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from ..observatory.store import DEFAULT_DB, open_store
+
+    return open_store(args.db or DEFAULT_DB)
+
+
+def _needs_extra() -> None:
+    try:
+        import sqlalchemy  # noqa: F401
+    except ImportError:
+        from ..errors import OpennessError
+
+        raise OpennessError(
+            "the observatory needs its extra: pip install 'openness[observatory]'"
+        ) from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..errors import OpennessError
+    from ..observatory.batch import read_targets, run_batch
+    from .main import EXIT_FINDINGS, EXIT_OK
+
+    try:
+        items = read_targets(Path(args.targets_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OpennessError(f"cannot read {args.targets_file}: {exc}") from None
+    engine = _engine(args)
+    with _bar(len(items)) as tick:
+        report = run_batch(
+            engine, items, workers=args.workers, dask=args.dask, retries=args.retries, on_item=tick
+        )
+    print(
+        f"{report.total} targets: {report.stored} stored, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped (done before), {len(report.failed)} failed"
+    )
+    for target, error in report.failed:
+        print(f"  failed: {target}: {error}", file=sys.stderr)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+class _bar:
+    """A rich progress bar over targets on a terminal; nothing on a pipe."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.progress: Any = None
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        task = self.progress.add_task("assessing", total=self.total)
+        self.progress.start()
+
+        def tick(report: Any) -> None:
+            done = report.skipped + report.stored + report.unchanged + len(report.failed)
+            self.progress.update(task, completed=done)
+
+        return tick
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..observatory.metadata import ingest
+
+    engine = _engine(args)
+    report = ingest(
+        engine, Path(args.snapshot), threads=args.threads, memory_limit=args.memory_limit
+    )
+    state = "already ingested" if report.skipped else "ingested"
+    print(f"snapshot {report.snapshot_id}: {report.rows} models {state}")
+    return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..observatory.metrics import compute
+    from ..observatory.metrics_render import render
+    from .output import write_report
+
+    text = render(compute(_engine(args), args.source, snapshot=args.snapshot), args.format)
+    write_report(text, args.output)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..observatory.repository import history
+
+    for row in history(_engine(args), args.model):
+        levels = " ".join(
+            str(v)
+            for v in (
+                row.open_code,
+                row.open_license,
+                row.inputs_transparency,
+                row.threats_transparency,
+                row.open_standards,
+            )
+        )
+        print(
+            f"{row.model}@{row.revision[:19]}  {row.assessed_at:%Y-%m-%d %H:%M}  "
+            f"{row.license_id or '-'}  findings={row.findings}  {levels}"
+        )
+    return 0

@@ -1,0 +1,218 @@
+"""What changed between two assessments: license and terms, files and hashes, ratings, findings.
+
+Works on the JSON data of two assessments (files, the store, or fresh runs), reading only the
+keys it knows and comparing any other top-level key (e.g. framework ratings or license terms
+added by later tool versions) as a whole, so it never breaks on a newer document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Attribute
+from .licensing import commercial_use, family
+
+#: keys compared field by field; every other top-level key is compared as a whole
+KNOWN_KEYS = frozenset(
+    {
+        "schema",
+        "tool_version",
+        "origin",
+        "summary",
+        "license",
+        "ratings",
+        "findings",
+        "artifacts",
+        "files",
+        "sections",
+        "links",
+        "evidence",
+        "complete",
+        "incomplete",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    change: str  # added | removed | changed
+    before_sha256: str | None
+    after_sha256: str | None
+    before_size: int | None
+    after_size: int | None
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    change: str  # added | removed
+    rule_id: str
+    severity: str
+    location: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    before: str
+    after: str
+    license: tuple[Change, ...]
+    ratings: tuple[Change, ...]
+    summary: tuple[Change, ...]
+    files: tuple[FileChange, ...]
+    findings: tuple[FindingChange, ...]
+    other: tuple[Change, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.license
+            or self.ratings
+            or self.summary
+            or self.files
+            or self.findings
+            or self.other
+        )
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Diff:
+    return Diff(
+        before=_label(before),
+        after=_label(after),
+        license=tuple(_license_changes(before, after)),
+        ratings=tuple(_rating_changes(before, after)),
+        summary=tuple(_field_changes(_dict(before, "summary"), _dict(after, "summary"), "")),
+        files=tuple(_file_changes(before, after)),
+        findings=tuple(_finding_changes(before, after)),
+        other=tuple(
+            Change(key, before.get(key), after.get(key))
+            for key in sorted((set(before) | set(after)) - KNOWN_KEYS)
+            if _canonical(before.get(key)) != _canonical(after.get(key))
+        ),
+    )
+
+
+def _label(data: Mapping[str, Any]) -> str:
+    origin = _dict(data, "origin")
+    target = str(origin.get("target") or "?")
+    revision = origin.get("revision")
+    return f"{target}@{revision}" if revision else target
+
+
+def _dict(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key)
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _field_changes(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str) -> list[Change]:
+    return [
+        Change(prefix + key, a.get(key), b.get(key))
+        for key in sorted(set(a) | set(b))
+        if key != "evidence" and _canonical(a.get(key)) != _canonical(b.get(key))
+    ]
+
+
+def _license_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    a, b = _dict(before, "license"), _dict(after, "license")
+    changes = _field_changes(a, b, "")
+    derived = [
+        (
+            "family",
+            family(a.get("spdx") or a.get("declared"), str(a.get("category"))),
+            family(b.get("spdx") or b.get("declared"), str(b.get("category"))),
+        ),
+        (
+            "commercial use",
+            commercial_use(str(a.get("category"))),
+            commercial_use(str(b.get("category"))),
+        ),
+    ]
+    changes += [Change(name, x, y) for name, x, y in derived if x != y]
+    return changes
+
+
+def _rating_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    a = {r.get("attribute"): r.get("level") for r in _list(before, "ratings")}
+    b = {r.get("attribute"): r.get("level") for r in _list(after, "ratings")}
+    return [
+        Change(attr.value, a.get(attr.value), b.get(attr.value))
+        for attr in Attribute
+        if a.get(attr.value) != b.get(attr.value)
+    ]
+
+
+def _file_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FileChange]:
+    a = {str(f.get("path")): f for f in _list(before, "files")}
+    b = {str(f.get("path")): f for f in _list(after, "files")}
+    out = []
+    for path in sorted(set(a) | set(b)):
+        fa, fb = a.get(path), b.get(path)
+        if fa is not None and fb is not None:
+            same_hash = fa.get("sha256") == fb.get("sha256")
+            if same_hash and fa.get("size") == fb.get("size"):
+                continue
+            change = "changed"
+        else:
+            change = "removed" if fb is None else "added"
+        out.append(
+            FileChange(
+                path,
+                change,
+                fa.get("sha256") if fa else None,
+                fb.get("sha256") if fb else None,
+                fa.get("size") if fa else None,
+                fb.get("size") if fb else None,
+            )
+        )
+    return out
+
+
+def _finding_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FindingChange]:
+    a = {_finding_key(f): f for f in _list(before, "findings")}
+    b = {_finding_key(f): f for f in _list(after, "findings")}
+    out = [_finding_change("removed", a[k]) for k in sorted(set(a) - set(b))]
+    out += [_finding_change("added", b[k]) for k in sorted(set(b) - set(a))]
+    return out
+
+
+def _finding_key(f: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(f.get("rule_id")), _location(f.get("location")), str(f.get("trigger") or ""))
+
+
+def _finding_change(change: str, f: Mapping[str, Any]) -> FindingChange:
+    return FindingChange(
+        change,
+        str(f.get("rule_id")),
+        str(f.get("severity")),
+        _location(f.get("location")),
+        str(f.get("reason") or ""),
+    )
+
+
+def _location(loc: Any) -> str:
+    if not isinstance(loc, Mapping):
+        return ""
+    text = str(loc.get("file") or "(release)")
+    for key, mark in (("line", ":"), ("offset", "@"), ("key", "#")):
+        if loc.get(key) is not None:
+            text += f"{mark}{loc[key]}"
+    return text

@@ -1,0 +1,1 @@
+"""Alembic migrations for the observatory store (run by `store.open_store`)."""

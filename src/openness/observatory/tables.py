@@ -1,0 +1,105 @@
+"""The store's tables. Alembic migrations (migrations/versions) create exactly these.
+
+Both `assessments` (full assessments) and `hub_models` (metadata-only ratings of a Hub snapshot)
+carry the same *release columns*, so metrics and the dashboard read either with the same SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from ..model import Attribute
+
+metadata = sa.MetaData()
+
+#: the full Assessment JSON: JSONB on PostgreSQL, JSON text elsewhere
+DocumentType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+LEVEL_COLUMNS = tuple(a.value for a in Attribute)
+
+
+def release_columns() -> list[sa.Column[Any]]:
+    """Columns every rated release has, whatever rated it."""
+    return [
+        sa.Column("model", sa.String(512), nullable=False),
+        sa.Column("author", sa.String(256), index=True),
+        sa.Column("created_month", sa.String(7), index=True),
+        sa.Column("downloads", sa.BigInteger),
+        sa.Column("license_id", sa.String(256)),
+        sa.Column("license_family", sa.String(64), nullable=False, index=True),
+        sa.Column("license_category", sa.String(32), nullable=False, index=True),
+        sa.Column("commercial_use", sa.String(16), nullable=False),
+        sa.Column("claims_open", sa.Boolean, nullable=False),
+        sa.Column("openwashing", sa.Boolean, nullable=False, index=True),
+        sa.Column("base_model", sa.String(512), index=True),
+        *(sa.Column(name, sa.String(16), nullable=False) for name in LEVEL_COLUMNS),
+    ]
+
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    *release_columns(),
+    sa.Column("revision", sa.String(128), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("tool_version", sa.String(64), nullable=False),
+    sa.Column("parameters", sa.BigInteger),
+    sa.Column("architecture", sa.String(256)),
+    sa.Column("max_severity", sa.SmallInteger),
+    sa.Column("findings", sa.Integer, nullable=False),
+    sa.Column("complete", sa.Boolean, nullable=False),
+    sa.Column("document", DocumentType, nullable=False),
+    sa.UniqueConstraint("model", "revision", name="uq_assessments_model_revision"),
+)
+
+#: batch bookkeeping: which target (at which cheap fingerprint) is done, so reruns skip it
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("target", sa.String(2048), primary_key=True),
+    sa.Column("fingerprint", sa.String(64)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id")),
+    sa.Column("error", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rows", sa.BigInteger, nullable=False),
+    sa.Column("complete", sa.Boolean, nullable=False),
+)
+
+hub_models = sa.Table(
+    "hub_models",
+    metadata,
+    sa.Column(
+        "snapshot_id",
+        sa.Integer,
+        sa.ForeignKey("snapshots.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    *release_columns(),
+    sa.Column("last_modified", sa.String(32)),
+    sa.Column("likes", sa.BigInteger),
+    sa.Column("pipeline_tag", sa.String(128)),
+    sa.Column("library_name", sa.String(128)),
+    sa.Column("parameters", sa.BigInteger),
+    sa.Column("card", sa.Boolean, nullable=False),
+    sa.Column("weights", sa.Boolean, nullable=False),
+    sa.Column("safe_weights", sa.Boolean, nullable=False),
+    sa.Column("pickle_weights", sa.Boolean, nullable=False),
+    sa.Column("datasets_named", sa.Boolean, nullable=False),
+    sa.PrimaryKeyConstraint("snapshot_id", "model", name="pk_hub_models"),
+)
