@@ -1,7 +1,8 @@
 """A forward-only buffered cursor over a stream, bounded by a declared end.
 
-Reads in chunks (zip members are slow to seek backwards), skips long arguments by seeking, and
-checks every length against the bytes left before reading, so nothing is allocated on a lie.
+Reads in large chunks (zip members are slow to seek backwards), skips long arguments by seeking,
+and checks every length against the bytes left before reading, so nothing is allocated on a lie.
+The walker's hot loop reads `buf` from index `i` directly and hands the index back with `at`.
 """
 
 from __future__ import annotations
@@ -10,41 +11,51 @@ from typing import BinaryIO
 
 from ..errors import FormatError
 
-_CHUNK = 64 * 1024
+_CHUNK = 256 * 1024
 
 
 class Cursor:
     def __init__(self, stream: BinaryIO, start: int, end: int):
         self.stream = stream
         self.end = end
-        self._base = start  # stream offset of _buf[0]
-        self._buf = b""
-        self._i = 0
+        self.base = start  # stream offset of buf[0]
+        self.buf = b""
+        self.i = 0
         stream.seek(start)
 
     @property
     def pos(self) -> int:
-        return self._base + self._i
+        return self.base + self.i
 
     def remaining(self) -> int:
         return max(self.end - self.pos, 0)
 
-    def _fill(self, n: int) -> None:
-        """Make at least n bytes available from _i when the stream has them."""
-        avail = len(self._buf) - self._i
+    def at(self, i: int) -> None:
+        """Move to index `i` of the current buffer (the hot loop consumed bytes up to there)."""
+        self.i = i
+
+    def buffered_to_end(self) -> bool:
+        """True when `buf` holds every byte up to the declared end."""
+        return self.base + len(self.buf) >= self.end
+
+    def fill(self, n: int) -> None:
+        """Make at least n bytes available from `i` when the stream has them."""
+        avail = len(self.buf) - self.i
         if avail >= n:
             return
-        want = min(max(n - avail, _CHUNK), self.end - self._base - len(self._buf))
+        want = min(max(n - avail, _CHUNK), self.end - self.base - len(self.buf))
         chunk = self.stream.read(want) if want > 0 else b""
-        self._base += self._i
-        self._buf = self._buf[self._i :] + chunk
-        self._i = 0
+        if not chunk and self.i == 0:
+            return
+        self.base += self.i
+        self.buf = self.buf[self.i :] + chunk
+        self.i = 0
 
     def peek(self) -> int | None:
         if self.remaining() == 0:
             return None
-        self._fill(1)
-        return self._buf[self._i] if self._i < len(self._buf) else None
+        self.fill(1)
+        return self.buf[self.i] if self.i < len(self.buf) else None
 
     def read(self, n: int, what: str) -> bytes:
         start = self.pos
@@ -53,11 +64,11 @@ class Cursor:
                 f"file ends inside the {what} (wanted {n:,} bytes, {self.remaining():,} left)",
                 offset=start,
             )
-        self._fill(n)
-        data = self._buf[self._i : self._i + n]
+        self.fill(n)
+        data = self.buf[self.i : self.i + n]
         if len(data) != n:
             raise FormatError(f"stream ends inside the {what}", offset=start)
-        self._i += n
+        self.i += n
         return data
 
     def skip(self, n: int, what: str) -> None:
@@ -67,12 +78,12 @@ class Cursor:
                 f"({self.remaining():,} bytes left)",
                 offset=self.pos,
             )
-        if n <= len(self._buf) - self._i:
-            self._i += n
+        if n <= len(self.buf) - self.i:
+            self.i += n
             return
         target = self.pos + n
         self.stream.seek(target)
-        self._base, self._buf, self._i = target, b"", 0
+        self.base, self.buf, self.i = target, b"", 0
 
     def readline(self, limit: int, what: str) -> bytes | None:
         """Bytes up to a newline (consumed, not returned); None if longer than `limit` (skipped)."""
@@ -82,15 +93,15 @@ class Cursor:
         while True:
             if self.remaining() == 0:
                 raise FormatError(f"file ends inside the {what} (no newline)", offset=start)
-            self._fill(1)
-            if self._i >= len(self._buf):
+            self.fill(1)
+            if self.i >= len(self.buf):
                 raise FormatError(f"stream ends inside the {what}", offset=start)
-            nl = self._buf.find(b"\n", self._i)
-            stop = len(self._buf) if nl < 0 else nl
-            piece = self._buf[self._i : stop]
+            nl = self.buf.find(b"\n", self.i)
+            stop = len(self.buf) if nl < 0 else nl
+            piece = self.buf[self.i : stop]
             if kept + len(piece) <= limit:
                 parts.append(piece)
             kept += len(piece)
-            self._i = stop if nl < 0 else nl + 1
+            self.i = stop if nl < 0 else nl + 1
             if nl >= 0:
                 return b"".join(parts) if kept <= limit else None

@@ -124,3 +124,15 @@ SIZED: dict[str, tuple[int, bool, str]] = {
     "BINUNICODE8": (8, False, "text"),
 }
 STOP = 0x2E
+
+#: scalar opcodes the hot loop reads in runs: opcode -> (argument width, struct format of one
+#: opcode with its argument, or the constant it pushes); BININT1's argument bytes are the values
+SCALAR_RUNS: dict[int, tuple[int, str | bool | None]] = {
+    ord("G"): (8, ">xd"),  # BINFLOAT, a big-endian double
+    ord("K"): (1, None),  # BININT1
+    ord("M"): (2, "<xH"),  # BININT2
+    ord("J"): (4, "<xi"),  # BININT
+    ord("N"): (0, None),  # NONE
+    0x88: (0, True),  # NEWTRUE
+    0x89: (0, False),  # NEWFALSE
+}

@@ -9,6 +9,7 @@ what was learned before the error, so readers can still report it.
 from __future__ import annotations
 
 import codecs
+import re
 import struct
 import zipfile
 import zlib
@@ -19,8 +20,9 @@ from typing import BinaryIO
 from ..errors import FormatError, LimitExceeded
 from ..limits import Limits
 from .pickle_cursor import Cursor
-from .pickle_opcodes import NO_PUSH, OPCODES, SIZED, STOP
+from .pickle_opcodes import NO_PUSH, OPCODES, SCALAR_RUNS, SIZED, STOP
 from .pickle_values import (
+    MAX_KEPT_SCALARS,
     Call,
     ExtRef,
     Global,
@@ -31,9 +33,22 @@ from .pickle_values import (
     PSet,
     Skipped,
     Value,
+    keep_items,
+    keep_pairs,
 )
 
 _MAX_LINE = 64 * 1024  # GLOBAL/INST/PERSID/INT/FLOAT lines; real ones are tiny
+#: the hot loop handles an opcode inline only with this many bytes buffered after it; closer to
+#: the end of the stream every opcode goes through its checked handler
+_LOOKAHEAD = 512
+_SHORT_BLOBS = frozenset(b"\x8cUC")  # SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES
+_MARKED = frozenset(b"eut")  # APPENDS, SETITEMS, TUPLE
+_LINE_OPS = frozenset(b"FIpg")  # FLOAT, INT, PUT, GET: protocol 0 text arguments
+_EMPTY: dict[int, Callable[[], Value]] = {0x29: tuple, 0x5D: PList, 0x7D: PDict, 0x8F: PSet}
+_RUN_PATTERNS = {
+    code: re.compile(b"(?:" + re.escape(bytes([code])) + b".{%d})+" % width, re.DOTALL)
+    for code, (width, _) in SCALAR_RUNS.items()
+}
 _STREAM_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError)
 
 
@@ -153,38 +168,236 @@ class PickleWalker:
         saved, self._f = self._f, _Frame()
         start = self.pos
         try:
-            while True:
-                self._op_offset = self.pos
-                code = self.read(1, "opcode")[0]
-                entry = self._ops.get(code)
-                if entry is None:
-                    raise FormatError(
-                        f"byte 0x{code:02x} is not a pickle opcode", offset=self._op_offset
-                    )
-                self.result.ops += 1
-                if self.result.ops > self.limits.max_pickle_ops:
-                    raise LimitExceeded(
-                        f"more than {self.limits.max_pickle_ops:,} pickle opcodes",
-                        offset=self._op_offset,
-                    )
-                handler, pushes = entry
-                try:
-                    value = handler()
-                except FormatError:
-                    raise
-                except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
-                    raise FormatError(
-                        f"malformed {OPCODES[code]} argument: {exc}", offset=self._op_offset
-                    ) from None
-                self.result.end = self.pos
-                if pushes:
-                    self._f.stack.append(value)
-                elif code == STOP:
-                    info = PickleInfo(start, self.pos, self._f.protocol, value)
-                    self.result.pickles.append(info)
-                    return info
+            return self._run(start)
         finally:
             self._f = saved
+
+    def _run(self, start: int) -> PickleInfo:
+        """The hot loop: frequent opcodes inline, runs of scalars in bulk, the rest by handler.
+
+        Inline opcodes need no bounds checks: they run only with _LOOKAHEAD bytes buffered.
+        """
+        cur, f = self.cursor, self._f
+        stack, marks, memo = f.stack, f.marks, f.memo
+        max_ops, max_str = self.limits.max_pickle_ops, self.limits.max_string_bytes
+        ops = self.result.ops
+        buf, i, base = cur.buf, cur.i, cur.base
+        safe = len(buf) - _LOOKAHEAD
+        at = base + i
+        code = -1
+        try:
+            while True:
+                if i >= safe:
+                    cur.at(i)
+                    cur.fill(_LOOKAHEAD + 1)
+                    buf, i, base = cur.buf, cur.i, cur.base
+                    safe = len(buf) - _LOOKAHEAD
+                at = base + i
+                if i >= safe:  # the last bytes of the stream
+                    code = -1
+                    self.result.ops = ops
+                    info = self._checked_op(start)
+                    ops = self.result.ops
+                    if info is not None:
+                        return info
+                    buf, i, base = cur.buf, cur.i, cur.base
+                    safe = len(buf) - _LOOKAHEAD
+                    continue
+                code = buf[i]
+                ops += 1
+                if ops > max_ops:
+                    raise LimitExceeded(f"more than {max_ops:,} pickle opcodes", offset=at)
+                if code in SCALAR_RUNS:
+                    width, const = SCALAR_RUNS[code]
+                    if buf[i + width + 1] == code:
+                        i, ops = self._scalar_run(buf, i, code, ops, stack)
+                    elif width == 1:
+                        stack.append(buf[i + 1])
+                        i += 2
+                    elif width == 0:
+                        stack.append(const)
+                        i += 1
+                    else:
+                        stack.append(struct.unpack_from(const, buf, i)[0])  # type: ignore[arg-type]
+                        i += width + 1
+                elif code == 0x94:  # MEMOIZE
+                    if len(stack) <= (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    memo[len(memo)] = stack[-1]
+                    i += 1
+                elif code == 0x71 or code == 0x72:  # BINPUT, LONG_BINPUT
+                    if len(stack) <= (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    if code == 0x71:
+                        memo[buf[i + 1]] = stack[-1]
+                        i += 2
+                    else:
+                        memo[int.from_bytes(buf[i + 1 : i + 5], "little")] = stack[-1]
+                        i += 5
+                elif code == 0x68 or code == 0x6A:  # BINGET, LONG_BINGET
+                    if code == 0x68:
+                        key = buf[i + 1]
+                        i += 2
+                    else:
+                        key = int.from_bytes(buf[i + 1 : i + 5], "little")
+                        i += 5
+                    if key not in memo:
+                        raise FormatError(f"memo key {key} was never stored", offset=at)
+                    stack.append(memo[key])
+                elif code in _SHORT_BLOBS and buf[i + 1] <= max_str:
+                    n = buf[i + 1]
+                    raw = buf[i + 2 : i + 2 + n]
+                    i += 2 + n
+                    if code == 0x8C:  # SHORT_BINUNICODE
+                        stack.append(raw.decode("utf-8", "surrogatepass"))
+                    elif code == 0x55:  # SHORT_BINSTRING
+                        stack.append(_decode_string(raw))
+                    else:  # SHORT_BINBYTES
+                        stack.append(raw)
+                elif code == 0x58 and (n := int.from_bytes(buf[i + 1 : i + 5], "little")) <= min(
+                    max_str, _LOOKAHEAD - 5
+                ):  # BINUNICODE
+                    stack.append(buf[i + 5 : i + 5 + n].decode("utf-8", "surrogatepass"))
+                    i += 5 + n
+                elif code == 0x28:  # MARK
+                    marks.append(len(stack))
+                    i += 1
+                elif 0x85 <= code <= 0x87:  # TUPLE1, TUPLE2, TUPLE3
+                    n = code - 0x84
+                    if len(stack) - n < (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    items = tuple(stack[-n:])
+                    del stack[-n:]
+                    stack.append(items)
+                    i += 1
+                elif code in _MARKED:  # APPENDS, SETITEMS, TUPLE
+                    if not marks:
+                        raise FormatError("no MARK on the stack", offset=at)
+                    k = marks.pop()
+                    flat = stack[k:]
+                    del stack[k:]
+                    if code == 0x74:
+                        stack.append(tuple(flat))
+                    elif len(stack) <= (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    elif code == 0x65:
+                        _extend(stack[-1], flat)
+                    elif len(flat) % 2:
+                        raise FormatError("SETITEMS has an odd number of items", offset=at)
+                    else:
+                        _set(stack[-1], flat)
+                    i += 1
+                elif code == 0x61:  # APPEND
+                    if len(stack) - 1 <= (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    value = stack.pop()
+                    target = stack[-1]
+                    if type(target) is PList and len(target.items) < MAX_KEPT_SCALARS:
+                        target.items.append(value)
+                    else:
+                        _extend(target, [value])
+                    i += 1
+                elif code == 0x73:  # SETITEM
+                    if len(stack) - 2 <= (marks[-1] if marks else 0):
+                        raise FormatError("stack underflow", offset=at)
+                    flat = stack[-2:]
+                    del stack[-2:]
+                    _set(stack[-1], flat)
+                    i += 1
+                elif code in _EMPTY:
+                    stack.append(_EMPTY[code]())
+                    i += 1
+                elif code in _LINE_OPS and (nl := buf.find(b"\n", i + 1, i + _LOOKAHEAD)) > 0:
+                    text = buf[i + 1 : nl].decode("utf-8", "backslashreplace")
+                    i = nl + 1
+                    if code == 0x46:  # FLOAT
+                        stack.append(float(text))
+                    elif code == 0x49:  # INT
+                        stack.append(text == "01" if text in ("00", "01") else int(text))
+                    elif code == 0x70:  # PUT
+                        if len(stack) <= (marks[-1] if marks else 0):
+                            raise FormatError("stack underflow", offset=at)
+                        memo[int(text)] = stack[-1]
+                    elif (key := int(text)) in memo:  # GET
+                        stack.append(memo[key])
+                    else:
+                        raise FormatError(f"memo key {key} was never stored", offset=at)
+                else:
+                    cur.at(i)
+                    self.result.ops = ops - 1
+                    info = self._checked_op(start)
+                    ops = self.result.ops
+                    if info is not None:
+                        return info
+                    buf, i, base = cur.buf, cur.i, cur.base
+                    safe = len(buf) - _LOOKAHEAD
+        except FormatError:
+            self.result.end = at
+            raise
+        except _STREAM_ERRORS as exc:
+            self.result.end = at
+            raise FormatError(f"cannot read the stream: {exc}", offset=at) from None
+        except (ValueError, TypeError, OverflowError, IndexError, KeyError, struct.error) as exc:
+            self.result.end = at
+            name = OPCODES.get(code, "opcode")
+            raise FormatError(f"malformed {name} argument: {exc}", offset=at) from None
+        finally:
+            self.result.ops = max(self.result.ops, ops)
+
+    def _scalar_run(
+        self, buf: bytes, i: int, code: int, ops: int, stack: list[Value]
+    ) -> tuple[int, int]:
+        """Push the run of one scalar opcode that starts at `i`, as far as it is buffered."""
+        width, const = SCALAR_RUNS[code]
+        step = width + 1
+        match = _RUN_PATTERNS[code].match(buf, i)
+        assert match is not None
+        count = (match.end() - i) // step
+        limit = self.limits.max_pickle_ops
+        if ops - 1 + count > limit:
+            raise LimitExceeded(
+                f"more than {limit:,} pickle opcodes",
+                offset=self.cursor.base + i + (limit - ops + 1) * step,
+            )
+        if width == 0:
+            stack.extend([const] * count)
+        elif width == 1:
+            stack.extend(buf[i + 1 : i + 2 * count : 2])
+        else:
+            assert isinstance(const, str)
+            stack.extend(struct.unpack_from(const[0] + const[1:] * count, buf, i))
+        return i + count * step, ops + count - 1
+
+    def _checked_op(self, start: int) -> PickleInfo | None:
+        """One opcode through its handler, every read checked; the PickleInfo when it is STOP."""
+        self._op_offset = self.pos
+        code = self.read(1, "opcode")[0]
+        entry = self._ops.get(code)
+        if entry is None:
+            raise FormatError(f"byte 0x{code:02x} is not a pickle opcode", offset=self._op_offset)
+        self.result.ops += 1
+        if self.result.ops > self.limits.max_pickle_ops:
+            raise LimitExceeded(
+                f"more than {self.limits.max_pickle_ops:,} pickle opcodes",
+                offset=self._op_offset,
+            )
+        handler, pushes = entry
+        try:
+            value = handler()
+        except FormatError:
+            raise
+        except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
+            raise FormatError(
+                f"malformed {OPCODES[code]} argument: {exc}", offset=self._op_offset
+            ) from None
+        if pushes:
+            self._f.stack.append(value)
+        elif code == STOP:
+            self.result.end = self.pos
+            info = PickleInfo(start, self.pos, self._f.protocol, value)
+            self.result.pickles.append(info)
+            return info
+        return None
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -359,7 +572,9 @@ class PickleWalker:
         return PList()
 
     def _op_list(self) -> PList:
-        return PList(self._pop_mark())
+        lst = PList()
+        _extend(lst, self._pop_mark())
+        return lst
 
     def _op_empty_dict(self) -> PDict:
         return PDict()
@@ -368,46 +583,39 @@ class PickleWalker:
         items = self._pop_mark()
         if len(items) % 2:
             raise FormatError("DICT has an odd number of items", offset=self._op_offset)
-        return PDict(list(zip(items[::2], items[1::2], strict=True)))
+        dct = PDict()
+        _set(dct, items)
+        return dct
 
     def _op_empty_set(self) -> PSet:
         return PSet()
 
     def _op_frozenset(self) -> PSet:
-        return PSet(self._pop_mark(), frozen=True)
+        fset = PSet(frozen=True)
+        _extend(fset, self._pop_mark())
+        return fset
 
     def _op_append(self) -> None:
         value = self._pop()
-        self._extend(self._top(), [value])
+        _extend(self._top(), [value])
 
     def _op_appends(self) -> None:
         items = self._pop_mark()
-        self._extend(self._top(), items)
+        _extend(self._top(), items)
 
     def _op_additems(self) -> None:
         items = self._pop_mark()
-        self._extend(self._top(), items)
-
-    def _extend(self, target: Value, items: list[Value]) -> None:
-        if isinstance(target, PList | PSet):
-            target.items.extend(items)
-        elif isinstance(target, Call):
-            target.appended.extend(items)
+        _extend(self._top(), items)
 
     def _op_setitem(self) -> None:
         value, key = self._pop(), self._pop()
-        self._set(self._top(), [key, value])
+        _set(self._top(), [key, value])
 
     def _op_setitems(self) -> None:
         items = self._pop_mark()
         if len(items) % 2:
             raise FormatError("SETITEMS has an odd number of items", offset=self._op_offset)
-        self._set(self._top(), items)
-
-    def _set(self, target: Value, items: list[Value]) -> None:
-        pairs = list(zip(items[::2], items[1::2], strict=True))
-        if isinstance(target, PDict | Call):
-            target.items.extend(pairs)
+        _set(self._top(), items)
 
     def _op_get(self) -> Value:
         return self._memo_get(int(self._short_line("GET argument")))
@@ -491,6 +699,20 @@ class PickleWalker:
 
     def _op_readonly_buffer(self) -> None:
         self._top()
+
+
+def _extend(target: Value, items: list[Value]) -> None:
+    """APPEND(S)/ADDITEMS: containers keep what they need (see pickle_values.keep_items)."""
+    if isinstance(target, PList | PSet):
+        target.dropped += keep_items(target.items, items)
+    elif isinstance(target, Call):
+        target.dropped += keep_items(target.appended, items)
+
+
+def _set(target: Value, flat: list[Value]) -> None:
+    """SETITEM(S)/DICT: `flat` is key, value, key, value..."""
+    if isinstance(target, PDict | Call):
+        target.dropped += keep_pairs(target.items, flat)
 
 
 def _decode_string(raw: bytes | Skipped) -> str | bytes | Skipped:
