@@ -59,6 +59,11 @@ def scan_member(
     try:
         with release.open(path) as stream:
             fmt = detect.detect_format(path, member.size, stream)
+            withheld = release.withheld(path, fmt)
+            if withheld is not None:
+                digest = release.known_sha256(path) if hash_files else None
+                entry = FileEntry(path, member.size, fmt, digest)
+                return Scanned(entry, None, (withheld,), f"{path}: {withheld.reason}")
             result, findings = _read(fmt, path, member.size, stream, limits)
             digest = None
             if hash_files:

@@ -24,6 +24,8 @@ class Limits:
     max_compression_ratio: float = 200.0  # above this a member is treated as a bomb
     max_tensors: int = 2_000_000
     max_symlink_hops: int = 40
+    #: bytes read from one remote code-bearing file (pickle...); 0 = not read (no --deep)
+    max_remote_code_bytes: int = 0
 
 
 DEFAULT_LIMITS = Limits()

@@ -42,11 +42,12 @@ def assess(
         scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
         docs = collect_documents(release, limits)
         origin, source_findings, listing_gaps = release.origin, release.findings, release.incomplete
+        source_evidence = release.evidence
 
     results = [s.result for s in scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
     files = tuple(s.entry for s in scanned)
-    evidence = [e for r in results for e in r.evidence] + docs.evidence
+    evidence = [e for r in results for e in r.evidence] + docs.evidence + list(source_evidence)
     findings: list[Finding] = [*source_findings, *docs.findings]
     findings += [f for s in scanned for f in s.findings]
     findings += [f for r in results for f in r.findings]

@@ -69,6 +69,9 @@ def add_parser(commands: Any) -> None:
         help="verify a CycloneDX BOM (JSON) or Model Openness Tool YAML against the release; "
         "each contradicted claim is a finding (OPN-CLM-0xx)",
     )
+    from .verify import add_integrity_options
+
+    add_integrity_options(p, digests_flag="--verify-digests")
     p.set_defaults(run=run)
 
 
@@ -91,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
         assessment = assess(target, hash_files=not args.no_hash, progress=progress, on_start=start)
     if args.claims:
         assessment = _with_claims(assessment, args.claims)
+    if args.digests or args.signature:
+        from ..integrity import integrity_results, with_integrity
+        from .verify import integrity_paths
+
+        found = integrity_results(target, **integrity_paths(args), assessment=assessment)
+        assessment = with_integrity(assessment, *found)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     options = RenderOptions(

@@ -84,7 +84,7 @@ def derive(
             and e.value.lower() in OPEN_SOURCE_LIBRARIES
         ):
             out.append(replace(e, fact="library.open_source", note="known open-source library"))
-        if e.fact in ("card.datasets", "link.dataset"):
+        if e.fact in ("card.datasets", "link.dataset", "hub.dataset.card"):
             out.append(replace(e, fact="data.sources"))
         if (
             e.fact.startswith("card.")

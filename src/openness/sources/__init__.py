@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import TargetError
 from ..limits import Limits
 from .archive import ArchiveSource
+from .hub import HubSource
 from .interface import READ_ERRORS, Release, Source
 from .local import LocalSource
 
@@ -19,6 +20,7 @@ def register(source: Source) -> Source:
 
 
 register(ArchiveSource())
+register(HubSource())  # only hf:ORG/NAME, or ORG/NAME when no such local path exists
 register(LocalSource())
 
 

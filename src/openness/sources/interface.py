@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from typing import BinaryIO, Protocol
 
 from ..limits import Limits
-from ..model import Finding, Member, Origin
+from ..model import Evidence, Finding, Member, Origin
 
 #: what reading a member can raise when the file or archive is damaged or vanishes
 READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -32,6 +32,8 @@ class Release(ABC):
     parallel_safe: bool = True
     #: reasons some content could not be listed; non-empty means the listing is incomplete
     incomplete: tuple[str, ...] = ()
+    #: facts the source itself knows (e.g. the Hub's revision, scan status, dataset cards)
+    evidence: tuple[Evidence, ...] = ()
 
     @abstractmethod
     def open(self, path: str) -> BinaryIO:
@@ -40,6 +42,11 @@ class Release(ABC):
     def known_sha256(self, path: str) -> str | None:
         """A digest the source already holds (e.g. the Hub's LFS hash), so the file need not be
         streamed; None means hash it. A source that returns one says where it came from."""
+        return None
+
+    def withheld(self, path: str, fmt: str) -> Finding | None:
+        """A finding when a member of this format is listed but deliberately not read further
+        (e.g. a remote pickle without --deep); None reads it. Called after format detection."""
         return None
 
     def local_path(self, path: str) -> str | None:
