@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..model import Assessment
 from . import release_facts as rf
 
@@ -41,7 +40,9 @@ def build_bom(a: Assessment, created: str | None) -> tuple[Bom, dict[str, str]]:
     ]
     model = _model_component(a)
     tools = ToolRepository(
-        components=[Component(name="openness", version=__version__, type=ComponentType.APPLICATION)]
+        components=[
+            Component(name="openness", version=a.tool_version, type=ComponentType.APPLICATION)
+        ]
     )
     metadata = BomMetaData(
         component=model,

@@ -134,10 +134,12 @@ def license_claim(a: Assessment) -> LicenseClaim | None:
         url = None  # a relative link (e.g. LICENSE) is not a URL an SBOM reader can follow
     if lic.spdx:
         return LicenseClaim(lic.spdx, None, lic.name, url)
-    term = lic.declared or lic.name or "unknown"
-    entry = lookup(term)
-    ref = entry.ref if entry is not None and entry.ref.startswith("LicenseRef-") else None
-    return LicenseClaim(None, ref or license_ref(term), lic.name or term, url)
+    for term in (lic.declared, lic.name):
+        entry = lookup(term) if term else None
+        if entry is not None and entry.key not in ("other", "unknown"):
+            return LicenseClaim(None, entry.ref, lic.name or entry.name, url)
+    term = lic.name or lic.declared or "unknown"
+    return LicenseClaim(None, license_ref(term), term, url)
 
 
 def is_hub_id(name: str) -> bool:

@@ -49,9 +49,7 @@ class _Builder:
         self.base = f"urn:openness:{rf.release_uuid(a)}"
         self.elements: list[Any] = []
         self.info = spdx.CreationInfo(specVersion=SPEC_VERSION, created=created)
-        from .. import __version__
-
-        agent = self._add(spdx.SoftwareAgent, "agent", name=f"openness {__version__}")
+        agent = self._add(spdx.SoftwareAgent, "agent", name=f"openness {a.tool_version}")
         self.info.createdBy = [agent]
         self.relation_count = 0
 

@@ -1,0 +1,80 @@
+"""The HTML report: self-contained, escaped, stable."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import openness
+from openness.formats import RenderOptions, get
+from tests.exports.golden import check_golden
+from tests.exports.hostile import hostile_release
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "ul", "li", "table",
+    "thead", "tbody", "tr", "th", "td", "code", "b", "span", "br", "svg", "g", "rect", "text",
+}  # fmt: skip
+FETCHING_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "data"}
+
+
+class Tags(HTMLParser):
+    """Every element and attribute a browser would see."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+
+def assert_inert(text: str) -> None:
+    tags = Tags(text)
+    assert tags.tags <= ALLOWED_TAGS, tags.tags - ALLOWED_TAGS
+    assert not tags.attributes & FETCHING_ATTRIBUTES
+    assert not {a for a in tags.attributes if a.startswith("on")}
+    assert "url(" not in text and "@import" not in text
+
+
+def test_example_matches_golden_and_is_self_contained(example: openness.Assessment) -> None:
+    text = get("html")(example, RenderOptions())
+    check_golden("example.html", text)
+    assert text.startswith("<!DOCTYPE html>")
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert_inert(text)
+    assert text.count("<svg") == 1 and text.count("<rect") == 10
+    for entry in example.files:
+        assert f"<code>{entry.path}</code>" in text and str(entry.sha256) in text
+    assert "Apache-2.0" in text and "README.md:2#license" in text
+
+
+def test_hostile_release_cannot_inject_markup(tmp_path: Path) -> None:
+    a = openness.assess(str(hostile_release(tmp_path / "evil")))
+    text = get("html")(a, RenderOptions())
+    assert_inert(text)
+    assert "<b>bold" not in text
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in text  # the license
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in text  # the file name
+    assert any(f.rule_id == "OPN-CFG-002" for f in a.findings)  # the broken config is listed
+    assert "OPN-CFG-002" in text
+
+
+def test_findings_and_incomplete_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "model.safetensors").write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{bad")
+    a = openness.assess(str(tmp_path))
+    text = get("html")(a, RenderOptions())
+    assert a.findings
+    for f in a.findings:
+        assert f.rule_id in text and str(f.location) in text
+    assert ('id="incomplete"' in text) == bool(a.incomplete)
+
+
+def test_the_inertness_check_catches_injected_markup() -> None:
+    for injected in ("<script>alert(1)</script>", "<img src=x>", '<b onclick="x()">b</b>'):
+        with pytest.raises(AssertionError):
+            assert_inert(f"<p>{injected}</p>")
