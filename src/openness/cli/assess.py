@@ -72,6 +72,11 @@ def add_parser(commands: Any) -> None:
     from .verify import add_integrity_options
 
     add_integrity_options(p, digests_flag="--verify-digests")
+    p.add_argument(
+        "--osv-db",
+        metavar="PATH",
+        help="OSV database (folder or zip) to check the code repository's dependencies against",
+    )
     p.set_defaults(run=run)
 
 
@@ -100,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
 
         found = integrity_results(target, **integrity_paths(args), assessment=assessment)
         assessment = with_integrity(assessment, *found)
+    from ..health.attach import with_health
+
+    assessment = with_health(assessment, target, osv_db=args.osv_db)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     options = RenderOptions(
