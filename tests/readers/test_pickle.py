@@ -149,7 +149,7 @@ def test_stack_global_with_a_computed_name_is_flagged(tmp_path: Path) -> None:
         + b"\x93)R."
     )
     result = read_pickle_bytes(tmp_path, data)
-    assert "<dynamic>.<dynamic>" in [f.trigger for f in by_rule(result, "OPN-PKL-002")]
+    assert "<dynamic>.<dynamic>" in [f.trigger for f in by_rule(result, "OPN-PKL-001")]
 
 
 def test_builtins_getattr_import_chain(tmp_path: Path) -> None:

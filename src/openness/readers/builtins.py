@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .containers import ContainerReader
 from .gguf import GgufReader
 from .keras import Hdf5Reader, KerasReader
 from .numpy import NpyReader, NpzReader
@@ -21,5 +22,6 @@ for _reader in (
     Hdf5Reader(),
     NpyReader(),
     NpzReader(),
+    ContainerReader(),
 ):
     register(_reader)

@@ -26,6 +26,8 @@ NPZ = "npz"
 ZIP = "zip"
 TAR = "tar"
 GZIP = "gzip"
+BZIP2 = "bzip2"
+XZ = "xz"
 JSON = "json"
 TEXT = "text"
 BINARY = "binary"
@@ -81,6 +83,10 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return ZIP
     if head.startswith(b"\x1f\x8b"):
         return GZIP
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"1AY&SY":
+        return BZIP2
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return XZ
     if len(head) > 262 and head[257:262] == b"ustar":
         return TAR
     if _looks_safetensors(head, size):

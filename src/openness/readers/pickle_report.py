@@ -40,6 +40,7 @@ class PickleReport:
             ("copyreg", f"extension_registry[{e.code}]", base + e.offset) for e in walk.extensions
         ]
         self.findings.extend(pickle_policy.global_findings(self.path, imports, key=key))
+        self.findings.extend(pickle_policy.indirect_call_findings(self.path, walk, key, base))
         seen: dict[str, int] = {}
         for module, name, offset in imports:
             seen.setdefault(f"{module}.{name}", offset)
@@ -71,6 +72,7 @@ class PickleReport:
             raise exc
         at = f" at byte {exc.offset}" if exc.offset is not None else ""
         self.notes.append(f"{where}{exc}{at}; the rest was not read")
+        self.findings.append(pickle_policy.incomplete_finding(self.path, f"{where}{exc}", exc))
 
     def result(self, weights_note: str, key: str | None = None) -> ReaderResult:
         total: int | None = None

@@ -10,7 +10,10 @@ import _compat_pickle
 from collections.abc import Iterable
 from enum import Enum
 
+from ..errors import FormatError
 from ..model import Finding, Location
+from ..readers.pickle_ops import Walk
+from ..readers.pickle_values import Call, Global
 from ..rules import finding
 
 _TORCH_STORAGES = (
@@ -340,3 +343,40 @@ def global_findings(
             finding(rule, reason + more, Location(path, offset=offset, key=key), dotted)
         )
     return findings
+
+
+_MAX_INDIRECT = 20
+
+
+def indirect_call_findings(
+    path: str, walk: Walk, key: str | None = None, base: int = 0
+) -> list[Finding]:
+    """OPN-PKL-003: calls whose callable is not a named global (a reflection chain's result)."""
+    out: list[Finding] = []
+    for call in walk.calls:
+        if isinstance(call.func, Global):
+            continue
+        what = type(call.func).__name__
+        if isinstance(call.func, Call) and isinstance(call.func.func, Global):
+            what = f"result of {call.func.func.dotted}(...)"
+        out.append(
+            finding(
+                "OPN-PKL-003",
+                f"{call.kind} calls a value computed at load time ({what})",
+                Location(path, offset=base + call.offset, key=key),
+                what,
+            )
+        )
+        if len(out) >= _MAX_INDIRECT:
+            break
+    return out
+
+
+def incomplete_finding(path: str, reason: str, exc: FormatError) -> Finding:
+    """OPN-PKL-004: the walk stopped early; the rest of the pickle is unchecked."""
+    return finding(
+        "OPN-PKL-004",
+        f"pickle not fully read: {reason}",
+        Location(path, offset=exc.offset, key=exc.key),
+        "incomplete",
+    )

@@ -1,0 +1,254 @@
+"""Archives and compressed files found inside a release: zip (and wheels), tar, gzip, bzip2, xz.
+
+Detected by content wherever they appear, opened in memory or a spooled temporary file (never
+extracted by name), and every member is detected and read by its own reader, recursively up to
+`limits.max_archive_depth` archive levels. Admission follows the release archives' rules
+(sources.archive: traversal, links, duplicates, bombs); zips are read the way PyTorch reads them
+(zip_members). Findings keep the outer file and name the member chain in `key`, joined by `!`.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import IO, BinaryIO, cast
+
+from ..errors import FormatError
+from ..limits import Limits
+from ..model import Artifact, Evidence, Finding, Location, ReaderResult
+from ..rules import finding
+from ..sources.archive import _Checker
+from . import detect
+from .zip_members import entries, open_entry
+
+ARCHIVES = (detect.ZIP, detect.TAR)
+STREAMS = (detect.GZIP, detect.BZIP2, detect.XZ)
+_MAX_LAYERS = 8  # gzip of gzip of ...: compression layers do not count as archive depth
+_SPOOL = 8 * 1024 * 1024
+_COPY = 1024 * 1024
+_ERRORS = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    tarfile.TarError,
+    zlib.error,
+    lzma.LZMAError,
+    ValueError,
+    NotImplementedError,
+    FormatError,
+)
+#: inner evidence worth keeping (weights inside archives are not the release's weights)
+_KEPT_FACTS = ("pickle.", "npy.", "keras.", "onnx.custom", "gguf.chat_template", "torchscript.")
+
+Opener = Callable[[], IO[bytes]]
+
+
+@dataclass
+class _Scan:
+    path: str
+    limits: Limits
+    findings: list[Finding] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    members: int = 0
+
+    def flag(self, rule: str, reason: str, chain: list[str], trigger: str = "") -> None:
+        self.findings.append(
+            finding(rule, reason, Location(self.path, key="!".join(chain)), trigger or chain[-1])
+        )
+
+    def gap(self, reason: str, chain: list[str]) -> None:
+        self.gaps.append(f"{'!'.join(chain)}: {reason}")
+        self.flag("OPN-ARC-008", reason, chain)
+
+
+class ContainerReader:
+    formats = ARCHIVES + STREAMS
+
+    def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult:
+        stream.seek(0)
+        fmt = detect.detect_from_head(stream.read(detect.HEAD_BYTES), path, size)
+        scan = _Scan(path, limits)
+        _container(scan, fmt, stream, size, [], depth=1, layers=1)
+        scan.evidence.insert(0, Evidence("container.members", scan.members, Location(path)))
+        artifact = Artifact(path, fmt, complete=not scan.gaps, note="; ".join(scan.gaps[:5]))
+        return ReaderResult(artifact, tuple(scan.evidence), tuple(scan.findings))
+
+
+def _container(
+    scan: _Scan, fmt: str, stream: BinaryIO, size: int, chain: list[str], depth: int, layers: int
+) -> None:
+    try:
+        if fmt == detect.ZIP:
+            items: Iterator[tuple[str, int, int | None, Opener]] = _zip_items(scan, stream, size)
+        elif fmt == detect.TAR:
+            items = _tar_items(scan, stream, chain)
+        else:
+            items = iter([(_stream_name(chain, scan.path), -1, size, _decompressor(fmt, stream))])
+        check = _Checker(size, scan.limits)
+        for name, member_size, compressed, opener in items:
+            scan.members += 1
+            if member_size >= 0 and check.admit(name, member_size, compressed) is None:
+                where = Location(scan.path, key="!".join([*chain, name]))
+                scan.findings += [replace(f, location=where) for f in check.findings]
+                check.findings.clear()
+                continue
+            _member(scan, [*chain, name], opener, compressed, depth, layers + (fmt in STREAMS))
+    except _ERRORS as exc:
+        scan.gap(f"{fmt} could not be fully read: {exc}", chain or [scan.path])
+
+
+def _zip_items(
+    scan: _Scan, stream: BinaryIO, size: int
+) -> Iterator[tuple[str, int, int | None, Opener]]:
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as zf:
+        found, issues = entries(zf, stream, size, scan.limits.max_archive_members)
+    for issue in issues:
+        scan.findings.append(
+            finding(
+                "OPN-ARC-007" if issue.hidden else "OPN-ARC-006",
+                issue.reason,
+                Location(scan.path, key=issue.member),
+                issue.member,
+            )
+        )
+    for entry in found:
+        if entry.name.endswith("/"):
+            continue
+
+        def opener(entry: object = entry) -> IO[bytes]:
+            return cast(IO[bytes], open_entry(stream, entry, size))  # type: ignore[arg-type]
+
+        yield entry.name, entry.size, entry.compressed_size, opener
+
+
+def _tar_items(
+    scan: _Scan, stream: BinaryIO, chain: list[str]
+) -> Iterator[tuple[str, int, int | None, Opener]]:
+    stream.seek(0)
+    with tarfile.open(fileobj=stream, mode="r:") as tf:
+        for _ in range(scan.limits.max_archive_members):
+            info = tf.next()
+            if info is None:
+                return
+            if info.issym() or info.islnk():
+                scan.flag("OPN-ARC-002", "link member, not followed", [*chain, info.name])
+                continue
+            if not info.isfile():
+                continue
+
+            def opener(info: tarfile.TarInfo = info) -> IO[bytes]:
+                handle = tf.extractfile(info)
+                if handle is None:
+                    raise OSError(f"{info.name} has no data")
+                return handle
+
+            yield info.name, info.size, None, opener
+
+
+def _decompressor(fmt: str, stream: BinaryIO) -> Opener:
+    def opener() -> IO[bytes]:
+        stream.seek(0)
+        if fmt == detect.GZIP:
+            return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
+        if fmt == detect.BZIP2:
+            return cast(IO[bytes], bz2.BZ2File(stream))
+        return cast(IO[bytes], lzma.LZMAFile(stream))
+
+    return opener
+
+
+def _stream_name(chain: list[str], path: str) -> str:
+    last = (chain[-1] if chain else path).rsplit("/", 1)[-1]
+    for suffix in (".gz", ".tgz", ".bz2", ".xz", ".z"):
+        if last.lower().endswith(suffix):
+            return last[: -len(suffix)] + (".tar" if suffix == ".tgz" else "")
+    return last + ".decompressed"
+
+
+def _member(
+    scan: _Scan, chain: list[str], opener: Opener, compressed: int | None, depth: int, layers: int
+) -> None:
+    limits = scan.limits
+    cap = limits.max_pickle_bytes
+    if compressed is not None:
+        cap = min(cap, max(_COPY, int(compressed * limits.max_compression_ratio)))
+    with tempfile.SpooledTemporaryFile(_SPOOL) as spool:
+        try:
+            with opener() as source:
+                copied = _copy(source, cast(IO[bytes], spool), cap)
+        except _ERRORS as exc:
+            scan.gap(f"member could not be decompressed: {exc}", chain)
+            return
+        if copied is None:
+            scan.flag(
+                "OPN-ARC-003",
+                f"member expands beyond {cap:,} bytes; not read further",
+                chain,
+            )
+            scan.gaps.append(f"{'!'.join(chain)}: over the expansion cap")
+            return
+        inner = cast(BinaryIO, spool)
+        fmt = detect.detect_format(chain[-1], copied, inner)
+        if fmt in ARCHIVES + STREAMS:
+            next_depth = depth + (fmt in ARCHIVES)
+            if next_depth > limits.max_archive_depth + 1 or layers >= _MAX_LAYERS:
+                scan.gap(f"{fmt} nested deeper than the limit of {limits.max_archive_depth}", chain)
+                return
+            _container(scan, fmt, inner, copied, chain, next_depth, layers + 1)
+            return
+        _read_inner(scan, fmt, chain, copied, inner)
+
+
+def _copy(source: IO[bytes], target: IO[bytes], cap: int) -> int | None:
+    """Copy at most `cap` bytes; None when the source holds more."""
+    total = 0
+    while chunk := source.read(_COPY):
+        total += len(chunk)
+        if total > cap:
+            return None
+        target.write(chunk)
+    return total
+
+
+def _read_inner(scan: _Scan, fmt: str, chain: list[str], size: int, stream: BinaryIO) -> None:
+    from .registry import reader_for
+
+    reader = reader_for(fmt)
+    if reader is None:
+        return
+    key = "!".join(chain)
+    try:
+        stream.seek(0)
+        result = reader.read(chain[-1], size, stream, scan.limits)
+    except FormatError as exc:
+        scan.flag("OPN-FMT-001", f"malformed {fmt} file inside an archive: {exc}", chain)
+        scan.gaps.append(f"{key}: {exc}")
+        return
+    except (MemoryError, RecursionError, KeyError, TypeError, IndexError) as exc:
+        scan.gap(f"{fmt} reader failed ({type(exc).__name__})", chain)
+        return
+    for f in result.findings:
+        inner = f.location.key
+        location = Location(
+            scan.path, offset=f.location.offset, key=f"{key}!{inner}" if inner else key
+        )
+        scan.findings.append(replace(f, location=location))
+    for e in result.evidence:
+        if e.fact.startswith(_KEPT_FACTS):
+            inner = e.location.key
+            location = Location(
+                scan.path, line=e.location.line, offset=e.location.offset,
+                key=f"{key}!{inner}" if inner else key,
+            )  # fmt: skip
+            scan.evidence.append(replace(e, location=location))
+    if not result.artifact.complete:
+        scan.gaps.append(f"{key}: {result.artifact.note or 'read only in part'}")
