@@ -25,7 +25,8 @@ def add_parser(commands: Any) -> None:
     p.add_argument(
         "target",
         nargs="?",
-        help="model folder, single weight file, or archive (.zip, .whl, .tar, .tar.gz)",
+        help="model folder, single weight file, archive (.zip, .whl, .tar, .tar.gz), or a "
+        "Hugging Face Hub model hf:ORG/NAME[@REVISION]",
     )
     p.add_argument(
         "--example",
@@ -77,6 +78,23 @@ def add_parser(commands: Any) -> None:
         metavar="PATH",
         help="OSV database (folder or zip) to check the code repository's dependencies against",
     )
+    p.add_argument(
+        "--deep",
+        action="store_true",
+        help="Hub targets: also download and scan pickle-based and other code-bearing files "
+        "(each capped by --max-download)",
+    )
+    p.add_argument(
+        "--max-download",
+        metavar="SIZE",
+        default="4GiB",
+        help="with --deep: most bytes read from one remote file, e.g. 500MB, 4GiB (default 4GiB)",
+    )
+    p.add_argument(
+        "--revision",
+        metavar="REV",
+        help="Hub targets: branch, tag or commit to assess (same as hf:ORG/NAME@REV)",
+    )
     p.set_defaults(run=run)
 
 
@@ -95,8 +113,13 @@ def run(args: argparse.Namespace) -> int:
         from ..examples import example_path
 
         target = str(example_path())
+    limits = _hub_limits(args)
+    if args.revision:
+        target = _with_revision(target, args.revision)
     with progress_reporter("hashing" if not args.no_hash else "reading") as (progress, start):
-        assessment = assess(target, hash_files=not args.no_hash, progress=progress, on_start=start)
+        assessment = assess(
+            target, hash_files=not args.no_hash, progress=progress, on_start=start, limits=limits
+        )
     if args.claims:
         assessment = _with_claims(assessment, args.claims)
     if args.digests or args.signature:
@@ -147,3 +170,42 @@ def _with_claims(assessment: Any, path: str) -> Any:
         raise OpennessError(f"cannot read claims file {path}: {exc.strerror}") from None
     document = read_claims(data, path)
     return with_claims(assessment, verify_claims(assessment, document, path))
+
+
+def _hub_limits(args: argparse.Namespace) -> Any:
+    """DEFAULT_LIMITS, with remote code-bearing files read up to --max-download when --deep."""
+    from dataclasses import replace
+
+    from ..limits import DEFAULT_LIMITS
+
+    if not args.deep:
+        return DEFAULT_LIMITS
+    return replace(DEFAULT_LIMITS, max_remote_code_bytes=_parse_size(args.max_download))
+
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def _parse_size(text: str) -> int:
+    import re
+
+    from ..errors import OpennessError
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    unit = m.group(2).upper() if m else ""
+    if m is None or unit not in _UNITS or float(m.group(1)) * _UNITS[unit] < 1:
+        raise OpennessError(f"--max-download {text!r}: give a size such as 500MB or 4GiB")
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def _with_revision(target: str, revision: str) -> str:
+    from ..errors import OpennessError
+    from ..sources.hub import HUB_PREFIX, is_hub_target
+
+    if not is_hub_target(target):
+        raise OpennessError("--revision applies to Hub targets (hf:ORG/NAME) only")
+    if "@" in target:
+        raise OpennessError("give the revision once: either hf:ORG/NAME@REV or --revision")
+    prefix = "" if target.startswith(HUB_PREFIX) else HUB_PREFIX
+    return f"{prefix}{target}@{revision}"
