@@ -41,7 +41,11 @@ def license_terms(text: str) -> frozenset[str]:
     for part in (p.strip() for p in parts):
         if part:
             entry = lookup(part)
-            out.add((entry.ref if entry is not None else part).lower())
+            if entry is not None and entry.key not in ("other", "unknown"):
+                out.add(entry.ref.lower())
+            else:  # a name, or the LicenseRef an exporter made from it
+                plain = part.lower().removeprefix("licenseref-")
+                out.add(re.sub(r"[^a-z0-9.]+", "-", plain).strip("-"))
     return frozenset(out)
 
 
