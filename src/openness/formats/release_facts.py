@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ..licenses.identify import license_ref, lookup
 from ..model import Assessment, Evidence, JSONValue
 
 #: card section topics quoted in exports, in the order a reader expects them
@@ -126,6 +125,8 @@ def weight_paths(a: Assessment) -> set[str]:
 
 def license_claim(a: Assessment) -> LicenseClaim | None:
     """None when the release states no license at all."""
+    from ..licenses.identify import license_ref, lookup  # not at start-up: --help stays light
+
     lic = a.license
     if lic.category == "none":
         return None
