@@ -15,6 +15,7 @@ from .model import SCHEMA_ID, Assessment, Finding, Location
 from .rubrics.derive import derive
 from .rubrics.engine import Rubric, load_rubric
 from .rules import finding
+from .security.interface import run_analyzers
 from .sources import open_release
 
 
@@ -51,6 +52,7 @@ def assess(
     findings: list[Finding] = [*source_findings, *docs.findings]
     findings += [f for s in scanned for f in s.findings]
     findings += [f for r in results for f in r.findings]
+    findings += run_analyzers(evidence, files)
 
     consistency, mismatches = check_config(results, evidence)
     evidence += consistency

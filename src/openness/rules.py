@@ -332,6 +332,13 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-1336",
         ),
         RuleInfo(
+            "OPN-TPL-002",
+            _S.LOW,
+            "chat template only partly scanned",
+            "The template is longer than the text kept as evidence; the rest was not checked.",
+            cwe="CWE-1336",
+        ),
+        RuleInfo(
             "OPN-ONX-002",
             _S.MEDIUM,
             "ONNX model uses custom operator domains",

@@ -11,6 +11,7 @@ from .pickle import PickleReader
 from .pytorch import PytorchZipReader
 from .registry import register
 from .safetensors import SafetensorsReader
+from .savedmodel import SavedModelReader
 
 for _reader in (
     SafetensorsReader(),
@@ -23,5 +24,6 @@ for _reader in (
     NpyReader(),
     NpzReader(),
     ContainerReader(),
+    SavedModelReader(),
 ):
     register(_reader)

@@ -180,7 +180,28 @@ def _tokenizer_config(
                 note="read as text, never rendered",
             )
         )
+        ev += _template_text(path, template, _line_of(data, "chat_template"), "chat_template")
     return ConfigResult(tuple(ev))
+
+
+#: chat template text kept as evidence for the template analyzer (security.templates)
+KEEP_TEMPLATE = 16 * 1024
+
+
+def _template_text(path: str, template: Any, line: int | None, key: str) -> list[Evidence]:
+    """The template text (capped) and its full size; list templates are joined by newlines."""
+    if isinstance(template, list):
+        parts = [t.get("template") for t in template if isinstance(t, dict)]
+        template = "\n".join(p for p in parts if isinstance(p, str))
+    if not isinstance(template, str):
+        return []
+    size = len(template.encode())
+    kept = template.encode()[:KEEP_TEMPLATE].decode("utf-8", "ignore")
+    note = f"{size:,} bytes; read as text, never rendered"
+    return [
+        fact("tokenizer.chat_template_text", kept, path, line=line, key=key, note=note),
+        fact("tokenizer.chat_template_bytes", size, path, line=line, key=key),
+    ]
 
 
 def _tokenizer_json(
@@ -199,8 +220,14 @@ def _tokenizer_json(
 def _chat_template(
     path: str, doc: dict[str, Any], data: bytes, all_paths: frozenset[str]
 ) -> ConfigResult:
+    text = data.decode("utf-8", "replace")
+    if path.lower().endswith(".json"):
+        template = doc.get("chat_template") if isinstance(doc, dict) else None
+        extra = _template_text(path, template, _line_of(data, "chat_template"), "chat_template")
+    else:
+        extra = _template_text(path, text, 1, "chat_template")
     return ConfigResult(
-        (fact("tokenizer.chat_template", path, path, note="read as text, never rendered"),)
+        (fact("tokenizer.chat_template", path, path, note="read as text, never rendered"), *extra)
     )
 
 

@@ -26,7 +26,7 @@ from ..model import Artifact, Evidence, Finding, Location, ReaderResult
 from ..rules import finding
 from ..sources.archive import _Checker
 from . import detect
-from .zip_members import entries, open_entry
+from .zip_members import Entry, entries, open_entry
 
 ARCHIVES = (detect.ZIP, detect.TAR)
 STREAMS = (detect.GZIP, detect.BZIP2, detect.XZ)
@@ -124,8 +124,8 @@ def _zip_items(
         if entry.name.endswith("/"):
             continue
 
-        def opener(entry: object = entry) -> IO[bytes]:
-            return cast(IO[bytes], open_entry(stream, entry, size))  # type: ignore[arg-type]
+        def opener(entry: Entry = entry) -> IO[bytes]:
+            return cast(IO[bytes], open_entry(stream, entry, size))
 
         yield entry.name, entry.size, entry.compressed_size, opener
 

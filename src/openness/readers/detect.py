@@ -28,6 +28,7 @@ TAR = "tar"
 GZIP = "gzip"
 BZIP2 = "bzip2"
 XZ = "xz"
+SAVEDMODEL = "tf-savedmodel"
 JSON = "json"
 TEXT = "text"
 BINARY = "binary"
@@ -95,6 +96,8 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return TORCH_LEGACY if head[2:14] == _TORCH_LEGACY_MAGIC else PICKLE
     if lower.endswith(".onnx") and head[:1] == b"\x08":
         return ONNX
+    if lower.rsplit("/", 1)[-1] == "saved_model.pb" and head[:1] in (b"\x08", b"\x12"):
+        return SAVEDMODEL
     if _looks_text(head):
         stripped = head.lstrip()
         if stripped.startswith((b"{", b"[")) and lower.endswith((".json", ".jsonl")):

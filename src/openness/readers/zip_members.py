@@ -16,7 +16,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from ..errors import FormatError
 
@@ -141,9 +141,9 @@ def open_entry(stream: BinaryIO, entry: Entry, archive_size: int) -> BinaryIO:
         )
     raw = _Window(stream, entry.data_offset, entry.compressed_size)
     if entry.method == STORED:
-        return raw
+        return cast(BinaryIO, raw)
     if entry.method == DEFLATED:
-        return io.BufferedReader(_Inflate(raw, entry.size), 256 * 1024)  # type: ignore[return-value]
+        return cast(BinaryIO, io.BufferedReader(_Inflate(raw, entry.size), 256 * 1024))
     raise FormatError(
         f"member {entry.name} uses compression method {entry.method}, not read",
         offset=entry.header_offset,
