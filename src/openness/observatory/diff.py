@@ -32,6 +32,7 @@ KNOWN_KEYS = frozenset(
         "evidence",
         "complete",
         "incomplete",
+        "licenses",
     }
 )
 
@@ -147,7 +148,20 @@ def _license_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
         ),
     ]
     changes += [Change(name, x, y) for name, x, y in derived if x != y]
-    return changes
+    return changes + _detected_license_changes(before, after)
+
+
+def _detected_license_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """Every license found (the `licenses` list, when the tool writes one): which appeared or
+    went, and how the terms of one present in both changed."""
+    a = {str(x.get("id")): x for x in _list(before, "licenses")}
+    b = {str(x.get("id")): x for x in _list(after, "licenses")}
+    out = [Change(f"license {key}", "present", None) for key in sorted(set(a) - set(b))]
+    out += [Change(f"license {key}", None, "present") for key in sorted(set(b) - set(a))]
+    for key in sorted(set(a) & set(b)):
+        terms_a, terms_b = _dict(a[key], "terms"), _dict(b[key], "terms")
+        out += _field_changes(terms_a, terms_b, f"{key} terms.")
+    return out
 
 
 def _rating_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
