@@ -93,8 +93,8 @@ def normalise(columns: Mapping[str, str]) -> str:
         if kind.endswith("[]"):
             return f"{col}::VARCHAR[]"
         path = f"$[*].{field}" if field else "$[*]"
-        return f"coalesce(json_extract_string({_json_text(col, kind, LIST_JSON_MAX_BYTES)}, "
-        f"{_quote(path)}), [])"
+        value = _json_text(col, kind, LIST_JSON_MAX_BYTES)
+        return f"coalesce(json_extract_string({value}, {_quote(path)}), [])"
 
     def total(logical: str) -> str:
         found = pick(logical)
