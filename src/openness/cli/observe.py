@@ -132,6 +132,7 @@ class _bar:
     def __enter__(self) -> Any:
         if not sys.stderr.isatty():
             return None
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.progress = Progress(
@@ -139,6 +140,7 @@ class _bar:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
             transient=True,
         )
         task = self.progress.add_task("assessing", total=self.total)
