@@ -241,3 +241,48 @@ def test_cli_converts_and_reports(tmp_path: Path) -> None:
     assert_bit_exact(torch.load(path, weights_only=True), out)
     again = run_cli("convert", str(path), "-o", str(out))
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_repeated_views_cannot_blow_up_the_output(tmp_path: Path) -> None:
+    base = torch.zeros(1024)
+    path = tmp_path / "views.pt"
+    torch.save({f"v{i}": base for i in range(64)}, path)  # 64 names, one 4 KiB storage
+    with path.open("rb") as stream, pytest.raises(ConversionRefused, match="exceed"):
+        plan_conversion(str(path), stream, path.stat().st_size, max_output_bytes=100_000)
+
+
+def test_damaged_files_give_clear_refusals_never_tracebacks(tmp_path: Path) -> None:
+    """Seeded mutations of real checkpoints: every failure is a ConversionRefused/OpennessError."""
+    import io
+    import random
+
+    from openness.errors import OpennessError
+
+    torch.manual_seed(0)
+    sd = {"a": torch.randn(3, 4), "b": torch.arange(5)[1:], "t": torch.randn(4, 3).t()}
+    bases = []
+    for legacy in (False, True):
+        buf = io.BytesIO()
+        torch.save(sd, buf, _use_new_zipfile_serialization=not legacy)
+        bases.append(buf.getvalue())
+    bases.append(pickle.dumps({"a": np.arange(6.0).reshape(2, 3)}, protocol=5))
+    bases.append(pickle.dumps({"a": np.arange(6.0).reshape(2, 3)}, protocol=2))
+    rng = random.Random(7)
+    unexpected, refused = [], 0
+    for base in bases:
+        for _ in range(300):
+            data = bytearray(base)
+            if rng.random() < 0.3:
+                data = data[: rng.randrange(len(data))]
+            else:
+                for _ in range(rng.randint(1, 4)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            try:
+                plan = plan_conversion("x", io.BytesIO(bytes(data)), len(data))
+                write_safetensors(plan, io.BytesIO(), {})
+            except OpennessError:
+                refused += 1
+            except Exception as exc:  # noqa: BLE001  the point is to catch anything else
+                unexpected.append(repr(exc))
+    assert unexpected == []
+    assert refused > 300  # the mutations did break files

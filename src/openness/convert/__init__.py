@@ -12,6 +12,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..readers import detect
 from .numpy_plan import plan_numpy
 from .plan import ConversionPlan, ConversionRefused, TensorPlan
+from .regions import ZIP_ERRORS
 from .torch_plan import plan_legacy, plan_zip
 from .writer import write_safetensors
 
@@ -28,7 +29,10 @@ def plan_conversion(
 ) -> ConversionPlan:
     """Plan converting one checkpoint; `stream` must stay open until the plan is written."""
     cap = max_output_bytes if max_output_bytes is not None else size * OUTPUT_FACTOR + OUTPUT_SLACK
-    fmt = detect.detect_format(path, size, stream)
+    try:
+        fmt = detect.detect_format(path, size, stream)
+    except ZIP_ERRORS as exc:
+        raise ConversionRefused(f"{path}: cannot recognise the format: {exc}") from None
     stream.seek(0)
     if fmt == detect.PYTORCH_ZIP:
         plan = plan_zip(path, stream, limits, cap)

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from typing import BinaryIO, Protocol
 
 from ..errors import OpennessError
 
 _ZIP_LOCAL_HEADER = 30
+#: what reading a damaged zip member can raise
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    OverflowError,
+)
 
 
 class Region(Protocol):
@@ -39,9 +52,12 @@ class ZipMemberRegion:
         self.archive, self.info, self.size = archive, info, info.file_size
 
     def read(self, offset: int, n: int) -> bytes:
-        with self.archive.open(self.info) as member:
-            member.seek(offset)
-            data = member.read(n)
+        try:
+            with self.archive.open(self.info) as member:
+                member.seek(offset)
+                data = member.read(n)
+        except ZIP_ERRORS as exc:
+            raise OpennessError(f"zip member {self.info.filename}: {exc}") from None
         if len(data) != n:
             raise OpennessError(f"zip member {self.info.filename} ended early")
         return data

@@ -24,12 +24,11 @@ from .policy import (
     TORCH_ALLOWED,
     enforce,
 )
-from .regions import FileRegion, Region, zip_member_region
+from .regions import ZIP_ERRORS, FileRegion, Region, zip_member_region
 from .tree import named_leaves
 
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 _T = TypeVar("_T")
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError)
 #: (storage key) -> (region holding its bytes, what the persistent id said about it)
 StorageLookup = Callable[[Storage], Region]
 
@@ -127,8 +126,22 @@ def plan_zip(path: str, stream: BinaryIO, limits: Limits, max_bytes: int) -> Con
     try:
         archive = zipfile.ZipFile(stream)
         infos = {i.filename: i for i in archive.infolist()}
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise ConversionRefused(f"not a readable zip archive: {exc}") from None
+    try:
+        return _plan_zip(path, stream, archive, infos, limits, max_bytes)
+    except ZIP_ERRORS as exc:
+        raise ConversionRefused(f"damaged zip archive: {exc}") from None
+
+
+def _plan_zip(
+    path: str,
+    stream: BinaryIO,
+    archive: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    limits: Limits,
+    max_bytes: int,
+) -> ConversionPlan:
     pickles = [n for n in infos if n.endswith("/data.pkl") and n.count("/") == 1]
     if len(pickles) != 1:
         raise ConversionRefused("not a torch.save zip: expected exactly one <name>/data.pkl")

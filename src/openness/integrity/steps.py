@@ -10,7 +10,7 @@ from ..errors import OpennessError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Assessment, Evidence, Finding
 from .check import Actual, DigestReport, compare, hash_release
-from .digests import parse_digest_list
+from .digests import MAX_LIST_BYTES, parse_digest_list
 
 
 def check_digests(
@@ -27,6 +27,8 @@ def check_digests(
     list knows by git blob id only, are read again (through the release's Source).
     """
     try:
+        if list_file.stat().st_size > MAX_LIST_BYTES:
+            raise OpennessError(f"{list_file} is over {MAX_LIST_BYTES:,} bytes")
         data = list_file.read_bytes()
     except OSError as exc:
         raise OpennessError(f"cannot read {list_file}: {exc.strerror}") from None
