@@ -215,6 +215,59 @@ class LicenseInfo:
 
 
 @dataclass(frozen=True)
+class LicenseTerms:
+    """What a license lets anyone do; None means the license does not address it (or unknown)."""
+
+    commercial_use: str = "unknown"  # allowed | conditional | prohibited | unknown
+    mau_threshold: int | None = None
+    revenue_threshold_usd: int | None = None
+    use_restrictions: bool | None = None
+    restrictions_downstream: bool | None = None
+    attribution: bool | None = None
+    naming: str | None = None
+    output_training_restricted: bool | None = None
+    territory_exclusions: tuple[str, ...] = ()
+    revocable: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LicenseCandidate:
+    """A catalog license a text resembles, with how much of it the text covers (0-1)."""
+
+    id: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class DetectedLicense:
+    """One license (or use policy) found in one place of a release.
+
+    `status` is `identified`, `modified` (resembles `candidates` but differs) or `unknown`;
+    `via` says how: card-metadata, spdx-expression, text, title, notice, pointer, url.
+    """
+
+    id: str  # SPDX id, LicenseRef-<key>, or "unknown"
+    name: str
+    version: str | None
+    spdx: str | None
+    hf_id: str | None
+    confidence: float
+    osi_approved: bool | None
+    category: str
+    kind: str  # license | use-policy
+    status: str
+    via: str
+    source: Location
+    scope: str | None = None  # "code" | "model" | None (the whole release)
+    scancode: str | None = None
+    terms: LicenseTerms = LicenseTerms()
+    candidates: tuple[LicenseCandidate, ...] = ()
+    also_in: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True)
 class MemoryEstimate:
     """Memory to hold the weights at a given precision (weights only, no activations)."""
 
@@ -254,6 +307,8 @@ class Assessment:
     evidence: tuple[Evidence, ...]
     complete: bool
     incomplete: tuple[str, ...] = ()
+    #: every license and use policy found, one object per license (see DetectedLicense)
+    licenses: tuple[DetectedLicense, ...] = ()
 
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)

@@ -9,10 +9,12 @@ from . import __version__
 from .crosscheck import check_config, summarise
 from .documents.collect import collect_documents
 from .inventory import Progress, take_inventory
+from .licenses.conflicts import license_findings
+from .licenses.detect import combine, from_card
 from .licenses.identify import identify
 from .limits import DEFAULT_LIMITS, Limits
 from .model import SCHEMA_ID, Assessment, Finding, Location
-from .rubrics.derive import derive
+from .rubrics.derive import derive, license_terms_facts
 from .rubrics.engine import Rubric, load_rubric
 from .rules import finding
 from .security.interface import run_analyzers
@@ -67,7 +69,10 @@ def assess(
                 Location(""),
             )
         )
+    licenses = combine([*from_card(evidence), *docs.licenses])
+    findings += license_findings(licenses)
     evidence += derive(evidence, files, license_info)
+    evidence += license_terms_facts(licenses)
     ratings = five_attributes().rate(evidence)
 
     incomplete = tuple(listing_gaps) + tuple(s.incomplete for s in scanned if s.incomplete)
@@ -87,4 +92,5 @@ def assess(
         evidence=tuple(evidence),
         complete=not incomplete,
         incomplete=incomplete,
+        licenses=licenses,
     )

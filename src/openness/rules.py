@@ -352,6 +352,27 @@ RULES: dict[str, RuleInfo] = {
             "Without a license nobody may lawfully reuse the model, whatever it claims.",
         ),
         RuleInfo(
+            "OPN-LIC-002",
+            _S.MEDIUM,
+            "card and license file name different licenses",
+            "Which terms bind the weights is unclear; the stricter one is used for the rating. "
+            "Make the card's `license` match the license file.",
+        ),
+        RuleInfo(
+            "OPN-LIC-003",
+            _S.MEDIUM,
+            "card claims an open license but the license file is restrictive",
+            "Openwashing: the metadata says open, the binding text restricts use. Declare the "
+            "license the file holds.",
+        ),
+        RuleInfo(
+            "OPN-LIC-004",
+            _S.LOW,
+            "license text is modified or unknown",
+            "The text resembles a known license but differs from it, or matches none: read it, "
+            "its terms were not taken from a catalog profile.",
+        ),
+        RuleInfo(
             "OPN-INT-001",
             _S.HIGH,
             "file does not match its listed digest",

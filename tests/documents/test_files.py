@@ -91,7 +91,8 @@ def test_read_license_file_recognised() -> None:
     assert facts["license_file.present"].value == "LICENSE-CODE"
     assert facts["license_file.present"].location.key == "code"
     spdx = facts["license_file.spdx"]
-    assert (spdx.value, spdx.confidence, spdx.location.line) == ("MIT", Confidence.HIGH, 1)
+    # a shortened text is named by its title and phrases only: never HIGH
+    assert (spdx.value, spdx.confidence, spdx.location.line) == ("MIT", Confidence.MEDIUM, 1)
     assert spdx.location.key == "code"
     assert "license_file.unrecognised" not in facts
 
@@ -120,5 +121,6 @@ def test_corpus_policies(name: str) -> None:
         pytest.skip("../shared/corpus is not present")
     kind_name = name.split("-", 2)[-1] if name.startswith("meta") else "USAGE_POLICY"
     assert classify_document(kind_name) == "policy"
-    (ev,) = read_policy_file(name, path.read_bytes())
+    ev, *named = read_policy_file(name, path.read_bytes())
     assert ev.fact == "policy_file.present" and ev.location.line == 1
+    assert [e.fact for e in named] == ["policy_file.id"]

@@ -6,12 +6,18 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..limits import Limits
-from ..model import Evidence, Finding, Link, Location, Member, Section
+from ..model import DetectedLicense, Evidence, Finding, Link, Location, Member, Section
 from ..readers.configs import is_config, read_config
 from ..rules import finding
 from ..sources import READ_ERRORS, Release
 from .card import read_card
-from .files import classify_document, read_license_file, read_policy_file
+from .files import (
+    classify_document,
+    license_detections,
+    read_license_file,
+    read_policy_file,
+    readme_license,
+)
 
 _ROOT_MARKERS = ("readme.md", "config.json", "model_card.md", "model_index.json")
 
@@ -22,6 +28,7 @@ class Documents:
     sections: list[Section] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    licenses: list[DetectedLicense] = field(default_factory=list)
 
 
 def release_root(members: tuple[Member, ...]) -> str:
@@ -56,10 +63,13 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             docs.sections.extend(card.sections)
             docs.links.extend(card.links)
             docs.findings.extend(card.findings)
+            docs.licenses.extend(readme_license(member.path, data, limits))
         elif kind == "license":
             docs.evidence.extend(read_license_file(member.path, data))
+            docs.licenses.extend(license_detections(member.path, data, limits))
         elif kind == "policy":
             docs.evidence.extend(read_policy_file(member.path, data))
+            docs.licenses.extend(license_detections(member.path, data, limits, kind="use-policy"))
         elif kind is None:
             config = read_config(member.path, data, all_paths)
             docs.evidence.extend(config.evidence)

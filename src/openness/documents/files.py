@@ -3,18 +3,23 @@ license and policy files give.
 
 Evidence facts: `license_file.present` (value: path; key "code" / "model" / None),
 `license_file.spdx` (value: SPDX or LicenseRef id, with a confidence; note: the license name) or
-`license_file.unrecognised` (value: path), and `policy_file.present` (value: path).
+`license_file.unrecognised` (value: path; note: the closest candidates when the text looks like a
+modified license), `policy_file.present` (value: path) and `policy_file.id` (the policy named).
+`license_detections()` and `readme_license()` give the same matches as `DetectedLicense` values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import PurePosixPath
 
-from ..licenses.identify import recognise_text
+from ..licenses.detect import from_match
+from ..licenses.identify import confidence_level
+from ..licenses.match import IDENTIFIED, TextMatch, match_text
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Evidence
+from ..model import DetectedLicense, Evidence, Location
 from ..readers.common import fact
 
 DOCUMENT_KINDS = ("card", "license", "notice", "policy", "security")
@@ -100,33 +105,79 @@ def _text(data: bytes, limits: Limits) -> str:
     return data[: limits.max_text_bytes].decode("utf-8", errors="replace")
 
 
+@lru_cache(maxsize=64)
+def _match(text: str) -> TextMatch:
+    return match_text(text)
+
+
 def read_license_file(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
-    found = recognise_text(_text(data, limits))
-    if found is None:
-        out.append(fact("license_file.unrecognised", path, path, key=key))
-    else:
+    found = _match(_text(data, limits))
+    if found.status == IDENTIFIED and found.license is not None:
         out.append(
             fact(
                 "license_file.spdx",
-                found.id,
+                found.license.id,
                 path,
                 line=found.line,
                 key=key,
-                confidence=found.confidence,
-                note=found.name,
+                confidence=confidence_level(found.confidence),
+                note=found.license.name,
             )
         )
+    else:
+        closest = ", ".join(f"{c.id} {c.score:.0%}" for c in found.candidates)
+        note = f"{found.status}: closest {closest}" if closest else found.status
+        out.append(fact("license_file.unrecognised", path, path, key=key, note=note))
     return tuple(out)
+
+
+def license_detections(
+    path: str, data: bytes, limits: Limits = DEFAULT_LIMITS, kind: str = "license"
+) -> tuple[DetectedLicense, ...]:
+    """The license (or use policy) a license or policy file holds, as one DetectedLicense."""
+    found = _match(_text(data, limits))
+    if kind != "license" and found.status != IDENTIFIED and not found.candidates:
+        return ()  # an unknown policy is already reported as policy_file.present
+    scope = license_key(path) if kind == "license" else None
+    return (from_match(found, Location(path, line=found.line), scope, kind=kind),)
+
+
+_LICENSE_HEADING = re.compile(
+    r"^#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_HEADING = re.compile(r"^#{1,4}\s", re.MULTILINE)
+
+
+def readme_license(
+    path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> tuple[DetectedLicense, ...]:
+    """A license stated inside a README: a "License" section (a notice, a pointer or the full
+    text), or a full license appended at the end without a heading. Nothing when neither."""
+    text = _text(data, limits)
+    for m in _LICENSE_HEADING.finditer(text):
+        body_start = m.end()
+        nxt = _HEADING.search(text, body_start)
+        section = text[body_start : nxt.start() if nxt else len(text)]
+        # a license text may carry its own headings: read on while they belong to it
+        if nxt is not None and len(section.split()) < 40:
+            section = text[body_start:]
+        found = _match(section)
+        if found.status == IDENTIFIED or found.candidates:
+            offset_line = text.count("\n", 0, body_start) + 1
+            line = offset_line + (found.line - 1 if found.line else 0)
+            return (from_match(found, Location(path, line=line, key="license-section")),)
+    return ()
 
 
 def read_policy_file(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Evidence, ...]:
-    """`policy_file.present`, noting the policy's first line (its title, usually)."""
+    """`policy_file.present`, noting the policy's first line (its title, usually), and
+    `policy_file.id` when the policy is one the catalog knows."""
     text = _text(data, limits)
     first = next(
         ((n, line) for n, line in enumerate(text.split("\n")[:200], start=1) if line.strip()), None
@@ -134,4 +185,17 @@ def read_policy_file(
     if first is None:
         return (fact("policy_file.present", path, path),)
     title = " ".join(re.sub(r"[*#_`]+", " ", first[1][:300]).split())[:120]
-    return (fact("policy_file.present", path, path, line=first[0], note=title),)
+    out = [fact("policy_file.present", path, path, line=first[0], note=title)]
+    found = _match(text)
+    if found.status == IDENTIFIED and found.license is not None:
+        out.append(
+            fact(
+                "policy_file.id",
+                found.license.id,
+                path,
+                line=found.line,
+                confidence=confidence_level(found.confidence),
+                note=found.license.name,
+            )
+        )
+    return tuple(out)

@@ -307,7 +307,25 @@ def _normalise(text: str) -> str:
 
 
 def recognise_text(text: str) -> Recognition | None:
-    """Name a license text, or None when no rule fits well enough."""
+    """Name a license text, or None when it is unknown or modified (see match.py)."""
+    from .match import IDENTIFIED, match_text
+
+    found = match_text(text)
+    if found.status == IDENTIFIED and found.license is not None:
+        return Recognition(
+            found.license.id, confidence_level(found.confidence), found.license.name, found.line
+        )
+    return None
+
+
+def confidence_level(score: float) -> Confidence:
+    if score >= 0.95:
+        return Confidence.HIGH
+    return Confidence.MEDIUM if score >= 0.5 else Confidence.LOW
+
+
+def recognise_by_rules(text: str) -> Recognition | None:
+    """Name a license snippet by its title line and key phrases, or None."""
     text = text[:_MAX_TEXT_CHARS]
     body = _normalise(text)
     head = body[:_HEAD_CHARS]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..model import Evidence, FileEntry, LicenseInfo, Location
+from ..model import Confidence, DetectedLicense, Evidence, FileEntry, LicenseInfo, Location
 from ..readers import detect
 
 #: inference/training libraries whose code is published under an open-source license
@@ -136,3 +136,41 @@ def _code_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
     for f in files:
         if f.path.lower().endswith(CODE_SUFFIXES):
             yield Evidence("code.files", f.path, Location(f.path))
+
+
+def license_terms_facts(licenses: Sequence[DetectedLicense]) -> list[Evidence]:
+    """`license.terms.*`: the terms that bind the model (the strictest identified license that
+    is not for code only), each cited at the license that sets it."""
+    from ..licenses.detect import applicable_terms
+
+    terms = applicable_terms(licenses)
+    if terms is None:
+        return []
+    binding = [lic for lic in licenses if lic.status == "identified" and lic.scope != "code"]
+    out = []
+    for name in (
+        "commercial_use",
+        "mau_threshold",
+        "use_restrictions",
+        "output_training_restricted",
+    ):
+        value = getattr(terms, name)
+        if value is None:
+            continue
+        source = next((lic for lic in binding if getattr(lic.terms, name) == value), binding[0])
+        out.append(
+            Evidence(
+                f"license.terms.{name}",
+                value,
+                source.source,
+                confidence=_confidence(source.confidence),
+                note=f"{source.id} term profile",
+            )
+        )
+    return out
+
+
+def _confidence(score: float) -> Confidence:
+    if score >= 0.95:
+        return Confidence.HIGH
+    return Confidence.MEDIUM if score >= 0.5 else Confidence.LOW

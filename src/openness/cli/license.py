@@ -1,0 +1,163 @@
+"""`openness license`: which license, which terms, and is it really open."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+#: a single file larger than this is not a license text (it may be a weight file)
+_MAX_LICENSE_FILE = 2 * 1024 * 1024
+
+
+def add_parser(commands: Any) -> None:
+    p = commands.add_parser(
+        "license",
+        help="identify the licenses of a release or a license file, with their terms",
+        description="Identify every license and use policy in a release (card metadata, "
+        "license and policy files, a README's License section) or in one license file, and "
+        "show the terms: commercial use, user thresholds, use restrictions, output training. "
+        "A text that resembles a license but differs is reported as modified, with the "
+        "closest candidates.",
+        epilog="Examples:\n  openness license ./my-model\n  openness license LICENSE "
+        "--format json\n  openness license --example",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("target", nargs="?", help="a license file, a model folder or an archive")
+    p.add_argument(
+        "--example", action="store_true", help="the example release shipped with openness"
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=("terminal", "json"),
+        default="terminal",
+        help="terminal table (default) or JSON: one object per license found",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import OpennessError
+    from .main import EXIT_OK
+    from .output import write_report
+
+    if args.example == bool(args.target):
+        raise OpennessError("give exactly one of TARGET or --example")
+    target = args.target
+    if args.example:
+        from ..examples import example_path
+
+        target = str(example_path())
+    licenses = _licenses(target)
+    text = _json(licenses) if args.format == "json" else _table(target, licenses)
+    write_report(text, args.output)
+    return EXIT_OK
+
+
+def _licenses(target: str) -> tuple[Any, ...]:
+    from pathlib import Path
+
+    from ..errors import TargetError
+
+    path = Path(target)
+    if path.is_file() and _is_text(path):
+        from ..documents.files import classify_document, license_detections, readme_license
+
+        try:
+            data = path.read_bytes()[:_MAX_LICENSE_FILE]
+        except OSError as exc:
+            raise TargetError(f"cannot read {target}: {exc.strerror}") from None
+        kind = classify_document(path.name)
+        if kind == "card":
+            return readme_license(path.name, data)
+        return license_detections(
+            path.name, data, kind="use-policy" if kind == "policy" else "license"
+        )
+    from ..pipeline import assess
+
+    return assess(target, hash_files=False).licenses
+
+
+def _is_text(path: Any) -> bool:
+    """A license text: small, no NUL bytes, not an archive or a weight file by its magic."""
+    try:
+        if path.stat().st_size > _MAX_LICENSE_FILE:
+            return False
+        with path.open("rb") as f:
+            start = f.read(4096)
+    except OSError:
+        return False
+    if start.startswith((b"PK\x03\x04", b"\x1f\x8b", b"GGUF", b"\x93NUMPY", b"\x89HDF")):
+        return False
+    return b"\x00" not in start
+
+
+def _json(licenses: tuple[Any, ...]) -> str:
+    import json
+
+    from ..serialize import to_data
+
+    return json.dumps([to_data(lic) for lic in licenses], indent=2) + "\n"
+
+
+def _table(target: str, licenses: tuple[Any, ...]) -> str:
+    if not licenses:
+        return f"{target}: no license found\n"
+    lines = []
+    for lic in licenses:
+        where = str(lic.source) + "".join(f", {loc}" for loc in lic.also_in)
+        lines.append(f"{where}")
+        if lic.status != "identified":
+            closest = ", ".join(f"{c.name} ({c.score:.0%})" for c in lic.candidates) or "none"
+            lines.append(f"  {lic.status}: {lic.name}; closest: {closest}")
+            if lic.terms.note:
+                lines.append(f"  why: {lic.terms.note}")
+            lines.append("")
+            continue
+        version = f", version {lic.version}" if lic.version else ""
+        scope = f" [{lic.scope}]" if lic.scope else ""
+        lines.append(f"  {lic.name} ({lic.id}{version}){scope}")
+        t = lic.terms
+        rows = [
+            ("identified", f"{lic.confidence:.0%} via {lic.via}"),
+            ("kind", lic.kind),
+            ("OSI approved", _yes(lic.osi_approved)),
+            ("commercial use", t.commercial_use + _threshold(t)),
+            ("use restrictions", _yes(t.use_restrictions) + _downstream(t)),
+            ("output training", _output(t.output_training_restricted)),
+        ]
+        if t.territory_exclusions:
+            rows.append(("territory", "excludes " + ", ".join(t.territory_exclusions)))
+        if t.naming:
+            rows.append(("naming", t.naming))
+        if t.note:
+            rows.append(("note", t.note))
+        lines += [f"  {k:<17} {v}" for k, v in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _yes(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _threshold(t: Any) -> str:
+    parts = []
+    if t.mau_threshold is not None:
+        parts.append(f"{t.mau_threshold:,} monthly active users")
+    if t.revenue_threshold_usd is not None:
+        parts.append(f"USD {t.revenue_threshold_usd:,} revenue")
+    return f" (threshold: {' or '.join(parts)})" if parts else ""
+
+
+def _downstream(t: Any) -> str:
+    return (
+        " (must be passed downstream)" if t.use_restrictions and t.restrictions_downstream else ""
+    )
+
+
+def _output(value: bool | None) -> str:
+    if value is None:
+        return "not addressed"
+    return "may not train other models" if value else "may train other models"

@@ -1,0 +1,194 @@
+"""Licenses found in a release, one `DetectedLicense` per license, and the terms that apply.
+
+Card metadata (`license` as an SPDX expression, `license_name`, `license_link`) and text matches
+of license files, policy files and README license sections all become `DetectedLicense` values;
+the same license found in several places is one object citing every place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from ..model import DetectedLicense, Evidence, LicenseTerms, Location
+from .catalog import Resolved, by_url, resolve
+from .match import IDENTIFIED, TextMatch
+
+UNKNOWN_ID = "unknown"
+_COMMERCIAL_ORDER = ("prohibited", "conditional", "unknown", "allowed")
+
+
+def from_resolved(
+    found: Resolved,
+    source: Location,
+    via: str,
+    confidence: float,
+    scope: str | None = None,
+    status: str = IDENTIFIED,
+) -> DetectedLicense:
+    return DetectedLicense(
+        id=found.id,
+        name=found.name,
+        version=found.version,
+        spdx=found.spdx,
+        hf_id=found.hf_id,
+        confidence=confidence,
+        osi_approved=found.osi_approved,
+        category=found.category,
+        kind=found.kind,
+        status=status,
+        via=via,
+        source=source,
+        scope=scope,
+        scancode=found.scancode,
+        terms=found.terms,
+    )
+
+
+def from_match(
+    match: TextMatch, source: Location, scope: str | None = None, kind: str = "license"
+) -> DetectedLicense:
+    if match.license is not None:
+        return from_resolved(match.license, source, match.via, match.confidence, scope)
+    return DetectedLicense(
+        id=UNKNOWN_ID,
+        name="unknown or modified license" if match.candidates else "unknown license",
+        version=None,
+        spdx=None,
+        hf_id=None,
+        confidence=match.confidence,
+        osi_approved=None,
+        category="unknown",
+        kind=kind,
+        status=match.status,
+        via=match.via,
+        source=source,
+        scope=scope,
+        terms=LicenseTerms(note=match.reason),
+        candidates=match.candidates,
+    )
+
+
+def from_card(evidence: Sequence[Evidence]) -> list[DetectedLicense]:
+    """The licenses the card's metadata declares."""
+    card = next((e for e in evidence if e.fact == "card.license"), None)
+    name = next((e for e in evidence if e.fact == "card.license_name"), None)
+    link = next((e for e in evidence if e.fact == "card.license_link"), None)
+    out: list[DetectedLicense] = []
+    if card is not None:
+        for term in _expression_terms(card.value):
+            out.append(_declared(term, card.location, name, link))
+    elif name is not None:
+        out.append(_declared("other", name.location, name, link))
+    return out
+
+
+def _declared(
+    term: str, where: Location, name: Evidence | None, link: Evidence | None
+) -> DetectedLicense:
+    if term.lower() in ("other", "unknown"):
+        if name is not None:
+            named = resolve(str(name.value))
+            if named is not None:
+                return from_resolved(named, name.location, "card-metadata", 0.95)
+        if link is not None and isinstance(link.value, str):
+            pointed = by_url(link.value)
+            if pointed is not None:
+                return from_resolved(pointed, link.location, "card-link", 0.8)
+        label = str(name.value) if name is not None else term
+        return _unknown(label, (name or Evidence("", None, where)).location, "card-metadata")
+    found = resolve(term)
+    if found is None:
+        return _unknown(term, where, "card-metadata")
+    return from_resolved(found, where, "card-metadata", 1.0)
+
+
+def _unknown(label: str, where: Location, via: str) -> DetectedLicense:
+    return DetectedLicense(
+        UNKNOWN_ID, label, None, None, None, 0.0, None, "unknown", "license", "unknown", via, where
+    )
+
+
+def _expression_terms(value: object) -> list[str]:
+    """License keys of an SPDX expression (or a YAML list of them), parsed by license-expression."""
+    items = [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
+    out: list[str] = []
+    for item in items:
+        out.extend(_parse(item))
+    return list(dict.fromkeys(out))
+
+
+def _parse(text: str) -> list[str]:
+    from license_expression import ExpressionError, Licensing
+
+    try:
+        parsed = Licensing().parse(text[:1000], validate=False, strict=False)
+    except (ExpressionError, TypeError, ValueError, RecursionError):
+        return [text.strip()] if text.strip() else []
+    if parsed is None:
+        return []
+    keys = []
+    for symbol in parsed.symbols:
+        symbol = getattr(symbol, "license_symbol", symbol)  # "X WITH exception" is X
+        keys.append(str(symbol.key))
+    return keys
+
+
+def combine(found: Iterable[DetectedLicense]) -> tuple[DetectedLicense, ...]:
+    """One object per license: the surest sighting, citing the others in `also_in`.
+
+    Unknown and modified texts stay one object per place: they are not the same license.
+    """
+    merged: dict[str, DetectedLicense] = {}
+    order: list[str] = []
+    for lic in found:
+        key = lic.id if lic.id != UNKNOWN_ID else f"{UNKNOWN_ID}:{lic.source}"
+        if key not in merged:
+            merged[key] = lic
+            order.append(key)
+            continue
+        kept = merged[key]
+        first, second = (lic, kept) if _rank(lic) > _rank(kept) else (kept, lic)
+        also = (*first.also_in, second.source, *second.also_in)
+        merged[key] = replace(first, also_in=tuple(dict.fromkeys(also)))
+    return tuple(merged[k] for k in order)
+
+
+def _rank(lic: DetectedLicense) -> tuple[int, float]:
+    return (0 if lic.via.startswith("card") else 1, lic.confidence)
+
+
+def applicable_terms(licenses: Sequence[DetectedLicense]) -> LicenseTerms | None:
+    """The terms that bind the model: the strictest of every identified license that is not
+    for code only (use policies add their restrictions). None when nothing was identified."""
+    binding = [
+        lic
+        for lic in licenses
+        if lic.status == IDENTIFIED and lic.scope != "code" and lic.id != UNKNOWN_ID
+    ]
+    licenses_only = [lic for lic in binding if lic.kind == "license"]
+    if not licenses_only:
+        return None
+    terms = [lic.terms for lic in binding]
+    commercial = min(
+        (t.commercial_use for t in (lic.terms for lic in licenses_only)),
+        key=_COMMERCIAL_ORDER.index,
+    )
+    maus = [t.mau_threshold for t in terms if t.mau_threshold is not None]
+    return LicenseTerms(
+        commercial_use=commercial,
+        mau_threshold=min(maus) if maus else None,
+        use_restrictions=_any(t.use_restrictions for t in terms),
+        restrictions_downstream=_any(t.restrictions_downstream for t in terms),
+        attribution=_any(t.attribution for t in terms),
+        output_training_restricted=_any(t.output_training_restricted for t in terms),
+        territory_exclusions=tuple(dict.fromkeys(x for t in terms for x in t.territory_exclusions)),
+        revocable=_any(t.revocable for t in terms),
+    )
+
+
+def _any(values: Iterable[bool | None]) -> bool | None:
+    seen = list(values)
+    if any(v is True for v in seen):
+        return True
+    return False if seen and all(v is False for v in seen) else None

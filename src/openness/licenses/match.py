@@ -1,0 +1,356 @@
+"""Name a license text, or say honestly that it is unknown or modified.
+
+1. Fingerprints: the share of each reference's shingles found in the text (coverage) and of the
+   text's shingles that belong to the reference (purity). Versions of one license are
+   near-duplicates, so fingerprints pick a cluster, not a version.
+2. Anchored title and date patterns (catalog.yaml) pick the version inside the cluster; a title
+   of one version with the date of another is a modified text.
+3. The key terms read from the text must agree with the chosen license's profile: one changed
+   number or a removed clause is enough to make a text "modified".
+Below the threshold the answer is "modified" (with the closest candidates) or "unknown"; a title
+alone names a license only when the catalog holds no fingerprint to check the text against.
+Short texts may be notices ("Licensed under the Apache License, Version 2.0") or pointers
+("Please refer to https://...") naming a license by a URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from ..model import LicenseCandidate
+from . import terms as term_rules
+from .catalog import AiEntry, Resolved, ai_entries, ai_entry, by_url, resolve
+from .text import clean, decode_hashes, flat, head, line_of, shingle_hashes, words
+
+IDENTIFIED, MODIFIED, UNKNOWN = "identified", "modified", "unknown"
+#: confidence at or above which a text is named
+THRESHOLD = 0.95
+#: below this coverage a reference is not even a candidate
+CANDIDATE_MIN = 0.25
+#: references within this score of the best are near-duplicates (versions, siblings)
+NEAR = 0.12
+#: purity below this means the text holds much more than the license (extra terms)
+PURITY_MIN = 0.8
+_SHORT_WORDS = 150
+_URL = re.compile(r"https?://[^\s)\]>\"']+")
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    status: str  # identified | modified | unknown
+    license: Resolved | None  # set when identified
+    confidence: float
+    via: str  # text | title | notice | pointer | none
+    line: int | None = None
+    version: str | None = None
+    candidates: tuple[LicenseCandidate, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Ref:
+    id: str
+    hashes: frozenset[int]
+
+
+@dataclass(frozen=True)
+class _Index:
+    refs: tuple[_Ref, ...]
+    postings: dict[int, tuple[int, ...]]
+    ids: frozenset[str]
+
+
+@cache
+def _index() -> _Index:
+    raw = json.loads(resources.files(__package__).joinpath("fingerprints.json").read_text("utf-8"))
+    refs = tuple(_Ref(r["id"], decode_hashes(r["hashes"])) for r in raw["refs"])
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i, ref in enumerate(refs):
+        for h in ref.hashes:
+            postings[h].append(i)
+    return _Index(refs, {h: tuple(v) for h, v in postings.items()}, frozenset(r.id for r in refs))
+
+
+def load() -> None:
+    """Load the catalog and fingerprints now (they load on first use otherwise)."""
+    _index()
+    ai_entries()
+    _title_entries()
+
+
+def scores(text_words: list[str]) -> dict[str, float]:
+    """Best score per license id: coverage, reduced when the text holds much extra."""
+    doc = shingle_hashes(text_words)
+    if not doc:
+        return {}
+    index = _index()
+    hits: dict[int, int] = defaultdict(int)
+    for h in doc:
+        for i in index.postings.get(h, ()):
+            hits[i] += 1
+    best: dict[str, float] = {}
+    for i, n in hits.items():
+        ref = index.refs[i]
+        coverage = n / len(ref.hashes)
+        purity = n / len(doc)
+        score = coverage * min(1.0, purity / PURITY_MIN)
+        if score > best.get(ref.id, 0.0):
+            best[ref.id] = score
+    return best
+
+
+def match_text(text: str) -> TextMatch:
+    cleaned = clean(text)
+    tokens = words(cleaned)
+    if not tokens:
+        return TextMatch(UNKNOWN, None, 0.0, "none", reason="empty text")
+    top = head(cleaned, 1500)
+    ranked = sorted(scores(tokens).items(), key=lambda kv: -kv[1])
+    ranked = [(i, s) for i, s in ranked if s >= CANDIDATE_MIN]
+    if ranked:
+        return _by_fingerprint(text, cleaned, top, ranked)
+    if len(tokens) <= _SHORT_WORDS:
+        short = _notice_or_pointer(text, cleaned) or _snippet(text)
+        if short is not None:
+            return short
+    titled = _by_title_only(text, top)
+    if titled is not None:
+        return titled
+    return TextMatch(UNKNOWN, None, 0.0, "none", reason="no known license text, title or notice")
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _by_fingerprint(
+    text: str, cleaned: str, top: str, ranked: list[tuple[str, float]]
+) -> TextMatch:
+    best_score = ranked[0][1]
+    near = {i: s for i, s in ranked if s >= best_score - NEAR}
+    family_scores = _with_family_members(near)
+    candidates = tuple(_candidate(i, s) for i, s in ranked[:3])
+
+    titled = [i for i in family_scores if _title_matches(i, top)]
+    reason = ""
+    if len(titled) == 1:
+        chosen = titled[0]
+    elif len(titled) > 1:  # e.g. a generic and a specific title both match: prefer dated ones
+        dated = [i for i in titled if _date_matches(i, top)]
+        chosen = dated[0] if len(dated) == 1 else max(titled, key=lambda i: family_scores[i])
+    else:
+        chosen = ranked[0][0]
+        runner = next((s for i, s in ranked[1:] if _family(i) != _family(chosen)), 0.0)
+        if _has_title(chosen) and best_score < 0.97:
+            reason = "the text does not carry the license's title"
+        elif best_score - runner < 0.05:
+            reason = f"too close to call between {ranked[0][0]} and the next candidate"
+    score = family_scores[chosen]
+    if chosen not in near:  # a version the catalog knows by title only
+        score = best_score * 0.95
+    reason = reason or _version_conflict(chosen, family_scores, top)
+    license = resolve(chosen)
+    if license is None:  # fingerprints name only catalog ids
+        return TextMatch(UNKNOWN, None, 0.0, "text", candidates=candidates, reason="not in catalog")
+    flat_text = flat(cleaned)
+    if not reason and score >= THRESHOLD:
+        problems = term_rules.disagreements(license.terms, term_rules.extract(flat_text))
+        if problems:
+            reason = "terms differ from the license: " + "; ".join(problems)
+    entry = ai_entry(chosen)
+    line = line_of(text, entry.title) if entry and entry.title else None
+    version = _version_in_text(entry, flat_text) or license.version
+    if reason or score < THRESHOLD:
+        status = MODIFIED if score >= 0.5 or reason else UNKNOWN
+        return TextMatch(
+            status,
+            None,
+            round(min(score, THRESHOLD - 0.01), 3),
+            "text",
+            line,
+            None,
+            candidates,
+            reason or f"only {score:.0%} of {chosen} matches",
+        )
+    license = replace(license, version=version)
+    return TextMatch(IDENTIFIED, license, round(score, 3), "text", line, version, candidates)
+
+
+def _with_family_members(near: dict[str, float]) -> dict[str, float]:
+    """Near candidates plus catalog entries of the same family that have no fingerprint."""
+    out = dict(near)
+    families = {_family(i) for i in near} - {None}
+    index_ids = _index().ids
+    for entry in ai_entries():
+        r = entry.resolved
+        if r.family in families and r.id not in index_ids and r.id not in out:
+            same_kind = [i for i in near if _kind(i) == r.kind and _family(i) == r.family]
+            if same_kind:
+                out[r.id] = max(near[i] for i in same_kind) * 0.95
+    return out
+
+
+def _version_conflict(chosen: str, family: dict[str, float], top: str) -> str:
+    entry = ai_entry(chosen)
+    if entry is None or entry.date is None or entry.date.search(top):
+        return ""
+    for other in family:
+        o = ai_entry(other)
+        if o is not None and o.date is not None and other != chosen and o.date.search(top):
+            return f"title of {chosen} with the date of {other}"
+    return ""
+
+
+def _version_in_text(entry: AiEntry | None, flat_text: str) -> str | None:
+    if entry is None or entry.version_pattern is None:
+        return None
+    m = entry.version_pattern.search(flat_text[:2000])
+    return m.group(1) if m else None
+
+
+def _title_matches(ref: str, top: str) -> bool:
+    pattern = _title_pattern(ref)
+    return pattern is not None and pattern.search(top) is not None
+
+
+@cache
+def _title_pattern(ref: str) -> re.Pattern[str] | None:
+    """The catalog title; for standard licenses the title rule of identify.py or, for Creative
+    Commons licenses, the title their id spells."""
+    entry = ai_entry(ref)
+    if entry is not None:
+        return entry.title
+    from .identify import TEXT_RULES
+
+    for rule in TEXT_RULES:
+        if rule.id == ref and rule.title:
+            return re.compile(rule.title)
+    m = re.fullmatch(r"CC-BY((?:-NC)?(?:-SA|-ND)?)-(\d\.\d)", ref)
+    if m:
+        parts = {"-NC": "-noncommercial", "-SA": "-sharealike", "-ND": "-no ?deriv(ative)?s"}
+        suffix = "".join(parts[p] for p in re.findall(r"-(?:NC|SA|ND)", m.group(1)))
+        return re.compile(rf"\battribution{suffix} {re.escape(m.group(2))}\b")
+    return None
+
+
+def _date_matches(ref: str, top: str) -> bool:
+    entry = ai_entry(ref)
+    return entry is not None and entry.date is not None and entry.date.search(top) is not None
+
+
+def _has_title(ref: str) -> bool:
+    return _title_pattern(ref) is not None
+
+
+def _family(ref: str) -> str | None:
+    r = resolve(ref)
+    return r.family if r is not None and r.family else ref
+
+
+def _kind(ref: str) -> str:
+    r = resolve(ref)
+    return r.kind if r is not None else "license"
+
+
+def _candidate(ref: str, score: float) -> LicenseCandidate:
+    r = resolve(ref)
+    return LicenseCandidate(ref, r.name if r else ref, round(score, 3))
+
+
+# --------------------------------------------------------------------------- titles only
+
+
+@cache
+def _title_entries() -> tuple[AiEntry, ...]:
+    """Catalog entries with a title but no fingerprint: the only ones a title may name."""
+    ids = _index().ids
+    return tuple(e for e in ai_entries() if e.title is not None and e.resolved.id not in ids)
+
+
+def _by_title_only(text: str, top: str) -> TextMatch | None:
+    for entry in _title_entries():
+        assert entry.title is not None
+        if entry.title.search(top):
+            return TextMatch(
+                IDENTIFIED,
+                entry.resolved,
+                0.6,
+                "title",
+                line_of(text, entry.title),
+                entry.resolved.version,
+                reason="named by its title only: no reference text to compare with",
+            )
+    return None
+
+
+# --------------------------------------------------------------------------- notices, pointers
+
+_NOTICES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), ref)
+    for p, ref in (
+        (r"licensed under the apache license,? version 2\.0", "Apache-2.0"),
+        (r"spdx-license-identifier: ?([a-z0-9.+\-]+)", "{0}"),
+        (
+            r"(released|licensed|available|distributed) under (the |an? )?"
+            r"(mit|apache[- ]2\.0) licen",
+            "{2}",
+        ),
+        (r"licensed under (the )?(cc[- ]by[a-z\-]*[- ]\d\.\d)", "{1}"),
+        (r"under the terms of the ([a-z0-9 .\-]+?) (license|licence)", "{0}"),
+    )
+)
+
+
+def _notice_or_pointer(text: str, cleaned: str) -> TextMatch | None:
+    flat_text = flat(cleaned)
+    for pattern, ref in _NOTICES:
+        m = pattern.search(flat_text)
+        if m is None:
+            continue
+        found = resolve(ref.format(*m.groups()).replace(" ", "-"))
+        if found is not None:
+            return TextMatch(IDENTIFIED, found, 0.75, "notice", _line_with(text, m.group(0)))
+    for m in _URL.finditer(cleaned):
+        found = by_url(m.group(0))
+        if found is not None:
+            return TextMatch(
+                IDENTIFIED,
+                found,
+                0.7,
+                "pointer",
+                _line_with(text, m.group(0)),
+                found.version,
+                reason=f"points to {m.group(0)}",
+            )
+    return None
+
+
+def _snippet(text: str) -> TextMatch | None:
+    """A short text named by the title and phrase rules of identify.py (a header, a stub)."""
+    from .identify import recognise_by_rules
+
+    rule = recognise_by_rules(text)
+    found = resolve(rule.id) if rule is not None else None
+    if rule is None or found is None:
+        return None
+    return TextMatch(
+        IDENTIFIED,
+        found,
+        0.6,
+        "title",
+        rule.line,
+        found.version,
+        reason="a short text named by its title and key phrases",
+    )
+
+
+def _line_with(text: str, fragment: str) -> int | None:
+    probe = fragment[:40].lower()
+    for number, line in enumerate(text.split("\n")[:400], start=1):
+        if probe in flat(clean(line)):
+            return number
+    return None
