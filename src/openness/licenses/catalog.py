@@ -48,6 +48,8 @@ class AiEntry:
     title: re.Pattern[str] | None
     date: re.Pattern[str] | None
     version_pattern: re.Pattern[str] | None
+    #: a pattern whose group 1 is a version the text names; any but its own means modified
+    version_mentions: re.Pattern[str] | None = None
 
 
 #: profiles for licenses the catalog has no entry for, by openness category
@@ -110,6 +112,7 @@ def _entry(e: dict[str, Any]) -> AiEntry:
         _compile(e.get("title")),
         _compile(e.get("date")),
         _compile(e.get("version_pattern")),
+        _compile(e.get("version_mentions")),
     )
 
 
@@ -128,7 +131,7 @@ def _terms(raw: dict[str, Any], where: str) -> LicenseTerms:
     if data["commercial_use"] not in COMMERCIAL:
         raise ValueError(f"catalog.yaml: {where} commercial_use {data['commercial_use']!r}")
     data["territory_exclusions"] = tuple(data.get("territory_exclusions") or ())
-    note = " ".join(str(raw.get(k) or "") for k in ("note", "output_training_note")).strip()
+    note = "; ".join(str(raw[k]) for k in ("note", "output_training_note") if raw.get(k))
     data["note"] = note
     return LicenseTerms(**data)
 

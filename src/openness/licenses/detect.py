@@ -77,6 +77,8 @@ def from_card(evidence: Sequence[Evidence]) -> list[DetectedLicense]:
     out: list[DetectedLicense] = []
     if card is not None:
         for term in _expression_terms(card.value):
+            if term.lower() in ("other", "unknown") and name is None and link is None:
+                continue  # "see the license files": they are read on their own
             out.append(_declared(term, card.location, name, link))
     elif name is not None:
         out.append(_declared("other", name.location, name, link))

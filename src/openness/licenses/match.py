@@ -153,6 +153,7 @@ def _by_fingerprint(
     if chosen not in near:  # a version the catalog knows by title only
         score = best_score * 0.95
     reason = reason or _version_conflict(chosen, family_scores, top)
+    reason = reason or _other_versions_named(chosen, flat(cleaned))
     license = resolve(chosen)
     if license is None:  # fingerprints name only catalog ids
         return TextMatch(UNKNOWN, None, 0.0, "text", candidates=candidates, reason="not in catalog")
@@ -203,6 +204,15 @@ def _version_conflict(chosen: str, family: dict[str, float], top: str) -> str:
         if o is not None and o.date is not None and other != chosen and o.date.search(top):
             return f"title of {chosen} with the date of {other}"
     return ""
+
+
+def _other_versions_named(chosen: str, flat_text: str) -> str:
+    entry = ai_entry(chosen)
+    if entry is None or entry.version_mentions is None:
+        return ""
+    named = {m.group(1) for m in entry.version_mentions.finditer(flat_text)}
+    others = sorted(named - {entry.resolved.version})
+    return f"names other versions ({', '.join(others)})" if others else ""
 
 
 def _version_in_text(entry: AiEntry | None, flat_text: str) -> str | None:
