@@ -51,6 +51,9 @@ def test_example_matches_golden_and_is_self_contained(example: openness.Assessme
     for entry in example.files:
         assert f"<code>{entry.path}</code>" in text and str(entry.sha256) in text
     assert "Apache-2.0" in text and "README.md:2#license" in text
+    assert example.licenses, "the example's license is detected"
+    terms = text[text.index("Licenses and use policies found") :]
+    assert "<th>Commercial use</th>" in terms and "<td>allowed</td>" in terms
 
 
 def test_hostile_release_cannot_inject_markup(tmp_path: Path) -> None:

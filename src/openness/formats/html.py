@@ -127,7 +127,42 @@ def _license(a: Assessment) -> str:
         + "</li>"
         for e in lic.evidence
     ]
-    return table + (f"<p>Evidence:</p><ul>{''.join(cited)}</ul>" if cited else "")
+    evidence = f"<p>Evidence:</p><ul>{''.join(cited)}</ul>" if cited else ""
+    return table + evidence + _license_terms(a)
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "not stated"}[value]
+
+
+def _license_terms(a: Assessment) -> str:
+    """Each license or use policy found, with the terms that matter for reuse."""
+    if not a.licenses:
+        return ""
+    rows = (
+        (
+            _e(d.spdx or d.id) + (f'<br><span class="note">{_e(d.name)}</span>' if d.name else ""),
+            _e(d.kind) + (f" ({_e(d.scope)})" if d.scope else ""),
+            f"<code>{_e(d.source)}</code>",
+            _e(d.terms.commercial_use),
+            _e(_yes_no(d.terms.use_restrictions)),
+            _e(_yes_no(d.terms.attribution)),
+            _e(_yes_no(d.terms.revocable)),
+            _e(f"{d.status}, {d.confidence:.0%}"),
+        )
+        for d in a.licenses
+    )
+    headers = (
+        "License",
+        "Kind",
+        "Found in",
+        "Commercial use",
+        "Use restrictions",
+        "Attribution",
+        "Revocable",
+        "Status",
+    )
+    return "<p>Licenses and use policies found:</p>" + _table(headers, rows)
 
 
 def _findings(a: Assessment) -> str:
