@@ -79,28 +79,11 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-502",
         ),
         RuleInfo(
-            "OPN-HUB-003",
-            _S.HIGH,
-            "the Hub's security scanners flag a file",
-            "The Hub's own malware or pickle scan marks the file; unsafe marks are high, others "
-            "medium. Do not load it until you know why; `openness` never loads it.",
-            cwe="CWE-506",
-        ),
-        RuleInfo(
-            "OPN-HUB-010",
+            "OPN-HUB-002",
             _S.MEDIUM,
-            "license drift from the base model",
-            "The model card claims a more permissive license than its base model's. A derivative "
-            "is normally bound by its base's terms; check which license really applies.",
-            cwe="CWE-1059",
-        ),
-        RuleInfo(
-            "OPN-HUB-001",
-            _S.MEDIUM,
-            "code-bearing file on the Hub not scanned",
-            "A pickle, Keras, HDF5 or NumPy archive file can run code when loaded; only its first "
-            "4 KiB were read. Run again with `--deep` to download and scan it (capped by "
-            "`--max-download`).",
+            "code-bearing file on the Hub over the download cap",
+            "With `--deep` a pickle is scanned whole; this one is larger than `--max-download`, "
+            "so it was not downloaded. Raise the cap to scan it.",
             cwe="CWE-502",
         ),
         RuleInfo(

@@ -36,6 +36,8 @@ from .interface import Release
 HUB_PREFIX = "hf:"
 #: formats that can run code when loaded: listed, recognised, read further only with --deep
 CODE_FORMATS = detect.WEIGHT_FORMATS - detect.SAFE_WEIGHT_FORMATS
+#: formats whose scan walks the whole file (a zip-based one reads only its pickle member)
+_WHOLE_FILE_FORMATS = frozenset({detect.PICKLE, detect.TORCH_LEGACY})
 #: what one non-code file may cost without --deep (headers are far smaller)
 READ_BUDGET = 256 * MiB
 _TEXT_SUFFIXES = (".json", ".md", ".txt", ".yaml", ".yml", ".jinja", ".gitattributes")
@@ -186,10 +188,19 @@ class HubRelease(Release):
     # ------------------------------------------------------------------ reading
 
     def withheld(self, path: str, fmt: str) -> Finding | None:
-        if fmt not in CODE_FORMATS or self._limits.max_remote_code_bytes > 0:
+        if fmt not in CODE_FORMATS or self._local(path) is not None:
+            return None  # a file already in the Hub cache is read from disk: nothing to download
+        cap = self._limits.max_remote_code_bytes
+        if cap > 0:
+            if fmt in _WHOLE_FILE_FORMATS and self._sizes[path] > cap:
+                return finding(
+                    "OPN-HUB-002",
+                    f"{fmt} file of {self._sizes[path]:,} bytes not scanned: over the download "
+                    f"cap of {cap:,} bytes (raise it with --max-download)",
+                    Location(path),
+                    fmt,
+                )
             return None
-        if self._local(path) is not None:
-            return None  # already on disk in the Hub cache: reading it downloads nothing
         return finding(
             "OPN-HUB-001",
             f"{fmt} file on the Hub not scanned (use --deep); only its first 4 KiB were read "

@@ -138,7 +138,9 @@ class RangeStream(io.RawIOBase):
         following = [s for s, _ in self._segments if pos < s < end]
         if following:
             end = max(min(following), pos + want)  # never fetch twice what is already here
-        if self.fetched + (end - pos) > self._budget:
+        remaining = self._budget - self.fetched
+        end = min(end, pos + max(remaining, 0))
+        if end - pos < want:
             raise DownloadCapReached(
                 f"download cap of {self._budget:,} bytes reached at byte {pos:,} of "
                 f"{self._size:,}; {self._cap_hint}".rstrip("; ")
