@@ -312,7 +312,7 @@ class HubClient:
                 if self.has_token
                 else "set HF_TOKEN to a token of an account that was granted access"
             )
-            return HubError(f"{what} is gated: request access at {page}; {who}")
+            return HubError(f"hf:{repo_id} is gated: request access at {page}; {who}")
         if isinstance(exc, RepositoryNotFoundError):
             private = "" if self.has_token else ", or set HF_TOKEN if the repository is private"
             return HubError(
