@@ -190,10 +190,10 @@ def test_extension_registry_reference_is_reported(tmp_path: Path) -> None:
 
 
 def test_unknown_global_is_high(tmp_path: Path) -> None:
-    result = read_pickle_bytes(tmp_path, b"csklearn.tree\nDecisionTreeClassifier\n)\x81.")
+    result = read_pickle_bytes(tmp_path, b"cmypackage.models\nCustomModel\n)\x81.")
     [finding] = unsafe(result)
     assert (finding.rule_id, finding.severity) == ("OPN-PKL-002", Severity.HIGH)
-    assert finding.trigger == "sklearn.tree.DecisionTreeClassifier"
+    assert finding.trigger == "mypackage.models.CustomModel"
 
 
 def test_payload_hidden_in_second_pickle_of_a_stream(
