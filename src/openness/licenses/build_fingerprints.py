@@ -18,7 +18,10 @@ import sys
 from pathlib import Path
 
 from .catalog import ai_entries
-from .text import encode_hashes, fingerprint
+from .text import SAMPLE, clean, encode_hashes, shingle_hashes, words
+
+#: references shorter than this keep every shingle hash (a 1-in-4 sample would be too few)
+SHORT_TEXT_WORDS = 400
 
 #: corpus file -> catalog id (the labels give names; these are this project's ids for them)
 CORPUS_IDS = {
@@ -123,12 +126,16 @@ def _cut(ref: str, text: str) -> str:
 
 
 def build(corpus: Path | None, scancode: Path | None) -> dict[str, object]:
-    refs: list[dict[str, str]] = []
+    refs: list[dict[str, str | int]] = []
 
     def add(ref: str, source: str, text: str) -> None:
-        hashes = fingerprint(_cut(ref, text))
+        tokens = words(clean(_cut(ref, text)))
+        sample = SAMPLE if len(tokens) >= SHORT_TEXT_WORDS else 1  # short texts keep every hash
+        hashes = shingle_hashes(tokens, sample)
         if len(hashes) >= 8:
-            refs.append({"id": ref, "source": source, "hashes": encode_hashes(hashes)})
+            refs.append(
+                {"id": ref, "source": source, "sample": sample, "hashes": encode_hashes(hashes)}
+            )
 
     if corpus is not None:
         for name, ref in sorted(CORPUS_IDS.items()):
@@ -152,7 +159,7 @@ def build(corpus: Path | None, scancode: Path | None) -> dict[str, object]:
                 continue
             add(ref, f"scancode:{key}", text)
     return {
-        "about": "Sampled CRC-32 hashes of word 5-grams of reference license texts "
+        "about": "Sampled hashes of word 5-grams of reference license texts "
         "(see openness/licenses/text.py); built by build_fingerprints.py. No text is stored.",
         "refs": refs,
     }

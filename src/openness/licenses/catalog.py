@@ -81,7 +81,9 @@ def category_terms(category: str) -> LicenseTerms:
 
 @cache
 def ai_entries() -> tuple[AiEntry, ...]:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("catalog.yaml").read_text("utf-8"))
+    text = resources.files(__package__).joinpath("catalog.yaml").read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
+    raw = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader either way
     return tuple(_entry(e) for e in raw["licenses"])
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -25,7 +24,7 @@ from importlib import resources
 from ..model import LicenseCandidate
 from . import terms as term_rules
 from .catalog import AiEntry, Resolved, ai_entries, ai_entry, by_url, resolve
-from .text import clean, decode_hashes, flat, head, line_of, shingle_hashes, words
+from .text import SAMPLE, clean, decode_hashes, flat, head, line_of, shingle_hashes, words
 
 IDENTIFIED, MODIFIED, UNKNOWN = "identified", "modified", "unknown"
 #: confidence at or above which a text is named
@@ -56,24 +55,22 @@ class TextMatch:
 class _Ref:
     id: str
     hashes: frozenset[int]
+    sample: int
 
 
 @dataclass(frozen=True)
 class _Index:
     refs: tuple[_Ref, ...]
-    postings: dict[int, tuple[int, ...]]
     ids: frozenset[str]
 
 
 @cache
 def _index() -> _Index:
     raw = json.loads(resources.files(__package__).joinpath("fingerprints.json").read_text("utf-8"))
-    refs = tuple(_Ref(r["id"], decode_hashes(r["hashes"])) for r in raw["refs"])
-    postings: dict[int, list[int]] = defaultdict(list)
-    for i, ref in enumerate(refs):
-        for h in ref.hashes:
-            postings[h].append(i)
-    return _Index(refs, {h: tuple(v) for h, v in postings.items()}, frozenset(r.id for r in refs))
+    refs = tuple(
+        _Ref(r["id"], decode_hashes(r["hashes"]), int(r.get("sample", SAMPLE))) for r in raw["refs"]
+    )
+    return _Index(refs, frozenset(r.id for r in refs))
 
 
 def load() -> None:
@@ -85,17 +82,16 @@ def load() -> None:
 
 def scores(text_words: list[str]) -> dict[str, float]:
     """Best score per license id: coverage, reduced when the text holds much extra."""
-    doc = shingle_hashes(text_words)
-    if not doc:
+    every = shingle_hashes(text_words, 1)
+    if not every:
         return {}
-    index = _index()
-    hits: dict[int, int] = defaultdict(int)
-    for h in doc:
-        for i in index.postings.get(h, ()):
-            hits[i] += 1
+    sampled = {h for h in every if h % SAMPLE == 0} or every
     best: dict[str, float] = {}
-    for i, n in hits.items():
-        ref = index.refs[i]
+    for ref in _index().refs:
+        doc = every if ref.sample == 1 else sampled
+        n = len(doc & ref.hashes)
+        if n == 0:
+            continue
         coverage = n / len(ref.hashes)
         purity = n / len(doc)
         score = coverage * min(1.0, purity / PURITY_MIN)

@@ -3,19 +3,23 @@
 Two views of a text: `head()` keeps punctuation (titles, versions, dates are matched there) and
 `words()` keeps only letters and digits, so rewrapped lines, markdown, HTML tags and entities,
 curly quotes and list markers do not change a fingerprint. A fingerprint is the set of hashed
-word n-grams (shingles), sampled by hash value so that the same sample is taken from any copy.
+word 5-grams (shingles), sampled by hash value (one in SAMPLE) so that the same sample is taken
+from any copy of a text.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
+import sys
 import zlib
+from array import array
 from collections.abc import Iterable
 
 SHINGLE_WORDS = 5
 #: keep a shingle when hash % SAMPLE == 0: the same shingles are kept from every copy of a text
-SAMPLE = 2
+SAMPLE = 4
 MAX_TEXT_CHARS = 512 * 1024
 
 _QUOTES = str.maketrans(
@@ -60,18 +64,50 @@ def words(text: str) -> list[str]:
 
 
 def shingle_hashes(tokens: list[str], sample: int = SAMPLE) -> set[int]:
+    """Hashes of every run of SHINGLE_WORDS words, kept when hash % sample == 0.
+
+    Each word is hashed once (CRC-32); a shingle's hash mixes its words' hashes with fixed odd
+    multipliers, so it is the same on every machine and run.
+    """
     n = SHINGLE_WORDS
+    if not tokens:
+        return set()
+    cache: dict[str, int] = {}
+    hashed = [cache.get(t) or cache.setdefault(t, zlib.crc32(t.encode())) for t in tokens]
+    if len(hashed) < n:
+        return {_mix(hashed)}
     out: set[int] = set()
-    if len(tokens) < n:
-        if tokens:
-            h = zlib.crc32(" ".join(tokens).encode())
-            out.add(h)
-        return out
-    for i in range(len(tokens) - n + 1):
-        h = zlib.crc32(" ".join(tokens[i : i + n]).encode())
+    top = pow(_P, n - 1, 1 << 32)
+    rolling = 0
+    for i, value in enumerate(hashed):
+        if i >= n:
+            rolling = (rolling - hashed[i - n] * top) & 0xFFFFFFFF
+        rolling = (rolling * _P + value) & 0xFFFFFFFF
+        if i < n - 1:
+            continue
+        h = rolling ^ (rolling >> 16)  # MurmurHash3's finaliser, inline: this loop is hot
+        h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+        h ^= h >> 16
         if h % sample == 0:
             out.add(h)
     return out
+
+
+_P = 0x01000193
+
+
+def _mix(hashed: list[int]) -> int:
+    """Combine word hashes in order, then the MurmurHash3 finaliser: every bit mixes."""
+    h = 0
+    for value in hashed:
+        h = (h * _P + value) & 0xFFFFFFFF
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    return h ^ (h >> 16)
 
 
 def fingerprint(text: str) -> set[int]:
@@ -93,28 +129,16 @@ def line_of(text: str, pattern: re.Pattern[str], max_lines: int = 80) -> int | N
 
 
 def encode_hashes(hashes: Iterable[int]) -> str:
-    """Sorted hashes as deltas in base 36: compact, and no text can be read back from them."""
-    out, previous = [], 0
-    for h in sorted(hashes):
-        out.append(_b36(h - previous))
-        previous = h
-    return " ".join(out)
+    """Sorted 32-bit hashes, little-endian, base64: compact, fast to load, no text in them."""
+    packed = array("I", sorted(hashes))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return base64.b64encode(packed.tobytes()).decode("ascii")
 
 
 def decode_hashes(data: str) -> frozenset[int]:
-    total, out = 0, []
-    for part in data.split():
-        total += int(part, 36)
-        out.append(total)
-    return frozenset(out)
-
-
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    if n == 0:
-        return "0"
-    s = ""
-    while n:
-        n, r = divmod(n, 36)
-        s = digits[r] + s
-    return s
+    packed = array("I")
+    packed.frombytes(base64.b64decode(data))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return frozenset(packed)
