@@ -139,7 +139,7 @@ def _zip_kind(stream: BinaryIO) -> str:
         stream.seek(0)
         with zipfile.ZipFile(stream) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return BINARY
     if any(n.endswith("data.pkl") for n in names):
         return PYTORCH_ZIP

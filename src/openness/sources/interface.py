@@ -18,6 +18,8 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     tarfile.TarError,
     zipfile.BadZipFile,
     zlib.error,
+    NotImplementedError,  # zip member with an unsupported compression method
+    RuntimeError,  # encrypted zip member
 )
 
 
