@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,3 +155,18 @@ def test_walker_raises_only_format_errors(data: bytes) -> None:
         assert exc.offset is not None
     except FormatError:
         pass
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00",  # found by the long campaign: the op count differed on a non-opcode byte
+        b"\x80\x02}q\x00X\x01\x00\x00\x00a(K\x01K\x02\x00",
+        b"\x80\x04K\x01K\x02K\x03" * 40 + b"\xff",
+        b"(" + b"G" + bytes(8) + b"\x86.",
+    ],
+)
+def test_hot_loop_regressions(data: bytes) -> None:
+    fast = summary(data)
+    with checked_only():
+        assert summary(data) == fast

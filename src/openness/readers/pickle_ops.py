@@ -324,7 +324,8 @@ class PickleWalker:
                         raise FormatError(f"memo key {key} was never stored", offset=at)
                 else:
                     cur.at(i)
-                    self.result.ops = ops - 1
+                    ops -= 1  # the handler counts its opcode itself
+                    self.result.ops = ops
                     info = self._checked_op(start)
                     ops = self.result.ops
                     if info is not None:
