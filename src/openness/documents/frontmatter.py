@@ -77,7 +77,10 @@ def parse_front_matter(text: str, first_line: int) -> FrontMatter | None:
             first_line,
             limit=True,
         )
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.YAMLError as exc:  # the reader rejects non-printable characters such as NUL
+        raise FrontMatterError(f"invalid YAML front matter: {exc}", first_line) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
