@@ -1,0 +1,176 @@
+"""The dashboard as a FastAPI app: server-rendered pages and a read-only JSON API.
+
+Every route is a GET: nothing here starts an assessment or writes to the store, so there is no
+state a cross-site request could change. The interactive API docs (Swagger UI) are off because
+they load scripts from a CDN; the spec itself is at /openapi.json.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ... import __version__
+from ...errors import OpennessError
+from ..metrics import compute
+from ..metrics_render import render as render_metrics
+from ..tables import assessments
+from . import pages, queries
+from .api_models import Health, ModelDetail, ModelPage, ModelRow
+from .links import ServerLinks
+
+Level = Literal["open", "partial", "closed", "unknown"]
+Commercial = Literal["yes", "conditional", "no", "unknown"]
+LINKS = ServerLinks()
+Text = Annotated[str | None, Query(max_length=256)]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+PerPage = Annotated[int, Query(ge=1, le=queries.PER_PAGE_MAX)]
+Id = Annotated[str, Query(min_length=1, max_length=2048)]
+SECURITY_HEADERS = {
+    "Content-Security-Policy": pages.CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def create_app(engine: sa.Engine) -> FastAPI:
+    app = FastAPI(
+        title="openness observatory",
+        version=__version__,
+        description="Read-only access to stored openness assessments and ecosystem metrics.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith(("/api/", "/openapi")):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return HTMLResponse(
+            pages.error_page(LINKS, exc.status_code, str(exc.detail)), exc.status_code
+        )
+
+    def filters(
+        q: str | None,
+        license_family: str | None,
+        commercial_use: str | None,
+        open_weights: bool | None,
+        levels: Mapping[str, str | None],
+    ) -> queries.Filters:
+        chosen = {k: v for k, v in levels.items() if v}
+        return queries.Filters(
+            q or None, license_family or None, commercial_use, open_weights, chosen
+        )
+
+    def record(model: str, revision: str | None = None) -> dict[str, Any]:
+        try:
+            return queries.model_record(engine, model, revision)
+        except OpennessError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+    def listing(
+        q: Text = None,
+        license_family: Text = None,
+        commercial_use: Commercial | None = None,
+        open_weights: bool | None = None,
+        open_code: Level | None = None,
+        open_license: Level | None = None,
+        inputs_transparency: Level | None = None,
+        threats_transparency: Level | None = None,
+        open_standards: Level | None = None,
+        page: PageNo = 1,
+        per_page: PerPage = 50,
+    ) -> tuple[queries.Filters, queries.Page]:
+        levels = {
+            "open_code": open_code,
+            "open_license": open_license,
+            "inputs_transparency": inputs_transparency,
+            "threats_transparency": threats_transparency,
+            "open_standards": open_standards,
+        }
+        chosen = filters(q, license_family, commercial_use, open_weights, levels)
+        return chosen, queries.list_models(engine, chosen, page, per_page)
+
+    Listing = Annotated[tuple[queries.Filters, queries.Page], Depends(listing)]
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(listed: Listing) -> str:
+        return pages.list_page(engine, LINKS, *listed)
+
+    @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
+    def model_page(id: Id, revision: Text = None) -> str:
+        row = record(id, revision)
+        return pages.model_page(engine, LINKS, row["model"], row["revision"])
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare(m: Annotated[list[str], Query(min_length=2, max_length=4)]) -> str:
+        for name in m:
+            record(name)
+        return pages.compare_page(engine, LINKS, m)
+
+    @app.get("/ecosystem", response_class=HTMLResponse, include_in_schema=False)
+    def ecosystem() -> str:
+        return pages.ecosystem_page(engine, LINKS)
+
+    @app.get("/api/models", response_model=ModelPage, tags=["models"])
+    def api_models(listed: Listing) -> dict[str, Any]:
+        _, page = listed
+        return {
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+            "pages": page.pages,
+            "items": page.rows,
+        }
+
+    @app.get(
+        "/api/model",
+        response_model=ModelDetail,
+        responses={404: {"description": "no such model or revision"}},
+        tags=["models"],
+    )
+    def api_model(id: Id, revision: Text = None) -> dict[str, Any]:
+        row = record(id, revision)
+        return {"row": ModelRow.model_validate(row), "document": row["document"]}
+
+    @app.get(
+        "/api/model/history",
+        response_model=list[ModelRow],
+        responses={404: {"description": "no such model"}},
+        tags=["models"],
+    )
+    def api_history(id: Id) -> list[dict[str, Any]]:
+        found = queries.model_history(engine, id)
+        if not found:
+            raise HTTPException(404, f"no stored assessment for {id}")
+        return found
+
+    @app.get("/api/metrics", tags=["ecosystem"])
+    def api_metrics() -> dict[str, Any]:
+        import json
+
+        data: dict[str, Any] = json.loads(render_metrics(compute(engine), "json"))
+        return data
+
+    @app.get("/api/health", response_model=Health, tags=["service"])
+    def health() -> dict[str, Any]:
+        with engine.connect() as conn:
+            n = conn.execute(sa.select(sa.func.count()).select_from(assessments)).scalar_one()
+        return {"status": "ok", "assessments": int(n)}
+
+    return app

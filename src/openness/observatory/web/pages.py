@@ -1,0 +1,106 @@
+"""Server-rendered pages: the project's own Jinja2 templates, autoescape always on."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ... import __version__
+from ...model import Attribute
+from ..metrics import Metrics, compute
+from . import charts, queries, view
+from .links import Links
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+#: scripts and remote loads are forbidden; styles come from our own vendored sheet
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+ATTRIBUTES = [(a.value, a.label) for a in Attribute]
+
+
+@cache
+def environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render(name: str, links: Links, **context: Any) -> str:
+    template = environment().get_template(name)
+    text: str = template.render(
+        links=links, csp=CSP, version=__version__, attributes=ATTRIBUTES, **context
+    )
+    return text
+
+
+def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: queries.Page) -> str:
+    return _render(
+        "list.html",
+        links,
+        page=page,
+        filters=filters,
+        params=filters.as_params(),
+        families=queries.license_families(engine),
+        levels=queries.LEVELS,
+        commercial=queries.COMMERCIAL_USE,
+        chart=charts.attribute_chart,
+    )
+
+
+def model_page(engine: sa.Engine, links: Links, model: str, revision: str | None = None) -> str:
+    record = queries.model_record(engine, model, revision)
+    document = record["document"] if isinstance(record["document"], dict) else {}
+    return _render(
+        "model.html",
+        links,
+        record=record,
+        chart=charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=model),
+        ratings=view.ratings(document),
+        license=document.get("license") if isinstance(document.get("license"), dict) else {},
+        terms=view.license_terms(document),
+        findings=view.findings(document),
+        frameworks=view.frameworks(document),
+        history=queries.model_history(engine, model),
+    )
+
+
+def compare_page(engine: sa.Engine, links: Links, models: list[str]) -> str:
+    records = [queries.model_record(engine, m) for m in models]
+    columns = [
+        {
+            "record": r,
+            "chart": charts.attribute_chart({a: r[a] for a, _ in ATTRIBUTES}, label=r["model"]),
+        }
+        for r in records
+    ]
+    return _render("compare.html", links, columns=columns)
+
+
+def ecosystem_page(engine: sa.Engine, links: Links, metrics: Metrics | None = None) -> str:
+    m = metrics or compute(engine, "assessments")
+    return _render(
+        "ecosystem.html",
+        links,
+        m=m,
+        levels_chart=charts.level_distribution(m.levels),
+        family_chart=charts.bar_chart(m.license_families[:15], "License families"),
+        commercial_chart=charts.bar_chart(m.commercial_use, "Commercial use", "#8250df"),
+        month_chart=charts.month_chart(m.months[-36:]),
+        org_chart=charts.bar_chart(m.concentration[0].top, "Releases by organisation", "#bf8700"),
+    )
+
+
+def error_page(links: Links, status: int, message: str) -> str:
+    return _render("error.html", links, status=status, message=message)
