@@ -94,7 +94,7 @@ def create_app(engine: sa.Engine) -> FastAPI:
         threats_transparency: Level | None = None,
         open_standards: Level | None = None,
         page: PageNo = 1,
-        per_page: PerPage = 50,
+        per_page: PerPage = queries.DEFAULT_PER_PAGE,
     ) -> tuple[queries.Filters, queries.Page]:
         levels = {
             "open_code": open_code,

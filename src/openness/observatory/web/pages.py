@@ -51,12 +51,16 @@ def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: q
         links,
         page=page,
         filters=filters,
-        params=filters.as_params(),
+        params=_with_per_page(filters.as_params(), page.per_page),
         families=queries.license_families(engine),
         levels=queries.LEVELS,
         commercial=queries.COMMERCIAL_USE,
         chart=charts.attribute_chart,
     )
+
+
+def _with_per_page(params: dict[str, str], per_page: int) -> dict[str, str]:
+    return params if per_page == queries.DEFAULT_PER_PAGE else {**params, "per_page": str(per_page)}
 
 
 def model_page(engine: sa.Engine, links: Links, model: str, revision: str | None = None) -> str:

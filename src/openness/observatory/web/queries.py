@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from ..tables import LEVEL_COLUMNS, assessments
 LEVELS = ("open", "partial", "closed", "unknown")
 COMMERCIAL_USE = ("yes", "conditional", "no", "unknown")
 PER_PAGE_MAX = 200
+DEFAULT_PER_PAGE = 50
 
 #: the columns a list row shows (never the document: lists stay light at any size)
 LIST_COLUMNS = (
@@ -104,7 +106,9 @@ def _where(filters: Filters) -> list[Any]:
     return where
 
 
-def list_models(engine: sa.Engine, filters: Filters, page: int = 1, per_page: int = 50) -> Page:
+def list_models(
+    engine: sa.Engine, filters: Filters, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+) -> Page:
     per_page = min(max(per_page, 1), PER_PAGE_MAX)
     page = max(page, 1)
     where = _where(filters)
@@ -120,7 +124,7 @@ def list_models(engine: sa.Engine, filters: Filters, page: int = 1, per_page: in
         total = conn.execute(
             sa.select(sa.func.count()).select_from(assessments).where(*where)
         ).scalar_one()
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = [_row(r) for r in conn.execute(query)]
     return Page(rows, int(total), page, per_page)
 
 
@@ -141,7 +145,7 @@ def model_record(engine: sa.Engine, model: str, revision: str | None = None) -> 
     if row is None:
         at = f"@{revision}" if revision else ""
         raise OpennessError(f"no stored assessment for {model}{at}")
-    return dict(row._mapping)
+    return _row(row)
 
 
 def model_history(engine: sa.Engine, model: str) -> list[dict[str, Any]]:
@@ -150,10 +154,19 @@ def model_history(engine: sa.Engine, model: str) -> list[dict[str, Any]]:
         sa.select(*columns).where(assessments.c.model == model).order_by(assessments.c.id.desc())
     )
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [_row(r) for r in conn.execute(query)]
 
 
 def all_models(engine: sa.Engine) -> list[str]:
     query = sa.select(assessments.c.model).where(assessments.c.id.in_(latest()))
     with engine.connect() as conn:
         return [str(m) for m in conn.execute(query.order_by(assessments.c.model)).scalars()]
+
+
+def _row(row: Any) -> dict[str, Any]:
+    """A row as a dict; SQLite gives back naive datetimes, which were stored as UTC."""
+    out = dict(row._mapping)
+    when = out.get("assessed_at")
+    if isinstance(when, datetime) and when.tzinfo is None:
+        out["assessed_at"] = when.replace(tzinfo=UTC)
+    return out
