@@ -292,6 +292,45 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ComponentResult:
+    """One component, checklist item, parameter or indicator of an openness framework.
+
+    `status` uses the framework's own words (MOF: open/restricted/claimed/absent; OSAID:
+    pass/fail; EU index: open/partial/closed; FMTI: met/not met/not checkable).
+    """
+
+    id: str
+    title: str
+    status: str
+    rationale: str
+    group: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassProgress:
+    """Progress toward one class of a framework; reached only when nothing required is missing."""
+
+    name: str
+    reached: bool
+    met: int
+    required: int
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrameworkResult:
+    """A release rated against one published openness framework (see docs/frameworks.md)."""
+
+    framework: str  # mof | osaid | osai-index | fmti
+    title: str
+    version: str
+    verdict: str
+    components: tuple[ComponentResult, ...] = ()
+    classes: tuple[ClassProgress, ...] = ()
+
+
+@dataclass(frozen=True)
 class Assessment:
     schema: str
     tool_version: str
@@ -309,6 +348,8 @@ class Assessment:
     incomplete: tuple[str, ...] = ()
     #: every license and use policy found, one object per license (see DetectedLicense)
     licenses: tuple[DetectedLicense, ...] = ()
+    #: the release rated against openness frameworks (MOF, OSAID, EU index, FMTI)
+    frameworks: tuple[FrameworkResult, ...] = ()
 
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)

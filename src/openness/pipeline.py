@@ -8,6 +8,10 @@ from functools import cache
 from . import __version__
 from .crosscheck import check_config, summarise
 from .documents.collect import collect_documents
+from .frameworks import evaluate_frameworks
+from .frameworks.card_text import card_text_facts
+from .frameworks.facts import derive_framework_facts
+from .frameworks.openwashing import openwashing_findings
 from .inventory import Progress, take_inventory
 from .licenses.conflicts import license_findings
 from .licenses.detect import combine, from_card
@@ -44,6 +48,7 @@ def assess(
             on_start(sum(m.size for m in release.members))
         scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
         docs = collect_documents(release, limits)
+        card_text = card_text_facts(release, limits)
         origin, source_findings, listing_gaps = release.origin, release.findings, release.incomplete
         source_evidence = release.evidence
 
@@ -74,6 +79,11 @@ def assess(
     evidence += derive(evidence, files, license_info)
     evidence += license_terms_facts(licenses)
     ratings = five_attributes().rate(evidence)
+    # framework facts are cited by the framework results, not added to the evidence list
+    framework_evidence = evidence + card_text
+    framework_evidence += derive_framework_facts(framework_evidence, files, licenses)
+    frameworks = evaluate_frameworks(framework_evidence)
+    findings += openwashing_findings(framework_evidence, frameworks)
 
     incomplete = tuple(listing_gaps) + tuple(s.incomplete for s in scanned if s.incomplete)
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
@@ -93,4 +103,5 @@ def assess(
         complete=not incomplete,
         incomplete=incomplete,
         licenses=licenses,
+        frameworks=frameworks,
     )

@@ -356,6 +356,49 @@ RULES: dict[str, RuleInfo] = {
             "its terms were not taken from a catalog profile.",
         ),
         RuleInfo(
+            "OPN-OWS-001",
+            _S.MEDIUM,
+            "card calls the model open source, but its terms are not an open-source license",
+            "Openwashing: the card says open source while the binding license restricts use, "
+            "conditions commercial use or is not OSI-approved. Say 'open weights' or name the "
+            "license instead.",
+        ),
+        RuleInfo(
+            "OPN-OWS-002",
+            _S.MEDIUM,
+            "card claims the model is fully open, but components are missing or restricted",
+            "Openwashing: 'fully open' means data, code and weights under open terms "
+            "(MOF Class I). List what is actually released.",
+        ),
+        RuleInfo(
+            "OPN-OWS-003",
+            _S.MEDIUM,
+            "card claims open weights, but no weights are released",
+            "The weights the card calls open are not in the release; publish them or drop the "
+            "claim.",
+        ),
+        RuleInfo(
+            "OPN-OWS-004",
+            _S.MEDIUM,
+            "card claims a Model Openness Framework class the release does not reach",
+            "The evidence supports a lower class (see the MOF table); release the missing "
+            "components under open licenses or claim the class reached.",
+        ),
+        RuleInfo(
+            "OPN-OWS-005",
+            _S.MEDIUM,
+            "card claims Open Source AI Definition conformance, but the release fails it",
+            "OSAID 1.0 needs data information, code and weights under OSI-approved terms; see "
+            "the OSAID checklist for the items that fail.",
+        ),
+        RuleInfo(
+            "OPN-OWS-006",
+            _S.LOW,
+            "card claims openness, but the weights are only in a format that runs code",
+            "Open weights in a pickle format can only be loaded by trusting them; also publish "
+            "safetensors or GGUF.",
+        ),
+        RuleInfo(
             "OPN-INT-001",
             _S.HIGH,
             "file does not match its listed digest",

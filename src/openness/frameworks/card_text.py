@@ -1,0 +1,120 @@
+"""Read the model card as text, line by line, for openness claims and stated facts.
+
+`claim.<kind>`: what the card says about its own openness ("open source", "fully open", "open
+weights", a framework class). `card.mentions.<topic>`: facts the transparency frameworks ask for
+(hardware, compute, energy, data size, version). Each at its line; bounded by the text limit.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from ..documents.collect import release_root
+from ..documents.files import classify_document
+from ..limits import Limits
+from ..model import Confidence, Evidence, Location
+from ..sources import READ_ERRORS, Release
+
+_SUBJECT = r"(model|models|llm|llms|weights|release|ai|language model|system|checkpoint)"
+CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("claim.fully_open", re.compile(r"\b(fully|completely|truly|100%)[ -]open\b", re.I)),
+    (
+        "claim.open_source",
+        re.compile(
+            rf"\b(is|are|as|an|a|our|this|fully|truly)\s+(an?\s+)?open[- ]?sourced?\s+{_SUBJECT}\b"
+            rf"|\bopen[- ]source(d)?\s+(under|with)\b|\bwe\s+open[- ]source\b",
+            re.I,
+        ),
+    ),
+    ("claim.open_weights", re.compile(r"\bopen[- ]weights?\b", re.I)),
+    (
+        "claim.mof_class",
+        re.compile(r"\b(MOF|Model Openness Framework)\b[^.\n]{0,40}\bclass\s+(I{1,3})\b", re.I),
+    ),
+    ("claim.osaid", re.compile(r"\b(OSAID|Open Source AI Definition)\b", re.I)),
+)
+MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "card.mentions.hardware",
+        re.compile(
+            r"\b([AHV]100|H200|B200|TPU\s?v?\d|GPUs?|TPUs?|"
+            r"accelerators?|Trainium|Gaudi)\b"
+        ),
+    ),
+    (
+        "card.mentions.compute",
+        re.compile(
+            r"\b(GPU[- ]hours?|TPU[- ]hours?|FLOPs?|petaflop|"
+            r"compute budget|node[- ]hours?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "card.mentions.energy",
+        re.compile(
+            r"\b(kWh|MWh|GWh|tCO2|CO2|carbon|emissions?|"
+            r"energy (use|consumption))\b",
+            re.I,
+        ),
+    ),
+    (
+        "card.mentions.data_size",
+        re.compile(
+            r"\b\d[\d.,]*\s*(T|B|M|trillion|billion|million)?\s*"
+            r"(tokens|samples|images|hours of audio|documents)\b",
+            re.I,
+        ),
+    ),
+    (
+        "card.mentions.version",
+        re.compile(
+            r"\b(version\s+v?\d+(\.\d+)*|v\d+\.\d+|release date|"
+            r"changelog)\b",
+            re.I,
+        ),
+    ),
+)
+MAX_LINE = 10_000
+
+
+def card_text_facts(release: Release, limits: Limits) -> list[Evidence]:
+    root = release_root(release.members)
+    for member in release.members:
+        folder = posixpath.dirname(member.path)
+        if folder != root or classify_document(posixpath.basename(member.path)) != "card":
+            continue
+        try:
+            with release.open(member.path) as stream:
+                data = stream.read(limits.max_text_bytes)
+        except READ_ERRORS:
+            return []  # collect_documents reports the unreadable card
+        return list(scan_text(member.path, data.decode("utf-8", "replace")))
+    return []
+
+
+def scan_text(path: str, text: str) -> Iterable[Evidence]:
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line[:MAX_LINE]
+        for fact, pattern in CLAIMS:
+            match = pattern.search(line)
+            if match:
+                yield Evidence(
+                    fact,
+                    match.group(0),
+                    Location(path, line=number),
+                    Confidence.MEDIUM,
+                    note=_quote(line),
+                )
+        for fact, pattern in MENTIONS:
+            match = pattern.search(line)
+            if match and fact not in seen:
+                seen.add(fact)  # the first mention is enough to cite
+                yield Evidence(fact, match.group(0), Location(path, line=number), Confidence.MEDIUM)
+
+
+def _quote(line: str) -> str:
+    text = " ".join(line.split())
+    return text if len(text) <= 160 else text[:157] + "…"

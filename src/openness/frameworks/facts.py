@@ -1,0 +1,123 @@
+"""Facts the framework files read, derived from the evidence and the file list.
+
+Every derived fact keeps the location of what it comes from: a file path for `file.role.*`, the
+license that sets a term for `fw.license.*`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from ..model import DetectedLicense, Evidence, FileEntry, Location
+from ..readers import detect
+
+_CODE = r"\.(py|ipynb|sh|c|cpp|cu|rs|js|ts|go|jl|r)$"
+_DATA = r"\.(jsonl|csv|tsv|parquet|arrow|txt|json)$"
+_NAME = r"(^|/)[^/]*"
+
+#: role -> pattern on the lower-cased path; first match wins, so the specific roles come first
+FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(pattern))
+    for role, pattern in (
+        (
+            "dependencies",
+            r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.py|"
+            r"environment\.ya?ml|pipfile|poetry\.lock|uv\.lock)$",
+        ),
+        ("data_card", _NAME + r"(data[_-]?card|datasheet|dataset[_-]?card)[^/]*\.(md|pdf|txt)$"),
+        ("technical_report", _NAME + r"(tech(nical)?[_-]?report)[^/]*\.(pdf|md|tex|html)$"),
+        ("research_paper", _NAME + r"(paper|preprint|arxiv)[^/]*\.(pdf|tex|md|html)$"),
+        (
+            "preprocessing_code",
+            _NAME + r"(preprocess|prepare|prep_|data_prep|tokeni[sz]|clean|"
+            r"dedup|filter)[^/]*" + _CODE,
+        ),
+        ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
+        (
+            "training_code",
+            r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
+            r"[^/]*" + _CODE + r"|(train|training)/[^/]+" + _CODE + ")",
+        ),
+        (
+            "inference_code",
+            _NAME + r"(infer|generat|predict|serve|demo|chat|pipeline|modeling_)"
+            r"[^/]*" + _CODE,
+        ),
+        (
+            "sample_outputs",
+            r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])[^/]*"
+            r"\.(txt|md|jsonl|json|png|jpe?g|wav|mp3|mp4)$",
+        ),
+        ("evaluation_data", r"(^|/)(eval|evaluation|benchmarks?|test)[^/]*(/[^/]+)*" + _DATA),
+        ("dataset", r"(^|/)(data|dataset|datasets|corpus)/([^/]+/)*[^/]+" + _DATA),
+    )
+)
+
+_CHECKPOINT = re.compile(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
+_ARXIV = re.compile(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
+
+_OPEN = ("open-source", "open-content")
+
+
+def derive_framework_facts(
+    evidence: Sequence[Evidence],
+    files: Sequence[FileEntry],
+    licenses: Sequence[DetectedLicense] = (),
+) -> list[Evidence]:
+    out = list(_file_roles(files))
+    out.extend(_license_types(evidence))
+    out.extend(
+        Evidence("fw.license.code", lic.id, lic.source, note="license scoped to the code")
+        for lic in licenses
+        if lic.scope == "code" and lic.osi_approved and lic.status == "identified"
+    )
+    out.extend(_paper_kinds(evidence))
+    return out
+
+
+def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
+    for f in files:
+        path = f.path.lower()
+        if f.format in detect.WEIGHT_FORMATS:
+            if _CHECKPOINT.search(path):
+                yield Evidence("file.role.intermediate_checkpoint", f.path, Location(f.path))
+            continue
+        for role, pattern in FILE_ROLES:
+            if pattern.search(path):
+                yield Evidence(f"file.role.{role}", f.path, Location(f.path))
+                break
+
+
+def _license_types(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
+    """`fw.license.open` (OSI-approved, no use restrictions, commercial use not conditional),
+    `fw.license.open_content` (also open content/data licenses such as CC-BY) and
+    `fw.license.code` (the code is under an OSI-approved license)."""
+    by_fact: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        by_fact.setdefault(e.fact, []).append(e)
+    category = by_fact.get("license.category", [])
+    osi = [e for e in by_fact.get("license.osi_approved", []) if e.value is True]
+    restricting = [
+        e
+        for e in by_fact.get("license.terms.use_restrictions", [])
+        + by_fact.get("license.terms.commercial_use", [])
+        if e.value is True or e.value in ("conditional", "prohibited")
+    ]
+    if restricting:
+        yield replace(restricting[0], fact="fw.license.restricted", value=True)
+    free = not restricting
+    for e in category:
+        if e.value in _OPEN and free:
+            yield replace(e, fact="fw.license.open_content", value=e.value)
+        if e.value == "open-source" and osi and free:
+            yield replace(osi[0], fact="fw.license.open", value=True)
+            yield replace(osi[0], fact="fw.license.code", value=True)
+
+
+def _paper_kinds(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
+    for e in evidence:
+        if e.fact == "link.paper" and isinstance(e.value, str):
+            kind = "preprint" if _ARXIV.search(e.value) else "publication"
+            yield replace(e, fact=f"link.paper.{kind}")
