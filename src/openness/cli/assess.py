@@ -70,6 +70,12 @@ def add_parser(commands: Any) -> None:
         help="verify a CycloneDX BOM (JSON) or Model Openness Tool YAML against the release; "
         "each contradicted claim is a finding (OPN-CLM-0xx)",
     )
+    p.add_argument(
+        "--framework",
+        metavar="LIST",
+        help="openness frameworks to report, comma-separated: mof, osaid, osai-index, fmti, "
+        "all or none (default: all; see docs/frameworks.md)",
+    )
     from .verify import add_integrity_options
 
     add_integrity_options(p, digests_flag="--verify-digests")
@@ -131,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
     from ..health.attach import with_health
 
     assessment = with_health(assessment, target, osv_db=args.osv_db)
+    from ..frameworks import select_frameworks
+
+    assessment = select_frameworks(assessment, args.framework)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     options = RenderOptions(

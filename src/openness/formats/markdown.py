@@ -40,6 +40,9 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             f"| {r.attribute.label} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
             f"{_cell(r.rationale)} | {cites} |"
         )
+    from ..frameworks.report import markdown_lines
+
+    lines += markdown_lines(a.frameworks)
     lines += ["", f"## Findings ({view.severity_counts(a)})", ""]
     if a.findings:
         lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]

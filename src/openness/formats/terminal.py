@@ -59,6 +59,10 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             why,
         )
     console.print(ratings)
+    from ..frameworks.report import rich_tables
+
+    for table in rich_tables(a.frameworks):
+        console.print(table)
 
     console.print(Text(f"Findings: {view.severity_counts(a)}", style="bold"))
     if a.findings:

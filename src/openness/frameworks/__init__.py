@@ -4,10 +4,11 @@ openwashing: claims of openness the evidence contradicts. See docs/frameworks.md
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from ..errors import OpennessError
-from ..model import Evidence, FrameworkResult
+from ..model import Assessment, Evidence, FrameworkResult
 from .engine import Framework, load_framework
 
 #: framework id -> data file, in report order
@@ -45,3 +46,12 @@ def evaluate_frameworks(
 ) -> tuple[FrameworkResult, ...]:
     facts = list(evidence)
     return tuple(framework(n).evaluate(facts) for n in names)
+
+
+def select_frameworks(assessment: Assessment, text: str | None) -> Assessment:
+    """The assessment with only the frameworks `--framework` names (all when None)."""
+    if text is None:
+        return assessment
+    names = parse_framework_names(text)
+    chosen = {f.framework: f for f in assessment.frameworks}
+    return replace(assessment, frameworks=tuple(chosen[n] for n in names if n in chosen))
