@@ -85,6 +85,7 @@ def test_model_page_has_chart_terms_findings_and_history(client: Any) -> None:
     assert len(re.findall(r'<rect class="level-', html)) == 5
     assert 'id="license"' in html and "Apache-2.0" in html
     assert "commercial_use" in html  # the license terms table
+    assert "Model Openness Framework" in html and "OSI Open Source AI Definition" in html
     history = html.split('id="history"', 1)[1]
     assert history.count("<tr><td>") == 2  # two stored revisions
     pickle_page = client.get("/model", params={"id": "bigco/no-license"}).text
@@ -166,3 +167,18 @@ def test_read_only_nothing_accepts_writes(client: Any) -> None:
         assert client.post(url, data={"x": "1"}).status_code == 405
     assert client.get("/docs").status_code == 404  # Swagger UI would load a CDN
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_empty_form_fields_mean_any(client: Any) -> None:
+    blank = {
+        "q": "",
+        "license_family": "",
+        "commercial_use": "",
+        "open_weights": "",
+        "open_code": "",
+    }
+    assert page_models(client.get("/", params=blank).text) == ALL_MODELS
+    chosen = {**blank, "license_family": "apache"}
+    assert page_models(client.get("/", params=chosen).text) == ["acme/open-one"]
+    evil = client.get("/model", params={"id": HOSTILE_MODEL, "revision": ""})
+    assert evil.status_code == 200

@@ -8,6 +8,7 @@ they load scripts from a CDN; the spec itself is at /openapi.json.
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -52,6 +53,13 @@ def create_app(engine: sa.Engine) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
+        if not request.url.path.startswith("/api/"):
+            # an empty field of the filter form means "any", not an invalid value
+            raw = request.scope.get("query_string", b"").decode("latin-1")
+            pairs = parse_qsl(raw, keep_blank_values=True, encoding="latin-1")
+            if any(v == "" for _, v in pairs):
+                kept = [(k, v) for k, v in pairs if v != ""]
+                request.scope["query_string"] = urlencode(kept, encoding="latin-1").encode()
         response: Response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,10 +66,34 @@ def findings(document: Mapping[str, Any]) -> list[dict[str, str]]:
     return sorted(found, key=lambda f: -rank.get(f["severity"], 0))
 
 
-def frameworks(document: Mapping[str, Any]) -> str:
-    """Framework ratings when the document has them (a later schema), as readable JSON."""
-    value = document.get("frameworks")
-    return json.dumps(value, indent=2, sort_keys=True)[:20_000] if value else ""
+def frameworks(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Framework ratings (MOF, OSAID, ...) when the document has them: verdict and classes."""
+    out = []
+    for f in _dicts(document.get("frameworks")):
+        classes = [
+            {
+                "name": str(c.get("name") or ""),
+                "reached": c.get("reached") is True,
+                "met": _text(c.get("met")),
+                "required": _text(c.get("required")),
+                "missing": _text([m for m in c.get("missing") or [] if isinstance(m, str)]),
+            }
+            for c in _dicts(f.get("classes"))
+        ]
+        statuses: dict[str, int] = {}
+        for component in _dicts(f.get("components")):
+            status = str(component.get("status") or "unknown")
+            statuses[status] = statuses.get(status, 0) + 1
+        out.append(
+            {
+                "title": str(f.get("title") or f.get("framework") or "?"),
+                "version": str(f.get("version") or ""),
+                "verdict": str(f.get("verdict") or ""),
+                "components": ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+                "classes": classes,
+            }
+        )
+    return out
 
 
 def _dicts(value: object) -> list[Mapping[str, Any]]:
