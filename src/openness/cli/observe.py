@@ -76,6 +76,17 @@ def add_parser(commands: Any) -> None:
     history.add_argument("model", nargs="?", help="only this model")
     history.set_defaults(run=_list)
 
+    publish = sub.add_parser(
+        "publish",
+        help="write the dashboard's pages and data (JSON, Parquet) as a static site",
+        description="Write the model list, a page per model, the ecosystem page and the data "
+        "(data/models.json, data/models.parquet, data/models/*.json, data/metrics.json) into a "
+        "folder any web server can host. Filters and compare need `openness serve`.",
+    )
+    _db(publish)
+    publish.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    publish.set_defaults(run=_publish)
+
 
 def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=None, help=DB_HELP)
@@ -200,4 +211,27 @@ def _list(args: argparse.Namespace) -> int:
             f"{row.model}@{row.revision[:19]}  {row.assessed_at:%Y-%m-%d %H:%M}  "
             f"{row.license_id or '-'}  findings={row.findings}  {levels}"
         )
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..errors import OpennessError
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        raise OpennessError("publishing needs: pip install 'openness[observatory]'") from None
+    from ..observatory.web.publish import site_files
+
+    out = Path(args.out)
+    count = 0
+    try:
+        for relative, data in site_files(_engine(args)):
+            target = out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            count += 1
+    except OSError as exc:
+        raise OpennessError(f"cannot write the site to {out}: {exc}") from None
+    print(f"{count} files written to {out}")
     return 0

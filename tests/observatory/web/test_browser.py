@@ -171,3 +171,38 @@ def test_the_harness_blocks_and_records_an_outside_request(browser: Any, base_ur
     s.page.wait_for_load_state("load")
     assert s.blocked == ["http://127.0.0.2:9/x.png"]
     s.page.close()
+
+
+def test_published_site_works_from_a_plain_web_server(
+    browser: Any, web_store: tuple[Any, str], tmp_path: Path
+) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from openness.cli.main import main
+
+    site = tmp_path / "site"
+    assert main(["observe", "publish", "--db", web_store[1], "--out", str(site)]) == 0
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        s = Session(browser, f"http://127.0.0.1:{httpd.server_address[1]}")
+        try:
+            s.goto("/index.html")
+            assert len(model_links(s.page)) == 5
+            # the vendored stylesheet applied (CSP allows 'self'): the header bar is dark
+            colour = s.page.evaluate(
+                "getComputedStyle(document.querySelector('header')).backgroundColor"
+            )
+            assert colour == "rgb(36, 41, 47)"
+            s.page.get_by_role("link", name="acme/open-one").click()
+            s.page.wait_for_load_state("load")
+            assert s.page.locator("svg.chart rect[class^=level-]").count() == 5
+            s.page.get_by_role("link", name="Ecosystem").click()
+            s.page.wait_for_load_state("load")
+            assert s.page.locator("svg.chart").count() == 5
+            s.shot("published-ecosystem")
+            s.close()
+        finally:
+            httpd.shutdown()

@@ -1,0 +1,94 @@
+"""`openness observe publish`: the same pages and the data (JSON, Parquet) as a static site
+whose every link resolves inside the folder."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from openness.cli.main import main
+from openness.observatory.web.links import slug
+from openness.observatory.web.publish import site_files
+from tests.exports.hostile import PAYLOAD
+from tests.observatory.web.store import HOSTILE_MODEL, RELEASES
+
+ALL_MODELS = sorted([*RELEASES, HOSTILE_MODEL])
+LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def site(web_store: tuple[Any, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert main(["observe", "publish", "--db", web_store[1], "--out", str(out)]) == 0
+    return out
+
+
+def test_publish_writes_pages_and_data(site: Path) -> None:
+    for name in ("index.html", "ecosystem.html", "static/style.css", "data/metrics.json"):
+        assert (site / name).is_file(), name
+    pages = sorted(p.name for p in (site / "models").iterdir())
+    assert pages == sorted(f"{slug(m)}.html" for m in ALL_MODELS)
+    assert all(p.resolve().is_relative_to(site.resolve()) for p in site.rglob("*"))
+    listed = json.loads((site / "data/models.json").read_text(encoding="utf-8"))
+    assert [row["model"] for row in listed] == ALL_MODELS
+    detail = json.loads((site / "data/models" / f"{slug('acme/open-one')}.json").read_text())
+    assert len(detail["history"]) == 2 and detail["document"]["license"]["spdx"] == "Apache-2.0"
+    metrics = json.loads((site / "data/metrics.json").read_text(encoding="utf-8"))
+    assert metrics["releases"] == 5
+
+
+def test_parquet_holds_the_same_rows(site: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(site / "data/models.parquet")
+    assert table.num_rows == 5
+    assert table.column("model").to_pylist() == ALL_MODELS
+    families = dict(
+        zip(
+            table.column("model").to_pylist(),
+            table.column("license_family").to_pylist(),
+            strict=True,
+        )
+    )
+    assert families["acme/open-one"] == "apache" and families["bigco/nc-model"] == "cc-by-nc"
+
+
+def test_every_link_resolves_inside_the_site(site: Path) -> None:
+    checked = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+        for link in LINK.findall(html):
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc, (page, link)
+            target = (page.parent / parts.path).resolve()
+            assert target.is_file() and target.is_relative_to(site.resolve()), (page, link)
+            checked += 1
+    assert checked >= 7 * 5  # nav, stylesheet and data links on every page at least
+
+
+def test_hostile_model_is_escaped_in_the_site(site: Path) -> None:
+    html = (site / "models" / f"{slug(HOSTILE_MODEL)}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in html
+    data = json.loads((site / "data/models" / f"{slug(HOSTILE_MODEL)}.json").read_text())
+    assert data["row"]["model"] == f"evil/{PAYLOAD}"
+
+
+def test_pages_of_the_list_and_a_stable_output(web_store: tuple[Any, str]) -> None:
+    files = dict(site_files(web_store[0], per_page=2))
+    assert {"index.html", "page-2.html", "page-3.html"} <= set(files)
+    assert "page-4.html" not in files
+    assert b'href="page-2.html"' in files["index.html"]
+    assert files == dict(site_files(web_store[0], per_page=2))  # same store, same bytes
+
+
+def test_publish_to_an_unwritable_place_is_a_usage_error(
+    web_store: tuple[Any, str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["observe", "publish", "--db", web_store[1], "--out", str(blocker / "site")]) == 2
