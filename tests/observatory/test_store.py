@@ -22,12 +22,12 @@ def test_migrations_build_exactly_the_declared_tables(db_url: str) -> None:
     from alembic.migration import MigrationContext
 
     engine = open_store(db_url)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
     open_store(db_url)  # a second open migrates nothing and fails on nothing
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
 
 
 def test_sqlite_store_runs_in_wal_mode(tmp_path: Path) -> None:

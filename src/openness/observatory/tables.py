@@ -57,6 +57,16 @@ assessments = sa.Table(
     sa.Column("document", DocumentType, nullable=False),
     sa.UniqueConstraint("model", "revision", name="uq_assessments_model_revision"),
 )
+#: the dashboard's list: filter, count and page from the index alone (migration 0002)
+sa.Index(
+    "ix_assessments_listing",
+    *(
+        assessments.c[name]
+        for name in ("model", "id", "license_family", "commercial_use", "license_category")
+    ),
+    assessments.c.parameters,
+    *(assessments.c[name] for name in LEVEL_COLUMNS),
+)
 
 #: batch bookkeeping: which target (at which cheap fingerprint) is done, so reruns skip it
 targets = sa.Table(

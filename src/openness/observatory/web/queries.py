@@ -75,9 +75,14 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def latest() -> Any:
-    """Ids of the latest stored revision of each model."""
-    return sa.select(sa.func.max(assessments.c.id)).group_by(assessments.c.model)
+def is_latest() -> Any:
+    """The row is its model's latest stored revision: no later row of the same model.
+
+    Written as NOT EXISTS so both sides run on the listing index (migration 0002), never on
+    the large rows.
+    """
+    later = assessments.alias("later")
+    return ~sa.exists().where(later.c.model == assessments.c.model, later.c.id > assessments.c.id)
 
 
 def open_weights_clause() -> Any:
@@ -90,7 +95,7 @@ def open_weights_clause() -> Any:
 
 def _where(filters: Filters) -> list[Any]:
     c = assessments.c
-    where: list[Any] = [c.id.in_(latest())]
+    where: list[Any] = [is_latest()]
     if filters.q:
         where.append(c.model.contains(filters.q, autoescape=True))
     if filters.license_family:
@@ -112,19 +117,22 @@ def list_models(
     per_page = min(max(per_page, 1), PER_PAGE_MAX)
     page = max(page, 1)
     where = _where(filters)
-    columns = [assessments.c[name] for name in LIST_COLUMNS]
-    query = (
-        sa.select(*columns)
+    # two steps: the page's ids from the listing index, then only those rows (large ones)
+    ids = (
+        sa.select(assessments.c.id)
         .where(*where)
         .order_by(assessments.c.model)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
+    columns = [assessments.c[name] for name in LIST_COLUMNS]
     with engine.connect() as conn:
         total = conn.execute(
             sa.select(sa.func.count()).select_from(assessments).where(*where)
         ).scalar_one()
-        rows = [_row(r) for r in conn.execute(query)]
+        chosen = list(conn.execute(ids).scalars())
+        query = sa.select(*columns).where(assessments.c.id.in_(chosen))
+        rows = [_row(r) for r in conn.execute(query.order_by(assessments.c.model))]
     return Page(rows, int(total), page, per_page)
 
 
@@ -158,7 +166,7 @@ def model_history(engine: sa.Engine, model: str) -> list[dict[str, Any]]:
 
 
 def all_models(engine: sa.Engine) -> list[str]:
-    query = sa.select(assessments.c.model).where(assessments.c.id.in_(latest()))
+    query = sa.select(assessments.c.model).where(is_latest())
     with engine.connect() as conn:
         return [str(m) for m in conn.execute(query.order_by(assessments.c.model)).scalars()]
 

@@ -1,0 +1,286 @@
+"""Load test of the dashboard: 10,000 stored assessments, bounded loopback load on the pages.
+
+    python benchmarks/bench_serve.py [--assessments 10000] [--requests 2000] [--concurrency 8]
+                                     [--backend sqlite --backend postgresql]
+
+Fills a fresh store with varied copies of real assessment JSON (four real releases assessed by
+the tool, each copy with its own model id, revision, month, license family and levels; two
+revisions per model), starts `openness serve` in a child process on 127.0.0.1, and sends a
+fixed number of GET requests per scenario from a pool of threads (one keep-alive connection
+each). Prints requests per second and p50/p99 latency per scenario and backend. PostgreSQL runs
+on a throwaway cluster from the system's binaries (/usr/lib/postgresql/*/bin) when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import http.client
+import os
+import pwd
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+LEVELS = ("open", "partial", "closed", "unknown")
+FAMILIES = {
+    "apache": "open-source",
+    "mit": "open-source",
+    "llama": "restricted",
+    "cc-by-nc": "noncommercial",
+    "gemma": "restricted",
+    "none": "none",
+}
+COMMERCIAL = {
+    "open-source": "yes",
+    "restricted": "conditional",
+    "noncommercial": "no",
+    "none": "no",
+}
+LEVEL_COLUMNS = (
+    "open_code",
+    "open_license",
+    "inputs_transparency",
+    "threats_transparency",
+    "open_standards",
+)
+
+
+def real_documents(work: Path) -> list[dict[str, Any]]:
+    from tests.exports.hostile import hostile_release
+    from tests.observatory.conftest import make_release
+
+    from openness.examples import example_path
+    from openness.pipeline import assess
+    from openness.serialize import to_data
+
+    targets = [
+        example_path(),
+        make_release(work / "a", license_id="apache-2.0"),
+        make_release(work / "b", license_id="cc-by-nc-4.0", tags=("open-source",)),
+        make_release(work / "c", license_id=None, pickle_file=True),
+        hostile_release(work / "evil"),
+    ]
+    return [to_data(assess(str(t))) for t in targets]
+
+
+def fill(db: str, n: int, seed: int = 7) -> list[str]:
+    """Store n assessments (two revisions per model); returns the model ids."""
+    import sqlalchemy as sa
+
+    from openness.observatory.record import row_for
+    from openness.observatory.store import open_store
+    from openness.observatory.tables import assessments
+
+    engine = open_store(db)
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as work:
+        docs = real_documents(Path(work))
+    base = [row_for(d, "x/y", datetime(2025, 1, 1, tzinfo=UTC)) for d in docs]
+    models: list[str] = []
+    batch: list[dict[str, Any]] = []
+    with engine.begin() as conn:
+        for i in range(n):
+            model = f"org{(i // 2) * 7919 % 150:03d}/model-{i // 2:05d}"
+            if i % 2 == 0:
+                models.append(model)
+            family = rng.choice(list(FAMILIES))
+            category = FAMILIES[family]
+            month = f"{rng.choice((2023, 2024, 2025))}-{rng.randint(1, 12):02d}"
+            row = dict(rng.choice(base))
+            row.update(
+                model=model,
+                author=model.split("/")[0],
+                revision=f"sha256:{uuid.UUID(int=rng.getrandbits(128)).hex}",
+                created_month=month,
+                assessed_at=datetime.fromisoformat(f"{month}-15T12:00:00+00:00"),
+                license_family=family,
+                license_category=category,
+                commercial_use=COMMERCIAL[category],
+                **{c: rng.choice(LEVELS) for c in LEVEL_COLUMNS},
+            )
+            batch.append(row)
+            if len(batch) == 1000:
+                conn.execute(sa.insert(assessments), batch)
+                batch = []
+        if batch:
+            conn.execute(sa.insert(assessments), batch)
+    engine.dispose()
+    return models
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(db: str) -> Iterator[int]:
+    port = free_port()
+    code = (
+        f"from openness.cli.main import main; main(['serve', '--db', {db!r}, '--port', '{port}'])"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    try:
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/health")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield port
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+def load(
+    port: int, paths: Callable[[random.Random], str], requests: int, concurrency: int
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    per_worker = requests // concurrency
+
+    def worker(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, bad = [], 0
+        for _ in range(per_worker):
+            start = time.perf_counter()
+            conn.request("GET", paths(rng))
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            bad += response.status != 200
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    for seed in range(concurrency):  # warm-up: one request per connection, not measured
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", paths(random.Random(seed)))
+        conn.getresponse().read()
+        conn.close()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(worker, range(concurrency)))
+    wall = time.perf_counter() - start
+    ordered = sorted(latencies)
+    return {
+        "requests": len(ordered),
+        "errors": errors,
+        "rps": len(ordered) / wall,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+    }
+
+
+def scenarios(models: list[str]) -> dict[str, Callable[[random.Random], str]]:
+    pages = len(models) // 50
+    return {
+        "list page (random page of 50)": lambda r: f"/?page={r.randint(1, pages)}",
+        "list, filtered": lambda r: (
+            "/?"
+            + urlencode({"license_family": r.choice(list(FAMILIES)), "open_code": r.choice(LEVELS)})
+        ),
+        "model page (random model)": lambda r: "/model?" + urlencode({"id": r.choice(models)}),
+        "API /api/models": lambda r: f"/api/models?page={r.randint(1, pages)}",
+    }
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("no PostgreSQL binaries (apt-get install postgresql)")
+    bindir = Path(found[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="openness-bench-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data, port = base / "data", free_port()
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-U", "openness", "--auth=trust"]
+    subprocess.run([*run_as, *initdb, "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+    options = f"-h 127.0.0.1 -p {port} -k {base} -F -c fsync=off"
+    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
+                    "-w", "-o", options, "start"], check=True, capture_output=True)  # fmt: skip
+    try:
+        import psycopg
+
+        server_url = f"postgresql://openness@127.0.0.1:{port}"
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+        yield f"{server_url}/bench"
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], capture_output=True)  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def store(backend: str) -> Iterator[str]:
+    if backend == "postgresql":
+        with postgres() as url:
+            yield url
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.db"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assessments", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print("| backend | scenario | requests | errors | req/s | p50 ms | p99 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for backend in args.backend or ["sqlite", "postgresql"]:
+        with store(backend) as db:
+            start = time.perf_counter()
+            models = fill(db, args.assessments)
+            print(f"<!-- {backend}: {args.assessments} assessments stored in "
+                  f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
+            with server(db) as port:
+                for name, paths in scenarios(models).items():
+                    r = load(port, paths, args.requests, args.concurrency)
+                    print(
+                        f"| {backend} | {name} | {r['requests']:.0f} | {r['errors']:.0f} | "
+                        f"{r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} |",
+                        flush=True,
+                    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
