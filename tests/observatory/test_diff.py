@@ -36,7 +36,7 @@ def test_diff_names_license_file_rating_and_finding_changes(tmp_path: Path) -> N
         ("extra.pkl", "added"),
     ]
     assert ("added", "OPN-PKL-000") in {(f.change, f.rule_id) for f in d.findings}
-    assert [c.what for c in d.other] == ["x_future"]
+    assert [c.what for c in d.other] == ["frameworks", "x_future"]  # frameworks: new field
     if "licenses" in after:  # license detection writes every license found: compared by id
         assert any(c.what.startswith("license ") for c in d.license)
     assert diff(before, before).empty
