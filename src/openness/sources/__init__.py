@@ -9,6 +9,12 @@ from .hub import HubSource
 from .interface import READ_ERRORS, Release, Source
 from .local import LocalSource
 
+
+def _manifest_source() -> Source:
+    from ..frameworks.manifest import ManifestSource  # the frameworks package reads sources
+
+    return ManifestSource()
+
 _SOURCES: list[Source] = []
 
 
@@ -21,6 +27,7 @@ def register(source: Source) -> Source:
 
 register(ArchiveSource())
 register(HubSource())  # only hf:ORG/NAME, or ORG/NAME when no such local path exists
+register(_manifest_source())  # NAME.openness.yaml: a release spread over several places
 register(LocalSource())
 
 
