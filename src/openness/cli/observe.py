@@ -217,6 +217,7 @@ def _list(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     _needs_extra()
     from ..errors import OpennessError
+
     try:
         import jinja2  # noqa: F401
     except ImportError:
