@@ -23,7 +23,6 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--db", default=None, help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (8000)")
-    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1)")
     p.set_defaults(run=_serve)
 
 
