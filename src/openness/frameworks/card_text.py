@@ -62,7 +62,7 @@ MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "card.mentions.data_size",
         re.compile(
-            r"\b\d[\d.,]*\s*(T|B|M|trillion|billion|million)?\s*"
+            r"\b\d[\d.,]{0,24}+\s{0,3}+(T|B|M|trillion|billion|million)?\s{0,3}+"
             r"(tokens|samples|images|hours of audio|documents)\b",
             re.I,
         ),
@@ -109,8 +109,8 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
                     note=_quote(line),
                 )
         for fact, pattern in MENTIONS:
-            match = pattern.search(line)
-            if match and fact not in seen:
+            match = None if fact in seen else pattern.search(line)
+            if match:
                 seen.add(fact)  # the first mention is enough to cite
                 yield Evidence(fact, match.group(0), Location(path, line=number), Confidence.MEDIUM)
 
