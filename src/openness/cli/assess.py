@@ -80,11 +80,6 @@ def add_parser(commands: Any) -> None:
 
     add_integrity_options(p, digests_flag="--verify-digests")
     p.add_argument(
-        "--osv-db",
-        metavar="PATH",
-        help="OSV database (folder or zip) to check the code repository's dependencies against",
-    )
-    p.add_argument(
         "--deep",
         action="store_true",
         help="Hub targets: also download and scan pickle-based and other code-bearing files "
@@ -100,6 +95,11 @@ def add_parser(commands: Any) -> None:
         "--revision",
         metavar="REV",
         help="Hub targets: branch, tag or commit to assess (same as hf:ORG/NAME@REV)",
+    )
+    p.add_argument(
+        "--osv-db",
+        metavar="PATH",
+        help="OSV database (folder or zip) to check the code repository's dependencies against",
     )
     p.set_defaults(run=run)
 

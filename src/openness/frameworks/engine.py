@@ -12,7 +12,6 @@ those of the classes before it, and is reached only when all of them have a `met
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,7 +20,13 @@ from typing import Any
 import yaml
 
 from ..model import ClassProgress, ComponentResult, Evidence, FrameworkResult
-from ..rubrics.engine import Condition, EvidenceIndex, RubricError, parse_condition
+from ..rubrics.engine import (
+    Condition,
+    EvidenceIndex,
+    RubricError,
+    parse_condition,
+    render_template,
+)
 
 #: the fact each license type of the shorthand reads
 LICENSE_FACTS = {
@@ -112,24 +117,11 @@ class Framework:
                     component.id,
                     component.title,
                     rule.status,
-                    _render(rule.because, index),
+                    render_template(rule.because, index),
                     component.group,
                     tuple(dict.fromkeys(cited)),
                 )
         raise RubricError(f"{component.id}: no rule applied; end with an `always` rule")
-
-
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
-
-
-def _render(template: str, index: EvidenceIndex) -> str:
-    def value(match: re.Match[str]) -> str:
-        v = index.first(match.group(1))
-        if isinstance(v, tuple):
-            return ", ".join(str(x) for x in v[:5]) + (" …" if len(v) > 5 else "")
-        return "?" if v is None else str(v)
-
-    return _PLACEHOLDER.sub(value, template)
 
 
 def load_framework(resource: str) -> Framework:

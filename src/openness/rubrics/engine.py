@@ -134,14 +134,16 @@ class Rubric:
             ok, cited = rule.when.test(index)
             if ok:
                 unique = tuple(dict.fromkeys(cited))
-                return Rating(attribute, rule.level, _render(rule.because, index), unique)
+                return Rating(attribute, rule.level, render_template(rule.because, index), unique)
         return Rating(attribute, Level.UNKNOWN, "no rule applied")
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
-def _render(template: str, index: EvidenceIndex) -> str:
+def render_template(template: str, index: EvidenceIndex) -> str:
+    """Fill `{fact.name}` placeholders with the first value of that fact."""
+
     def value(match: re.Match[str]) -> str:
         v = index.first(match.group(1))
         if isinstance(v, tuple):
