@@ -297,3 +297,17 @@ def test_keras3_oversized_config(tmp_path: Path) -> None:
     write_keras(path, config=b" " * 5000 + b"{}")
     with pytest.raises(FormatError, match="over"):
         read(path, Limits(max_json_bytes=1000))
+
+
+def test_non_string_attributes_are_not_read_as_text(tmp_path: Path) -> None:
+    # the long fuzz run hung inside h5py reading a damaged opaque "keras_version": such
+    # attributes are now judged by their header (type, size) and never read as text
+    path = tmp_path / "opaque.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs.create("keras_version", np.void(b"\x00" * 64))
+        f.attrs.create("backend", np.arange(4, dtype="int64"))
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {}})
+    result = read(path)
+    facts = {e.fact for e in result.evidence}
+    assert "keras.version" not in facts and "keras.backend" not in facts
+    assert "keras.class_name" in facts

@@ -171,7 +171,21 @@ def h5_tensors(h5: Any, limits: Limits) -> list[TensorInfo]:
     return tensors
 
 
+#: an attribute we read as text is a string no larger than this
+MAX_ATTR_BYTES = 16 * 1024 * 1024
+
+
 def _attr_text(h5: Any, name: str) -> str | None:
+    """A string attribute, or None. Type and size are checked on the attribute's header first:
+    asking h5py for the value of a damaged opaque or huge attribute can spin or allocate."""
+    import h5py
+
+    try:
+        attr = h5py.h5a.open(h5.id, name.encode())
+    except (KeyError, OSError, ValueError):
+        return None
+    if attr.dtype.kind not in ("S", "O", "U") or attr.get_storage_size() > MAX_ATTR_BYTES:
+        return None
     value = h5.attrs.get(name)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
