@@ -15,6 +15,7 @@ def _manifest_source() -> Source:
 
     return ManifestSource()
 
+
 _SOURCES: list[Source] = []
 
 
