@@ -105,20 +105,13 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import OpennessError
     from ..formats import RenderOptions, get
     from ..model import Severity
     from ..pipeline import assess
     from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import progress_reporter, write_report
+    from .output import progress_reporter, target_or_example, write_report
 
-    if args.example == bool(args.target):
-        raise OpennessError("give exactly one of TARGET or --example")
-    target = args.target
-    if args.example:
-        from ..examples import example_path
-
-        target = str(example_path())
+    target = target_or_example(args)
     limits = _hub_limits(args)
     if args.revision:
         target = _with_revision(target, args.revision)

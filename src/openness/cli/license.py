@@ -38,17 +38,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import OpennessError
     from .main import EXIT_OK
-    from .output import write_report
+    from .output import target_or_example, write_report
 
-    if args.example == bool(args.target):
-        raise OpennessError("give exactly one of TARGET or --example")
-    target = args.target
-    if args.example:
-        from ..examples import example_path
-
-        target = str(example_path())
+    target = target_or_example(args)
     licenses = _licenses(target)
     text = _json(licenses) if args.format == "json" else _table(target, licenses)
     write_report(text, args.output)

@@ -6,11 +6,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import OpennessError
 
 #: below this many bytes a progress bar would only flicker
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
+
+
+def target_or_example(args: Any) -> str:
+    """The TARGET argument, or the built-in example's folder with --example (exactly one)."""
+    if args.example == bool(args.target):
+        raise OpennessError("give exactly one of TARGET or --example")
+    if args.example:
+        from ..examples import example_path
+
+        return str(example_path())
+    return str(args.target)
 
 
 def write_report(text: str, output: str | None) -> None:
