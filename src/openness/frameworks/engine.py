@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..model import ClassProgress, ComponentResult, Evidence, FrameworkResult
 from ..rubrics.engine import (
     Condition,
@@ -126,7 +125,7 @@ class Framework:
 
 def load_framework(resource: str) -> Framework:
     text = resources.files("openness.frameworks").joinpath(resource).read_text("utf-8")
-    return parse_framework(yaml.safe_load(text), resource)
+    return parse_framework(load_yaml(text), resource)
 
 
 def parse_framework(raw: Any, where: str) -> Framework:

@@ -14,8 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..model import Evidence, JSONValue
 from ..rubrics.engine import RubricError
 from .model import CheckScore
@@ -120,7 +119,7 @@ def _render(template: str, index: Index) -> str:
 @cache
 def load_checks(resource: str = "scorecard.yaml") -> tuple[Check, ...]:
     text = resources.files("openness.health").joinpath(resource).read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("checks"), list):
         raise RubricError(f"{resource}: expected a mapping with a 'checks' list")
     checks = []

@@ -14,8 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..model import LicenseTerms
 from .identify import CatalogEntry, license_ref, lookup
 
@@ -82,8 +81,7 @@ def category_terms(category: str) -> LicenseTerms:
 @cache
 def ai_entries() -> tuple[AiEntry, ...]:
     text = resources.files(__package__).joinpath("catalog.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
-    raw = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader either way
+    raw = load_yaml(text)
     return tuple(_entry(e) for e in raw["licenses"])
 
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
 
 
@@ -155,7 +154,7 @@ def render_template(template: str, index: EvidenceIndex) -> str:
 
 def load_rubric(resource: str) -> Rubric:
     text = resources.files("openness.rubrics").joinpath(resource).read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("attributes"), Mapping):
         raise RubricError(f"{resource}: expected a mapping with 'attributes'")
     rules: dict[Attribute, list[Rule]] = {}
