@@ -203,7 +203,7 @@ def _parse_size(text: str) -> int:
 
 def _with_revision(target: str, revision: str) -> str:
     from ..errors import OpennessError
-    from ..sources.hub import HUB_PREFIX, is_hub_target
+    from ..sources.hub_target import HUB_PREFIX, is_hub_target
 
     if not is_hub_target(target):
         raise OpennessError("--revision applies to Hub targets (hf:ORG/NAME) only")

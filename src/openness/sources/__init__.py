@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import TargetError
 from ..limits import Limits
 from .archive import ArchiveSource
-from .hub import HubSource
+from .hub_target import is_hub_target
 from .interface import READ_ERRORS, Release, Source
 from .local import LocalSource
 
 
-def _manifest_source() -> Source:
-    from ..frameworks.manifest import ManifestSource  # the frameworks package reads sources
+class _HubSource:
+    """Recognises Hub ids cheaply; the Hub client and its helpers load only to open one."""
 
-    return ManifestSource()
+    name = "hub"
+
+    def accepts(self, target: str) -> bool:
+        return is_hub_target(target)
+
+    def open(self, target: str, limits: Limits) -> Release:
+        from .hub import HubSource
+
+        return HubSource().open(target, limits)
+
+
+class _ManifestSource:
+    """NAME.openness.yaml; the manifest reader (in frameworks, which reads sources) loads lazily."""
+
+    name = "manifest"
+
+    def accepts(self, target: str) -> bool:
+        return (
+            target.lower().endswith((".openness.yaml", ".openness.yml")) and Path(target).is_file()
+        )
+
+    def open(self, target: str, limits: Limits) -> Release:
+        from ..frameworks.manifest import ManifestSource
+
+        return ManifestSource().open(target, limits)
 
 
 _SOURCES: list[Source] = []
@@ -27,8 +53,8 @@ def register(source: Source) -> Source:
 
 
 register(ArchiveSource())
-register(HubSource())  # only hf:ORG/NAME, or ORG/NAME when no such local path exists
-register(_manifest_source())  # NAME.openness.yaml: a release spread over several places
+register(_HubSource())  # only hf:ORG/NAME, or ORG/NAME when no such local path exists
+register(_ManifestSource())  # NAME.openness.yaml: a release spread over several places
 register(LocalSource())
 
 

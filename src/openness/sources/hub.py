@@ -31,9 +31,9 @@ from .archive import unsafe_name
 from .hub_client import HubClient, HubError
 from .hub_facts import base_model_facts, dataset_facts, repo_facts
 from .hub_stream import RangeStream, SegmentStore
+from .hub_target import HUB_PREFIX, REPO, is_hub_target
 from .interface import Release
 
-HUB_PREFIX = "hf:"
 #: formats that can run code when loaded: listed, recognised, read further only with --deep
 CODE_FORMATS = detect.WEIGHT_FORMATS - detect.SAFE_WEIGHT_FORMATS
 #: formats whose scan walks the whole file (a zip-based one reads only its pickle member)
@@ -41,9 +41,7 @@ _WHOLE_FILE_FORMATS = frozenset({detect.PICKLE, detect.TORCH_LEGACY})
 #: what one non-code file may cost without --deep (headers are far smaller)
 READ_BUDGET = 256 * MiB
 _TEXT_SUFFIXES = (".json", ".md", ".txt", ".yaml", ".yml", ".jinja", ".gitattributes")
-_NAME = r"[A-Za-z0-9][\w.-]{0,95}"
-_REPO = re.compile(rf"^{_NAME}/{_NAME}$")
-_BARE = re.compile(rf"^{_NAME}/{_NAME}(@[\w./-]+)?$")
+_REPO = REPO
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -65,12 +63,6 @@ def parse_target(target: str) -> HubTarget:
             f"{target} is not a Hub model id; write hf:ORG/NAME or hf:ORG/NAME@REVISION"
         )
     return HubTarget(repo_id, revision or None)
-
-
-def is_hub_target(target: str) -> bool:
-    if target.startswith(HUB_PREFIX):
-        return True
-    return bool(_BARE.match(target)) and not os.path.lexists(target)
 
 
 class HubSource:
