@@ -125,3 +125,26 @@ def test_help_imports_no_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_scan_path_finds_what_assess_finds_without_the_license_machinery(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "pytorch_model.bin").write_bytes(_marker_pickle(tmp_path / "MARKER"))
+    code = (
+        "import openness.pipeline as p; from openness.security.report import security_only; "
+        f"s = p.scan({str(tmp_path)!r}); a = security_only(p.assess({str(tmp_path)!r})); "
+        "print(s.findings == a.findings and s.findings != ())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    lean = (
+        "import sys, openness.pipeline as p; "
+        f"p.scan({str(tmp_path)!r}); "
+        "print(sorted(m for m in sys.modules if m.startswith(('openness.licenses', "
+        "'openness.frameworks', 'openness.documents.card'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", lean], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert not (tmp_path / "MARKER").exists()

@@ -3,31 +3,100 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .crosscheck import check_config, summarise
-from .documents.collect import collect_documents
-from .frameworks import evaluate_frameworks
-from .frameworks.card_text import card_text_facts
-from .frameworks.facts import derive_framework_facts
-from .frameworks.openwashing import openwashing_findings
-from .inventory import Progress, take_inventory
-from .licenses.conflicts import license_findings
-from .licenses.detect import combine, from_card
-from .licenses.identify import identify
+from .inventory import Progress, Scanned, take_inventory
 from .limits import DEFAULT_LIMITS, Limits
-from .model import SCHEMA_ID, Assessment, Finding, Location
-from .rubrics.derive import derive, license_terms_facts
-from .rubrics.engine import Rubric, load_rubric
+from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Location, Origin
 from .rules import finding
 from .security.interface import run_analyzers
-from .sources import open_release
+from .sources import Release, open_release
+
+if TYPE_CHECKING:
+    from .rubrics.engine import Rubric
 
 
 @cache
 def five_attributes() -> Rubric:
+    from .rubrics.engine import load_rubric
+
     return load_rubric("five_attributes.yaml")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one pass over the release gives, before any rating."""
+
+    origin: Origin
+    scanned: list[Scanned]
+    findings: list[Finding]
+    reader_evidence: list[Evidence]
+    source_evidence: list[Evidence]
+    incomplete: tuple[str, ...]
+
+
+def _read_release(
+    release: Release,
+    limits: Limits,
+    hash_files: bool,
+    progress: Progress | None,
+    on_start: Callable[[int], None] | None,
+) -> _Read:
+    if on_start is not None:
+        on_start(sum(m.size for m in release.members))
+    scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
+    results = [s.result for s in scanned if s.result is not None]
+    findings = [*release.findings]
+    findings += [f for s in scanned for f in s.findings]
+    findings += [f for r in results for f in r.findings]
+    reader_evidence = [e for r in results for e in r.evidence]
+    incomplete = tuple(release.incomplete) + tuple(s.incomplete for s in scanned if s.incomplete)
+    return _Read(
+        release.origin, scanned, findings, reader_evidence, list(release.evidence), incomplete
+    )
+
+
+def scan(
+    target: str,
+    *,
+    hash_files: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Assessment:
+    """Security only: what the readers and analyzers find, with no card, license or ratings
+    (so none of that machinery is loaded). The result has empty ratings and an unknown license."""
+    from .documents.collect import collect_configs
+
+    with open_release(target, limits) as release:
+        read = _read_release(release, limits, hash_files, progress, on_start)
+        configs = collect_configs(release, limits)
+    results = [s.result for s in read.scanned if s.result is not None]
+    files = tuple(s.entry for s in read.scanned)
+    evidence = read.reader_evidence + configs.evidence + read.source_evidence
+    findings = read.findings + configs.findings + run_analyzers(evidence, files)
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
+    artifacts = tuple(r.artifact for r in results)
+    return Assessment(
+        schema=SCHEMA_ID,
+        tool_version=__version__,
+        origin=read.origin,
+        summary=summarise(results, artifacts, evidence),
+        license=LicenseInfo(None, None, None, None, "unknown"),
+        ratings=(),
+        findings=tuple(findings),
+        artifacts=artifacts,
+        files=files,
+        sections=(),
+        links=(),
+        evidence=tuple(evidence),
+        complete=not read.incomplete,
+        incomplete=read.incomplete,
+    )
 
 
 def assess(
@@ -43,23 +112,26 @@ def assess(
     Raises `TargetError` when the target cannot be opened at all; every problem inside the
     release becomes a finding instead.
     """
+    from .documents.collect import collect_documents
+    from .frameworks import evaluate_frameworks
+    from .frameworks.card_text import card_text_facts
+    from .frameworks.facts import derive_framework_facts
+    from .frameworks.openwashing import openwashing_findings
+    from .licenses.conflicts import license_findings
+    from .licenses.detect import combine, from_card
+    from .licenses.identify import identify
+    from .rubrics.derive import derive, license_terms_facts
+
     with open_release(target, limits) as release:
-        if on_start is not None:
-            on_start(sum(m.size for m in release.members))
-        scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
+        read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits)
-        origin, source_findings, listing_gaps = release.origin, release.findings, release.incomplete
-        source_evidence = release.evidence
 
-    results = [s.result for s in scanned if s.result is not None]
+    results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
-    files = tuple(s.entry for s in scanned)
-    evidence = [e for r in results for e in r.evidence] + docs.evidence + list(source_evidence)
-    findings: list[Finding] = [*source_findings, *docs.findings]
-    findings += [f for s in scanned for f in s.findings]
-    findings += [f for r in results for f in r.findings]
-    findings += run_analyzers(evidence, files)
+    files = tuple(s.entry for s in read.scanned)
+    evidence = read.reader_evidence + docs.evidence + read.source_evidence
+    findings = read.findings + docs.findings + run_analyzers(evidence, files)
 
     consistency, mismatches = check_config(results, evidence)
     evidence += consistency
@@ -85,12 +157,12 @@ def assess(
     frameworks = evaluate_frameworks(framework_evidence)
     findings += openwashing_findings(framework_evidence, frameworks)
 
-    incomplete = tuple(listing_gaps) + tuple(s.incomplete for s in scanned if s.incomplete)
+    incomplete = read.incomplete
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     return Assessment(
         schema=SCHEMA_ID,
         tool_version=__version__,
-        origin=origin,
+        origin=read.origin,
         summary=summarise(results, artifacts, evidence),
         license=license_info,
         ratings=ratings,

@@ -38,12 +38,12 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..model import Severity
-    from ..pipeline import assess
+    from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
     from .main import EXIT_FINDINGS, EXIT_OK
     from .output import write_report
 
-    assessment = security_only(assess(args.target, hash_files=args.hash))
+    assessment = security_only(scan(args.target, hash_files=args.hash))
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     if args.format == "sarif":
         from ..formats.sarif import render

@@ -10,14 +10,6 @@ from ..model import DetectedLicense, Evidence, Finding, Link, Location, Member, 
 from ..readers.configs import is_config, read_config
 from ..rules import finding
 from ..sources import READ_ERRORS, Release
-from .card import read_card
-from .files import (
-    classify_document,
-    license_detections,
-    read_license_file,
-    read_policy_file,
-    readme_license,
-)
 
 _ROOT_MARKERS = ("readme.md", "config.json", "model_card.md", "model_index.json")
 
@@ -41,7 +33,33 @@ def release_root(members: tuple[Member, ...]) -> str:
     return min(folders, key=lambda f: (f.count("/") + (1 if f else 0), f)) if folders else ""
 
 
+def collect_configs(release: Release, limits: Limits) -> Documents:
+    """Only the configuration and tokenizer files at the release root (what `scan` needs: chat
+    templates and auto_map), without the card and license machinery."""
+    docs = Documents()
+    root = release_root(release.members)
+    all_paths = frozenset(m.path for m in release.members)
+    for member in release.members:
+        if posixpath.dirname(member.path) != root or not is_config(member.path):
+            continue
+        data = _read_text(release, member, limits, docs)
+        if data is not None:
+            config = read_config(member.path, data, all_paths)
+            docs.evidence.extend(config.evidence)
+            docs.findings.extend(config.findings)
+    return docs
+
+
 def collect_documents(release: Release, limits: Limits) -> Documents:
+    from .card import read_card  # the card and license machinery loads only when assessing
+    from .files import (
+        classify_document,
+        license_detections,
+        read_license_file,
+        read_policy_file,
+        readme_license,
+    )
+
     docs = Documents()
     root = release_root(release.members)
     all_paths = frozenset(m.path for m in release.members)
