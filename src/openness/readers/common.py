@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from typing import BinaryIO
@@ -56,3 +59,25 @@ def fact(
     return Evidence(
         name, value, Location(file, line=line, offset=offset, key=key), confidence, note
     )
+
+
+#: what zipfile can raise on a damaged or hostile archive
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
+
+
+def open_zip(stream: BinaryIO, what: str) -> zipfile.ZipFile:
+    """The stream as a zip archive, or FormatError naming the kind of file expected."""
+    try:
+        stream.seek(0)
+        return zipfile.ZipFile(stream)
+    except ZIP_ERRORS as exc:
+        raise FormatError(f"not a readable {what} (zip) archive: {exc}", offset=0) from None

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -22,7 +20,7 @@ from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
 from ..rules import finding
 from . import detect
-from .common import count_parameters, fact
+from .common import ZIP_ERRORS, count_parameters, fact, open_zip
 from .numpy import dtype_name
 
 KRS_001 = "OPN-KRS-001"
@@ -36,16 +34,6 @@ MAX_H5_DEPTH = 32
 #: top-level groups holding optimizer state (legacy .h5, Keras 3 model.weights.h5), not weights
 _OPTIMIZER_GROUPS = frozenset({"optimizer_weights", "optimizer"})
 NO_H5PY = "install openness[hdf5] to read HDF5"
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    struct.error,
-)
 
 
 @dataclass
@@ -290,11 +278,7 @@ class KerasReader:
     formats: tuple[str, ...] = (detect.KERAS,)
 
     def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult:
-        try:
-            stream.seek(0)
-            zf = zipfile.ZipFile(stream)
-        except _ZIP_ERRORS as exc:
-            raise FormatError(f"not a readable .keras (zip) archive: {exc}", offset=0) from None
+        zf = open_zip(stream, ".keras")
         with zf:
             names = set(zf.namelist())
             if "config.json" not in names:
@@ -363,7 +347,7 @@ def _member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         with zf.open(name) as member:
             data = member.read(limit + 1)
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise FormatError(f"cannot read {name} from the archive: {exc}", key=name) from None
     if len(data) > limit:
         raise FormatError(f"{name} is over {limit:,} bytes", key=name)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 import re
 import struct
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -22,7 +20,7 @@ from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
 from ..rules import finding
 from . import detect
-from .common import check_limit, count_parameters, fact
+from .common import ZIP_ERRORS, check_limit, count_parameters, fact, open_zip
 
 MAGIC = b"\x93NUMPY"
 #: numpy itself refuses headers over 10,000 bytes unless told otherwise; we allow some room
@@ -209,27 +207,14 @@ class NpyReader:
         )
 
 
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    struct.error,
-)
+_MEMBER_ERRORS: tuple[type[BaseException], ...] = (FormatError, *ZIP_ERRORS)
 
 
 class NpzReader:
     formats: tuple[str, ...] = (detect.NPZ,)
 
     def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult:
-        try:
-            stream.seek(0)
-            zf = zipfile.ZipFile(stream)
-        except _ZIP_ERRORS as exc:
-            raise FormatError(f"not a readable .npz (zip) archive: {exc}", offset=0) from None
+        zf = open_zip(stream, ".npz")
         with zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             check_limit(len(infos), limits.max_archive_members, ".npz member count", 0)
@@ -243,7 +228,7 @@ class NpzReader:
                 try:
                     with zf.open(info) as member:
                         h = parse_header(member.read, limits.max_header_bytes, info.file_size)
-                except (FormatError, *_ZIP_ERRORS) as exc:
+                except _MEMBER_ERRORS as exc:
                     problems.append(f"{info.filename}: {exc}")
                     continue
                 name = info.filename.removesuffix(".npy")
