@@ -1,15 +1,18 @@
 """A small fake of the Hugging Face Hub on 127.0.0.1, for driving the real huggingface_hub client.
 
 It serves what `openness` asks of the Hub: model and dataset info (`/api/models/ID[/revision/R]`,
-`/api/datasets/ID`), and file content (`/ID/resolve/R/PATH`, `/datasets/ID/resolve/R/PATH`) with
-HTTP Range support. Repos are made from local folders or from in-memory files; big files can be
-sparse (a real header followed by zeros that are never stored). Faults are injected per request:
+`/api/datasets/ID`), the model search (`/api/models?search=&author=&filter=&sort=&limit=`, paged
+by a `Link: <...>; rel="next"` header with a cursor, as the Hub does), and file content
+(`/ID/resolve/R/PATH`, `/datasets/ID/resolve/R/PATH`) with HTTP Range support. Repos are made
+from local folders or from in-memory files; big files can be sparse (a real header followed by
+zeros that are never stored). Faults are injected per request:
 a status with headers (429 + Retry-After, 401, 403...) a number of times, or a body cut off
 mid-way. Every request and every body byte is counted.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import yaml
 
@@ -122,6 +125,11 @@ class FakeHub:
         self.body_bytes = 0
         self.auth_headers: list[str] = []
         self.on_request: Callable[[str], None] | None = None
+        #: the model search: at most this many models per page; the query of every search request
+        self.page_size = 1000
+        self.searches: list[str] = []
+        #: where next-page links point (default: this server)
+        self.next_link_origin: str | None = None
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -202,6 +210,49 @@ def info_payload(repo: Repo, sha: str) -> dict[str, object]:
     return payload
 
 
+def search_page(
+    hub: FakeHub, params: dict[str, list[str]]
+) -> tuple[list[dict[str, object]], str | None]:
+    """One page of the model search, and the query of the next page (None on the last)."""
+
+    def one(key: str) -> str | None:
+        return params.get(key, [None])[-1]
+
+    found = []
+    for repo in sorted(
+        (r for r in hub.repos.values() if r.kind == "model"), key=lambda r: r.repo_id
+    ):
+        listed_tags = repo.extra_info.get("tags")
+        tags = {str(t) for t in listed_tags} if isinstance(listed_tags, list) else set()
+        pipeline = repo.extra_info.get("pipeline_tag")
+        if (search := one("search")) and search.lower() not in repo.repo_id.lower():
+            continue
+        if (author := one("author")) and repo.repo_id.split("/")[0] != author:
+            continue
+        if not set(params.get("filter", [])) <= tags | {str(pipeline)}:
+            continue
+        if (wanted := one("pipeline_tag")) and pipeline != wanted:
+            continue
+        found.append(repo)
+    if sort := one("sort"):
+        found.sort(key=lambda r: -int(str(r.extra_info.get(sort, 0))))
+    cursor = one("cursor")
+    start = int(base64.b64decode(cursor)) if cursor else 0
+    size = min(int(one("limit") or hub.page_size), hub.page_size)
+    with_sha = "sha" in params.get("expand", []) or one("full") == "true"
+    page: list[dict[str, object]] = []
+    for repo in found[start : start + size]:
+        entry: dict[str, object] = {"_id": repo.repo_id, "id": repo.repo_id, "likes": 0}
+        if with_sha:
+            entry["sha"] = repo.refs["main"]
+        page.append(entry)
+    if start + size >= len(found):
+        return page, None
+    rest = [(k, v) for k, values in params.items() if k != "cursor" for v in values]
+    next_cursor = base64.b64encode(str(start + size).encode()).decode()
+    return page, urlencode(rest + [("cursor", next_cursor)])
+
+
 _API = re.compile(r"^/api/(models|datasets)/([^/]+/[^/]+)(?:/revision/([^/]+))?$")
 _RESOLVE = re.compile(r"^/(datasets/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)$")
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -232,7 +283,9 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.truncate_at is None:
                 self._send(fault.status, b'{"error": "injected"}', fault.headers, head_only)
                 return
-            if m := _API.match(path):
+            if path == "/api/models":
+                self._search(urlsplit(self.path).query, head_only)
+            elif m := _API.match(path):
                 self._api(m, head_only)
             elif m := _RESOLVE.match(path):
                 self._resolve(m, head_only, fault)
@@ -251,6 +304,16 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 return
             body = json.dumps(info_payload(repo, sha)).encode()
             self._send(200, body, {"Content-Type": "application/json"}, head_only)
+
+        def _search(self, query: str, head_only: bool) -> None:
+            with hub._lock:
+                hub.searches.append(query)
+            page, next_query = search_page(hub, parse_qs(query))
+            headers = {"Content-Type": "application/json"}
+            if next_query is not None:
+                origin = hub.next_link_origin or hub.endpoint
+                headers["Link"] = f'<{origin}/api/models?{next_query}>; rel="next"'
+            self._send(200, json.dumps(page).encode(), headers, head_only)
 
         def _resolve(self, m: re.Match[str], head_only: bool, fault: Fault | None) -> None:
             kind = "dataset" if m.group(1) else "model"

@@ -28,12 +28,40 @@ def add_parser(commands: Any) -> None:
 
     run = sub.add_parser(
         "run",
-        help="assess every target in a file and store the results (resumable)",
+        help="assess every target in a file, or a Hub query, and store the results (resumable)",
         description="Assess every target listed in TARGETS_FILE (one per line; `MODEL<TAB>"
-        "TARGET` names the model; # comments) and store each assessment as it completes. "
-        "Rerunning skips targets already stored unchanged, and retries failures.",
+        "TARGET`\nnames the model; # comments), or the models a Hub search lists "
+        "(--hub-query), and store\neach assessment as it completes. Rerunning skips targets "
+        "already stored unchanged,\nand retries failures.",
+        epilog=HUB_QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("targets_file", metavar="TARGETS_FILE")
+    run.add_argument(
+        "targets_file", metavar="TARGETS_FILE", nargs="?", help="targets, one per line"
+    )
+    run.add_argument(
+        "--hub-query",
+        metavar="QUERY",
+        help="instead of TARGETS_FILE: the models this Hub search lists, e.g. "
+        "'author=meta-llama&pipeline_tag=text-generation&sort=downloads'",
+    )
+    run.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="with --hub-query: at most this many models (default 100, at most 10,000)",
+    )
+    run.add_argument(
+        "--refresh",
+        action="store_true",
+        help="with --hub-query: list again instead of resuming the saved listing",
+    )
+    run.add_argument(
+        "--expansion",
+        metavar="FILE",
+        help="with --hub-query: where the listing is saved (default: beside a SQLite store, "
+        "else in the current folder)",
+    )
     _db(run)
     run.add_argument("-j", "--workers", type=int, default=2, help="parallel assessments (2)")
     run.add_argument(
@@ -88,6 +116,26 @@ def add_parser(commands: Any) -> None:
     publish.set_defaults(run=_publish)
 
 
+HUB_QUERY_HELP = """\
+A Hub query is what the Hub's model search (GET /api/models) takes, written as a URL query:
+  search=TEXT          ids containing TEXT
+  author=ORG           one user or organisation
+  filter=TAG           a tag (repeat, or comma-separate: all must match); library=NAME too
+  pipeline_tag=TASK    e.g. text-generation
+  sort=KEY             downloads, likes, trendingScore, createdAt, lastModified
+  direction=-1         descending (the only order the Hub offers)
+Each listed model is pinned to the commit the listing gives (hf:ID@SHA). The listing is saved
+beside the store (obs.db.hub-KEY.targets, or --expansion FILE) and reused by every rerun, so a
+run killed halfway resumes the same list; --refresh lists again (new commits become new targets,
+those already stored are skipped).
+
+Examples:
+  openness observe run targets.txt --db obs.db
+  openness observe run --db obs.db --limit 100 \\
+      --hub-query 'author=meta-llama&pipeline_tag=text-generation&sort=downloads'
+"""
+
+
 def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=None, help=DB_HELP)
 
@@ -115,10 +163,17 @@ def _run(args: argparse.Namespace) -> int:
     from ..observatory.batch import read_targets, run_batch
     from .main import EXIT_FINDINGS, EXIT_OK
 
-    try:
-        items = read_targets(Path(args.targets_file).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OpennessError(f"cannot read {args.targets_file}: {exc}") from None
+    if (args.targets_file is None) == (args.hub_query is None):
+        raise OpennessError("give either TARGETS_FILE or --hub-query QUERY (exactly one)")
+    if args.hub_query is None:
+        if args.limit is not None or args.refresh or args.expansion:
+            raise OpennessError("--limit, --refresh and --expansion go with --hub-query only")
+        try:
+            items = read_targets(Path(args.targets_file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OpennessError(f"cannot read {args.targets_file}: {exc}") from None
+    else:
+        items = _hub_items(args)
     engine = _engine(args)
     with _bar(len(items)) as tick:
         report = run_batch(
@@ -131,6 +186,43 @@ def _run(args: argparse.Namespace) -> int:
     for target, error in report.failed:
         print(f"  failed: {target}: {error}", file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _hub_items(args: argparse.Namespace) -> list[Any]:
+    from ..observatory.hub_targets import expand, expansion_path
+    from ..observatory.store import DEFAULT_DB
+    from ..sources.hub_client import HubClient
+    from ..sources.hub_search import DEFAULT_LIMIT, parse_query, search_models
+
+    query = parse_query(args.hub_query)
+    limit = DEFAULT_LIMIT if args.limit is None else args.limit
+    client = HubClient()
+    path = (
+        Path(args.expansion)
+        if args.expansion
+        else expansion_path(args.db or DEFAULT_DB, client.endpoint, query, limit)
+    )
+    expansion = expand(
+        path,
+        query,
+        limit,
+        lambda q, n: search_models(q, n, client),
+        endpoint=client.endpoint,
+        refresh=args.refresh,
+    )
+    if expansion.listed is None:
+        print(
+            f"resuming the saved Hub listing {path} ({len(expansion.items)} models; "
+            "--refresh lists again)"
+        )
+    else:
+        listed = expansion.listed
+        ignored = f", {listed.ignored} entries ignored" if listed.ignored else ""
+        print(
+            f"listed {len(listed.models)} models in {listed.pages} page(s){ignored}; "
+            f"saved to {path}"
+        )
+    return expansion.items
 
 
 class _bar:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from .repository import save_assessment, save_failure, target_is_done
 FINGERPRINT_MAX_ENTRIES = 100_000
 #: at most this many targets wait per worker, so a huge list does not pile up results
 QUEUE_PER_WORKER = 2
+#: a Hub target pinned to a commit: its files can never change, so the commit is its fingerprint
+_PINNED_HUB = re.compile(r"^hf:[^@\s]+@([0-9a-f]{40})$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ def model_id(item: BatchItem) -> str:
 
 
 def fingerprint(target: str) -> str | None:
-    """A cheap stamp of a local target (names, sizes, mtimes); None when there is none."""
+    """A cheap stamp of a target: a pinned Hub commit, or a local target's names, sizes and
+    mtimes; None when there is none (the target is then assessed on every run)."""
+    if pinned := _PINNED_HUB.match(target):
+        return f"hub-commit:{pinned.group(1)}"
     path = Path(target).expanduser()
     try:
         if path.is_file():
