@@ -172,9 +172,11 @@ def _run(args: argparse.Namespace) -> int:
             items = read_targets(Path(args.targets_file).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             raise OpennessError(f"cannot read {args.targets_file}: {exc}") from None
+        engine = _engine(args)
     else:
-        items = _hub_items(args)
-    engine = _engine(args)
+        query, limit = _hub_query(args)  # usage errors before anything is opened
+        engine = _engine(args)  # an unreachable store fails before the Hub is asked anything
+        items = _hub_items(args, query, limit)
     with _bar(len(items)) as tick:
         report = run_batch(
             engine, items, workers=args.workers, dask=args.dask, retries=args.retries, on_item=tick
@@ -188,14 +190,19 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
-def _hub_items(args: argparse.Namespace) -> list[Any]:
+def _hub_query(args: argparse.Namespace) -> tuple[Any, int]:
+    from ..sources.hub_search import DEFAULT_LIMIT, check_limit, parse_query
+
+    query = parse_query(args.hub_query)
+    return query, check_limit(DEFAULT_LIMIT if args.limit is None else args.limit)
+
+
+def _hub_items(args: argparse.Namespace, query: Any, limit: int) -> list[Any]:
     from ..observatory.hub_targets import expand, expansion_path
     from ..observatory.store import DEFAULT_DB
     from ..sources.hub_client import HubClient
-    from ..sources.hub_search import DEFAULT_LIMIT, parse_query, search_models
+    from ..sources.hub_search import search_models
 
-    query = parse_query(args.hub_query)
-    limit = DEFAULT_LIMIT if args.limit is None else args.limit
     client = HubClient()
     path = (
         Path(args.expansion)

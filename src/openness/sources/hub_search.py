@@ -149,12 +149,17 @@ class SearchResult:
     ignored: int  # listing entries that were not a model id (or repeated one already listed)
 
 
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,} (got {limit})")
+    return limit
+
+
 def search_models(
     query: HubQuery, limit: int = DEFAULT_LIMIT, client: HubClient | None = None
 ) -> SearchResult:
     """Up to `limit` models the Hub lists for `query`, in the Hub's order."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"--limit must be between 1 and {MAX_LIMIT:,} (got {limit})")
+    check_limit(limit)
     client = client or HubClient()
     models: dict[str, ListedModel] = {}
     ignored = pages = 0

@@ -3,7 +3,14 @@ the fake Hub on 127.0.0.1; the listing pinned, saved beside the store and resume
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -265,3 +272,47 @@ def test_usage_errors_exit_2(
     proc = run_openness(hub_env, "observe", "run", *args, "--db", str(tmp_path / "o.db"))
     assert proc.returncode == 2 and message in proc.stderr
     assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o.db").exists()  # refused before the store was opened
+
+
+def test_sigkill_mid_run_then_rerun_finishes_the_saved_listing(
+    fake_hub: FakeHub, hub_env: dict[str, str], tmp_path: Path
+) -> None:
+    commits = add_models(fake_hub, 12)
+    db = tmp_path / "obs.db"
+    held, release = "/api/models/acme/m8/", threading.Event()
+    # the run stalls on acme/m8 (one worker, in listing order) so the kill lands mid-run
+    fake_hub.on_request = lambda path: release.wait(60) if path.startswith(held) else None
+    args = ("observe", "run", "--hub-query", "author=acme&sort=downloads", "--limit", "12")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "openness", *args, "--db", str(db), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=dict(os.environ, PYTHONWARNINGS="ignore", **hub_env),
+    )  # fmt: skip
+    deadline = time.monotonic() + 240  # a guard against a hang, not a measurement
+    while len(done_targets(db)) < 8 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    release.set()
+    assert len(done_targets(db)) == 8
+
+    fake_hub.on_request = None
+    fake_hub.reset_counts()
+    fake_hub.add_repo(Repo("acme/new", extra_info={"downloads": 9999})).add_commit(small_model())
+    rerun = run_openness(hub_env, *args, "--db", str(db))
+    assert rerun.returncode == 0, rerun.stderr
+    assert "12 targets: 4 stored, 0 unchanged, 8 skipped" in rerun.stdout
+    assert search_calls(fake_hub) == 0  # the changed listing was not asked for again
+    assert stored(db) == commits
+
+
+def done_targets(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            rows = conn.execute("SELECT target FROM targets WHERE status = 'done'").fetchall()
+    except sqlite3.OperationalError:  # the tables are not created yet
+        return []
+    return [target for (target,) in rows]
