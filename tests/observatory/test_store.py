@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from openness.observatory.record import content_digest, row_for
+from openness.observatory.record import content_digest, framework_columns, row_for
 from openness.observatory.repository import history, load_document, save_assessment
 from openness.observatory.store import current_revision, engine_url, open_store
 from openness.observatory.tables import assessments, metadata, targets
@@ -22,12 +22,12 @@ def test_migrations_build_exactly_the_declared_tables(db_url: str) -> None:
     from alembic.migration import MigrationContext
 
     engine = open_store(db_url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
     open_store(db_url)  # a second open migrates nothing and fails on nothing
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
 
 
 def test_sqlite_store_runs_in_wal_mode(tmp_path: Path) -> None:
@@ -71,6 +71,8 @@ def test_an_assessment_is_stored_once_per_revision_and_reads_back(
         "open",
     )
     assert row.claims_open and not row.openwashing
+    # framework results: a bare release reaches no MOF class and fails OSAID; no OWS finding
+    assert (row.mof_class, row.osaid, row.openwashing_rules) == ("none", "fail", "")
     stored = load_document(engine, "acme/m", row.revision[:15])
     assert stored["x_future"] == data["x_future"]  # the full JSON is kept, unknown keys too
     assert assessment_from_data(stored) == assessment_from_data(data)
@@ -90,3 +92,125 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
 
     with pytest.raises(OpennessError, match="cannot"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+@pytest.mark.parametrize(
+    ("frameworks", "expected"),
+    [
+        (None, ("unknown", "unknown", None)),
+        ([], ("unknown", "unknown", None)),
+        ([{"framework": "mof", "verdict": "Class II"}], ("II", "unknown", "")),
+        ([{"framework": "mof", "verdict": "not classified"}], ("none", "unknown", "")),
+        ([{"framework": "osaid", "verdict": "pass"}], ("unknown", "pass", "")),
+        ([{"framework": "osaid", "verdict": "<b>"}, "junk", 3], ("unknown", "unknown", "")),
+    ],
+)
+def test_framework_columns_are_read_tolerantly(
+    frameworks: object, expected: tuple[str, str, str | None]
+) -> None:
+    data = {"frameworks": frameworks, "findings": [{"rule_id": "OPN-PKL-001"}, "junk"]}
+    columns = framework_columns(data)
+    assert (columns["mof_class"], columns["osaid"], columns["openwashing_rules"]) == expected
+
+
+def test_openwashing_comes_from_the_findings_when_frameworks_were_rated(tmp_path: Path) -> None:
+    from tests.frameworks.releases import build
+
+    now = datetime(2025, 3, 4, tzinfo=UTC)
+    honest = to_data(
+        assess(str(make_release(tmp_path / "h", tags=("open-source",))), hash_files=False)
+    )
+    claimed = build(tmp_path / "c", "III", license="cc-by-nc-4.0", claim="A fully open model.")
+    washed = to_data(assess(str(claimed), hash_files=False))
+    # no open-source tag, so the tag heuristic would not call this openwashing
+    row = row_for(washed, "x/c", now)
+    assert (row["openwashing"], row["claims_open"]) == (True, True)
+    assert row["openwashing_rules"] == "OPN-OWS-002"
+    # a tag says open source under Apache-2.0 and no finding contradicts it
+    assert row_for(honest, "x/h", now)["openwashing"] is False
+    old = {k: v for k, v in honest.items() if k != "frameworks"}
+    old["license"] = {**honest["license"], "category": "noncommercial"}
+    legacy = row_for(old, "x/o", now)  # no frameworks: the heuristic (open tag, closed license)
+    assert (legacy["openwashing"], legacy["openwashing_rules"], legacy["mof_class"]) == (
+        True,
+        None,
+        "unknown",
+    )
+
+
+def _store_at_0002(db_url: str) -> sa.Engine:
+    from openness.observatory.store import upgrade
+
+    engine = open_store(db_url, migrate=False)
+    upgrade(engine, "0002")
+    assert current_revision(engine) == "0002"
+    return engine
+
+
+def test_migration_0003_backfills_rows_stored_at_0002(db_url: str, tmp_path: Path) -> None:
+    from tests.frameworks.releases import build
+
+    now = datetime(2025, 3, 4, tzinfo=UTC)
+    documents = {
+        "acme/class-ii": to_data(assess(str(build(tmp_path / "a", "II")), hash_files=False)),
+        "acme/washed": to_data(
+            assess(
+                str(build(tmp_path / "b", "III", license="cc-by-nc-4.0", claim="Fully open.")),
+                hash_files=False,
+            )
+        ),
+    }
+    old = to_data(
+        assess(str(make_release(tmp_path / "o", tags=("open-source",))), hash_files=False)
+    )
+    old.pop("frameworks")
+    old["license"] = {**old["license"], "category": "noncommercial"}
+    documents["acme/older-tool"] = old
+    expected = {model: row_for(data, model, now) for model, data in documents.items()}
+    engine = _store_at_0002(db_url)
+    old_table = sa.Table("assessments", sa.MetaData(), autoload_with=engine)
+    assert "mof_class" not in old_table.c
+    with engine.begin() as conn:
+        for row in expected.values():
+            # as 0002's code wrote it: no framework columns, openwashing by the tag heuristic
+            conn.execute(
+                sa.insert(old_table),
+                {**{k: v for k, v in row.items() if k in old_table.c}, "openwashing": False},
+            )
+    open_store(db_url)
+    assert current_revision(engine) == "0003"
+    columns = ("mof_class", "osaid", "openwashing_rules", "openwashing", "claims_open")
+    with engine.connect() as conn:
+        stored = {
+            r.model: tuple(getattr(r, c) for c in columns)
+            for r in conn.execute(sa.select(assessments))
+        }
+        indexes = {
+            i["name"]: i["column_names"] for i in sa.inspect(conn).get_indexes("assessments")
+        }
+    assert stored["acme/class-ii"] == ("II", "fail", "", False, False)
+    assert stored["acme/washed"] == ("none", "fail", "OPN-OWS-002", True, True)
+    # no frameworks in the document: unknown, and its stored heuristic value is kept
+    assert stored["acme/older-tool"] == ("unknown", "unknown", None, False, True)
+    # the backfill reads a document as record.py does for a new row
+    for model in ("acme/class-ii", "acme/washed"):
+        assert stored[model] == tuple(expected[model][c] for c in columns)
+    assert indexes["ix_assessments_listing"][-2:] == ["mof_class", "osaid"]
+    assert {"ix_assessments_mof_class", "ix_assessments_osaid"} <= set(indexes)
+
+
+def test_migration_0003_downgrades_to_0002(tmp_path: Path) -> None:
+    from openness.observatory.store import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = open_store(url)
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0002")
+    assert current_revision(engine) == "0002"
+    with engine.connect() as conn:
+        names = {c["name"] for c in sa.inspect(conn).get_columns("assessments")}
+    assert "mof_class" not in names and "openwashing" in names
+    open_store(url)
+    assert current_revision(engine) == "0003"

@@ -2,6 +2,11 @@
 
 It reads the JSON data, not the dataclass, and only the keys it needs, so assessments written
 by newer or older tool versions (e.g. with a `licenses` field) are stored unchanged.
+
+Openwashing: when the document has framework results, it is the openwashing findings the
+assessment made (OPN-OWS-*, from the card's own claims against the evidence); older documents
+fall back to the tag heuristic of `licensing.is_openwashing`. Keep `framework_columns` in step
+with the backfill of migration 0003.
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ def row_for(data: Mapping[str, Any], model: str, assessed_at: datetime) -> dict[
     summary = data.get("summary") or {}
     severities = [f.get("severity") for f in data.get("findings") or []]
     base = _strings(facts.get("card.base_model"))
+    rated = framework_columns(data)
+    washing = is_openwashing(claims, category)
+    if rated["openwashing_rules"] is not None:
+        washing = bool(rated["openwashing_rules"])
+        claims = claims or washing  # a finding cites a claim the card makes
     return {
         "model": model[:MAX_ID],
         "revision": revision_of(data),
@@ -68,7 +78,7 @@ def row_for(data: Mapping[str, Any], model: str, assessed_at: datetime) -> dict[
         "license_category": category,
         "commercial_use": commercial_use(category),
         "claims_open": claims,
-        "openwashing": is_openwashing(claims, category),
+        "openwashing": washing,
         "base_model": base[0][:MAX_ID] if base else None,
         **{a.value: str(levels.get(a.value) or Level.UNKNOWN.value) for a in Attribute},
         "kind": str((data.get("origin") or {}).get("kind") or "unknown")[:32],
@@ -81,7 +91,46 @@ def row_for(data: Mapping[str, Any], model: str, assessed_at: datetime) -> dict[
         "findings": len(severities),
         "complete": bool(data.get("complete")),
         "document": dict(data),
+        **rated,
     }
+
+
+def framework_columns(data: Mapping[str, Any]) -> dict[str, Any]:
+    """mof_class, osaid and openwashing_rules of a document; unknown/None without frameworks."""
+    results = {
+        str(f.get("framework")): f for f in _mappings(data.get("frameworks")) if f.get("framework")
+    }
+    rules = sorted(
+        {
+            str(f.get("rule_id"))
+            for f in _mappings(data.get("findings"))
+            if str(f.get("rule_id") or "").startswith(OPENWASHING_RULE_PREFIX)
+        }
+    )
+    return {
+        "mof_class": _mof_class(results.get("mof")),
+        "osaid": _osaid(results.get("osaid")),
+        "openwashing_rules": ",".join(rules)[:128] if results else None,
+    }
+
+
+OPENWASHING_RULE_PREFIX = "OPN-OWS-"
+_MOF_VERDICTS = {"Class I": "I", "Class II": "II", "Class III": "III"}
+
+
+def _mof_class(result: Mapping[str, Any] | None) -> str:
+    if result is None:
+        return "unknown"
+    return _MOF_VERDICTS.get(str(result.get("verdict") or ""), "none")
+
+
+def _osaid(result: Mapping[str, Any] | None) -> str:
+    verdict = str(result.get("verdict") or "") if result is not None else ""
+    return verdict if verdict in ("pass", "fail") else "unknown"
+
+
+def _mappings(value: object) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 _SEVERITIES = ("info", "low", "medium", "high", "critical")

@@ -2,6 +2,7 @@
 
 Both `assessments` (full assessments) and `hub_models` (metadata-only ratings of a Hub snapshot)
 carry the same *release columns*, so metrics and the dashboard read either with the same SQL.
+Framework results (MOF class, OSAID) are on `assessments` only: metadata alone cannot rate them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ metadata = sa.MetaData()
 DocumentType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 LEVEL_COLUMNS = tuple(a.value for a in Attribute)
+#: the MOF class reached ("I" is the most open), "none" below Class III, "unknown" when not
+#: rated -> how pages and reports name it
+MOF_CLASSES = {
+    "I": "Class I (open science)",
+    "II": "Class II (open tooling)",
+    "III": "Class III (open model)",
+    "none": "no class",
+    "unknown": "not rated",
+}
+OSAID_RESULTS = {"pass": "pass", "fail": "fail", "unknown": "not rated"}
+FRAMEWORK_COLUMNS = ("mof_class", "osaid")
 
 
 def release_columns() -> list[sa.Column[Any]]:
@@ -55,9 +67,14 @@ assessments = sa.Table(
     sa.Column("findings", sa.Integer, nullable=False),
     sa.Column("complete", sa.Boolean, nullable=False),
     sa.Column("document", DocumentType, nullable=False),
+    # framework columns (migration 0003); "unknown" for documents without framework results
+    sa.Column("mof_class", sa.String(16), nullable=False, server_default="unknown", index=True),
+    sa.Column("osaid", sa.String(16), nullable=False, server_default="unknown", index=True),
+    #: the OPN-OWS rule ids found, comma-separated; NULL when openwashing is the tag heuristic
+    sa.Column("openwashing_rules", sa.String(128)),
     sa.UniqueConstraint("model", "revision", name="uq_assessments_model_revision"),
 )
-#: the dashboard's list: filter, count and page from the index alone (migration 0002)
+#: the dashboard's list: filter, count and page from the index alone (migrations 0002, 0003)
 sa.Index(
     "ix_assessments_listing",
     *(
@@ -66,6 +83,7 @@ sa.Index(
     ),
     assessments.c.parameters,
     *(assessments.c[name] for name in LEVEL_COLUMNS),
+    *(assessments.c[name] for name in FRAMEWORK_COLUMNS),
 )
 
 #: batch bookkeeping: which target (at which cheap fingerprint) is done, so reruns skip it
