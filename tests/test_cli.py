@@ -148,3 +148,28 @@ def test_scan_path_finds_what_assess_finds_without_the_license_machinery(tmp_pat
     out = subprocess.run([sys.executable, "-c", lean], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert not (tmp_path / "MARKER").exists()
+
+
+def test_each_command_is_named_after_its_module() -> None:
+    from openness.cli.main import build_parser, command_modules
+
+    for module in command_modules():
+        name = module.__name__.rsplit(".", 1)[1]
+        parser = build_parser([name])
+        commands = next(a for a in parser._actions if a.dest == "command")
+        assert list(commands.choices) == [name]  # type: ignore[union-attr]
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from openness.cli.main import build_parser; "
+        "build_parser(['scan', 'x', '-f', 'json']); "
+        "print(sorted(m for m in sys.modules if m.startswith('openness.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['openness.cli.main', 'openness.cli.scan']"
+    unknown = run_cli("no-such-command")
+    assert unknown.returncode == 2 and "assess" in unknown.stderr

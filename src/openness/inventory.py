@@ -5,10 +5,8 @@ Files are processed in a thread pool: hashlib and file reads release the GIL, so
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -48,6 +46,8 @@ def take_inventory(
         workers = min(4, (os.cpu_count() or 1) + 1) if release.parallel_safe else 1
     if workers <= 1 or len(release.members) <= 1:
         return [work(m) for m in release.members]
+    from concurrent.futures import ThreadPoolExecutor  # imported late: one-file scans start faster
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="openness-scan") as pool:
         return list(pool.map(work, release.members))
 
@@ -170,6 +170,8 @@ def _looks_like_weights(path: str) -> bool:
 
 def _sha256(stream: BinaryIO, progress: Progress | None) -> str:
     stream.seek(0)
+    import hashlib
+
     digest = hashlib.sha256()
     buffer = bytearray(CHUNK)
     view = memoryview(buffer)

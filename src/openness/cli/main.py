@@ -18,7 +18,9 @@ from .. import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or only the chosen command's when argv names one (faster start-up:
+    a command's module and whatever it imports are loaded only when it runs)."""
     parser = argparse.ArgumentParser(
         prog="openness",
         description="How open, transparent and safe is an AI model release? Reads the released "
@@ -29,25 +31,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"openness {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules():
+    for module in command_modules(_chosen_command(argv)):
         module.add_parser(commands)
     return parser
 
 
-def command_modules() -> list[Any]:
-    """Every module in this package with an `add_parser(subparsers)`: one module per command."""
+def _chosen_command(argv: Sequence[str] | None) -> str | None:
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    return first if first in command_names() else None
+
+
+def command_names() -> list[str]:
+    """A command is named after its module."""
     from . import __path__ as here
 
+    return sorted(m.name for m in pkgutil.iter_modules(here))
+
+
+def command_modules(only: str | None = None) -> list[Any]:
+    """Every module in this package with an `add_parser(subparsers)`: one module per command."""
     found = []
-    for info in sorted(pkgutil.iter_modules(here), key=lambda m: m.name):
-        module = importlib.import_module(f"{__package__}.{info.name}")
+    for name in [only] if only else command_names():
+        module = importlib.import_module(f"{__package__}.{name}")
         if callable(getattr(module, "add_parser", None)):
             found.append(module)
-    return found
+    return found if found or not only else command_modules()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -1,29 +1,29 @@
-"""Registers the built-in readers through the public registry."""
+"""The built-in readers, by the formats they read.
+
+A reader's module is imported the first time a file of one of its formats is met, so a scan of
+one safetensors file never pays for the ONNX, Keras or GGUF parsers.
+"""
 
 from __future__ import annotations
 
-from .containers import ContainerReader
-from .gguf import GgufReader
-from .keras import Hdf5Reader, KerasReader
-from .numpy import NpyReader, NpzReader
-from .onnx import OnnxReader
-from .pickle import PickleReader
-from .pytorch import PytorchZipReader
-from .registry import register
-from .safetensors import SafetensorsReader
-from .savedmodel import SavedModelReader
+from . import detect
 
-for _reader in (
-    SafetensorsReader(),
-    PytorchZipReader(),
-    PickleReader(),
-    GgufReader(),
-    OnnxReader(),
-    KerasReader(),
-    Hdf5Reader(),
-    NpyReader(),
-    NpzReader(),
-    ContainerReader(),
-    SavedModelReader(),
-):
-    register(_reader)
+#: format -> (module in this package, reader class); tests check each class reads these formats
+BUILTIN_READERS: dict[str, tuple[str, str]] = {
+    detect.SAFETENSORS: ("safetensors", "SafetensorsReader"),
+    detect.PYTORCH_ZIP: ("pytorch", "PytorchZipReader"),
+    detect.PICKLE: ("pickle", "PickleReader"),
+    detect.TORCH_LEGACY: ("pickle", "PickleReader"),
+    detect.GGUF: ("gguf", "GgufReader"),
+    detect.ONNX: ("onnx", "OnnxReader"),
+    detect.KERAS: ("keras", "KerasReader"),
+    detect.HDF5: ("keras", "Hdf5Reader"),
+    detect.NPY: ("numpy", "NpyReader"),
+    detect.NPZ: ("numpy", "NpzReader"),
+    detect.ZIP: ("containers", "ContainerReader"),
+    detect.TAR: ("containers", "ContainerReader"),
+    detect.GZIP: ("containers", "ContainerReader"),
+    detect.BZIP2: ("containers", "ContainerReader"),
+    detect.XZ: ("containers", "ContainerReader"),
+    detect.SAVEDMODEL: ("savedmodel", "SavedModelReader"),
+}

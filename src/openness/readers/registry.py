@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 
+from .builtins import BUILTIN_READERS
 from .interface import Reader
 
 _READERS: dict[str, Reader] = {}
+_lock = threading.Lock()  # readers are looked up from worker threads
 
 
 def register(reader: Reader) -> Reader:
+    with _lock:
+        _register(reader)
+    return reader
+
+
+def _register(reader: Reader) -> None:
     for fmt in reader.formats:
         if fmt in _READERS:
             raise ValueError(f"a reader for format {fmt!r} is already registered")
         _READERS[fmt] = reader
-    return reader
 
 
 def reader_for(fmt: str) -> Reader | None:
-    _load_builtins()
-    return _READERS.get(fmt)
-
-
-_loaded = False
-_load_lock = threading.Lock()
-
-
-def _load_builtins() -> None:
-    global _loaded
-    if _loaded:
-        return
-    with _load_lock:  # readers are looked up from worker threads
-        if not _loaded:
-            from . import builtins  # noqa: F401  (registers on import)
-
-            _loaded = True
+    found = _READERS.get(fmt)
+    if found is not None or fmt not in BUILTIN_READERS:
+        return found
+    with _lock:
+        if fmt not in _READERS:
+            module, name = BUILTIN_READERS[fmt]
+            reader_class = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+            reader = reader_class()
+            for taken in reader.formats:  # a plugin registered first keeps its formats
+                _READERS.setdefault(taken, reader)
+        return _READERS.get(fmt)

@@ -16,10 +16,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-from ..datafiles import load_yaml
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
 
 
@@ -153,7 +151,11 @@ def render_template(template: str, index: EvidenceIndex) -> str:
 
 
 def load_rubric(resource: str) -> Rubric:
+    from importlib import resources
+
     text = resources.files("openness.rubrics").joinpath(resource).read_text("utf-8")
+    from ..datafiles import load_yaml  # PyYAML only when a rubric is loaded, never for a scan
+
     raw = load_yaml(text)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("attributes"), Mapping):
         raise RubricError(f"{resource}: expected a mapping with 'attributes'")
