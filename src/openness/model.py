@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from .record import Record
+
 SCHEMA_ID = "openness.assessment/1"
 
 JSONScalar = str | int | float | bool | None
@@ -68,8 +70,8 @@ _ATTRIBUTE_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Location:
+@dataclass(frozen=True, eq=False, repr=False)
+class Location(Record):
     """Where a reader can check a claim: a file plus a line, a byte offset or a key."""
 
     file: str
@@ -88,8 +90,8 @@ class Location:
         return text
 
 
-@dataclass(frozen=True)
-class Evidence:
+@dataclass(frozen=True, eq=False, repr=False)
+class Evidence(Record):
     """A fact with its provenance. `fact` is a dotted name such as `card.license`."""
 
     fact: str
@@ -99,8 +101,8 @@ class Evidence:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, eq=False, repr=False)
+class Finding(Record):
     """A problem found in the release. Rule ids are stable and never change meaning."""
 
     rule_id: str
@@ -111,8 +113,8 @@ class Finding:
     docs: str = ""
 
 
-@dataclass(frozen=True)
-class Origin:
+@dataclass(frozen=True, eq=False, repr=False)
+class Origin(Record):
     """Where the release came from."""
 
     kind: str  # "folder" | "file" | "archive" | later "hub"
@@ -121,30 +123,34 @@ class Origin:
     revision: str | None = None
 
 
-@dataclass(frozen=True)
-class Member:
+@dataclass(frozen=True, eq=False, repr=False)
+class Member(Record):
     """A file as a source lists it, before it is read."""
 
     path: str
     size: int
 
 
-@dataclass(frozen=True)
-class FileEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class FileEntry(Record):
+    """One file of the release: path, size, detected format and (when hashed) SHA-256."""
+
     path: str
     size: int
     format: str
     sha256: str | None = None
 
 
-@dataclass(frozen=True)
-class DtypeCount:
+@dataclass(frozen=True, eq=False, repr=False)
+class DtypeCount(Record):
+    """How many parameters a weight file stores in one dtype."""
+
     dtype: str
     parameters: int
 
 
-@dataclass(frozen=True)
-class TensorInfo:
+@dataclass(frozen=True, eq=False, repr=False)
+class TensorInfo(Record):
     """One tensor as a header declares it. Kept in memory for cross-checks, not in reports."""
 
     name: str
@@ -160,8 +166,8 @@ class TensorInfo:
         return n
 
 
-@dataclass(frozen=True)
-class Artifact:
+@dataclass(frozen=True, eq=False, repr=False)
+class Artifact(Record):
     """What a reader learned about one file."""
 
     path: str
@@ -174,8 +180,8 @@ class Artifact:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class ReaderResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ReaderResult(Record):
     """A reader's output: the artifact summary, evidence, findings and (in memory only) tensors."""
 
     artifact: Artifact
@@ -184,8 +190,8 @@ class ReaderResult:
     tensors: tuple[TensorInfo, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class Section:
+@dataclass(frozen=True, eq=False, repr=False)
+class Section(Record):
     """A model-card section mapped to a canonical topic."""
 
     topic: str
@@ -194,15 +200,17 @@ class Section:
     words: int
 
 
-@dataclass(frozen=True)
-class Link:
+@dataclass(frozen=True, eq=False, repr=False)
+class Link(Record):
+    """A link from the card, classified by what it points at."""
+
     kind: str  # paper | code | dataset | model | other
     url: str
     location: Location
 
 
-@dataclass(frozen=True)
-class LicenseInfo:
+@dataclass(frozen=True, eq=False, repr=False)
+class LicenseInfo(Record):
     """The release's license as identified so far; `spdx` is None when it has no SPDX id."""
 
     declared: str | None
@@ -214,8 +222,8 @@ class LicenseInfo:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class LicenseTerms:
+@dataclass(frozen=True, eq=False, repr=False)
+class LicenseTerms(Record):
     """What a license lets anyone do; None means the license does not address it (or unknown)."""
 
     commercial_use: str = "unknown"  # allowed | conditional | prohibited | unknown
@@ -231,8 +239,8 @@ class LicenseTerms:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class LicenseCandidate:
+@dataclass(frozen=True, eq=False, repr=False)
+class LicenseCandidate(Record):
     """A catalog license a text resembles, with how much of it the text covers (0-1)."""
 
     id: str
@@ -240,8 +248,8 @@ class LicenseCandidate:
     score: float
 
 
-@dataclass(frozen=True)
-class DetectedLicense:
+@dataclass(frozen=True, eq=False, repr=False)
+class DetectedLicense(Record):
     """One license (or use policy) found in one place of a release.
 
     `status` is `identified`, `modified` (resembles `candidates` but differs) or `unknown`;
@@ -267,32 +275,36 @@ class DetectedLicense:
     also_in: tuple[Location, ...] = ()
 
 
-@dataclass(frozen=True)
-class MemoryEstimate:
+@dataclass(frozen=True, eq=False, repr=False)
+class MemoryEstimate(Record):
     """Memory to hold the weights at a given precision (weights only, no activations)."""
 
     bits: int
     bytes: int
 
 
-@dataclass(frozen=True)
-class Rating:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rating(Record):
+    """One attribute's level, why, and the evidence behind it."""
+
     attribute: Attribute
     level: Level
     rationale: str
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class Summary:
+@dataclass(frozen=True, eq=False, repr=False)
+class Summary(Record):
+    """Release-wide facts: parameters, formats, architecture, memory."""
+
     parameters: int | None
     formats: tuple[str, ...]
     architecture: str | None
     memory: tuple[MemoryEstimate, ...]
 
 
-@dataclass(frozen=True)
-class ComponentResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ComponentResult(Record):
     """One component, checklist item, parameter or indicator of an openness framework.
 
     `status` uses the framework's own words (MOF: open/restricted/claimed/absent; OSAID:
@@ -307,8 +319,8 @@ class ComponentResult:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class ClassProgress:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClassProgress(Record):
     """Progress toward one class of a framework; reached only when nothing required is missing."""
 
     name: str
@@ -318,8 +330,8 @@ class ClassProgress:
     missing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class FrameworkResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class FrameworkResult(Record):
     """A release rated against one published openness framework (see docs/frameworks.md)."""
 
     framework: str  # mof | osaid | osai-index | fmti
@@ -330,8 +342,10 @@ class FrameworkResult:
     classes: tuple[ClassProgress, ...] = ()
 
 
-@dataclass(frozen=True)
-class Assessment:
+@dataclass(frozen=True, eq=False, repr=False)
+class Assessment(Record):
+    """Everything openness found about one release; serialised as openness.assessment/1."""
+
     schema: str
     tool_version: str
     origin: Origin
