@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from openness.observatory.metrics import compute, hhi, top_k_share
 from openness.observatory.metrics_render import render
 from openness.observatory.store import open_store
-from openness.observatory.tables import assessments
+from openness.observatory.tables import MOF_CLASSES, OSAID_RESULTS, assessments
 
 FAMILIES = {  # family -> (category, commercial use)
     "apache": ("open-source", "yes"),
@@ -22,6 +23,7 @@ FAMILIES = {  # family -> (category, commercial use)
     "cc-by-nc": ("noncommercial", "no"),
     "none": ("none", "no"),
 }
+RULES = [f"OPN-OWS-00{n}" for n in range(1, 7)]
 
 
 def _rows(n: int, seed: int) -> list[dict[str, Any]]:
@@ -35,6 +37,12 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
         model = f"{author}/m{i}" if author else f"/local/m{i}"
         month = f"2025-{rng.randint(1, 4):02d}"
         base = f"big/m{rng.randrange(i)}" if i > 5 and rng.random() < 0.4 else None
+        washing = claims and category != "open-source"
+        rules: str | None = None
+        if rng.random() < 0.5:  # rated against the frameworks: openwashing from its findings
+            found = sorted(rng.sample(RULES, rng.choice([0, 0, 0, 1, 2])))
+            rules, washing = ",".join(found), bool(found)
+            claims = claims or washing
         rows.append(
             {
                 "model": model,
@@ -47,7 +55,7 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
                 "license_category": category,
                 "commercial_use": commercial,
                 "claims_open": claims,
-                "openwashing": claims and category != "open-source",
+                "openwashing": washing,
                 "base_model": base,
                 "open_code": rng.choice(["open", "partial", "closed", "unknown"]),
                 "open_license": "open" if category == "open-source" else "closed",
@@ -64,6 +72,9 @@ def _rows(n: int, seed: int) -> list[dict[str, Any]]:
                 "findings": 0,
                 "complete": True,
                 "document": {"schema": "openness.assessment/1"},
+                "mof_class": rng.choice(list(MOF_CLASSES)),
+                "osaid": rng.choice(list(OSAID_RESULTS)),
+                "openwashing_rules": rules,
             }
         )
     return rows
@@ -91,9 +102,16 @@ def test_metrics_match_an_independent_count(db_url: str) -> None:
     assert dict(m.commercial_use) == dict(Counter(r["commercial_use"] for r in rows))
 
     claims = [r for r in rows if r["claims_open"]]
-    washing = [r for r in claims if r["license_category"] != "open-source"]
+    washing = [r for r in claims if r["openwashing"]]
     assert (m.claims_open, m.openwashing) == (len(claims), len(washing))
     assert m.openwashing_rate == pytest.approx(len(washing) / len(claims))
+    rated = [r for r in rows if r["openwashing_rules"] is not None]
+    assert m.openwashing_by_findings == len(rated)
+    per_rule = Counter(rule for r in rated for rule in r["openwashing_rules"].split(",") if rule)
+    assert dict(m.openwashing_rules) == dict(per_rule) and len(per_rule) > 3
+    mof = Counter(r["mof_class"] for r in rows)
+    assert m.mof_classes == tuple((c, mof[c]) for c in MOF_CLASSES if mof[c])  # most open first
+    assert dict(m.osaid) == dict(Counter(r["osaid"] for r in rows))
 
     held = Counter(r["author"] for r in rows if r["author"])
     total = sum(held.values())
@@ -118,9 +136,15 @@ def test_metrics_match_an_independent_count(db_url: str) -> None:
     assert sum(n for _, _, n in m.drift.pairs) == len(changed)
 
     for fmt in ("terminal", "markdown"):
-        assert f"HHI {expected_hhi:.4f}" in render(m, fmt)
+        text = render(m, fmt)
+        assert f"HHI {expected_hhi:.4f}" in text
+        assert re.search(rf"MOF class \W*Class II \(open tooling\)\W+{mof['II']}\b", text)
+        assert f"findings (OPN-OWS-*) for {len(rated)} releases" in text
     data = json.loads(render(m, "json"))
     assert data["concentration"][0]["hhi"] == pytest.approx(expected_hhi)
+    assert data["mof_classes"] == [[c, mof[c]] for c in MOF_CLASSES if mof[c]]
+    assert data["openwashing_by_findings"] == len(rated)
+    assert dict(map(tuple, data["openwashing_rules"])) == dict(per_rule)
 
 
 def test_only_the_latest_revision_of_a_model_counts(tmp_path: Any) -> None:
@@ -131,3 +155,31 @@ def test_only_the_latest_revision_of_a_model_counts(tmp_path: Any) -> None:
         conn.execute(sa.insert(assessments), rows)
     m = compute(engine)
     assert m.releases == 1 and dict(m.license_families) == {"zzz": 1}
+
+
+def test_a_hub_snapshot_has_no_framework_classes(tmp_path: Any) -> None:
+    from openness.observatory.tables import hub_models, snapshots
+
+    row = _rows(1, seed=3)[0]
+    release = {c.name: row[c.name] for c in hub_models.c if c.name in row}
+    flags = ("card", "weights", "safe_weights", "pickle_weights", "datasets_named")
+    engine = open_store(str(tmp_path / "obs.db"))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(snapshots),
+            {
+                "id": 1,
+                "source": "s.parquet",
+                "digest": "0" * 64,
+                "ingested_at": datetime(2025, 1, 1, tzinfo=UTC),
+                "rows": 1,
+                "complete": True,
+            },
+        )
+        conn.execute(
+            sa.insert(hub_models), {**release, "snapshot_id": 1, **dict.fromkeys(flags, False)}
+        )
+    m = compute(engine, "hub")
+    assert m.releases == 1
+    assert (m.mof_classes, m.osaid, m.openwashing_by_findings) == ((), (), 0)
+    assert "Not rated: framework classes need full assessments" in render(m, "terminal")

@@ -3,15 +3,22 @@
 Sources: `assessments` (the latest stored revision of each model) or `hub` (one metadata
 snapshot, the latest by default). Both carry the same release columns (see tables.py).
 
-Openwashing (placeholder until framework ratings land): a release *claims open* when its tags
-say open source (`open-source`, `opensource`...) or its license name says "open source"; it is
-*openwashing* when it claims open while its license category is neither open-source nor
-open-content. The rate is openwashing releases over releases that claim open.
+Framework classes: the distribution of the MOF class reached and of the OSAID result, for
+`assessments` only (metadata alone cannot rate a framework: a Hub source reports none).
+
+Openwashing: for an assessment with framework results it is the assessment's own openwashing
+findings (OPN-OWS-001..006: the card claims open source, fully open, open weights, a MOF class
+or OSAID conformance, and the evidence contradicts it), counted per rule too. Otherwise
+(metadata-only Hub rows, assessments from tool versions before frameworks) it is the heuristic:
+a release *claims open* when its tags say open source (`open-source`, `opensource`...) or its
+license name says "open source", and is *openwashing* when it claims open while its license
+category is neither open-source nor open-content. The rate is openwashing releases over
+releases that claim open (a release with an openwashing finding counts as claiming open).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +26,7 @@ import sqlalchemy as sa
 
 from ..errors import OpennessError
 from .licensing import OPEN_CATEGORIES
-from .tables import LEVEL_COLUMNS, assessments, hub_models, snapshots
+from .tables import LEVEL_COLUMNS, MOF_CLASSES, OSAID_RESULTS, assessments, hub_models, snapshots
 
 #: open to closed, to tell whether a derivative's license moved towards closed
 CATEGORY_RANK = {
@@ -67,6 +74,12 @@ class Metrics:
     concentration: tuple[Concentration, ...]
     months: tuple[tuple[str, int, int, int], ...]  # month, releases, open license, openwashing
     drift: Drift
+    #: MOF class reached / OSAID result -> releases, in the tables.py order; () for a Hub source
+    mof_classes: tuple[tuple[str, int], ...] = ()
+    osaid: tuple[tuple[str, int], ...] = ()
+    #: releases whose openwashing comes from OPN-OWS findings (the rest: the tag heuristic)
+    openwashing_by_findings: int = 0
+    openwashing_rules: tuple[tuple[str, int], ...] = ()  # rule id -> releases with it
 
     @property
     def openwashing_rate(self) -> float | None:
@@ -135,13 +148,43 @@ def compute(
             ),
             months=_months(conn, r),
             drift=_drift(conn, r),
+            **_frameworks(conn, r),
         )
 
 
-def _counts(conn: sa.Connection, r: sa.Subquery, column: Any) -> tuple[tuple[str, int], ...]:
+def _frameworks(conn: sa.Connection, r: sa.Subquery) -> dict[str, Any]:
+    if "mof_class" not in r.c:
+        return {}
+    rated = r.c.openwashing_rules.is_not(None)
+    per_rule: dict[str, int] = {}
+    # one row per combination of rules found (a few dozen at most), split here
+    for combination, count in _counts(conn, r, r.c.openwashing_rules, rated):
+        for rule in filter(None, combination.split(",")):
+            per_rule[rule] = per_rule.get(rule, 0) + count
+    return {
+        "mof_classes": _ordered(_counts(conn, r, r.c.mof_class), MOF_CLASSES),
+        "osaid": _ordered(_counts(conn, r, r.c.osaid), OSAID_RESULTS),
+        "openwashing_by_findings": conn.execute(
+            sa.select(sa.func.count()).select_from(r).where(rated)
+        ).scalar_one(),
+        "openwashing_rules": tuple(sorted(per_rule.items())),
+    }
+
+
+def _ordered(
+    counts: tuple[tuple[str, int], ...], order: Iterable[str]
+) -> tuple[tuple[str, int], ...]:
+    """Counts in the vocabulary's order (most open first), anything unexpected after."""
+    rank = {value: i for i, value in enumerate(order)}
+    return tuple(sorted(counts, key=lambda c: (rank.get(c[0], len(rank)), c[0])))
+
+
+def _counts(
+    conn: sa.Connection, r: sa.Subquery, column: Any, *where: Any
+) -> tuple[tuple[str, int], ...]:
     n = sa.func.count().label("n")
-    rows = conn.execute(sa.select(column, n).group_by(column).order_by(n.desc(), column)).all()
-    return tuple((str(value), int(count)) for value, count in rows)
+    query = sa.select(column, n).where(*where).group_by(column).order_by(n.desc(), column)
+    return tuple((str(value), int(count)) for value, count in conn.execute(query).all())
 
 
 def _concentration(

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .metrics import Metrics
+from .tables import MOF_CLASSES, OSAID_RESULTS
 
 METRICS_FORMATS = ("terminal", "markdown", "json")
 
@@ -52,14 +53,8 @@ def _text(m: Metrics, markdown: bool) -> str:
         out += _table(
             ("value", "releases", "share"), [(k, v, _pct(v, n)) for k, v in counts], markdown
         )
-    rate = m.openwashing_rate
-    out += [
-        f"{h}Openwashing",
-        *([""] if markdown else []),
-        f"  {m.claims_open} releases claim open source; {m.openwashing} of them are not under an "
-        f"open license (rate {'-' if rate is None else f'{100 * rate:.1f}%'}).",
-        "",
-    ]
+    out += _frameworks(m, markdown)
+    out += _openwashing(m, markdown)
     for c in m.concentration:
         shares = ", ".join(f"top {k}: {100 * s:.1f}%" for k, s in c.top_k_share)
         out += [
@@ -89,6 +84,37 @@ def _text(m: Metrics, markdown: bool) -> str:
     ]
     out += _table(("base family", "derivative family", "releases"), list(d.pairs), markdown)
     return "\n".join(out)
+
+
+def _frameworks(m: Metrics, markdown: bool) -> list[str]:
+    h, n = "## " if markdown else "", m.releases
+    out = [f"{h}Framework classes", *([""] if markdown else [])]
+    if not m.mof_classes:
+        return out + ["  Not rated: framework classes need full assessments, not metadata.", ""]
+    rows = [("MOF class", MOF_CLASSES.get(c, c), k, _pct(k, n)) for c, k in m.mof_classes]
+    rows += [("OSAID 1.0", OSAID_RESULTS.get(v, v), k, _pct(k, n)) for v, k in m.osaid]
+    return out + _table(("framework", "result", "releases", "share"), rows, markdown)
+
+
+def _openwashing(m: Metrics, markdown: bool) -> list[str]:
+    h, rate = "## " if markdown else "", m.openwashing_rate
+    out = [
+        f"{h}Openwashing",
+        *([""] if markdown else []),
+        f"  {m.claims_open} releases claim to be open; {m.openwashing} of them are openwashing "
+        f"(rate {'-' if rate is None else f'{100 * rate:.1f}%'}).",
+        f"  Judged by openwashing findings (OPN-OWS-*) for {m.openwashing_by_findings} releases, "
+        f"by the tag heuristic (open-source tag, license not open) for "
+        f"{m.releases - m.openwashing_by_findings}.",
+        "",
+    ]
+    if m.openwashing_rules:
+        out += _table(
+            ("rule", "releases", "share"),
+            [(rule, k, _pct(k, m.releases)) for rule, k in m.openwashing_rules],
+            markdown,
+        )
+    return out
 
 
 _LEVELS = ("open", "partial", "closed", "unknown")
