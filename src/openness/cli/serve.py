@@ -1,28 +1,67 @@
-"""`openness serve`: the observatory's dashboard and JSON API over a store (read-only).
+"""`openness serve`: the observatory's dashboard and JSON API over a store.
 
-Needs the `observatory` extra; FastAPI and uvicorn are imported only when the command runs.
+Read-only unless a token is configured (`--token-file` or OPENNESS_SERVE_TOKEN): then the API
+also starts assessments. Needs the `observatory` extra; FastAPI and uvicorn are imported only
+when the command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .observe import DB_HELP
+
+if TYPE_CHECKING:
+    from ..observatory.web.jobs import JobsConfig
+
+TOKEN_ENV = "OPENNESS_SERVE_TOKEN"
+MAX_TOKEN_FILE_BYTES = 4096
 
 
 def add_parser(commands: Any) -> None:
     p = commands.add_parser(
         "serve",
-        help="serve the observatory dashboard and JSON API (read-only)",
+        help="serve the observatory dashboard and JSON API (read-only unless given a token)",
         description="Serve a store as a web dashboard (model list with filters, model pages, "
-        "compare, ecosystem charts) and a read-only JSON API (spec at /openapi.json).",
-        epilog="Example:\n  openness serve --db obs.db --port 8000",
+        "compare, ecosystem charts) and a JSON API (spec at /openapi.json).\n\n"
+        "Read-only by default. With a token (--token-file FILE, or the environment variable\n"
+        f"{TOKEN_ENV}), POST /api/assessments starts assessments of Hub ids and of paths\n"
+        "inside the --allow-root folders, for requests carrying `Authorization: Bearer TOKEN`.",
+        epilog="Examples:\n  openness serve --db obs.db --port 8000\n"
+        "  openness serve --db obs.db --token-file token.txt --allow-root /srv/models",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--db", default=None, help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (8000)")
+    jobs = p.add_argument_group("starting assessments over the API (off without a token)")
+    jobs.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help=f"file holding the bearer token (at least 16 characters; else ${TOKEN_ENV})",
+    )
+    jobs.add_argument(
+        "--allow-root",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder whose releases clients may have assessed (repeatable; default: none, "
+        "only hf: ids)",
+    )
+    jobs.add_argument("--no-hub", action="store_true", help="refuse hf: targets (local paths only)")
+    jobs.add_argument(
+        "--max-targets", type=int, default=50, metavar="N", help="targets per job (50)"
+    )
+    jobs.add_argument(
+        "--max-jobs", type=int, default=2, metavar="N", help="jobs running at once (2)"
+    )
+    jobs.add_argument(
+        "--job-workers", type=int, default=2, metavar="N", help="worker processes per job (2)"
+    )
     p.set_defaults(run=_serve)
 
 
@@ -39,6 +78,61 @@ def _serve(args: argparse.Namespace) -> int:
     from ..observatory.store import DEFAULT_DB, open_store
     from ..observatory.web.app import create_app
 
-    app = create_app(open_store(args.db or DEFAULT_DB))
+    jobs = jobs_config(args)
+    app = create_app(open_store(args.db or DEFAULT_DB), jobs)
+    if jobs is not None:
+        import multiprocessing
+
+        # job workers start from a clean server process, not a fork of this threaded one
+        multiprocessing.set_start_method("forkserver", force=True)
+        roots = ", ".join(str(r) for r in jobs.policy.allow_roots) or "none"
+        hub = "on" if jobs.policy.hub else "off"
+        print(
+            f"openness serve: POST /api/assessments is on (bearer token); "
+            f"allowed folders: {roots}; Hub targets: {hub}",
+            file=sys.stderr,
+        )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
+
+
+def jobs_config(args: argparse.Namespace) -> JobsConfig | None:
+    """The job endpoints' configuration, or None (read-only) when no token is given."""
+    from ..errors import OpennessError
+    from ..observatory.web.job_board import JobLimits
+    from ..observatory.web.job_targets import TargetPolicy
+    from ..observatory.web.jobs import JobsConfig
+
+    token = _token(args.token_file)
+    if token is None:
+        if args.allow_root or args.no_hub:
+            raise OpennessError(
+                f"--allow-root and --no-hub need a token (--token-file FILE or ${TOKEN_ENV})"
+            )
+        return None
+    for name in ("max_targets", "max_jobs", "job_workers"):
+        if not 1 <= getattr(args, name) <= 1000:
+            raise OpennessError(f"--{name.replace('_', '-')} must be between 1 and 1000")
+    limits = JobLimits(
+        targets=args.max_targets, running_jobs=args.max_jobs, workers=args.job_workers
+    )
+    policy = TargetPolicy.of(args.allow_root, hub=not args.no_hub)
+    return JobsConfig(token, policy, limits)
+
+
+def _token(token_file: str | None) -> str | None:
+    from ..errors import OpennessError
+
+    if token_file is None:
+        return os.environ.get(TOKEN_ENV) or None
+    try:
+        with Path(token_file).open("rb") as f:
+            raw = f.read(MAX_TOKEN_FILE_BYTES + 1)
+    except OSError as exc:
+        raise OpennessError(f"cannot read --token-file {token_file}: {exc.strerror}") from None
+    if len(raw) > MAX_TOKEN_FILE_BYTES:
+        raise OpennessError(f"--token-file {token_file} is not a token (over 4 KiB)")
+    try:
+        return raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise OpennessError(f"--token-file {token_file} is not UTF-8 text") from None

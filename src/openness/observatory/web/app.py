@@ -1,13 +1,15 @@
 """The dashboard as a FastAPI app: server-rendered pages and a read-only JSON API.
 
-Every route is a GET: nothing here starts an assessment or writes to the store, so there is no
-state a cross-site request could change. The interactive API docs (Swagger UI) are off because
-they load scripts from a CDN; the spec itself is at /openapi.json.
+Every route here is a GET: nothing here starts an assessment or writes to the store, so there is
+no state a cross-site request could change. Only when the operator gives a token does
+`create_app` mount the job endpoints of `jobs.py` (token-protected, CSRF-safe) that start
+assessments. The interactive API docs (Swagger UI) are off because they load scripts from a CDN;
+the spec itself is at /openapi.json.
 """
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
@@ -25,6 +27,9 @@ from . import pages, queries
 from .api_models import Health, ModelDetail, ModelPage, ModelRow
 from .links import ServerLinks
 
+if TYPE_CHECKING:
+    from .jobs import JobsConfig
+
 Level = Literal["open", "partial", "closed", "unknown"]
 Commercial = Literal["yes", "conditional", "no", "unknown"]
 LINKS = ServerLinks()
@@ -41,7 +46,7 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(engine: sa.Engine) -> FastAPI:
+def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
     app = FastAPI(
         title="openness observatory",
         version=__version__,
@@ -181,4 +186,8 @@ def create_app(engine: sa.Engine) -> FastAPI:
             n = conn.execute(sa.select(sa.func.count()).select_from(assessments)).scalar_one()
         return {"status": "ok", "assessments": int(n)}
 
+    if jobs is not None:
+        from .jobs import mount
+
+        mount(app, engine, jobs)
     return app
