@@ -16,6 +16,7 @@ from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult
 from .readers import detect
 from .readers.interface import Reader
 from .readers.registry import reader_for
+from .record import Record
 from .rules import finding
 from .sources import READ_ERRORS, Release
 
@@ -23,8 +24,8 @@ CHUNK = 1024 * 1024
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class Scanned:
+@dataclass(frozen=True, eq=False, repr=False)
+class Scanned(Record):
     entry: FileEntry
     result: ReaderResult | None = None
     findings: tuple[Finding, ...] = ()

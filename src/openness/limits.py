@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .record import Record
+
 MiB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Limits:
+@dataclass(frozen=True, eq=False, repr=False)
+class Limits(Record):
     max_header_bytes: int = 100 * MiB  # safetensors header, like huggingface_hub's own cap
     max_json_bytes: int = 16 * MiB  # config / tokenizer / card files we parse
     max_text_bytes: int = 4 * MiB  # documents we read as text

@@ -12,6 +12,7 @@ from .crosscheck import check_config, summarise
 from .inventory import Progress, Scanned, take_inventory
 from .limits import DEFAULT_LIMITS, Limits
 from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Location, Origin
+from .record import Record
 from .rules import finding
 from .security.interface import run_analyzers
 from .sources import Release, open_release
@@ -27,8 +28,8 @@ def five_attributes() -> Rubric:
     return load_rubric("five_attributes.yaml")
 
 
-@dataclass(frozen=True)
-class _Read:
+@dataclass(frozen=True, eq=False, repr=False)
+class _Read(Record):
     """What one pass over the release gives, before any rating."""
 
     origin: Origin

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .model import Finding, Location, Severity
+from .record import Record
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+@dataclass(frozen=True, eq=False, repr=False)
+class RuleInfo(Record):
     rule_id: str
     severity: Severity
     title: str

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Evidence, Finding, Location
+from ..record import Record
 from ..rules import finding
 from .common import fact
 
@@ -45,8 +46,8 @@ _LAYERS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
 _VOCAB = ("vocab_size", "n_vocab")
 
 
-@dataclass(frozen=True)
-class ConfigResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ConfigResult(Record):
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = ()
 

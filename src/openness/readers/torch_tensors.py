@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import TensorInfo
+from ..record import Record
 from .pickle_ops import Walk
 from .pickle_values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple
 
@@ -75,8 +76,8 @@ _WRAPPERS = frozenset(
 _MODULE_SLOTS = frozenset({"_parameters", "_buffers", "_modules"})
 
 
-@dataclass(frozen=True)
-class Storage:
+@dataclass(frozen=True, eq=False, repr=False)
+class Storage(Record):
     """A persistent-id storage: ('storage', type, key, location, numel[, view_metadata])."""
 
     key: str

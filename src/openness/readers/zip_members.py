@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from ..errors import FormatError
+from ..record import Record
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # signature .. extra length: 30 bytes
 LOCAL_SIG = b"PK\x03\x04"
@@ -27,8 +28,8 @@ STORED, DEFLATED = 0, 8
 TAMPER_FLAGS = 0x1 | 0x20 | 0x40
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Entry(Record):
     name: str
     header_offset: int  # local header
     data_offset: int
@@ -40,8 +41,8 @@ class Entry:
     listed: bool  # False: found by walking local headers only
 
 
-@dataclass(frozen=True)
-class Issue:
+@dataclass(frozen=True, eq=False, repr=False)
+class Issue(Record):
     """A disagreement between readers of the archive: (member, reason)."""
 
     member: str

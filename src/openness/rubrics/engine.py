@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
+from ..record import Record
 
 
 class RubricError(ValueError):
@@ -43,8 +44,8 @@ def _truthy(value: JSONValue) -> bool:
     return value not in (None, False, "", ())
 
 
-@dataclass(frozen=True)
-class Condition:
+@dataclass(frozen=True, eq=False, repr=False)
+class Condition(Record):
     kind: str
     fact: str = ""
     values: tuple[Any, ...] = ()
@@ -107,15 +108,15 @@ def parse_condition(raw: Any, where: str) -> Condition:
     raise RubricError(f"{where}: unknown condition {dict(raw)!r}")
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rule(Record):
     level: Level
     when: Condition
     because: str
 
 
-@dataclass(frozen=True)
-class Rubric:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rubric(Record):
     name: str
     rules: Mapping[Attribute, Sequence[Rule]]
 
