@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.exports.hostile import PAYLOAD
-from tests.observatory.web.store import HOSTILE_MODEL, RELEASES
+from tests.observatory.web.store import FRAMEWORKS, HOSTILE_MODEL, RELEASES
 
 ALL_MODELS = sorted([*RELEASES, HOSTILE_MODEL])
 EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:[a-z]+:)?//""", re.I)
@@ -47,6 +47,14 @@ def test_list_page_shows_the_latest_revision_of_every_model(client: Any) -> None
         ({"q": "bigco"}, ["bigco/nc-model", "bigco/no-license"]),
         ({"q": "%"}, []),  # LIKE wildcards are matched literally
         ({"q": "acme", "open_code": "closed"}, []),
+        ({"mof_class": "I"}, ["acme/open-one"]),
+        ({"mof_class": "II"}, ["acme/open-two"]),
+        ({"mof_class": "III"}, []),
+        ({"mof_class": "none", "q": "bigco"}, ["bigco/nc-model", "bigco/no-license"]),
+        ({"mof_class": "unknown"}, []),  # only acme/open-one's older revision is unrated
+        ({"osaid": "pass"}, ["acme/open-one"]),
+        ({"osaid": "fail", "license_family": "mit"}, ["acme/open-two"]),
+        ({"mof_class": "I", "osaid": "fail"}, []),
     ],
 )
 def test_filters(client: Any, params: dict[str, str], expected: list[str]) -> None:
@@ -75,8 +83,55 @@ def test_pagination_walks_every_model_once(client: Any) -> None:
 
 
 def test_bad_filter_values_are_rejected_not_crashes(client: Any) -> None:
-    for params in ({"open_code": "maybe"}, {"page": 0}, {"per_page": 10_000}, {"q": "x" * 300}):
+    for params in (
+        {"open_code": "maybe"},
+        {"page": 0},
+        {"per_page": 10_000},
+        {"q": "x" * 300},
+        {"mof_class": "IV"},
+        {"mof_class": "Class I"},
+        {"osaid": "yes"},
+    ):
         assert client.get("/api/models", params=params).status_code == 422
+
+
+def test_the_list_shows_framework_classes_and_the_api_returns_them(client: Any) -> None:
+    items = client.get("/api/models").json()["items"]
+    rated = {i["model"]: (i["mof_class"], i["osaid"]) for i in items}
+    assert rated == {**FRAMEWORKS, HOSTILE_MODEL: rated[HOSTILE_MODEL]}
+    html = client.get("/", params={"q": "acme"}).text
+    cells = re.findall(r'<td class="mof">([^<]*)</td><td class="osaid">([^<]*)</td>', html)
+    assert cells == [("Class I (open science)", "pass"), ("Class II (open tooling)", "fail")]
+    chosen = client.get("/", params={"mof_class": "II", "osaid": "fail"}).text
+    assert '<option value="II" selected>Class II (open tooling)</option>' in chosen
+    assert '<option value="fail" selected>fail</option>' in chosen
+    assert page_models(chosen) == ["acme/open-two"]
+    history = client.get("/api/model/history", params={"id": "acme/open-one"}).json()
+    assert [(h["mof_class"], h["osaid"]) for h in history] == [
+        ("I", "pass"),
+        ("unknown", "unknown"),
+    ]
+
+
+def test_model_and_compare_pages_show_the_framework_class(client: Any) -> None:
+    summary = re.compile(r'<p class="framework-summary">(.*?)</p>', re.S)
+    one = summary.search(client.get("/model", params={"id": "acme/open-one"}).text)
+    assert one is not None
+    assert "MOF class: <strong>Class I (open science)</strong>" in one.group(1)
+    assert "OSAID 1.0: <strong>pass</strong>" in one.group(1)
+    washed = summary.search(client.get("/model", params={"id": "bigco/nc-model"}).text)
+    assert washed is not None
+    assert "openwashing: <strong>yes</strong>" in washed.group(1)
+    assert "<code>OPN-OWS-001</code>" in washed.group(1)
+    old = client.get("/api/model/history", params={"id": "acme/open-one"}).json()[1]["revision"]
+    legacy = client.get("/model", params={"id": "acme/open-one", "revision": old}).text
+    found = summary.search(legacy)
+    assert found is not None and "MOF class: <strong>not rated</strong>" in found.group(1)
+    assert "tag heuristic" in found.group(1)
+    both = client.get("/compare", params=[("m", "acme/open-one"), ("m", "acme/open-two")]).text
+    assert "<tr><th>MOF class</th><td>Class I (open science)</td></tr>" in both
+    assert "<tr><th>MOF class</th><td>Class II (open tooling)</td></tr>" in both
+    assert both.count("<tr><th>OSAID 1.0</th>") == 2
 
 
 def test_model_page_has_chart_terms_findings_and_history(client: Any) -> None:
@@ -117,7 +172,8 @@ def test_compare_two_to_four_models(client: Any) -> None:
     two = client.get("/compare", params=[("m", "acme/open-one"), ("m", "bigco/nc-model")])
     assert two.status_code == 200
     assert two.text.count('class="column"') == 2 and two.text.count('class="chart"') == 2
-    assert "openwashing" in two.text  # bigco/nc-model claims open under a non-commercial license
+    # bigco/nc-model's card says open source under a non-commercial license (OPN-OWS-001)
+    assert "openwashing" in two.text
     four = client.get("/compare", params=[("m", m) for m in ALL_MODELS[:4]])
     assert four.status_code == 200 and four.text.count('class="column"') == 4
     assert client.get("/compare", params=[("m", "acme/open-one")]).status_code == 422
@@ -129,10 +185,17 @@ def test_compare_two_to_four_models(client: Any) -> None:
 def test_ecosystem_page_charts_the_metrics(client: Any) -> None:
     html = client.get("/ecosystem").text
     assert "Ecosystem: 5 releases" in html
-    assert html.count('class="chart"') == 5
+    assert html.count('class="chart"') == 7
     assert "1 of them are <strong>openwashing</strong>" in html
+    assert "<tr><td><code>OPN-OWS-001</code></td><td>1</td></tr>" in html
+    frameworks = html.split('id="frameworks"', 1)[1].split("<h2", 1)[0]
+    assert 'aria-label="MOF class reached"' in frameworks and "Class I (open science)" in frameworks
     metrics = client.get("/api/metrics").json()
     assert metrics["releases"] == 5 and metrics["openwashing"] == 1
+    assert dict(metrics["mof_classes"]) == {"I": 1, "II": 1, "none": 3}
+    assert dict(metrics["osaid"]) == {"pass": 1, "fail": 4}
+    assert metrics["openwashing_by_findings"] == 5
+    assert metrics["openwashing_rules"] == [["OPN-OWS-001", 1]]
 
 
 def test_hostile_strings_are_escaped_everywhere(client: Any) -> None:

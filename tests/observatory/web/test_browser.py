@@ -114,6 +114,8 @@ def test_list_filter_open_compare(session: Session) -> None:
     page.get_by_role("link", name="acme/open-one").click()
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", name="Five attributes of openness").is_visible()
+    summary = page.locator("p.framework-summary")
+    assert "MOF class: Class I (open science)" in summary.inner_text()
     chart = page.locator("svg.chart")
     assert chart.is_visible() and chart.bounding_box()["width"] > 300
     assert page.locator("svg.chart rect[class^=level-]").count() == 5
@@ -129,6 +131,26 @@ def test_list_filter_open_compare(session: Session) -> None:
     assert page.get_by_role("heading", name="Compare 2 models").is_visible()
     assert page.locator("section.column svg.chart").count() == 2
     session.shot("compare")
+
+
+def test_filter_by_framework_class(session: Session) -> None:
+    page = session.page
+    session.goto("/")
+    page.select_option("select[name=mof_class]", label="Class II (open tooling)")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("load")
+    assert model_links(page) == ["acme/open-two"]
+    assert "mof_class=II" in page.url
+    assert page.locator("td.mof").all_inner_texts() == ["Class II (open tooling)"]
+    assert page.locator("select[name=mof_class]").input_value() == "II"  # the form keeps it
+    session.shot("list-mof-class")
+
+    page.select_option("select[name=mof_class]", "")
+    page.select_option("select[name=osaid]", "pass")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("load")
+    assert model_links(page) == ["acme/open-one"]
+    assert "mof_class=&" in page.url and "osaid=pass" in page.url  # an empty field means any
 
 
 def test_pagination(session: Session) -> None:
@@ -149,8 +171,11 @@ def test_ecosystem_page(session: Session) -> None:
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", name="Ecosystem: 5 releases").is_visible()
     charts = page.locator("svg.chart")
-    assert charts.count() == 5
-    assert all(charts.nth(i).bounding_box()["height"] > 20 for i in range(5))
+    assert charts.count() == 7
+    assert all(charts.nth(i).bounding_box()["height"] > 20 for i in range(7))
+    assert page.get_by_role("heading", name="Framework classes").is_visible()
+    mof = page.locator("svg.chart[aria-label='MOF class reached']")
+    assert mof.locator("rect").count() == 3  # Class I, Class II, no class
     session.shot("ecosystem")
 
 
@@ -201,7 +226,7 @@ def test_published_site_works_from_a_plain_web_server(
             assert s.page.locator("svg.chart rect[class^=level-]").count() == 5
             s.page.get_by_role("link", name="Ecosystem").click()
             s.page.wait_for_load_state("load")
-            assert s.page.locator("svg.chart").count() == 5
+            assert s.page.locator("svg.chart").count() == 7
             s.shot("published-ecosystem")
             s.close()
         finally:

@@ -28,6 +28,8 @@ class ModelRow(BaseModel):
     inputs_transparency: str
     threats_transparency: str
     open_standards: str
+    mof_class: str = "unknown"  # I, II, III, none, unknown (not rated)
+    osaid: str = "unknown"  # pass, fail, unknown (not rated)
 
 
 class ModelPage(BaseModel):

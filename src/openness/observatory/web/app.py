@@ -106,6 +106,8 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         inputs_transparency: Level | None = None,
         threats_transparency: Level | None = None,
         open_standards: Level | None = None,
+        mof_class: Literal["I", "II", "III", "none", "unknown"] | None = None,
+        osaid: Literal["pass", "fail", "unknown"] | None = None,
         page: PageNo = 1,
         per_page: PerPage = queries.DEFAULT_PER_PAGE,
     ) -> tuple[queries.Filters, queries.Page]:
@@ -117,6 +119,7 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
             "open_standards": open_standards,
         }
         chosen = filters(q, license_family, commercial_use, open_weights, levels)
+        chosen = chosen.with_frameworks(mof_class, osaid)
         return chosen, queries.list_models(engine, chosen, page, per_page)
 
     Listing = Annotated[tuple[queries.Filters, queries.Page], Depends(listing)]

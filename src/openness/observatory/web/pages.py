@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ... import __version__
 from ...model import Attribute
 from ..metrics import Metrics, compute
+from ..tables import MOF_CLASSES, OSAID_RESULTS
 from . import charts, queries, view
 from .links import Links
 
@@ -55,6 +56,8 @@ def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: q
         families=queries.license_families(engine),
         levels=queries.LEVELS,
         commercial=queries.COMMERCIAL_USE,
+        mof_classes=MOF_CLASSES,
+        osaid_results=OSAID_RESULTS,
         chart=charts.attribute_chart,
     )
 
@@ -70,6 +73,8 @@ def model_page(engine: sa.Engine, links: Links, model: str, revision: str | None
         "model.html",
         links,
         record=record,
+        mof_classes=MOF_CLASSES,
+        osaid_results=OSAID_RESULTS,
         chart=charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=model),
         ratings=view.ratings(document),
         license=document.get("license") if isinstance(document.get("license"), dict) else {},
@@ -89,7 +94,9 @@ def compare_page(engine: sa.Engine, links: Links, models: list[str]) -> str:
         }
         for r in records
     ]
-    return _render("compare.html", links, columns=columns)
+    return _render(
+        "compare.html", links, columns=columns, mof_classes=MOF_CLASSES, osaid_results=OSAID_RESULTS
+    )
 
 
 def ecosystem_page(engine: sa.Engine, links: Links, metrics: Metrics | None = None) -> str:
@@ -103,7 +110,15 @@ def ecosystem_page(engine: sa.Engine, links: Links, metrics: Metrics | None = No
         commercial_chart=charts.bar_chart(m.commercial_use, "Commercial use", "#8250df"),
         month_chart=charts.month_chart(m.months[-36:]),
         org_chart=charts.bar_chart(m.concentration[0].top, "Releases by organisation", "#bf8700"),
+        mof_chart=_labelled_chart(m.mof_classes, MOF_CLASSES, "MOF class reached", "#1a7f37"),
+        osaid_chart=_labelled_chart(m.osaid, OSAID_RESULTS, "OSAID 1.0", "#8250df"),
     )
+
+
+def _labelled_chart(
+    counts: tuple[tuple[str, int], ...], labels: dict[str, str], title: str, colour: str
+) -> Any:
+    return charts.bar_chart([(labels.get(k, k), n) for k, n in counts], title, colour)
 
 
 def error_page(links: Links, status: int, message: str) -> str:

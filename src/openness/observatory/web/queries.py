@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,8 @@ LIST_COLUMNS = (
     "max_severity",
     "complete",
     *LEVEL_COLUMNS,
+    "mof_class",
+    "osaid",
 )
 
 
@@ -46,6 +48,11 @@ class Filters:
     commercial_use: str | None = None
     open_weights: bool | None = None
     levels: dict[str, str] = field(default_factory=dict)  # attribute -> level
+    mof_class: str | None = None  # exactly this class (I, II, III, none, unknown)
+    osaid: str | None = None  # pass, fail, unknown
+
+    def with_frameworks(self, mof_class: str | None, osaid: str | None) -> Filters:
+        return replace(self, mof_class=mof_class or None, osaid=osaid or None)
 
     def as_params(self) -> dict[str, str]:
         params = {
@@ -54,6 +61,8 @@ class Filters:
                 ("q", self.q),
                 ("license_family", self.license_family),
                 ("commercial_use", self.commercial_use),
+                ("mof_class", self.mof_class),
+                ("osaid", self.osaid),
             )
             if v
         }
@@ -78,8 +87,8 @@ class Page:
 def is_latest() -> Any:
     """The row is its model's latest stored revision: no later row of the same model.
 
-    Written as NOT EXISTS so both sides run on the listing index (migration 0002), never on
-    the large rows.
+    Written as NOT EXISTS so both sides run on the listing index (migrations 0002, 0003), never
+    on the large rows.
     """
     later = assessments.alias("later")
     return ~sa.exists().where(later.c.model == assessments.c.model, later.c.id > assessments.c.id)
@@ -108,6 +117,10 @@ def _where(filters: Filters) -> list[Any]:
     for attribute, level in filters.levels.items():
         if attribute in LEVEL_COLUMNS and level:
             where.append(c[attribute] == level)
+    if filters.mof_class:
+        where.append(c.mof_class == filters.mof_class)
+    if filters.osaid:
+        where.append(c.osaid == filters.osaid)
     return where
 
 
