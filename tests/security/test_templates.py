@@ -10,6 +10,7 @@ import pytest
 
 from openness.model import Assessment
 from openness.pipeline import assess
+from openness.readers.common import KEEP_TEMPLATE
 
 #: a real-world style template: loops, role tests, namespace() for state, string filters
 BENIGN_TEMPLATE = (
@@ -87,8 +88,15 @@ def test_benign_gguf_template_is_clean(tmp_path: Path) -> None:
     assert _tpl(assess(str(path), hash_files=False)) == []
 
 
-def test_long_gguf_template_is_reported_as_partly_scanned(tmp_path: Path) -> None:
-    path = _gguf(tmp_path / "m.gguf", BENIGN_TEMPLATE + " " * 10_000 + INJECTIONS["globals"])
+def test_long_gguf_template_is_scanned_to_the_end(tmp_path: Path) -> None:
+    path = _gguf(tmp_path / "m.gguf", BENIGN_TEMPLATE + " " * 40_000 + INJECTIONS["globals"])
+    found = _tpl(assess(str(path), hash_files=False))
+    assert "OPN-TPL-001 os.popen" in found
+    assert "OPN-TPL-002 chat template" not in found
+
+
+def test_overlong_gguf_template_is_reported_as_partly_scanned(tmp_path: Path) -> None:
+    path = _gguf(tmp_path / "m.gguf", BENIGN_TEMPLATE + " " * KEEP_TEMPLATE + INJECTIONS["globals"])
     assert "OPN-TPL-002 chat template" in _tpl(assess(str(path), hash_files=False))
 
 

@@ -12,6 +12,10 @@ from typing import BinaryIO
 from ..errors import FormatError, LimitExceeded
 from ..model import Confidence, DtypeCount, Evidence, JSONValue, Location, TensorInfo
 
+#: chat template text kept as evidence for the template analyzer (security.templates);
+#: real templates are a few KB, the longest known some tens of KB
+KEEP_TEMPLATE = 64 * 1024
+
 
 def read_exact(stream: BinaryIO, n: int, what: str, offset: int) -> bytes:
     """Read exactly n bytes or raise FormatError naming what was cut off."""

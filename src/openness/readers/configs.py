@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Evidence, Finding, Location
 from ..record import Record
 from ..rules import finding
-from .common import fact
+from .common import KEEP_TEMPLATE, fact
 
 CONFIG_NAMES = frozenset(
     {
@@ -183,10 +183,6 @@ def _tokenizer_config(
         )
         ev += _template_text(path, template, _line_of(data, "chat_template"), "chat_template")
     return ConfigResult(tuple(ev))
-
-
-#: chat template text kept as evidence for the template analyzer (security.templates)
-KEEP_TEMPLATE = 16 * 1024
 
 
 def _template_text(path: str, template: Any, line: int | None, key: str) -> list[Evidence]:

@@ -17,7 +17,7 @@ from ..errors import FormatError, LimitExceeded
 from ..limits import Limits
 from ..model import Artifact, Evidence, ReaderResult, TensorInfo
 from . import detect
-from .common import check_limit, count_parameters, fact
+from .common import KEEP_TEMPLATE, check_limit, count_parameters, fact
 
 #: text values are kept up to this many bytes (the full length is always recorded)
 KEEP_TEXT = 4096
@@ -215,7 +215,8 @@ class GgufReader:
                 at = cur.pos
                 key = _text(cur, wide, limits, "metadata key", name=True).text
                 vtype = int(cur.unpack("<I", "metadata value type"))
-                meta[key] = Entry(_value(cur, vtype, wide, limits, 0), at)
+                keep = KEEP_TEMPLATE if key.startswith("tokenizer.chat_template") else KEEP_TEXT
+                meta[key] = Entry(_value(cur, vtype, wide, limits, 0, keep), at)
             tensors_at = cur.pos
             _tensor_infos(cur, n_tensors, wide, limits, placed)
         except LimitExceeded:
@@ -257,7 +258,9 @@ def _header(cur: _Cursor, limits: Limits) -> tuple[int, int, int]:
     return version, n_tensors, n_kv
 
 
-def _text(cur: _Cursor, wide: bool, limits: Limits, what: str, name: bool = False) -> Text:
+def _text(
+    cur: _Cursor, wide: bool, limits: Limits, what: str, name: bool = False, keep: int = KEEP_TEXT
+) -> Text:
     at = cur.pos
     n = cur.uint(wide, f"{what} length")
     cur.need(n, what)
@@ -267,15 +270,17 @@ def _text(cur: _Cursor, wide: bool, limits: Limits, what: str, name: bool = Fals
         cur.skip(n, what)  # far longer than anything we keep: note its length only
         return Text("", n)
     raw = cur.take(n, what)
-    return Text(raw[:KEEP_TEXT].decode("utf-8", errors="replace"), n)
+    return Text(raw[:keep].decode("utf-8", errors="replace"), n)
 
 
-def _value(cur: _Cursor, vtype: int, wide: bool, limits: Limits, depth: int) -> Value:
+def _value(
+    cur: _Cursor, vtype: int, wide: bool, limits: Limits, depth: int, keep: int = KEEP_TEXT
+) -> Value:
     fmt = _SCALARS.get(vtype)
     if fmt is not None:
         return cur.unpack(fmt, "metadata value")
     if vtype == _STRING:
-        return _text(cur, wide, limits, "string value")
+        return _text(cur, wide, limits, "string value", keep=keep)
     if vtype != _ARRAY:
         raise FormatError(f"unknown metadata value type {vtype}", offset=cur.pos - 4)
     if depth >= MAX_ARRAY_DEPTH:
@@ -382,7 +387,7 @@ def _evidence(path: str, version: int, meta: dict[str, Entry]) -> list[Evidence]
     for key in sorted(k for k in meta if k.startswith("tokenizer.chat_template")):
         value = meta[key].value
         if isinstance(value, Text):
-            cut = " (kept the first part)" if value.length > KEEP_TEXT else ""
+            cut = " (kept the first part)" if value.length > KEEP_TEMPLATE else ""
             add(
                 "gguf.chat_template",
                 key,
