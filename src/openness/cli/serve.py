@@ -49,8 +49,8 @@ def add_parser(commands: Any) -> None:
         metavar="DIR",
         action="append",
         default=[],
-        help="a folder whose releases clients may have assessed (repeatable; default: none, "
-        "only hf: ids)",
+        help="a folder whose files and subfolders clients may have assessed (repeatable; "
+        "default: none, only hf: ids)",
     )
     jobs.add_argument("--no-hub", action="store_true", help="refuse hf: targets (local paths only)")
     jobs.add_argument(
