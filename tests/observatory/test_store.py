@@ -196,7 +196,7 @@ def test_migration_0003_backfills_rows_stored_at_0002(db_url: str, tmp_path: Pat
     for model in ("acme/class-ii", "acme/washed"):
         assert stored[model] == tuple(expected[model][c] for c in columns)
     assert indexes["ix_assessments_listing"][-2:] == ["mof_class", "osaid"]
-    assert {"ix_assessments_mof_class", "ix_assessments_osaid"} <= set(indexes)
+    assert not [name for name in indexes if name.endswith(("mof_class", "osaid"))]
 
 
 def test_migration_0003_downgrades_to_0002(tmp_path: Path) -> None:

@@ -245,3 +245,21 @@ def test_empty_form_fields_mean_any(client: Any) -> None:
     assert page_models(client.get("/", params=chosen).text) == ["acme/open-one"]
     evil = client.get("/model", params={"id": HOSTILE_MODEL, "revision": ""})
     assert evil.status_code == 200
+
+
+@pytest.mark.parametrize("filters", [{"mof_class": "II"}, {"osaid": "fail"}, {"mof_class": "I"}])
+def test_framework_filters_run_on_the_covering_listing_index(
+    web_store: tuple[Any, str], filters: dict[str, str]
+) -> None:
+    import sqlalchemy as sa
+
+    from openness.observatory.tables import assessments
+    from openness.observatory.web import queries
+
+    engine = web_store[0]
+    where = queries._where(queries.Filters(**filters))
+    count = sa.select(sa.func.count()).select_from(assessments).where(*where)
+    sql = str(count.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    assert plan[0] == "SCAN assessments USING COVERING INDEX ix_assessments_listing"
