@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from openness.evidence_index import EvidenceIndex
 from openness.model import Attribute, Evidence, Level, Location
-from openness.rubrics.engine import EvidenceIndex, Rubric, RubricError, Rule, parse_condition
+from openness.rubrics.engine import Rubric, RubricError, Rule, parse_condition
 
 
 def ev(fact: str, value: object, file: str = "README.md", line: int = 1) -> Evidence:

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from .evidence_index import EvidenceIndex
 from .model import (
     Artifact,
     Evidence,
@@ -19,7 +20,6 @@ from .model import (
     TensorInfo,
 )
 from .readers import detect
-from .rubrics.engine import EvidenceIndex
 from .rules import finding
 
 #: which weight set speaks for the release when several formats hold the same model

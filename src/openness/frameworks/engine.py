@@ -18,10 +18,10 @@ from importlib import resources
 from typing import Any
 
 from ..datafiles import load_yaml
+from ..evidence_index import EvidenceIndex
 from ..model import ClassProgress, ComponentResult, Evidence, FrameworkResult
 from ..rubrics.engine import (
     Condition,
-    EvidenceIndex,
     RubricError,
     parse_condition,
     render_template,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..evidence_index import EvidenceIndex
 from ..model import Evidence, Finding, FrameworkResult, Location
-from ..rubrics.engine import EvidenceIndex
 from ..rules import finding
 
 _MOF_RANK = {"I": 1, "II": 2, "III": 3}

@@ -1,7 +1,8 @@
 """Symbolic values for the pickle VM model: what an unpickler *would* build, never built for real.
 
 Containers are compared and hashed by identity (memo references alias them, and hashing nested
-tuples from a hostile stream could take exponential time), and their reprs stay shallow.
+tuples from a hostile stream could take exponential time), and their reprs stay shallow. They
+are plain slotted classes: millions may be built, and dataclass(slots=True) cost start-up time.
 A container keeps its first MAX_KEPT_SCALARS items; past that it keeps only items that can hold
 objects (calls, globals, containers...) and counts the scalars it dropped, so a list of millions
 of floats costs constant memory while every import and call stays reachable.
@@ -9,18 +10,16 @@ of floats costs constant memory while every import and call stays reachable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TypeAlias
 
 
-@dataclass(eq=False, slots=True)
 class Global:
     """A module attribute the unpickler would import (GLOBAL, STACK_GLOBAL, INST)."""
 
-    module: str
-    name: str
-    offset: int
-    opcode: str
+    __slots__ = ("module", "name", "offset", "opcode")
+
+    def __init__(self, module: str, name: str, offset: int, opcode: str) -> None:
+        self.module, self.name, self.offset, self.opcode = module, name, offset, opcode
 
     @property
     def dotted(self) -> str:
@@ -30,71 +29,97 @@ class Global:
         return f"Global({self.dotted!r}@{self.offset})"
 
 
-@dataclass(eq=False, slots=True)
 class Call:
     """The result of calling `func` (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX), plus later mutations."""
 
-    func: Value
-    args: Value
-    offset: int
-    kind: str
-    kwargs: Value = None
-    state: Value = None  # last BUILD state
-    items: list[tuple[Value, Value]] = field(default_factory=list)  # SETITEM(S) on the object
-    appended: list[Value] = field(default_factory=list)  # APPEND(S) on the object
-    dropped: int = 0  # scalars set or appended beyond MAX_KEPT_SCALARS
+    __slots__ = (
+        "func",
+        "args",
+        "offset",
+        "kind",
+        "kwargs",
+        "state",
+        "items",
+        "appended",
+        "dropped",
+    )
+
+    def __init__(
+        self, func: Value, args: Value, offset: int, kind: str, kwargs: Value = None
+    ) -> None:
+        self.func, self.args, self.offset, self.kind, self.kwargs = func, args, offset, kind, kwargs
+        self.state: Value = None  # last BUILD state
+        self.items: list[tuple[Value, Value]] = []  # SETITEM(S) on the object
+        self.appended: list[Value] = []  # APPEND(S) on the object
+        self.dropped = 0  # scalars set or appended beyond MAX_KEPT_SCALARS
 
     def __repr__(self) -> str:
         return f"Call({self.func!r}, kind={self.kind}@{self.offset})"
 
 
-@dataclass(eq=False, slots=True)
 class PersistentId:
-    value: Value
-    offset: int
+    __slots__ = ("value", "offset")
+
+    def __init__(self, value: Value, offset: int) -> None:
+        self.value, self.offset = value, offset
 
     def __repr__(self) -> str:
         return f"PersistentId(@{self.offset})"
 
 
-@dataclass(eq=False, slots=True)
 class ExtRef:
     """EXT1/2/4: an object looked up in copyreg's extension registry at load time."""
 
-    code: int
-    offset: int
+    __slots__ = ("code", "offset")
+
+    def __init__(self, code: int, offset: int) -> None:
+        self.code, self.offset = code, offset
+
+    def __repr__(self) -> str:
+        return f"ExtRef(code={self.code!r}, offset={self.offset!r})"
 
 
-@dataclass(eq=False, slots=True)
 class Skipped:
     """A string/bytes argument longer than `max_string_bytes`, seeked past, never read."""
 
-    kind: str
-    length: int
-    offset: int
+    __slots__ = ("kind", "length", "offset")
+
+    def __init__(self, kind: str, length: int, offset: int) -> None:
+        self.kind, self.length, self.offset = kind, length, offset
+
+    def __repr__(self) -> str:
+        return f"Skipped(kind={self.kind!r}, length={self.length!r}, offset={self.offset!r})"
 
 
-@dataclass(eq=False, slots=True)
 class Opaque:
     """Something we do not model (out-of-band buffers)."""
 
-    reason: str
-    offset: int
+    __slots__ = ("reason", "offset")
+
+    def __init__(self, reason: str, offset: int) -> None:
+        self.reason, self.offset = reason, offset
+
+    def __repr__(self) -> str:
+        return f"Opaque(reason={self.reason!r}, offset={self.offset!r})"
 
 
-@dataclass(eq=False, slots=True)
 class PList:
-    items: list[Value] = field(default_factory=list)
-    dropped: int = 0
+    __slots__ = ("items", "dropped")
+
+    def __init__(self) -> None:
+        self.items: list[Value] = []
+        self.dropped = 0
 
     def __repr__(self) -> str:
         return f"PList(<{len(self.items)} items>)"
 
 
-@dataclass(eq=False, slots=True)
 class PDict:
-    items: list[tuple[Value, Value]] = field(default_factory=list)
-    dropped: int = 0
+    __slots__ = ("items", "dropped")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Value, Value]] = []
+        self.dropped = 0
 
     def get(self, key: str) -> Value:
         for k, v in reversed(self.items):
@@ -106,11 +131,16 @@ class PDict:
         return f"PDict(<{len(self.items)} items>)"
 
 
-@dataclass(eq=False, slots=True)
 class PSet:
-    items: list[Value] = field(default_factory=list)
-    frozen: bool = False
-    dropped: int = 0
+    __slots__ = ("items", "frozen", "dropped")
+
+    def __init__(self, frozen: bool = False) -> None:
+        self.items: list[Value] = []
+        self.frozen = frozen
+        self.dropped = 0
+
+    def __repr__(self) -> str:
+        return f"PSet(<{len(self.items)} items>, frozen={self.frozen})"
 
 
 Value: TypeAlias = (

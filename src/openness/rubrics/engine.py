@@ -13,35 +13,17 @@ level and a rationale, and cites the evidence its condition looked at. Condition
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..evidence_index import EvidenceIndex
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
 from ..record import Record
 
 
 class RubricError(ValueError):
     """A rubric file is malformed; raised at load time, never while rating."""
-
-
-class EvidenceIndex:
-    def __init__(self, evidence: Iterable[Evidence]):
-        self._by_fact: dict[str, list[Evidence]] = defaultdict(list)
-        for e in evidence:
-            self._by_fact[e.fact].append(e)
-
-    def get(self, name: str) -> list[Evidence]:
-        return [e for e in self._by_fact.get(name, []) if _truthy(e.value)]
-
-    def first(self, name: str) -> JSONValue:
-        found = self.get(name)
-        return found[0].value if found else None
-
-
-def _truthy(value: JSONValue) -> bool:
-    return value not in (None, False, "", ())
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 from ..model import Evidence, FileEntry, Finding
 from ..rules import finding
@@ -22,23 +23,26 @@ SIZE_FACTS = {
 }
 
 #: (pattern, what it means); first match of each is reported with its line in the template
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), why)
-    for p, why in (
-        (r"__[a-z][a-z0-9_]*__", "dunder attribute access (object internals)"),
-        (
-            r"\b(?:cycler|joiner|namespace|lipsum|range|dict|self|config|request)\s*"
-            r"(?:\.|\[|\|\s*attr)\s*['\"]?_",
-            "private attribute of a Jinja global (sandbox escape)",
-        ),
-        (r"\\x5f|\\u005f|\\137|\\N\{LOW LINE\}", "escaped underscore (hides a dunder)"),
-        (r"\|\s*attr\s*\(\s*(?!['\"][a-z])", "attr() filter with a computed or private name"),
-        (r"\{%-?\s*(?:import|from|include|extends)\b", "template loads another template"),
-        (r"\b(?:__import__|import_module|importlib)\b", "Python import"),
-        (r"\b(?:os|subprocess|sys|builtins|posix)\s*\.\s*[a-z_]+", "Python module access"),
-        (r"\b(?:popen|system|eval|exec|getattr|globals|subclasses|mro)\s*\(", "code execution"),
-    )
+PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"__[a-z][a-z0-9_]*__", "dunder attribute access (object internals)"),
+    (
+        r"\b(?:cycler|joiner|namespace|lipsum|range|dict|self|config|request)\s*"
+        r"(?:\.|\[|\|\s*attr)\s*['\"]?_",
+        "private attribute of a Jinja global (sandbox escape)",
+    ),
+    (r"\\x5f|\\u005f|\\137|\\N\{LOW LINE\}", "escaped underscore (hides a dunder)"),
+    (r"\|\s*attr\s*\(\s*(?!['\"][a-z])", "attr() filter with a computed or private name"),
+    (r"\{%-?\s*(?:import|from|include|extends)\b", "template loads another template"),
+    (r"\b(?:__import__|import_module|importlib)\b", "Python import"),
+    (r"\b(?:os|subprocess|sys|builtins|posix)\s*\.\s*[a-z_]+", "Python module access"),
+    (r"\b(?:popen|system|eval|exec|getattr|globals|subclasses|mro)\s*\(", "code execution"),
 )
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compiled on first use: most releases have no chat template."""
+    return tuple((re.compile(p, re.IGNORECASE), why) for p, why in PATTERNS)
 
 
 class TemplateAnalyzer:
@@ -70,7 +74,7 @@ def scan_template(e: Evidence) -> list[Finding]:
     assert isinstance(e.value, str)
     text = e.value
     out: list[Finding] = []
-    for pattern, why in PATTERNS:
+    for pattern, why in _compiled():
         m = pattern.search(text)
         if m is None:
             continue

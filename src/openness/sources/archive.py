@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import stat
-import tarfile
 import threading
 import zipfile
 from pathlib import Path
@@ -134,6 +133,8 @@ class TarRelease(Release):
     parallel_safe = False
 
     def __init__(self, target: str, path: Path, limits: Limits):
+        import tarfile  # imported here: a scan of a plain file or folder never needs it
+
         try:
             self._tar = tarfile.open(path, "r:*")  # noqa: SIM115  (closed by close())
         except (tarfile.TarError, OSError, EOFError) as exc:
