@@ -18,8 +18,10 @@ def safetensors_bytes(header: object, data_size: int = 0) -> bytes:
     return struct.pack("<Q", len(raw)) + raw + bytes(data_size)
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="80", PYTHONWARNINGS="ignore")
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COLUMNS="80", PYTHONWARNINGS="ignore", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "openness", *args],
         capture_output=True,

@@ -51,7 +51,8 @@ def test_sarif_is_valid_and_complete(release: Path) -> None:
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == list(RULES)
-    assert all(r["helpUri"] == f"docs/rules/{r['id']}.md" for r in rules)
+    assert not any("helpUri" in r for r in rules)  # no published docs site configured
+    assert all(r["help"]["markdown"].startswith(f"# {r['id']}: ") for r in rules)
     pkl = next(r for r in rules if r["id"] == "OPN-PKL-001")
     assert "CWE-502" in pkl["properties"]["tags"]
     results = run["results"]
@@ -98,3 +99,15 @@ def test_incomplete_read_is_reported_and_follows_fail_on(tmp_path: Path) -> None
 def test_missing_target_exits_2(tmp_path: Path) -> None:
     proc = run_cli("scan", str(tmp_path / "nope"))
     assert proc.returncode == 2 and "does not exist" in proc.stderr
+
+
+def test_sarif_help_uris_point_at_the_published_docs(release: Path) -> None:
+    env = {"OPENNESS_DOCS_URL": "https://docs.example.org/openness/rules/"}
+    log = json.loads(run_cli("scan", str(release), "--format", "sarif", env=env).stdout)
+    jsonschema.validate(log, SCHEMA)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert {r["helpUri"] for r in rules} == {
+        f"https://docs.example.org/openness/rules/{r}.md" for r in RULES
+    }
+    bad = run_cli("scan", str(release), "--format", "sarif", env={"OPENNESS_DOCS_URL": "docs/"})
+    assert bad.returncode == 2 and "OPENNESS_DOCS_URL" in bad.stderr

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     from ..model import Severity
     from ..pipeline import assess
     from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import progress_reporter, target_or_example, write_report
+    from .output import docs_url, progress_reporter, target_or_example, write_report
 
     target = target_or_example(args)
     limits = _hub_limits(args)
@@ -136,7 +136,11 @@ def run(args: argparse.Namespace) -> int:
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     options = RenderOptions(
-        width=width, color=to_terminal, spec_version=args.spec_version, created=_now()
+        width=width,
+        color=to_terminal,
+        spec_version=args.spec_version,
+        created=_now(),
+        docs_url=docs_url(),
     )
     text = get(args.format)(assessment, options)
     write_report(text, args.output)

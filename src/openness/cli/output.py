@@ -25,6 +25,16 @@ def target_or_example(args: Any) -> str:
     return str(args.target)
 
 
+def docs_url() -> str | None:
+    """OPENNESS_DOCS_URL: where the rule pages are published (for SARIF helpUri), if anywhere."""
+    import os
+
+    url = os.environ.get("OPENNESS_DOCS_URL", "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise OpennessError(f"OPENNESS_DOCS_URL must be an http(s) URL, got {url!r}")
+    return url or None
+
+
 def write_report(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)

@@ -20,7 +20,9 @@ def add_parser(commands: Any) -> None:
         epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error. "
         "A file that could not be fully read is a medium finding (never 'clean').\n\n"
         "Examples:\n  openness scan ./my-model\n  openness scan model.pt --format sarif -o "
-        "scan.sarif\n  openness scan release.zip --fail-on medium",
+        "scan.sarif\n  openness scan release.zip --fail-on medium\n\n"
+        "SARIF rules embed their documentation page; set OPENNESS_DOCS_URL to the base URL where "
+        "docs/rules/ is published to add helpUri links.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("target", help="model folder, weight file, or archive (.zip, .whl, .tar...)")
@@ -41,14 +43,15 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
     from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import write_report
+    from .output import docs_url, write_report
 
     assessment = security_only(scan(args.target, hash_files=args.hash))
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     if args.format == "sarif":
+        from ..formats.interface import RenderOptions
         from ..formats.sarif import render
 
-        text = render(assessment)
+        text = render(assessment, RenderOptions(docs_url=docs_url()))
     elif args.format == "json":
         text = render_json(assessment, fail_on)
     else:

@@ -16,6 +16,9 @@ class RenderOptions:
     spec_version: str = "1.6"
     #: ISO 8601 UTC creation time stamped into SBOM exports; None leaves it out (reproducible)
     created: str | None = None
+    #: base URL where the rule pages (docs/rules/OPN-*.md) are published; SARIF `helpUri`s point
+    #: there. None (default): no helpUri, the page itself is embedded as the rule's help
+    docs_url: str | None = None
 
 
 DEFAULT_OPTIONS = RenderOptions()

@@ -42,7 +42,7 @@ def render(assessment: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> 
                 "name": "openness",
                 "version": assessment.tool_version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(RULES[r]) for r in rule_ids],
+                "rules": [_rule(RULES[r], options.docs_url) for r in rule_ids],
             }
         },
         "originalUriBaseIds": {
@@ -58,15 +58,16 @@ def render(assessment: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> 
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _rule(info: RuleInfo) -> dict[str, Any]:
+def _rule(info: RuleInfo, docs_url: str | None) -> dict[str, Any]:
+    from ..security.rule_docs import render_page
+
     tags = ["security"] + ([info.cwe] if info.cwe else [])
-    return {
+    rule: dict[str, Any] = {
         "id": info.rule_id,
         "name": "".join(w.capitalize() for w in info.title.replace("-", " ").split()),
         "shortDescription": {"text": info.title},
         "fullDescription": {"text": info.advice},
-        "helpUri": info.page,
-        "help": {"text": info.advice, "markdown": f"**{info.title}**\n\n{info.advice}"},
+        "help": {"text": info.advice, "markdown": render_page(info, standalone=True)},
         "defaultConfiguration": {"level": _LEVELS[info.severity]},
         "properties": {
             "tags": tags,
@@ -74,6 +75,9 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
             "precision": "high",
         },
     }
+    if docs_url:  # SARIF wants an absolute URI here; without a published site, none
+        rule["helpUri"] = f"{docs_url.rstrip('/')}/{info.rule_id}.md"
+    return rule
 
 
 def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:

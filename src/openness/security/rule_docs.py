@@ -41,7 +41,8 @@ _MORE: dict[str, str] = {
 }
 
 
-def render_page(info: RuleInfo) -> str:
+def render_page(info: RuleInfo, standalone: bool = False) -> str:
+    """The rule's page; `standalone` leaves out the link to the index (for SARIF help text)."""
     cwe = info.cwe
     cwe_line = (
         f"[{cwe}](https://cwe.mitre.org/data/definitions/{cwe.split('-')[1]}.html)" if cwe else "—"
@@ -64,7 +65,8 @@ def render_page(info: RuleInfo) -> str:
         "",
         _LOCATION,
         "",
-        "Exit code 1 follows `--fail-on` (default `high`). All rules: [index](README.md).",
+        "Exit code 1 follows `--fail-on` (default `high`)."
+        + ("" if standalone else " All rules: [index](README.md)."),
     ]
     return "\n".join(lines) + "\n"
 
