@@ -12,6 +12,7 @@ from ..errors import TargetError
 from ..limits import Limits
 from ..model import Finding, Location, Member, Origin
 from ..rules import finding
+from .hf_cache import blobs_of_snapshot, snapshot_of_repo
 from .interface import Release
 
 
@@ -57,7 +58,7 @@ class LocalSource:
         except OSError as exc:
             raise TargetError(_describe(exc, target)) from None
         if stat.S_ISDIR(st.st_mode):
-            return self._folder(target, path, limits)
+            return self._folder(target, snapshot_of_repo(path) or path, limits)
         if not stat.S_ISREG(st.st_mode):
             raise TargetError(f"{target} is not a regular file or folder")
         origin = Origin("file", target, str(path.resolve()))
@@ -65,6 +66,8 @@ class LocalSource:
 
     def _folder(self, target: str, root: Path, limits: Limits) -> Release:
         real_root = root.resolve()
+        blobs = blobs_of_snapshot(real_root)
+        inside = (real_root,) if blobs is None else (real_root, blobs.resolve())
         members: list[Member] = []
         findings: list[Finding] = []
         incomplete: list[str] = []
@@ -87,7 +90,7 @@ class LocalSource:
                 if entry.name == ".git" and entry.is_dir(follow_symlinks=False):
                     continue
                 if entry.is_symlink():
-                    found = self._symlink(entry, rel, real_root, limits)
+                    found = self._symlink(entry, rel, inside)
                     if isinstance(found, Member):
                         members.append(found)
                     else:
@@ -121,9 +124,7 @@ class LocalSource:
         return LocalRelease(origin, root, members, findings, incomplete)
 
     @staticmethod
-    def _symlink(
-        entry: os.DirEntry[str], rel: str, real_root: Path, limits: Limits
-    ) -> Member | Finding:
+    def _symlink(entry: os.DirEntry[str], rel: str, inside: tuple[Path, ...]) -> Member | Finding:
         try:
             resolved = Path(entry.path).resolve(strict=True)
         except RuntimeError:
@@ -132,7 +133,7 @@ class LocalSource:
             if exc.errno == errno.ELOOP:
                 return _finding("OPN-SRC-003", "symlink loop, not followed", rel)
             return _finding("OPN-SRC-007", "dangling symlink", rel, os.readlink(entry.path))
-        if not resolved.is_relative_to(real_root):
+        if not any(resolved.is_relative_to(root) for root in inside):
             return _finding(
                 "OPN-SRC-002",
                 "symlink points outside the release, not followed",
