@@ -59,3 +59,26 @@ def test_builtin_rubric_covers_all_five_attributes() -> None:
     ratings = five_attributes().rate([])
     assert [r.attribute for r in ratings] == list(Attribute)
     assert all(r.level is Level.UNKNOWN for r in ratings)
+
+
+def test_max_and_ranges() -> None:
+    from openness.model import Evidence, Location
+
+    def index(value: int) -> EvidenceIndex:
+        return EvidenceIndex([Evidence("n", value, Location("f"))], zero_counts=True)
+
+    at_most_5 = parse_condition({"fact": "n", "max": 5}, "t")
+    between = parse_condition({"fact": "n", "min": 2, "max": 5}, "t")
+    assert [at_most_5.test(index(v))[0] for v in (0, 5, 6)] == [True, True, False]
+    assert [between.test(index(v))[0] for v in (1, 2, 5, 6)] == [False, True, True, False]
+
+
+def test_zero_is_a_value_only_when_asked() -> None:
+    from openness.model import Evidence, Location
+
+    zero = [Evidence("commits", 0, Location("git"))]
+    assert EvidenceIndex(zero).get("commits") == []
+    assert EvidenceIndex(zero, zero_counts=True).get("commits") == zero
+    assert (
+        EvidenceIndex([Evidence("flag", False, Location("x"))], zero_counts=True).get("flag") == []
+    )

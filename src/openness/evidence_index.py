@@ -9,14 +9,18 @@ from .model import Evidence, JSONValue
 
 
 class EvidenceIndex:
-    def __init__(self, evidence: Iterable[Evidence]):
+    """`zero_counts`: a count of 0 is a value ("0 commits in 90 days" is what a health check
+    needs to see); otherwise 0, like None, False, "" and (), says nothing."""
+
+    def __init__(self, evidence: Iterable[Evidence], zero_counts: bool = False):
         self._by_fact: dict[str, list[Evidence]] = defaultdict(list)
+        self._says = _says_something if zero_counts else truthy
         for e in evidence:
             self._by_fact[e.fact].append(e)
 
     def get(self, name: str) -> list[Evidence]:
-        """Evidence for the fact whose value says something (not None, False, "" or ())."""
-        return [e for e in self._by_fact.get(name, []) if truthy(e.value)]
+        """Evidence for the fact whose value says something."""
+        return [e for e in self._by_fact.get(name, []) if self._says(e.value)]
 
     def first(self, name: str) -> JSONValue:
         found = self.get(name)
@@ -24,4 +28,8 @@ class EvidenceIndex:
 
 
 def truthy(value: JSONValue) -> bool:
-    return value not in (None, False, "", ())
+    return value not in (None, False, "", ())  # 0 == False: zero is not truthy
+
+
+def _says_something(value: JSONValue) -> bool:
+    return value is not None and value is not False and value != "" and value != ()

@@ -7,6 +7,7 @@ level and a rationale, and cites the evidence its condition looked at. Condition
     {fact: NAME, equals: VALUE}       some evidence for NAME has that value
     {fact: NAME, in: [V1, V2]}        some evidence for NAME has one of those values
     {fact: NAME, min: N}              some evidence for NAME is a number >= N
+    {fact: NAME, max: N}              some evidence for NAME is a number <= N (with min: a range)
     {all: [C1, C2]} / {any: [...]} / {not: C} / {always: true}
 """
 
@@ -33,6 +34,7 @@ class Condition(Record):
     values: tuple[Any, ...] = ()
     minimum: float | None = None
     children: tuple[Condition, ...] = ()
+    maximum: float | None = None
 
     def test(self, index: EvidenceIndex) -> tuple[bool, list[Evidence]]:
         if self.kind == "always":
@@ -41,14 +43,8 @@ class Condition(Record):
             found = index.get(self.fact)
             if self.values:
                 found = [e for e in found if _matches(e.value, self.values)]
-            if self.minimum is not None:
-                found = [
-                    e
-                    for e in found
-                    if isinstance(e.value, int | float)
-                    and not isinstance(e.value, bool)
-                    and e.value >= self.minimum
-                ]
+            if self.minimum is not None or self.maximum is not None:
+                found = [e for e in found if self._in_range(e.value)]
             return bool(found), found
         results = [c.test(index) for c in self.children]
         cited = [e for ok, ev in results if ok for e in ev]
@@ -58,6 +54,13 @@ class Condition(Record):
             return any(ok for ok, _ in results), cited
         # not: cites nothing; absence is explained by the rationale
         return not results[0][0], []
+
+    def _in_range(self, value: JSONValue) -> bool:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        return (self.minimum is None or value >= self.minimum) and (
+            self.maximum is None or value <= self.maximum
+        )
 
 
 def _matches(value: JSONValue, wanted: tuple[Any, ...]) -> bool:
@@ -85,8 +88,7 @@ def parse_condition(raw: Any, where: str) -> Condition:
             values = (raw["equals"],)
         elif "in" in raw:
             values = tuple(raw["in"])
-        minimum = raw.get("min")
-        return Condition("fact", str(raw["fact"]), values, minimum)
+        return Condition("fact", str(raw["fact"]), values, raw.get("min"), maximum=raw.get("max"))
     raise RubricError(f"{where}: unknown condition {dict(raw)!r}")
 
 
