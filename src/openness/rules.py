@@ -285,6 +285,14 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-409",
         ),
         RuleInfo(
+            "OPN-ARC-009",
+            _S.MEDIUM,
+            "encrypted archive content not read",
+            "The member (or the whole archive's listing) is encrypted, so its content was not "
+            "checked: the assessment is incomplete, never clean. Publish releases unencrypted.",
+            cwe="CWE-693",
+        ),
+        RuleInfo(
             "OPN-TSC-001",
             _S.MEDIUM,
             "TorchScript archive carries code",

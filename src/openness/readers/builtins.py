@@ -25,5 +25,6 @@ BUILTIN_READERS: dict[str, tuple[str, str]] = {
     detect.GZIP: ("containers", "ContainerReader"),
     detect.BZIP2: ("containers", "ContainerReader"),
     detect.XZ: ("containers", "ContainerReader"),
+    detect.SEVEN_ZIP: ("containers", "ContainerReader"),
     detect.SAVEDMODEL: ("savedmodel", "SavedModelReader"),
 }

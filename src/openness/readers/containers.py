@@ -1,10 +1,13 @@
-"""Archives and compressed files found inside a release: zip (and wheels), tar, gzip, bzip2, xz.
+"""Archives and compressed files found inside a release: zip (and wheels), tar, 7z, gzip, bzip2,
+xz.
 
 Detected by content wherever they appear, opened in memory or a spooled temporary file (never
 extracted by name), and every member is detected and read by its own reader, recursively up to
 `limits.max_archive_depth` archive levels. Admission follows the release archives' rules
 (sources.archive: traversal, links, duplicates, bombs); zips are read the way PyTorch reads them
-(zip_members). Findings keep the outer file and name the member chain in `key`, joined by `!`.
+(zip_members), with CRC-32 mismatches reported (OPN-ARC-006) and the content scanned anyway. 7z
+needs the `archives` extra (py7zr); without it a 7z is reported unread (OPN-ARC-008), never clean.
+Findings keep the outer file and name the member chain in `key`, joined by `!`.
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from ..errors import FormatError
 from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult
 from ..rules import finding
-from ..sources.archive import _Checker
+from ..sources.archive import _Checker, admit_7z, seven_zip_budget
 from . import detect
-from .zip_members import Entry, entries, open_entry
+from .zip_members import Entry, entries, open_checked
 
-ARCHIVES = (detect.ZIP, detect.TAR)
+ARCHIVES = (detect.ZIP, detect.TAR, detect.SEVEN_ZIP)
 STREAMS = (detect.GZIP, detect.BZIP2, detect.XZ)
 _MAX_LAYERS = 8  # gzip of gzip of ...: compression layers do not count as archive depth
 _SPOOL = 8 * 1024 * 1024
@@ -87,9 +90,13 @@ def _container(
 ) -> None:
     try:
         if fmt == detect.ZIP:
-            items: Iterator[tuple[str, int, int | None, Opener]] = _zip_items(scan, stream, size)
+            items: Iterator[tuple[str, int, int | None, Opener]] = _zip_items(
+                scan, stream, size, chain
+            )
         elif fmt == detect.TAR:
             items = _tar_items(scan, stream, chain)
+        elif fmt == detect.SEVEN_ZIP:
+            items = _seven_zip_items(scan, stream, size, chain)
         else:
             items = iter([(_stream_name(chain, scan.path), -1, size, _decompressor(fmt, stream))])
         check = _Checker(size, scan.limits)
@@ -106,8 +113,11 @@ def _container(
 
 
 def _zip_items(
-    scan: _Scan, stream: BinaryIO, size: int
+    scan: _Scan, stream: BinaryIO, size: int, chain: list[str]
 ) -> Iterator[tuple[str, int, int | None, Opener]]:
+    def on_mismatch(entry: Entry, reason: str) -> None:
+        scan.flag("OPN-ARC-006", reason, [*chain, entry.name])
+
     stream.seek(0)
     with zipfile.ZipFile(stream) as zf:
         found, issues = entries(zf, stream, size, scan.limits.max_archive_members)
@@ -125,7 +135,7 @@ def _zip_items(
             continue
 
         def opener(entry: Entry = entry) -> IO[bytes]:
-            return cast(IO[bytes], open_entry(stream, entry, size))
+            return cast(IO[bytes], open_checked(stream, entry, size, on_mismatch))
 
         yield entry.name, entry.size, entry.compressed_size, opener
 
@@ -152,6 +162,57 @@ def _tar_items(
                 return handle
 
             yield info.name, info.size, None, opener
+
+
+def _seven_zip_items(
+    scan: _Scan, stream: BinaryIO, size: int, chain: list[str]
+) -> Iterator[tuple[str, int, int | None, Opener]]:
+    """Admitted members, already decompressed in one pass (sizes -1: admitted here)."""
+    from .sevenzip import EncryptedArchive, SevenZipArchive, SevenZipUnavailable
+
+    where = chain or [scan.path]
+    try:
+        archive = SevenZipArchive(stream)
+    except SevenZipUnavailable as exc:
+        scan.gap(f"7z not read: {exc}", where)
+        return
+    except EncryptedArchive as exc:
+        scan.flag("OPN-ARC-009", str(exc), where)
+        scan.gaps.append(f"{'!'.join(where)}: encrypted 7z header")
+        return
+    try:
+        check = _Checker(size, scan.limits)
+        budget = seven_zip_budget(size, scan.limits)
+        admitted, gaps = admit_7z(archive, check, budget)
+        for f in check.findings:
+            key = "!".join([*chain, f.location.file])
+            scan.findings.append(replace(f, location=Location(scan.path, key=key)))
+        scan.gaps += [f"{'!'.join(where)}: {gap}" for gap in gaps]
+        done = archive.extract(
+            [e.name for e in admitted.values()], budget, scan.limits.max_pickle_bytes
+        )
+        for path, entry in admitted.items():
+            member = [*chain, path]
+            if entry.name in done.bad_crc:
+                scan.flag(
+                    "OPN-ARC-005", "7z CRC-32 does not match the data; scanned anyway", member
+                )
+            if entry.name in done.over_cap:
+                scan.flag("OPN-ARC-003", "member expands beyond the cap; not read", member)
+                scan.gaps.append(f"{'!'.join(member)}: over the expansion cap")
+            elif entry.name in done.spans:
+
+                def opener(span: tuple[int, int] = done.spans[entry.name]) -> IO[bytes]:
+                    return cast(IO[bytes], archive.open(span))
+
+                yield path, -1, None, opener
+        if "budget" in done.stopped:
+            scan.flag("OPN-ARC-003", f"7z decompression stopped: {done.stopped}", where)
+            scan.gaps.append(f"{'!'.join(where)}: {done.stopped}")
+        elif done.stopped:
+            scan.gap(f"7z decompression stopped: {done.stopped}", where)
+    finally:
+        archive.close()
 
 
 def _decompressor(fmt: str, stream: BinaryIO) -> Opener:

@@ -28,6 +28,7 @@ TAR = "tar"
 GZIP = "gzip"
 BZIP2 = "bzip2"
 XZ = "xz"
+SEVEN_ZIP = "7z"
 SAVEDMODEL = "tf-savedmodel"
 JSON = "json"
 TEXT = "text"
@@ -43,6 +44,7 @@ SAFE_WEIGHT_FORMATS = frozenset({SAFETENSORS, GGUF, ONNX, NPY})
 PICKLE_FORMATS = frozenset({PYTORCH_ZIP, TORCH_LEGACY, PICKLE})
 
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 _TORCH_LEGACY_MAGIC = b"\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # LONG1 of the magic number
 
 
@@ -88,6 +90,8 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return BZIP2
     if head.startswith(b"\xfd7zXZ\x00"):
         return XZ
+    if head.startswith(_SEVEN_ZIP_MAGIC):
+        return SEVEN_ZIP
     if len(head) > 262 and head[257:262] == b"ustar":
         return TAR
     if _looks_safetensors(head, size):

@@ -15,6 +15,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO, cast
 
@@ -24,6 +25,8 @@ from ..record import Record
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # signature .. extra length: 30 bytes
 LOCAL_SIG = b"PK\x03\x04"
 STORED, DEFLATED = 0, 8
+#: members up to this size have their CRC-32 checked when closed, even if read only in part
+CRC_CHECK_BYTES = 64 * 1024 * 1024
 #: flag bits a loader that ignores them would still read: encrypted, patched, strong encryption
 TAMPER_FLAGS = 0x1 | 0x20 | 0x40
 
@@ -59,43 +62,50 @@ def entries(zf: zipfile.ZipFile, stream: BinaryIO, size: int, max_members: int) 
     seen: dict[str, int] = {}
     offsets: set[int] = set()
     for info in zf.infolist()[:max_members]:
-        local = _local_header(stream, info.header_offset, size)
-        if local is None:
-            issues.append(Issue(info.filename, "central directory points at no local header"))
+        entry, entry_issues = listed_entry(info, stream, size)
+        issues += entry_issues
+        if entry is None:
             continue
-        name, flags, data_offset = local
-        if info.orig_filename not in (name.decode("utf-8", "replace"), name.decode("cp437")):
-            issues.append(
-                Issue(info.filename, f"local header names it {name.decode('utf-8', 'replace')!r}")
-            )
-        if (flags | info.flag_bits) & TAMPER_FLAGS:
-            issues.append(
-                Issue(
-                    info.filename,
-                    f"flag bits 0x{flags | info.flag_bits:04x} make zipfile refuse it",
-                )
-            )
         seen[info.filename] = seen.get(info.filename, 0) + 1
         offsets.add(info.header_offset)
-        found.append(
-            Entry(
-                info.filename,
-                info.header_offset,
-                data_offset,
-                info.compress_type,
-                info.compress_size,
-                info.file_size,
-                info.CRC,
-                flags | info.flag_bits,
-                True,
-            )
-        )
+        found.append(entry)
     issues += [Issue(n, f"{c} members share this name") for n, c in seen.items() if c > 1]
-    hidden = _hidden_locals(stream, size, offsets, max_members)
+    hidden = hidden_entries(stream, size, offsets, max_members)
     issues += [
         Issue(e.name, "local header not listed in the central directory", True) for e in hidden
     ]
     return found + hidden, issues
+
+
+def listed_entry(
+    info: zipfile.ZipInfo, stream: BinaryIO, size: int
+) -> tuple[Entry | None, list[Issue]]:
+    """One central-directory member with its data located through its own local header."""
+    local = _local_header(stream, info.header_offset, size)
+    if local is None:
+        return None, [Issue(info.filename, "central directory points at no local header")]
+    name, flags, data_offset = local
+    issues: list[Issue] = []
+    if info.orig_filename not in (name.decode("utf-8", "replace"), name.decode("cp437")):
+        issues.append(
+            Issue(info.filename, f"local header names it {name.decode('utf-8', 'replace')!r}")
+        )
+    if (flags | info.flag_bits) & TAMPER_FLAGS:
+        issues.append(
+            Issue(info.filename, f"flag bits 0x{flags | info.flag_bits:04x} make zipfile refuse it")
+        )
+    entry = Entry(
+        info.filename,
+        info.header_offset,
+        data_offset,
+        info.compress_type,
+        info.compress_size,
+        info.file_size,
+        info.CRC,
+        flags | info.flag_bits,
+        True,
+    )
+    return entry, issues
 
 
 def _local_header(stream: BinaryIO, offset: int, size: int) -> tuple[bytes, int, int] | None:
@@ -111,7 +121,7 @@ def _local_header(stream: BinaryIO, offset: int, size: int) -> tuple[bytes, int,
     return name, flags, offset + _LOCAL.size + name_len + extra_len
 
 
-def _hidden_locals(stream: BinaryIO, size: int, listed: set[int], limit: int) -> list[Entry]:
+def hidden_entries(stream: BinaryIO, size: int, listed: set[int], limit: int) -> list[Entry]:
     """Walk consecutive local headers from byte 0; those the directory does not list are hidden."""
     hidden: list[Entry] = []
     offset = 0
@@ -140,7 +150,7 @@ def open_entry(stream: BinaryIO, entry: Entry, archive_size: int) -> BinaryIO:
         raise FormatError(
             f"member {entry.name} runs past the end of the archive", offset=entry.header_offset
         )
-    raw = _Window(stream, entry.data_offset, entry.compressed_size)
+    raw = Window(stream, entry.data_offset, entry.compressed_size)
     if entry.method == STORED:
         return cast(BinaryIO, raw)
     if entry.method == DEFLATED:
@@ -162,7 +172,125 @@ def crc_matches(stream: BinaryIO, entry: Entry, archive_size: int, limit: int) -
     return crc == entry.crc
 
 
-class _Window(io.RawIOBase):
+#: called once per member whose data disagrees with its header: (entry, reason)
+OnMismatch = Callable[[Entry, str], None]
+
+
+def open_checked(
+    stream: BinaryIO,
+    entry: Entry,
+    archive_size: int,
+    on_mismatch: OnMismatch,
+    *,
+    verify_up_to: int = CRC_CHECK_BYTES,
+    owned: BinaryIO | None = None,
+) -> BinaryIO:
+    """`open_entry` that also checks the CRC-32 the way `unzip` does, without refusing the data.
+
+    The CRC is computed over the bytes as they are read from the start; it is settled when the
+    member has been read to its end, or when it is closed if it is at most `verify_up_to` bytes
+    (the rest is read then). A disagreement goes to `on_mismatch`, never raises. `owned` is closed
+    with the member (a file handle opened for this member alone).
+    """
+    inner = open_entry(stream, entry, archive_size)
+    return crc_checked(inner, entry, on_mismatch, verify_up_to=verify_up_to, owned=owned)
+
+
+def crc_checked(
+    inner: BinaryIO,
+    entry: Entry,
+    on_mismatch: OnMismatch,
+    *,
+    verify_up_to: int = CRC_CHECK_BYTES,
+    owned: BinaryIO | None = None,
+) -> BinaryIO:
+    """`inner` (the member's data, seekable) with the CRC-32 check of `open_checked`.
+
+    A `zipfile` member stream (bzip2, lzma) has its own check turned off first, so a mismatch
+    is reported the same way instead of raised at the end of the data.
+    """
+    if isinstance(inner, zipfile.ZipExtFile) and hasattr(inner, "_expected_crc"):
+        inner._expected_crc = None
+    raw = _CrcCheck(inner, entry, on_mismatch, verify_up_to)
+    raw.owned = owned
+    return cast(BinaryIO, io.BufferedReader(raw, 256 * 1024))
+
+
+class _CrcCheck(io.RawIOBase):
+    def __init__(self, inner: BinaryIO, entry: Entry, on_mismatch: OnMismatch, verify_up_to: int):
+        self._inner, self._entry, self._report = inner, entry, on_mismatch
+        self._verify_up_to = verify_up_to
+        self._crc, self._crc_pos, self._settled = 0, 0, False
+        self.owned: BinaryIO | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._inner.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._inner.seek(offset, whence)
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        start = self._inner.tell()
+        n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+        self._track(start, memoryview(buffer)[:n])
+        return int(n)
+
+    def _track(self, start: int, data: memoryview) -> None:
+        if self._settled:
+            return
+        end = start + len(data)
+        if start <= self._crc_pos < end:
+            self._crc = zlib.crc32(data[self._crc_pos - start :], self._crc)
+            self._crc_pos = end
+        if (not data and start == self._crc_pos) or self._crc_pos >= self._entry.size:
+            self._settle()
+
+    def _settle(self) -> None:
+        self._settled = True
+        if self._crc_pos != self._entry.size:
+            self._report(
+                self._entry,
+                f"member holds {self._crc_pos:,} bytes, its header says {self._entry.size:,}",
+            )
+        elif self._crc != self._entry.crc:
+            self._report(
+                self._entry,
+                f"CRC-32 is 0x{self._crc:08x}, its header says 0x{self._entry.crc:08x}: "
+                "zipfile refuses it, unzip and PyTorch load it",
+            )
+
+    def _finish(self) -> None:
+        """Read the rest of a small member so its CRC is known."""
+        if self._settled or self._entry.size > self._verify_up_to:
+            return
+        try:
+            self._inner.seek(self._crc_pos)
+            chunk = bytearray(1024 * 1024)
+            while not self._settled:
+                if not self.readinto(memoryview(chunk)):
+                    self._settle()
+        except (OSError, EOFError, ValueError, zlib.error, FormatError) as exc:
+            self._settled = True
+            self._report(self._entry, f"data is damaged after byte {self._crc_pos:,}: {exc}")
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._finish()
+            finally:
+                self._inner.close()
+                if self.owned is not None:
+                    self.owned.close()
+        super().close()
+
+
+class Window(io.RawIOBase):
     """Bytes [start, start+length) of a seekable stream, as a seekable stream of its own."""
 
     def __init__(self, stream: BinaryIO, start: int, length: int):
@@ -196,7 +324,7 @@ class _Window(io.RawIOBase):
 class _Inflate(io.RawIOBase):
     """Raw deflate, inflated on demand; seeking forward discards, backward restarts."""
 
-    def __init__(self, raw: _Window, size: int):
+    def __init__(self, raw: Window, size: int):
         self._raw, self._size = raw, size
         self._restart()
 
