@@ -188,9 +188,7 @@ def _seven_zip_items(
             key = "!".join([*chain, f.location.file])
             scan.findings.append(replace(f, location=Location(scan.path, key=key)))
         scan.gaps += [f"{'!'.join(where)}: {gap}" for gap in gaps]
-        done = archive.extract(
-            [e.name for e in admitted.values()], budget, scan.limits.max_pickle_bytes
-        )
+        done = archive.extract(list(admitted.values()), budget, scan.limits.max_pickle_bytes)
         for path, entry in admitted.items():
             member = [*chain, path]
             if entry.name in done.bad_crc:

@@ -92,12 +92,15 @@ class SevenZipArchive:
             out.append(SevenZipEntry(f.filename, f.uncompressed, f.compressed, kind, encrypted))
         return out
 
-    def extract(self, names: Collection[str], budget: int, member_cap: int) -> Extracted:
-        """Decompress the named file members (none encrypted) in one pass, at most `budget`
-        bytes in all (members skipped on the way count too) and `member_cap` kept per member."""
+    def extract(
+        self, members: Collection[SevenZipEntry], budget: int, member_cap: int
+    ) -> Extracted:
+        """Decompress these file members (none encrypted) in one pass, at most `budget` bytes in
+        all (members skipped on the way count too) and `member_cap` kept per member."""
         result = Extracted()
-        if not names:
+        if not members:
             return result
+        names = [m.name for m in members]
         lib = _py7zr()
         # closed by close(): the members are read from it after this returns
         spill = self._spill = cast(IO[bytes], tempfile.TemporaryFile())  # noqa: SIM115
@@ -106,7 +109,7 @@ class SevenZipArchive:
             factory = _SinkFactory(spill, member_cap, sinks, Path(empty))
             self._archive.max_extract_size = budget
             try:
-                self._archive.extract(path=empty, targets=list(names), factory=cast(Any, factory))
+                self._archive.extract(path=empty, targets=names, factory=cast(Any, factory))
             except lib.exceptions.CrcError as exc:
                 result.bad_crc.add(str(exc.filename or ""))
                 result.stopped = f"CRC-32 mismatch in {exc.filename or 'a solid block'}"
@@ -116,15 +119,15 @@ class SevenZipArchive:
                 result.stopped = "encrypted content"
             except Exception as exc:  # hostile input: every py7zr failure is a reason
                 result.stopped = _why(exc)
-        wanted = {_sanitized(n): n for n in names}
+        wanted = {_sanitized(m.name): m for m in members}
         for key, sink in sinks.items():
-            name = wanted.get(key)
-            if name is None or not sink.closed:
-                continue  # a renamed duplicate, or the member the pass stopped in
+            member = wanted.get(key)
+            if member is None:
+                continue  # a renamed duplicate
             if sink.over:
-                result.over_cap.add(name)
-            else:
-                result.spans[name] = (sink.start, sink.written)
+                result.over_cap.add(member.name)
+            elif sink.written == member.size:  # short: the member the pass stopped in
+                result.spans[member.name] = (sink.start, sink.written)
         return result
 
     def open(self, span: tuple[int, int]) -> BinaryIO:
@@ -151,7 +154,6 @@ class _Sink:
         self.start = spill.seek(0, 2)
         self.written = 0
         self.over = False
-        self.closed = False
 
     def write(self, data: bytes | bytearray) -> int:
         if not self.over:
@@ -176,7 +178,7 @@ class _Sink:
         return self.written
 
     def close(self) -> None:
-        self.closed = True
+        pass
 
 
 class _SinkFactory:

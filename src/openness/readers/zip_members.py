@@ -182,15 +182,15 @@ def open_checked(
     archive_size: int,
     on_mismatch: OnMismatch,
     *,
-    verify_up_to: int = CRC_CHECK_BYTES,
+    verify_up_to: int | None = None,
     owned: BinaryIO | None = None,
 ) -> BinaryIO:
     """`open_entry` that also checks the CRC-32 the way `unzip` does, without refusing the data.
 
     The CRC is computed over the bytes as they are read from the start; it is settled when the
     member has been read to its end, or when it is closed if it is at most `verify_up_to` bytes
-    (the rest is read then). A disagreement goes to `on_mismatch`, never raises. `owned` is closed
-    with the member (a file handle opened for this member alone).
+    (default CRC_CHECK_BYTES; the rest is read then). A disagreement goes to `on_mismatch`, never
+    raises. `owned` is closed with the member (a file handle opened for this member alone).
     """
     inner = open_entry(stream, entry, archive_size)
     return crc_checked(inner, entry, on_mismatch, verify_up_to=verify_up_to, owned=owned)
@@ -201,7 +201,7 @@ def crc_checked(
     entry: Entry,
     on_mismatch: OnMismatch,
     *,
-    verify_up_to: int = CRC_CHECK_BYTES,
+    verify_up_to: int | None = None,
     owned: BinaryIO | None = None,
 ) -> BinaryIO:
     """`inner` (the member's data, seekable) with the CRC-32 check of `open_checked`.
@@ -211,7 +211,8 @@ def crc_checked(
     """
     if isinstance(inner, zipfile.ZipExtFile) and hasattr(inner, "_expected_crc"):
         inner._expected_crc = None
-    raw = _CrcCheck(inner, entry, on_mismatch, verify_up_to)
+    cap = CRC_CHECK_BYTES if verify_up_to is None else verify_up_to
+    raw = _CrcCheck(inner, entry, on_mismatch, cap)
     raw.owned = owned
     return cast(BinaryIO, io.BufferedReader(raw, 256 * 1024))
 

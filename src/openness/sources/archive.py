@@ -345,7 +345,7 @@ class SevenZipRelease(Release):
         budget = seven_zip_budget(size, limits)
         admitted, gaps = admit_7z(self._archive, check, budget)
         names = {entry.name: p for p, entry in admitted.items()}
-        done = self._archive.extract(list(names), budget, limits.max_uncompressed_bytes)
+        done = self._archive.extract(list(admitted.values()), budget, limits.max_uncompressed_bytes)
         for name in sorted(done.bad_crc & set(names)):
             check.findings.append(
                 _finding(
