@@ -9,6 +9,7 @@ read, so threats transparency is always `unknown` and nothing needs card text to
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -146,18 +147,53 @@ COLUMNS = [c.name for c in hub_models.columns]
 
 def _insert(engine: sa.Engine, snapshot_id: int, batch: Any) -> None:
     """One committed transaction per batch, through the driver's fastest path."""
-    data = [batch.column(name).to_pylist() for name in COLUMNS[1:]]
-    rows = [(snapshot_id, *values) for values in zip(*data, strict=True)]
     with engine.begin() as conn:
         dialect = engine.dialect.name
         raw: Any = conn.connection.driver_connection
-        names = ", ".join(COLUMNS)
         if dialect == "postgresql":
-            with raw.cursor() as cur, cur.copy(f"COPY hub_models ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif dialect == "sqlite":
+            _copy_csv(raw, snapshot_id, batch)
+            return
+        data = [batch.column(name).to_pylist() for name in COLUMNS[1:]]
+        rows = [(snapshot_id, *values) for values in zip(*data, strict=True)]
+        names = ", ".join(COLUMNS)
+        if dialect == "sqlite":
             marks = ", ".join("?" for _ in COLUMNS)
             raw.executemany(f"INSERT INTO hub_models ({names}) VALUES ({marks})", rows)
         else:
             conn.execute(sa.insert(hub_models), [dict(zip(COLUMNS, r, strict=True)) for r in rows])
+
+
+#: rows per CSV chunk sent to COPY: bounds the encoded bytes held at once (a few MB)
+COPY_CHUNK_ROWS = 10_000
+
+
+def _copy_csv(raw: Any, snapshot_id: int, batch: Any) -> None:
+    """PostgreSQL: COPY ... FROM STDIN in CSV, encoded by Arrow in C, chunk by chunk, so no
+    Python object is made per value. Arrow quotes every string and leaves NULL unquoted and
+    empty, which is what COPY's CSV reads as NULL vs an empty string."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    table = pa.Table.from_batches([batch]).select(COLUMNS[1:])
+    table = table.add_column(0, "snapshot_id", pa.repeat(pa.scalar(snapshot_id), len(table)))
+    table = _without_nul(table)
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    statement = f"COPY hub_models ({', '.join(COLUMNS)}) FROM STDIN (FORMAT csv)"
+    with raw.cursor() as cur, cur.copy(statement) as copy:
+        for offset in range(0, len(table), COPY_CHUNK_ROWS):
+            sink = io.BytesIO()
+            pa_csv.write_csv(table.slice(offset, COPY_CHUNK_ROWS), sink, options)
+            copy.write(sink.getbuffer())
+
+
+def _without_nul(table: Any) -> Any:
+    """PostgreSQL text cannot hold U+0000 (a snapshot's id or card may): drop it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) and pc.any(pc.match_substring(column, "\x00")).as_py():
+            table = table.set_column(
+                index, table.field(index), pc.replace_substring(column, "\x00", "")
+            )
+    return table
