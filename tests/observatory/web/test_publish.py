@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from openness.cli.main import main
+from openness.observatory.tables import MOF_CLASSES, OSAID_RESULTS
 from openness.observatory.web.links import slug
 from openness.observatory.web.publish import site_files
 from tests.exports.hostile import PAYLOAD
-from tests.observatory.web.store import HOSTILE_MODEL, RELEASES
+from tests.observatory.web.store import FRAMEWORKS, HOSTILE_MODEL, RELEASES
 
 ALL_MODELS = sorted([*RELEASES, HOSTILE_MODEL])
 LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
@@ -55,6 +56,33 @@ def test_parquet_holds_the_same_rows(site: Path) -> None:
         )
     )
     assert families["acme/open-one"] == "apache" and families["bigco/nc-model"] == "cc-by-nc"
+
+
+def test_framework_columns_on_pages_and_in_the_data(site: Path) -> None:
+    listed = {r["model"]: r for r in json.loads((site / "data/models.json").read_text())}
+    published = {m: (listed[m]["mof_class"], listed[m]["osaid"]) for m in FRAMEWORKS}
+    assert published == FRAMEWORKS
+    assert listed["bigco/nc-model"]["openwashing_rules"] == "OPN-OWS-001"
+    assert listed["acme/open-one"]["openwashing_rules"] == ""  # rated, none found
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(site / "data/models.parquet").to_pydict()
+    parquet_rows = zip(table["model"], table["mof_class"], table["osaid"], strict=True)
+    assert {m: (c, o) for m, c, o in parquet_rows if m in FRAMEWORKS} == FRAMEWORKS
+    assert dict(zip(table["model"], table["openwashing_rules"], strict=True)) == {
+        m: r["openwashing_rules"] for m, r in listed.items()
+    }
+    detail = json.loads((site / "data/models" / f"{slug('acme/open-one')}.json").read_text())
+    assert [h["mof_class"] for h in detail["history"]] == ["I", "unknown"]  # older: no frameworks
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<th>MOF class</th><th>OSAID</th>" in index
+    for model, (mof_class, osaid) in FRAMEWORKS.items():
+        row = index[index.index(f">{model}</a>") :].split("</tr>", 1)[0]
+        assert f'<td class="mof">{MOF_CLASSES[mof_class]}</td>' in row, model
+        assert f'<td class="osaid">{OSAID_RESULTS[osaid]}</td>' in row, model
+        page = (site / "models" / f"{slug(model)}.html").read_text(encoding="utf-8")
+        summary = page[page.index('class="framework-summary"') :].split("</p>", 1)[0]
+        assert f"MOF class: <strong>{MOF_CLASSES[mof_class]}</strong>" in summary, model
+        assert f"OSAID 1.0: <strong>{OSAID_RESULTS[osaid]}</strong>" in summary, model
 
 
 def test_every_link_resolves_inside_the_site(site: Path) -> None:

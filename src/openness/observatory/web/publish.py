@@ -19,6 +19,9 @@ from . import pages, queries
 from .links import SiteLinks, slug
 
 SITE_PER_PAGE = 100
+#: a model's row in data/models.json and .parquet: the list columns (MOF class and OSAID
+#: included) and the OPN-OWS rules behind its openwashing flag (null: the tag heuristic)
+PUBLISHED_COLUMNS = (*queries.LIST_COLUMNS, "openwashing_rules")
 
 
 def site_files(engine: sa.Engine, per_page: int = SITE_PER_PAGE) -> Iterator[tuple[str, bytes]]:
@@ -38,12 +41,12 @@ def site_files(engine: sa.Engine, per_page: int = SITE_PER_PAGE) -> Iterator[tup
         yield f"models/{slug(model)}.html", pages.model_page(engine, nested, model).encode()
         record = queries.model_record(engine, model)
         detail = {
-            "row": _plain({k: record[k] for k in queries.LIST_COLUMNS}),
+            "row": _plain({k: record[k] for k in PUBLISHED_COLUMNS}),
             "history": [_plain(h) for h in queries.model_history(engine, model)],
             "document": record["document"],
         }
         yield f"data/models/{slug(model)}.json", _json(detail)
-        rows.append(_plain({k: record[k] for k in queries.LIST_COLUMNS}) | {"slug": slug(model)})
+        rows.append(_plain({k: record[k] for k in PUBLISHED_COLUMNS}) | {"slug": slug(model)})
     yield "data/models.json", _json(rows)
     yield "data/models.parquet", _parquet(rows)
 
@@ -60,7 +63,7 @@ def _parquet(rows: list[dict[str, Any]]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = [*queries.LIST_COLUMNS, "slug"]
+    columns = [*PUBLISHED_COLUMNS, "slug"]
     table = pa.Table.from_pylist(rows, schema=_schema(pa)) if rows else _schema(pa).empty_table()
     assert table.column_names == columns
     sink = io.BytesIO()
@@ -78,4 +81,4 @@ def _schema(pa: Any) -> Any:
         "findings": number,
         "max_severity": number,
     }
-    return pa.schema([(c, types.get(c, text)) for c in (*queries.LIST_COLUMNS, "slug")])
+    return pa.schema([(c, types.get(c, text)) for c in (*PUBLISHED_COLUMNS, "slug")])
