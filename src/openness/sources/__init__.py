@@ -64,7 +64,7 @@ def open_release(target: str, limits: Limits) -> Release:
             return source.open(target, limits)
     raise TargetError(
         f"{target} does not exist; give a model folder, a weight file or an archive "
-        "(.zip, .whl, .tar, .tar.gz)"
+        "(.zip, .whl, .tar, .tar.gz, .7z)"
     )
 
 
