@@ -261,6 +261,16 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-502",
         ),
         RuleInfo(
+            "OPN-PKL-005",
+            _S.HIGH,
+            "joblib array wrapper in a form joblib.dump never writes",
+            "After a NumpyArrayWrapper joblib.load reads raw array bytes or a nested pickle, "
+            "as its fields say. Fields set another way (by calling the class, a dtype spelled out "
+            "or flagged in its pickled state, odd alignment values) can make joblib and a scanner "
+            "read different bytes: a known way to hide a payload.",
+            cwe="CWE-436",
+        ),
+        RuleInfo(
             "OPN-ARC-006",
             _S.HIGH,
             "zip headers disagree or were tampered with",

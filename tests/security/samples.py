@@ -14,6 +14,15 @@ ModelAudit and public bypass write-ups (importlib, inspect.getattr_static, `__bu
 allowed module, runpy, pkgutil.resolve_name, operator.attrgetter/methodcaller, marshal + CodeType,
 ctypes, network and file-writing modules, asyncio subprocess helpers, timeit/cProfile, nested and
 compressed containers).
+
+Red-team additions (held-out classes, not single samples): parser differentials where CPython's
+C unpickler accepts what a naive walker rejects (`I0x1f`/`I010`/`L0x10L` read by strtol with base
+0, number and dotted-name lines of any length), allowlisted names that are re-exports
+(`sklearn.datasets._covtype.GzipFile` matched a "CamelCase class under sklearn" rule), and joblib
+array wrappers whose layout joblib and a scanner read differently (dtype spelled `object`, a
+`V8` dtype whose pickled flags claim objects, alignment flags that are not ints, attributes set by
+`__init__` instead of BUILD, and the legacy NDArrayWrapper that np.load()s a named file with
+allow_pickle=True).
 """
 
 from __future__ import annotations
@@ -238,6 +247,100 @@ def payload_in_second_pickle(folder: Path) -> Path:
     return _write(folder, "two_pickles.pkl", data)
 
 
+# -- parser differentials and allowlist re-exports ----------------------------------------------
+
+
+def c_strtol_number_literals(folder: Path) -> Path:
+    """CPython reads INT with strtol(base 0) and LONG with base 0: `0x1f`, `010` (octal) and
+    `0x10L` load; a walker using int(text) stops there and never sees the payload after them."""
+    body = b"L0x10L\n0" + b"I010\n0" + b"I0x1f\n0" + exec_body()
+    return _write(folder, "strtol_numbers.pkl", proto(body, 2))
+
+
+def overlong_int_line(folder: Path) -> Path:
+    """An INT line of 70,000 leading zeros: strtol reads it as 1; a line-length cap stops a walk."""
+    body = b"I" + b"0" * 70_000 + b"1\n0" + exec_body()
+    return _write(folder, "overlong_int.pkl", proto(body, 2))
+
+
+def overlong_dotted_global_name(folder: Path) -> Path:
+    """Protocol 4 resolves GLOBAL names attribute by attribute, at any length:
+    `os` + `path.os.path.os...system` is os.system, spelled in more than 64 KB."""
+    body = call(g("os", "path.os." * 9000 + "system"), s(TOUCH))
+    return _write(folder, "overlong_global.pkl", proto(body, 4))
+
+
+def sklearn_reexported_gzipfile(folder: Path) -> Path:
+    """`sklearn.datasets._covtype.GzipFile` is gzip.GzipFile imported into a sklearn module: a
+    "CamelCase class under sklearn" rule calls it safe; calling it creates the named file."""
+    body = call(g("sklearn.datasets._covtype", "GzipFile"), s(MARKER), s("wb"))
+    return _write(folder, "sklearn_gzipfile.pkl", proto(body, 2))
+
+
+# -- joblib array wrappers: joblib and the scanner must agree on what follows BUILD ------------
+
+_WRAPPER = g("joblib.numpy_pickle", "NumpyArrayWrapper")
+
+
+def _wrapper_state(dtype: bytes, shape: int = 1, **extra: bytes) -> bytes:
+    items = [
+        s("subclass") + g("numpy", "ndarray"),
+        s("shape") + b"K" + bytes([shape]) + b"\x85",
+        s("order") + s("C"),
+        s("dtype") + dtype,
+        s("allow_mmap") + b"\x89",
+    ] + [s(k) + v for k, v in extra.items()]
+    return b"}(" + b"".join(items) + b"u"
+
+
+def _joblib_wrapped(wrapper: bytes, raw: bytes, tail: bytes = b"") -> bytes:
+    """The main pickle up to the wrapper's BUILD, the bytes joblib reads there, then the rest."""
+    return b"\x80\x02" + wrapper + raw + tail + b"."
+
+
+def joblib_object_dtype_spelled_out(folder: Path) -> Path:
+    """dtype `numpy.dtype("object")`: joblib reads a nested pickle after the wrapper."""
+    wrapper = _WRAPPER + b")\x81" + _wrapper_state(call(g("numpy", "dtype"), s("object"))) + b"b"
+    return _write(folder, "object_dtype.joblib", _joblib_wrapped(wrapper, _payload_pickle()))
+
+
+def joblib_void_dtype_flagged_object(folder: Path) -> Path:
+    """A `V8` dtype whose pickled state sets the has-object flag: numpy trusts the flags, so
+    joblib reads a nested pickle where a scanner expects 8 raw bytes per element."""
+    flags = b"(K\x03" + s("|") + b"NNNK\x08K\x01K\x3ft"
+    dtype = call(g("numpy", "dtype"), s("V8"), b"\x89", b"\x88") + flags + b"b"
+    wrapper = _WRAPPER + b")\x81" + _wrapper_state(dtype) + b"b"
+    return _write(folder, "flagged_dtype.joblib", _joblib_wrapped(wrapper, _payload_pickle()))
+
+
+def joblib_alignment_flag_not_int(folder: Path) -> Path:
+    """numpy_array_alignment_bytes is any non-None value: joblib then reads a padding byte first."""
+    dtype = call(g("numpy", "dtype"), s("i1"))
+    state = _wrapper_state(dtype, 4, numpy_array_alignment_bytes=s("16"))
+    wrapper = _WRAPPER + b")\x81" + state + b"b"
+    raw = b"\x00" + b"\x00\x00\x00\xff"  # no padding, then 4 int8 values
+    return _write(folder, "alignment.joblib", _joblib_wrapped(wrapper, raw, b"0" + exec_body()))
+
+
+def joblib_wrapper_fields_from_init(folder: Path) -> Path:
+    """The wrapper built by calling it (its __init__ sets the fields, alignment defaults to 16)
+    and an empty BUILD, which still makes joblib read the array."""
+    dtype = call(g("numpy", "dtype"), s("i1"))
+    wrapper = call(_WRAPPER, g("numpy", "ndarray"), b"K\x04\x85", s("C"), dtype) + b"}b"
+    raw = b"\x00" + b"\x00\x00\x00\xff"
+    return _write(folder, "init_fields.joblib", _joblib_wrapped(wrapper, raw, b"0" + exec_body()))
+
+
+def joblib_legacy_wrapper_loads_named_file(folder: Path) -> Path:
+    """joblib < 0.10's NDArrayWrapper: joblib.load np.load()s the file it names, next to the
+    dump, with allow_pickle=True; the payload sits in that file, never in the one scanned."""
+    (folder / "weights.npy.z").write_bytes(_payload_pickle())
+    wrapper = call(
+        g("joblib.numpy_pickle", "NDArrayWrapper"), s("weights.npy.z"), g("numpy", "ndarray")
+    )
+    return _write(folder, "legacy_wrapper.joblib", _joblib_wrapped(wrapper + b"}b", b""))
+
+
 # -- torch files ---------------------------------------------------------------------------------
 
 
@@ -349,6 +452,14 @@ def _npy_object(payload: bytes) -> bytes:
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + payload
 
 
+def npy_descr_object_spelled_out(folder: Path) -> Path:
+    """`'descr': 'object'` is an object dtype to np.load (it calls numpy.dtype on the string)."""
+    header = "{'descr': 'object', 'fortran_order': False, 'shape': (1,), }"
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    data = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+    return _write(folder, "object_spelled.npy", data + _payload_pickle())
+
+
 def npy_object_array(folder: Path) -> Path:
     return _write(folder, "object.npy", _npy_object(_payload_pickle()))
 
@@ -453,6 +564,16 @@ MALICIOUS: dict[str, Sample] = {
         cve_2025_1889_nonstandard_extension_in_zip,
         wheel_with_pickle,
         nested_zip_in_tar_gz,
+        c_strtol_number_literals,
+        overlong_int_line,
+        overlong_dotted_global_name,
+        sklearn_reexported_gzipfile,
+        joblib_object_dtype_spelled_out,
+        joblib_void_dtype_flagged_object,
+        joblib_alignment_flag_not_int,
+        joblib_wrapper_fields_from_init,
+        joblib_legacy_wrapper_loads_named_file,
+        npy_descr_object_spelled_out,
     )
 }
 
@@ -477,6 +598,12 @@ _OTHER = {
     "cve_2025_1889_nonstandard_extension_in_zip": "archive",
     "wheel_with_pickle": "archive",
     "nested_zip_in_tar_gz": "archive",
+    "joblib_object_dtype_spelled_out": "joblib",
+    "joblib_void_dtype_flagged_object": "joblib",
+    "joblib_alignment_flag_not_int": "joblib",
+    "joblib_wrapper_fields_from_init": "joblib",
+    "joblib_legacy_wrapper_loads_named_file": "joblib",
+    "npy_descr_object_spelled_out": "numpy",
 }
 #: how a victim loads each malicious sample (see load_code)
 LOADER: dict[str, str] = {

@@ -86,7 +86,8 @@ def has_object(descr: Any) -> bool:
     """True when the dtype holds Python objects anywhere (such arrays are stored as a pickle)."""
     if isinstance(descr, str):
         m = _DESCR.match(descr)
-        return bool(m and m.group(2) == "O") or descr.lstrip("<>|=").startswith("O")
+        # np.load calls numpy.dtype on the string: 'object', 'i4,O', '(2,)O' hold objects too
+        return bool(m and m.group(2) == "O") or "O" in descr or "object" in descr
     if isinstance(descr, list):
         return any(isinstance(f, tuple) and len(f) >= 2 and has_object(f[1]) for f in descr)
     return False

@@ -99,7 +99,7 @@ def _skip_joblib_array(obj: Call, walker: PickleWalker) -> None:
             "joblib array of unknown shape or dtype: its raw bytes cannot be skipped",
             offset=walker.pos,
         )
-    if isinstance(state.get("numpy_array_alignment_bytes"), int):
+    if state.get("numpy_array_alignment_bytes") is not None:  # joblib: any value but None
         pad = walker.read(1, "joblib alignment padding length")[0]
         walker.skip(pad, "joblib alignment padding")
     n = itemsize
@@ -115,9 +115,11 @@ def _itemsize(dtype: Value) -> int | None:
     args = dtype.args
     if not isinstance(args, tuple) or not args or not isinstance(args[0], str):
         return None
-    if args[0].lstrip("<>|=").startswith("O"):
+    if "O" in args[0] or "object" in args[0]:  # 'O8', '|O', 'object', 'i4,O', '(2,)O'
         return 0
     state = dtype.state  # (version, byteorder, subdescr, names, fields, elsize, alignment, flags)
+    if isinstance(state, tuple) and len(state) >= 8 and isinstance(state[7], int) and state[7] & 1:
+        return 0  # numpy trusts the pickled flags: "has objects" makes joblib read a pickle
     if isinstance(state, tuple) and len(state) >= 6 and isinstance(state[5], int) and state[5] > 0:
         return state[5]
     m = _DTYPE_STR.match(args[0])

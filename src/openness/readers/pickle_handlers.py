@@ -9,6 +9,7 @@ the last bytes of a stream, so they are also the reference the hot loop is teste
 from __future__ import annotations
 
 import codecs
+import re
 import struct
 import zipfile
 import zlib
@@ -229,17 +230,25 @@ class OpcodeHandlers:
     def _op_dup(self) -> Value:
         return self._top()
 
-    def _op_float(self) -> float:
-        return float(self._short_line("FLOAT argument"))
+    def _number_line(self, what: str) -> str | Skipped:
+        """INT/LONG/FLOAT text; a longer line than we keep is skipped, not an error: CPython
+        reads `I000...0001` of any length, and a scanner that stopped there would miss the rest."""
+        line = self._line(what)
+        if line is None:
+            return self._skipped_line("number")
+        return line.decode("utf-8", "backslashreplace")
 
-    def _op_int(self) -> int | bool:
-        text = self._short_line("INT argument")
-        if text in ("00", "01"):  # protocol 0 spells booleans this way
-            return text == "01"
-        return int(text)
+    def _op_float(self) -> float | Skipped:
+        text = self._number_line("FLOAT argument")
+        return text if isinstance(text, Skipped) else float(text)
 
-    def _op_long(self) -> int:
-        return int(self._short_line("LONG argument").rstrip("L"))
+    def _op_int(self) -> int | bool | Skipped:
+        text = self._number_line("INT argument")
+        return text if isinstance(text, Skipped) else parse_int(text)
+
+    def _op_long(self) -> int | Skipped:
+        text = self._number_line("LONG argument")
+        return text if isinstance(text, Skipped) else parse_long(text)
 
     def _op_binfloat(self) -> float:
         return float(struct.unpack(">d", self.read(8, "BINFLOAT argument"))[0])
@@ -347,17 +356,23 @@ class OpcodeHandlers:
     def _op_memoize(self) -> None:
         self._memo_put(len(self._f.memo))
 
+    def _name_line(self, what: str) -> str:
+        """A GLOBAL/INST module or name; an over-long one is kept as a marker the policy
+        rejects (protocol 4 resolves dotted names of any length: `os` + `path.os.path...system`)."""
+        line = self._line(what)
+        return OVERLONG if line is None else line.decode("utf-8", "backslashreplace")
+
     def _op_global(self) -> Global:
-        module = self._short_line("GLOBAL module")
-        return self._global(module, self._short_line("GLOBAL name"), "GLOBAL")
+        module = self._name_line("GLOBAL module")
+        return self._global(module, self._name_line("GLOBAL name"), "GLOBAL")
 
     def _op_stack_global(self) -> Global:
         name = self._pop()
         return self._global(self._pop(), name, "STACK_GLOBAL")
 
     def _op_inst(self) -> Call:
-        module = self._short_line("INST module")
-        cls = self._global(module, self._short_line("INST name"), "INST")
+        module = self._name_line("INST module")
+        cls = self._global(module, self._name_line("INST name"), "INST")
         return self._call(cls, tuple(self._pop_mark()), "INST")
 
     def _op_obj(self) -> Call:
@@ -434,6 +449,30 @@ def set_items(target: Value, flat: list[Value]) -> None:
     """SETITEM(S)/DICT: `flat` is key, value, key, value..."""
     if isinstance(target, PDict | Call):
         target.dropped += keep_pairs(target.items, flat)
+
+
+#: module/name of a GLOBAL whose line was too long to keep
+OVERLONG = "<overlong>"
+_C_OCTAL = re.compile(r"\s*([+-]?)0([0-7]+)")
+_C_LONG_MAX = 2**63 - 1
+
+
+def parse_int(text: str) -> int | bool:
+    """INT's argument as CPython's C unpickler reads it: strtol with base 0 (`0x1f` is hex, `010`
+    octal), then int(text, 0); a two-character 0 or 1 is a bool (protocol 0's True/False)."""
+    match = _C_OCTAL.fullmatch(text)
+    if match is not None and int(match.group(2), 8) <= _C_LONG_MAX:
+        value = int(match.group(2), 8) * (-1 if match.group(1) == "-" else 1)
+    else:
+        value = int(text, 0)
+    if len(text) == 2 and value in (0, 1):
+        return value == 1
+    return value
+
+
+def parse_long(text: str) -> int:
+    """LONG's argument: one trailing `L` dropped, then base 0 like CPython (`0x10L` is 16)."""
+    return int(text[:-1] if text.endswith("L") else text, 0)
 
 
 def decode_string(raw: bytes | Skipped) -> str | bytes | Skipped:

@@ -20,6 +20,7 @@ from .pickle_handlers import (
     OpcodeHandlers,
     decode_string,
     extend_items,
+    parse_int,
     set_items,
 )
 from .pickle_handlers import PickleInfo as PickleInfo
@@ -228,7 +229,7 @@ class PickleWalker(OpcodeHandlers):
                     if code == 0x46:  # FLOAT
                         stack.append(float(text))
                     elif code == 0x49:  # INT
-                        stack.append(text == "01" if text in ("00", "01") else int(text))
+                        stack.append(parse_int(text))
                     elif code == 0x70:  # PUT
                         if len(stack) <= (marks[-1] if marks else 0):
                             raise FormatError("stack underflow", offset=at)

@@ -41,6 +41,7 @@ class PickleReport:
         ]
         self.findings.extend(pickle_policy.global_findings(self.path, imports, key=key))
         self.findings.extend(pickle_policy.indirect_call_findings(self.path, walk, key, base))
+        self.findings.extend(pickle_policy.wrapper_findings(self.path, walk, key, base))
         seen: dict[str, int] = {}
         for module, name, offset in imports:
             seen.setdefault(f"{module}.{name}", offset)

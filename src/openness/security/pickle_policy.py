@@ -7,14 +7,16 @@ maps it to for protocol 0-2 pickles (`__builtin__.eval` loads `builtins.eval`).
 from __future__ import annotations
 
 import _compat_pickle
+import re
 from collections.abc import Iterable
 from enum import Enum
 
 from ..errors import FormatError
 from ..model import Finding, Location
 from ..readers.pickle_ops import Walk
-from ..readers.pickle_values import Call, Global
+from ..readers.pickle_values import Call, Global, PDict, int_tuple, is_global
 from ..rules import finding
+from .pickle_classes import NUMPY_RANDOM_CLASSES, SCIPY_SPARSE_CLASSES, SKLEARN_CLASSES
 
 _TORCH_STORAGES = (
     "Float",
@@ -133,7 +135,6 @@ SAFE_GLOBALS: frozenset[str] = frozenset(
         "numpy.dtype",
         "numpy.ndarray",
         "joblib.numpy_pickle.NumpyArrayWrapper",
-        "joblib.numpy_pickle.NDArrayWrapper",
     ]
 )
 
@@ -216,6 +217,10 @@ DANGEROUS_GLOBALS: frozenset[str] = frozenset(
         "numpy.memmap",
         "joblib.load",
         "joblib.dump",
+        # joblib < 0.10's wrapper: joblib.load np.load()s the file it names with allow_pickle
+        "joblib.numpy_pickle.NDArrayWrapper",
+        "joblib.numpy_pickle_compat.NDArrayWrapper",
+        "joblib.numpy_pickle_compat.ZNDArrayWrapper",
         "pandas.read_pickle",
         "pandas.eval",
         "types.CodeType",
@@ -259,8 +264,26 @@ DANGEROUS_NAMES: frozenset[str] = frozenset(
         "create_subprocess_shell",
     }
 )
-#: library classes real scikit-learn/joblib models rebuild: CamelCase names under these packages
-SAFE_CLASS_PACKAGES: tuple[str, ...] = ("sklearn.", "scipy.sparse.", "numpy.random.")
+#: library classes real scikit-learn/joblib models rebuild: a class these packages define (by
+#: name, so models saved by other versions still match), reached through one of their modules
+SAFE_CLASSES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("sklearn.", SKLEARN_CLASSES),
+    ("scipy.sparse.", SCIPY_SPARSE_CLASSES),
+    ("numpy.random.", NUMPY_RANDOM_CLASSES),
+)
+#: their sub-packages that define no model parts and import file, socket and thread helpers
+UNSAFE_CLASS_MODULES: frozenset[str] = frozenset(
+    {
+        "sklearn.externals",
+        "sklearn.datasets",
+        "sklearn.callback",
+        "sklearn.conftest",
+        "sklearn.utils._testing",
+        "sklearn.utils.estimator_checks",
+        "sklearn.utils._test_common",
+        "sklearn.experimental",
+    }
+)
 #: module objects reached as an attribute (`inspect.builtins`, `pathlib.os`) are as bad as
 #: importing them
 _MODULE_ATTRIBUTES = DANGEROUS_MODULES | {"builtins", "__builtin__"}
@@ -284,8 +307,8 @@ def _names(module: str, name: str) -> list[str]:
 
 def classify(module: str, name: str) -> Verdict:
     """DANGEROUS, SAFE (exact allowlist or a library class) or UNKNOWN."""
-    if module == "<dynamic>" or name == "<dynamic>" or not module or not name:
-        return Verdict.DANGEROUS  # the name is computed at load time
+    if module.startswith("<") or name.startswith("<") or not module or not name:
+        return Verdict.DANGEROUS  # computed at load time, or longer than a real name
     parts = name.split(".")  # protocol 4 resolves dotted names attribute by attribute
     if any(_is_dunder(p) or p in _MODULE_ATTRIBUTES or p in DANGEROUS_NAMES for p in parts):
         return Verdict.DANGEROUS
@@ -296,9 +319,15 @@ def classify(module: str, name: str) -> Verdict:
             return Verdict.DANGEROUS
     if any(d in SAFE_GLOBALS for d in names):
         return Verdict.SAFE
-    if len(parts) == 1 and name[:1].isupper() and f"{module}.".startswith(SAFE_CLASS_PACKAGES):
+    if len(parts) == 1 and _library_class(module, name):
         return Verdict.SAFE
     return Verdict.UNKNOWN
+
+
+def _library_class(module: str, name: str) -> bool:
+    if _under(module, UNSAFE_CLASS_MODULES):
+        return False
+    return any(f"{module}.".startswith(p) and name in names for p, names in SAFE_CLASSES)
 
 
 def _is_dunder(part: str) -> bool:
@@ -370,6 +399,62 @@ def indirect_call_findings(
         if len(out) >= _MAX_INDIRECT:
             break
     return out
+
+
+_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
+_WRAPPER_FIELDS = frozenset(
+    {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"}
+)
+_PLAIN_DTYPE = re.compile(r"[<>|=]?[a-zA-Z]\d*")
+
+
+def wrapper_findings(path: str, walk: Walk, key: str | None = None, base: int = 0) -> list[Finding]:
+    """OPN-PKL-005: joblib array wrappers not in joblib.dump's own form (NEWOBJ, then BUILD with
+    a plain dict of plain fields): joblib decides from them which bytes follow."""
+    out: list[Finding] = []
+    for call in walk.calls:
+        if not is_global(call.func, _WRAPPER):
+            continue
+        why = _odd_wrapper(call)
+        if why is not None:
+            out.append(
+                finding(
+                    "OPN-PKL-005",
+                    f"joblib array wrapper {why}",
+                    Location(path, offset=base + call.offset, key=key),
+                    _WRAPPER,
+                )
+            )
+    return out
+
+
+def _odd_wrapper(call: Call) -> str | None:
+    if call.kind != "NEWOBJ" or call.args != ():
+        return f"made by {call.kind} with arguments, not NEWOBJ"
+    state = call.state
+    if not isinstance(state, PDict) or state.dropped:
+        return "whose BUILD state is not a plain dict"
+    fields = {k: v for k, v in state.items if isinstance(k, str) and k in _WRAPPER_FIELDS}
+    if len(fields) != len(state.items):
+        return "with fields joblib does not write"
+    if int_tuple(fields.get("shape")) is None:
+        return "whose shape is not a tuple of ints"
+    if not isinstance(fields.get("numpy_array_alignment_bytes", 0), int):
+        return "whose alignment is not an int"
+    dtype = fields.get("dtype")
+    if not isinstance(dtype, Call) or not is_global(dtype.func, "numpy.dtype"):
+        return "whose dtype is not a numpy.dtype call"
+    args = dtype.args
+    if not isinstance(args, tuple) or not args or not isinstance(args[0], str):
+        return "whose dtype is not named by a type string"
+    if _PLAIN_DTYPE.fullmatch(args[0]) is None:
+        return f"whose dtype is spelled {args[0][:40]!r}"
+    flags = dtype.state[7] if isinstance(dtype.state, tuple) and len(dtype.state) >= 8 else 0
+    if dtype.state is not None and not isinstance(flags, int):
+        return "whose dtype state has no int flags"
+    if isinstance(flags, int) and flags & 1 and not args[0].lstrip("<>|=").startswith("O"):
+        return f"whose {args[0]!r} dtype's pickled flags claim Python objects"
+    return None
 
 
 def incomplete_finding(path: str, reason: str, exc: FormatError) -> Finding:
