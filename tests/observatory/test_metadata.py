@@ -152,6 +152,19 @@ def test_ingest_is_idempotent_and_redoes_an_interrupted_snapshot(tmp_path: Path)
     assert len(_rated(engine)) == len(ROWS)
 
 
+def test_an_id_listed_twice_keeps_its_last_row(db_url: str, tmp_path: Path) -> None:
+    """The store keys rows by model: repeated ids, ids equal once U+0000 is dropped or once cut
+    at 512 characters, would break that key; the last row listed wins, on both backends."""
+    long = "org/" + "x" * 600
+    ids = ["a/b", "a/c\x00", "a/b", long + "1", "a/c", long + "2", "a/d"]
+    pq.write_table(pa.table({"id": ids, "downloads": range(len(ids))}), tmp_path / "s.parquet")
+    engine = open_store(db_url)
+    report = ingest(engine, tmp_path / "s.parquet")
+    assert report.rows == 4
+    downloads = {model: row.downloads for model, row in _rated(engine).items()}
+    assert downloads == {"a/b": 2, "a/c": 4, long[:512]: 5, "a/d": 6}
+
+
 def test_snake_case_columns_and_json_string_lists(tmp_path: Path) -> None:
     table = pa.table(
         {

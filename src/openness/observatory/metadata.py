@@ -61,8 +61,8 @@ def rated_batches(con: Any, parquet: Path, batch_rows: int = BATCH_ROWS) -> Iter
         if not any(name in columns for name in ("id", "modelId", "model_id")):
             raise OpennessError(f"{parquet}: no `id` column; is this a Hub metadata snapshot?")
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW snapshot AS SELECT {normalise(columns)} "
-            f"FROM read_parquet({literal})"
+            f"CREATE OR REPLACE TEMP VIEW snapshot AS SELECT {normalise(columns)}, "
+            f"file_row_number AS listed_at FROM read_parquet({literal}, file_row_number = true)"
         )
         reader = con.sql(rating_query("snapshot")).to_arrow_reader(batch_rows)
         yield from reader

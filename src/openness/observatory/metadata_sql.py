@@ -118,7 +118,7 @@ def normalise(columns: Mapping[str, str]) -> str:
 
     return ",\n".join(
         [
-            f"{text('id')} AS id",
+            f"replace({text('id')}, chr(0), '') AS id",  # a key: no U+0000 (PostgreSQL refuses it)
             f"{text('author')} AS author",
             f"{stamp('created')} AS created",
             f"{text('modified')} AS modified",
@@ -144,7 +144,9 @@ def _first_string(json_path: str) -> str:
 
 
 def rating_query(source: str) -> str:
-    """Rows shaped like `hub_models` (without snapshot_id), from the normalised `source`."""
+    """Rows shaped like `hub_models` (without snapshot_id), from the normalised `source` with a
+    `listed_at` column (the row's position in the file): an id listed more than once (a
+    hostile or concatenated snapshot) keeps its last row, as the store keys rows by model."""
     safe = _list_literal(SAFE_EXTENSIONS)
     pickle = _list_literal(PICKLE_EXTENSIONS)
     weights = _list_literal(SAFE_EXTENSIONS + PICKLE_EXTENSIONS + OTHER_WEIGHT_EXTENSIONS)
@@ -152,7 +154,14 @@ def rating_query(source: str) -> str:
     libraries = _list_literal(OPEN_SOURCE_LIBRARIES)
     base_tag = r"^base_model:(?:(?:adapter|finetune|merge|quantized):)?"
     return f"""
-WITH s AS (SELECT * FROM {source} WHERE id IS NOT NULL),
+WITH repeated AS (
+  SELECT id, max(listed_at) AS last FROM {source} WHERE id IS NOT NULL
+  GROUP BY id HAVING count(*) > 1
+),
+s AS (
+  SELECT src.* FROM {source} AS src LEFT JOIN repeated ON repeated.id = src.id
+  WHERE src.id IS NOT NULL AND (repeated.id IS NULL OR src.listed_at = repeated.last)
+),
 f AS (
   SELECT s.*,
     list_transform(files, lambda x: lower(regexp_extract(x, '\\.([A-Za-z0-9]+)$', 1))) AS ext,
