@@ -4,15 +4,22 @@ nested zip members, hostile archives reported, and a 7z py7zr cannot read never 
 from __future__ import annotations
 
 import io
+import os
 import struct
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from openness.errors import TargetError
+from openness.limits import Limits
 from openness.model import Assessment
-from openness.pipeline import assess
+from openness.pipeline import assess, scan
+from openness.readers.containers import ContainerReader
 from openness.sources import archive
 from tests.helpers import safetensors_bytes
 from tests.sources.sevenzip_builders import (
@@ -149,9 +156,6 @@ def test_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_member_over_the_expansion_cap(tmp_path: Path) -> None:
-    from openness.limits import Limits
-    from openness.pipeline import scan
-
     release = tmp_path / "release"
     release.mkdir()
     (release / "big.7z").write_bytes(seven_zip({"big.bin": bytes(range(256)) * 8192}))
@@ -176,3 +180,44 @@ def test_signature_only_7z_is_a_gap_not_a_crash(tmp_path: Path) -> None:
     a = _scan(tmp_path, "fake.7z", header + bytes(64))
     assert _reasons(a, "OPN-ARC-008")
     assert not a.complete
+
+
+_SEED = seven_zip(
+    {"m.pkl": MALICIOUS_PICKLE, "a.txt": b"text " * 200, "b/c.bin": bytes(range(256))}
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("OPENNESS_7Z_FUZZ", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, len(_SEED) - 1), st.integers(1, 255)), max_size=6),
+    cut=st.integers(1, len(_SEED)),
+    fix_crcs=st.booleans(),
+)
+def test_mutated_7z_never_crashes(
+    tmp_path: Path, flips: list[tuple[int, int]], cut: int, fix_crcs: bool
+) -> None:
+    raw = bytearray(_SEED[:cut])
+    for at, mask in flips:
+        if at < len(raw):
+            raw[at] ^= mask
+    if fix_crcs and len(raw) >= 32:  # get past the header checksums into py7zr's parser
+        offset, size = struct.unpack_from("<QQ", raw, 12)
+        if 32 + offset + size <= len(raw):
+            struct.pack_into(
+                "<I", raw, 28, zlib.crc32(bytes(raw[32 + offset : 32 + offset + size]))
+            )
+        struct.pack_into("<I", raw, 8, zlib.crc32(bytes(raw[12:32])))
+    data = bytes(raw)
+    result = ContainerReader().read("x.7z", len(data), io.BytesIO(data), Limits())
+    assert result.findings or result.artifact.complete  # incomplete always comes with a finding
+    path = tmp_path / f"{len(data)}-{hash(data)}.7z"
+    path.write_bytes(data)
+    try:
+        a = scan(str(path))
+    except TargetError:
+        return
+    assert a.complete or a.findings

@@ -355,15 +355,19 @@ class _Inflate(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         want = len(buffer)
-        while len(self._pending) < want:
-            chunk = self._raw.read(64 * 1024)
-            if not chunk:
-                self._pending += self._z.flush()
-                break
-            self._pending += self._z.decompress(chunk, want - len(self._pending))
+        parts, have = [self._pending], len(self._pending)  # joined once: no quadratic copying
+        while have < want:
+            chunk = self._raw.read(256 * 1024)
+            out = self._z.decompress(chunk, want - have) if chunk else self._z.flush()
             if self._z.unconsumed_tail:
                 self._raw.seek(self._raw.tell() - len(self._z.unconsumed_tail))
-        data, self._pending = self._pending[:want], self._pending[want:]
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+            parts.append(out)
+            have += len(out)
+            if not chunk:
+                break
+        data = b"".join(parts)
+        n = min(want, len(data))
+        buffer[:n] = data[:n]
+        self._pending = data[n:]
+        self._pos += n
+        return n
