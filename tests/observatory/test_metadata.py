@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from openness.observatory.metadata import ingest
+from openness.observatory.metadata import connect_duckdb, ingest
 from openness.observatory.metrics import compute
 from openness.observatory.store import open_store
 from openness.observatory.tables import hub_models, snapshots
@@ -163,6 +163,16 @@ def test_an_id_listed_twice_keeps_its_last_row(db_url: str, tmp_path: Path) -> N
     assert report.rows == 4
     downloads = {model: row.downloads for model, row in _rated(engine).items()}
     assert downloads == {"a/b": 2, "a/c": 4, long[:512]: 5, "a/d": 6}
+
+
+def test_duckdb_prints_no_progress_bar() -> None:
+    """Past 2 s a query drew a bar into stdout, which `observe ingest` prints its result to."""
+    con = connect_duckdb(1)
+    try:
+        setting = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()
+    finally:
+        con.close()
+    assert setting == (False,)
 
 
 def test_snake_case_columns_and_json_string_lists(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ def connect_duckdb(threads: int | None = None, memory_limit: str | None = None) 
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # it wrote into the CLI's stdout, even piped
     con.execute(
         "CREATE TEMP TABLE license_lookup (key VARCHAR, license_id VARCHAR, category VARCHAR, "
         "family VARCHAR, commercial VARCHAR)"
