@@ -13,10 +13,10 @@ runs, each in a fresh child process so peak memory is its own:
 3. with `--write-row-baseline`, `ingest-write-row`: the same into PostgreSQL but COPY fed one
    row at a time by psycopg's `write_row` (the previous path), for comparison.
 
-Prints rows, seconds, rows/s, peak RSS of the child (the tool), for PostgreSQL the peak
-proportional set size (PSS) of the server's processes sampled every 0.2 s, and the 1-minute
-load average at the end of each step. Target: 3 million rows in under 10 minutes on 2 cores
-with under 8 GB.
+Prints rows, seconds, rows/s, peak RSS and CPU time of the child (the tool), for PostgreSQL the
+peak proportional set size (PSS) and the CPU time of the server's processes sampled every
+0.2 s, and the 1-minute load average at the end of each step. Target: 3 million rows in under
+10 minutes on 2 cores with under 8 GB.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,8 +58,10 @@ else:
         metadata._copy_csv = write_row_copy
     rows = metadata.ingest(open_store(db), parquet, threads=threads).rows
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"mode": mode, "rows": rows, "seconds": seconds, "peak_bytes": peak}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"mode": mode, "rows": rows, "seconds": seconds, "cpu_seconds": cpu,
+                  "peak_bytes": usage.ru_maxrss * 1024}))
 """
 
 
@@ -93,9 +96,9 @@ def server_pids(url: str) -> list[int]:
     return [postmaster, *children]
 
 
-def pss_bytes(url: str) -> int:
+def pss_bytes(pids: list[int]) -> int:
     total = 0
-    for pid in server_pids(url):
+    for pid in pids:
         try:
             text = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
@@ -106,21 +109,40 @@ def pss_bytes(url: str) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@dataclass
+class ServerUsage:
+    peak_pss: int = 0
+    cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds when last seen
+
+
 @contextmanager
-def peak_server_memory(url: str) -> Iterator[list[int]]:
-    """Samples the server's summed PSS every 0.2 s; the peak is in the yielded list."""
-    peak = [0]
+def server_usage(url: str) -> Iterator[ServerUsage]:
+    """Samples the server's processes every 0.2 s: peak summed PSS, CPU time per process (a
+    backend's last 0.2 s before it exits are missed)."""
+    usage = ServerUsage()
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], pss_bytes(url))
+            pids = server_pids(url)
+            usage.peak_pss = max(usage.peak_pss, pss_bytes(pids))
+            for pid in pids:
+                if (spent := cpu_seconds(pid)) is not None:
+                    usage.cpu[pid] = spent
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        yield peak
+        yield usage
     finally:
         stop.set()
         sampler.join()
@@ -140,12 +162,15 @@ def store(backend: str, url: str | None) -> Iterator[str]:
             yield f"sqlite:///{tmp}/bench.db"
 
 
-def report(label: str, r: dict[str, float], server_peak: int | None = None) -> None:
-    server = f"  server PSS {server_peak / 1e9:.2f} GB" if server_peak is not None else ""
+def report(label: str, r: dict[str, float], server: ServerUsage | None = None) -> None:
+    by_server = ""
+    if server is not None:
+        spent = sum(server.cpu.values())
+        by_server = f"  server: PSS {server.peak_pss / 1e9:.2f} GB, CPU {spent:.1f} s"
     print(
         f"{label:30s} {int(r['rows']):>9d} rows  {r['seconds']:7.1f} s  "
-        f"{r['rows'] / r['seconds']:>9.0f} rows/s  peak {r['peak_bytes'] / 1e9:.2f} GB{server}  "
-        f"load {os.getloadavg()[0]:.1f}",
+        f"{r['rows'] / r['seconds']:>9.0f} rows/s  peak {r['peak_bytes'] / 1e9:.2f} GB  "
+        f"CPU {r['cpu_seconds']:.1f} s{by_server}  load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
 
@@ -181,9 +206,11 @@ def main() -> None:
     for backend, mode in modes:
         with store(backend, args.db) as db:
             if backend == "postgresql" and not args.db:
-                with peak_server_memory(db) as server_peak:
+                with server_usage(db) as server:
+                    before = dict(server.cpu)
                     r = run_child(mode, parquet, db, args.threads)
-                report(f"{mode} ({backend})", r, server_peak[0])
+                server.cpu = {p: c - before.get(p, 0.0) for p, c in server.cpu.items()}
+                report(f"{mode} ({backend})", r, server)
             else:
                 report(f"{mode} ({backend})", run_child(mode, parquet, db, args.threads))
 
