@@ -13,6 +13,9 @@ runs, each in a fresh child process so peak memory is its own:
 3. with `--write-row-baseline`, `ingest-write-row`: the same into PostgreSQL but COPY fed one
    row at a time by psycopg's `write_row` (the previous path), for comparison.
 
+`--primary-key-only` drops the secondary indexes of `hub_models` before a PostgreSQL ingest, to
+see what their upkeep costs (the store needs them; this is only a measurement).
+
 Prints rows, seconds, rows/s, peak RSS and CPU time of the child (the tool), for PostgreSQL the
 peak proportional set size (PSS) and the CPU time of the server's processes sampled every
 0.2 s, and the 1-minute load average at the end of each step. Target: 3 million rows in under
@@ -162,6 +165,19 @@ def store(backend: str, url: str | None) -> Iterator[str]:
             yield f"sqlite:///{tmp}/bench.db"
 
 
+def drop_secondary_indexes(url: str) -> None:
+    import psycopg
+
+    from openness.observatory.store import open_store
+
+    open_store(url).dispose()  # the schema, by the migrations
+    with psycopg.connect(url, autocommit=True) as conn:
+        query = "SELECT indexname FROM pg_indexes WHERE tablename = 'hub_models'"
+        for (name,) in conn.execute(query).fetchall():
+            if name != "pk_hub_models":
+                conn.execute(f'DROP INDEX "{name}"')
+
+
 def report(label: str, r: dict[str, float], server: ServerUsage | None = None) -> None:
     by_server = ""
     if server is not None:
@@ -184,6 +200,11 @@ def main() -> None:
     parser.add_argument("--snapshot", type=Path, default=None)
     parser.add_argument("--skip-rate", action="store_true", help="only the ingest steps")
     parser.add_argument("--write-row-baseline", action="store_true")
+    parser.add_argument(
+        "--primary-key-only",
+        action="store_true",
+        help="what-if: drop hub_models' secondary indexes before a PostgreSQL ingest",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from hub_snapshot import generate
@@ -205,6 +226,8 @@ def main() -> None:
             modes.append(("postgresql", "ingest-write-row"))
     for backend, mode in modes:
         with store(backend, args.db) as db:
+            if backend == "postgresql" and args.primary_key_only:
+                drop_secondary_indexes(db)
             if backend == "postgresql" and not args.db:
                 with server_usage(db) as server:
                     before = dict(server.cpu)
