@@ -28,6 +28,14 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
+#: huggingface_hub's own retries off: `HubClient.retrying` retries with its policy and messages
+SINGLE_TRY: dict[str, Any] = {
+    "max_retries": 0,
+    "retry_on_status_codes": (),
+    "retry_on_exceptions": (),
+}
+
+
 class HubError(TargetError):
     """The Hub could not be asked (not found, gated, rate-limited, unreachable, cut off)."""
 
@@ -147,9 +155,7 @@ class HubClient:
                 params=params,
                 headers=build_hf_headers(),
                 timeout=self.timeout,
-                max_retries=0,
-                retry_on_status_codes=(),
-                retry_on_exceptions=(),
+                **SINGLE_TRY,
             )
             hf_raise_for_status(response)
             self.traffic.add(1, len(response.content))
@@ -216,9 +222,7 @@ class HubClient:
                 headers=headers,
                 timeout=self.timeout,
                 follow_redirects=True,
-                max_retries=0,
-                retry_on_status_codes=(),
-                retry_on_exceptions=(),
+                **SINGLE_TRY,
             ) as response:
                 if response.status_code >= 400:
                     response.read()

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ..errors import OpennessError
-from .hub_client import HubClient, HubError, _CutOff
+from .hub_client import SINGLE_TRY, HubClient, HubError, _CutOff
 from .hub_target import HUB_PREFIX, REPO
 
 DEFAULT_LIMIT = 100
@@ -211,9 +211,7 @@ def _fetch(
             params=params,
             headers=build_hf_headers(),
             timeout=client.timeout,
-            max_retries=0,
-            retry_on_status_codes=(),
-            retry_on_exceptions=(),
+            **SINGLE_TRY,
         ) as response:
             if response.status_code >= 400:
                 response.read()
