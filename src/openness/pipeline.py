@@ -114,6 +114,7 @@ def assess(
     release becomes a finding instead.
     """
     from .documents.collect import collect_documents
+    from .documents.release_docs import release_doc_facts
     from .frameworks import evaluate_frameworks
     from .frameworks.card_text import card_text_facts
     from .frameworks.facts import derive_framework_facts
@@ -126,7 +127,7 @@ def assess(
     with open_release(target, limits) as release:
         read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
-        card_text = card_text_facts(release, limits)
+        card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
 
     results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)

@@ -46,7 +46,8 @@ def test_llama_card_as_released_is_restricted_fails_osaid_and_is_not_openwashing
     # "outperform many of the available open source and closed chat models" is not a self-claim
     assert not [f for f in a.findings if f.rule_id.startswith("OPN-OWS")]
     index = {c.id: c.status for c in framework(a, "osai-index").components}
-    assert index["end_model_weights"] == "partial" and index["licenses"] == "partial"
+    # the EU index experts rate a custom restricted license (Llama, Hunyuan, EXAONE) closed
+    assert index["end_model_weights"] == "partial" and index["licenses"] == "closed"
     fmti = {c.id: c.status for c in framework(a, "fmti").components}
     assert fmti["compute_hardware"] == "met" and fmti["energy_usage"] == "met"
 

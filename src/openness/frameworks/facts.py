@@ -74,7 +74,50 @@ def derive_framework_facts(
         if lic.scope == "code" and lic.osi_approved and lic.status == "identified"
     )
     out.extend(_paper_kinds(evidence))
+    out.extend(weights_license_facts(evidence, files, licenses))
     return out
+
+
+def weights_license_facts(
+    evidence: Sequence[Evidence], files: Sequence[FileEntry], licenses: Sequence[DetectedLicense]
+) -> Iterable[Evidence]:
+    """`fw.license.weights_open` / `fw.license.weights_restricted`: a license that covers the
+    weights. A license file speaks for the weights when its name says so (LICENSE-MODEL) or when
+    the release holds weights or a card that declares a license; in a release of code and
+    documents only, a plain LICENSE is the code's license and says nothing about the weights.
+    README sentences that scope a license to the weights (`doc.license_statement`) count too."""
+    model_release = any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
+        e.fact == "card.license" for e in evidence
+    )
+    for lic in licenses:
+        if lic.kind != "license":
+            continue
+        covers_weights = lic.scope == "model" or (lic.scope is None and model_release)
+        if not covers_weights:
+            continue
+        if _open_unrestricted(lic):
+            yield Evidence("fw.license.weights_open", lic.id, lic.source, note=lic.name)
+        else:
+            yield Evidence(
+                "fw.license.weights_restricted",
+                lic.id if lic.status == "identified" else f"{lic.status} license",
+                lic.source,
+                note=f"{lic.name} ({lic.category})",
+            )
+    for e in evidence:
+        if e.fact == "doc.license_statement" and e.value in ("weights:open", "weights:restricted"):
+            suffix = "open" if e.value == "weights:open" else "restricted"
+            yield replace(e, fact=f"fw.license.weights_{suffix}")
+
+
+def _open_unrestricted(lic: DetectedLicense) -> bool:
+    terms = lic.terms
+    return (
+        lic.status == "identified"
+        and lic.category in _OPEN
+        and not terms.use_restrictions
+        and terms.commercial_use not in ("conditional", "prohibited")
+    )
 
 
 def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:

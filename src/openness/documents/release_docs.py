@@ -1,0 +1,444 @@
+"""Facts from every document of a release: all READMEs, cards, training and data documents and
+citation files in every folder, not only the card at the root. Each fact cites its file and line.
+
+What these facts may mean is decided by the frameworks' rules; here a document is only read:
+
+- `doc.read` (value: path): every document read, so that an "unknown" can list the places read.
+- `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
+  matter), as opposed to a code repository's README.
+- `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
+- `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
+- `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
+- `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
+- `doc.citation` (key): a BibTeX entry or CITATION.cff the release asks to be cited; `own` or
+  `other` in the note, by whether its title or key names the release.
+- `doc.paper.preprint` (URL or eprint), `doc.paper.venue` (venue): the release's own citation,
+  as a preprint or as a peer-reviewed venue.
+- `doc.mentions.training_hardware` (text): a sentence naming the hardware the model was
+  trained on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+
+from ..limits import Limits
+from ..model import Confidence, Evidence, Location, Member
+from ..sources import READ_ERRORS, Release
+from .frontmatter import FrontMatterError, parse_front_matter
+from .links import classify_url, urls_in
+from .sections import find_headings
+
+MAX_DOCUMENTS = 400
+_TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".cff")
+_NOT_DOCUMENTS = re.compile(
+    r"(^|/)(licen[cs]e|copying|notice|requirements|merges|vocab|tokenizer)[^/]*$", re.I
+)
+
+_CARD_NAME = re.compile(r"(^|/)(model[-_ ]?card[^/]*|readme[-_]model[^/]*)\.(md|markdown)$", re.I)
+_CARD_KEYS = frozenset({"pipeline_tag", "base_model", "model-index", "library_name", "model_name"})
+_TRAINING_PATH = re.compile(
+    r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine_tuning|sft|dpo|"
+    r"rlhf|recipes?)([-_/.]|$)",
+    re.I,
+)
+_DATA_PREP_PATH = re.compile(
+    r"(^|/|[-_])(data[-_]?prep\w*|data[-_]?clean\w*|data[-_]?pipeline|preprocess\w*|"
+    r"tokeni[sz]ation|dedup\w*)([-_/.]|$)",
+    re.I,
+)
+_DATASHEET_PATH = re.compile(
+    r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
+)
+_DATA_HOSTS = re.compile(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
+
+#: card topics, by heading (lower-cased)
+CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("architecture", re.compile(r"architecture|model (details|description|summary|overview)")),
+    ("training", re.compile(r"train|fine-?tun|pre-?train|alignment|\bsft\b|\brlhf\b")),
+    ("training_data", re.compile(r"\bdata(set)?s?\b|corpus")),
+    ("evaluation", re.compile(r"evaluat|benchmark|results|performance")),
+    ("limitations", re.compile(r"limitation|bias|risk|ethic|safety|out[- ]of[- ]scope")),
+)
+#: Gebru et al.'s datasheet questions, by heading
+DATASHEET_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("motivation", re.compile(r"motivation|purpose")),
+    ("composition", re.compile(r"composition|content|statistics|languages|sources?|subsets?")),
+    ("collection", re.compile(r"collect|acquisition|provenance")),
+    ("preprocessing", re.compile(r"pre-?process|clean|filter|dedup")),
+    ("uses", re.compile(r"\buses?\b|intended")),
+    ("distribution", re.compile(r"distribution|licen[cs]e|access")),
+    ("maintenance", re.compile(r"maintenance|updates?|versions?")),
+)
+
+_BIBTEX_START = re.compile(r"@(\w+)\s*\{\s*([^,\s]*)\s*,?", re.I)
+_BIBTEX_FIELD = re.compile(r"^\s*(\w+)\s*=\s*[{\"]?\s*(.*?)\s*[}\"]?\s*,?\s*$")
+_PREPRINT = re.compile(r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|technical report", re.I)
+_ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(v\d+)?\b")
+_HARDWARE = re.compile(
+    r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?([AHB]\d{2,3}|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
+    r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
+    re.I,
+)
+#: a header link to the release's own paper: `[Paper](https://arxiv.org/abs/…)`, an HTML
+#: `<a href=…>📑 Paper</a>`, or a shields.io badge whose text names the paper or arXiv
+_ARXIV_LINK = re.compile(
+    r"\[(?P<md>[^\]]{0,80})\]\(\s*https?://(www\.)?arxiv\.org/(abs|pdf)/(?P<id1>\d{4}\.\d{4,5})"
+    r"|<a\s[^>]{0,200}?href=[\"']https?://(www\.)?arxiv\.org/(abs|pdf)/(?P<id2>\d{4}\.\d{4,5})"
+    r"[^>]{0,200}>(?P<html>[^<]{0,80})</a>"
+    r"|\[!\[(?P<badge>[^\]]{0,40})\]\([^)\s]{0,300}\)\]\(\s*https?://(www\.)?arxiv\.org/(abs|pdf)/"
+    r"(?P<id3>\d{4}\.\d{4,5})",
+    re.I,
+)
+_BADGE_LABEL = re.compile(
+    r"\W{0,4}\s*((technical|tech)[ -]?report|paper|preprint|arxiv|report)\s*\W{0,4}", re.I
+)
+_LICENSE_WORD = re.compile(r"licen[cs]", re.I)
+_URL_TARGET = re.compile(r"\]\([^)\s]{0,500}\)|https?://\S+", re.I)
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.;])\s+|\bwhile\s+|\bwhereas\s+|,\s+(?=(?:but|we|you|however|and the|the)\b)", re.I
+)
+_COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "weights",
+        re.compile(
+            r"\b(model\s+)?weights?\b|\bcheckpoints?\b|\b(the|our|this|these)\s+"
+            r"(\w+\s+){0,3}models?\b|\bmodels?\s+(is|are)\b",
+            re.I,
+        ),
+    ),
+    ("code", re.compile(r"\b(source\s+)?code\b|\brepository\b|\bthis\s+project\b", re.I)),
+    ("data", re.compile(r"\b(data\s?sets?|training\s+data|corpus)\b", re.I)),
+)
+_OPEN_LICENSE = re.compile(
+    r"\b(apache[- ]?(license[- ]?)?(version\s*)?2(\.0)?|mit\s+licen[cs]e|\[mit\]|"
+    r"under\s+(the\s+)?mit\b|"
+    r"bsd[- ]?[23]|gpl|lgpl|mpl[- ]?2|cc[- ]by[- ]4\.0|cc[- ]by[- ]sa|cc0|odc[- ]by|odbl)\b",
+    re.I,
+)
+_RESTRICTED_LICENSE = re.compile(
+    r"\bmodel\s+licen[cs]e|\bcommunity\s+licen[cs]e|\blicen[cs]e\s+agreement|"
+    r"\bnon[- ]?commercial|\bresearch[- ]only|\b(cc[- ]by[- ]nc|[- ]nc\b)|"
+    r"\bopenrail|\brail[- ]?m\b",
+    re.I,
+)
+_TRAIN_WORD = re.compile(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
+_GENERIC = frozenset(
+    [
+        "model",
+        "models",
+        "language",
+        "large",
+        "small",
+        "base",
+        "chat",
+        "instruct",
+        "open",
+        "source",
+        "code",
+        "the",
+        "and",
+        "for",
+        "with",
+        "version",
+        "release",
+        "official",
+        "technical",
+        "report",
+        "paper",
+        "training",
+        "github",
+        "main",
+        "docs",
+    ]
+)
+
+
+def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
+    names = _release_names(release.members)
+    out: list[Evidence] = []
+    for member in _documents(release.members):
+        try:
+            with release.open(member.path) as stream:
+                data = stream.read(limits.max_text_bytes)
+        except READ_ERRORS:
+            continue  # collect_documents reports unreadable documents
+        text = data.decode("utf-8", "replace")
+        out.extend(document_facts(member.path, text, names))
+    return out + summary_facts(out)
+
+
+def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
+    """Counts the rules compare: documents read, and how much the best card and datasheet cover
+    (`doc.model_card.coverage`, `doc.datasheet.coverage`: distinct topics of the fullest one)."""
+    read = tuple(str(e.value) for e in facts if e.fact == "doc.read")
+    out = [Evidence("doc.read.count", len(read), Location(""), note=", ".join(read[:20]))]
+    for kind in ("doc.model_card", "doc.datasheet"):
+        topics: dict[str, set[str]] = {}
+        for e in facts:
+            if e.fact == f"{kind}.topic":
+                topics.setdefault(e.location.file, set()).add(str(e.value))
+        if topics:
+            path, best = max(topics.items(), key=lambda item: (len(item[1]), item[0]))
+            out.append(
+                Evidence(
+                    f"{kind}.coverage", len(best), Location(path), note=", ".join(sorted(best))
+                )
+            )
+    return out
+
+
+def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evidence]:
+    lines = text.split("\n")
+    yield Evidence("doc.read", path, Location(path))
+    headings = [(h.text.lower(), h.line) for h in find_headings(lines)]
+    title = headings[0][0] if headings else ""
+    names = names | _stems(posixpath.dirname(path).replace("+", "/")) | _stems(title)
+    if _is_model_card(path, text):
+        yield Evidence("doc.model_card", path, Location(path), Confidence.HIGH)
+        yield from _topics("doc.model_card.topic", path, headings, CARD_TOPICS)
+    if _DATASHEET_PATH.search(path):
+        yield Evidence("doc.datasheet", path, Location(path), Confidence.HIGH)
+        yield from _topics("doc.datasheet.topic", path, headings, DATASHEET_TOPICS)
+    if _TRAINING_PATH.search(path):
+        yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
+    if _DATA_PREP_PATH.search(path):
+        yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
+    yield from _links(path, lines)
+    yield from _hardware(path, lines)
+    yield from license_statements(path, lines)
+    if path.lower().endswith(".cff"):
+        yield from _citation_file(path, text)
+    else:
+        yield from _citations(path, lines, names)
+        yield from _badge_preprints(path, lines)
+
+
+def _documents(members: Sequence[Member]) -> list[Member]:
+    docs = [
+        m
+        for m in members
+        if m.path.lower().endswith(_TEXT_SUFFIXES) and not _NOT_DOCUMENTS.search(m.path)
+    ]
+    docs.sort(key=lambda m: (m.path.count("/"), m.path))
+    return docs[:MAX_DOCUMENTS]
+
+
+def _release_names(members: Sequence[Member]) -> frozenset[str]:
+    """Distinctive words of the release's folder names (`OWNER+NAME` checkouts, model folders)."""
+    words: set[str] = set()
+    for member in members:
+        top = member.path.split("/", 1)[0] if "/" in member.path else ""
+        words.update(_stems(top.split("+")[-1]))
+    return frozenset(words)
+
+
+def _stems(text: str) -> set[str]:
+    out = set()
+    for word in re.findall(r"[a-z][a-z0-9]*", text.lower()):
+        stem = re.sub(r"\d+$", "", word)
+        if len(stem) >= 3 and stem not in _GENERIC:
+            out.add(stem)
+    return out
+
+
+def _is_model_card(path: str, text: str) -> bool:
+    if _CARD_NAME.search(path):
+        return True
+    if posixpath.basename(path).lower() not in ("readme.md", "readme.markdown"):
+        return False
+    lines = text.split("\n", 400)[:400]
+    if not lines or lines[0].strip() != "---":
+        return False
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return False
+    try:
+        front = parse_front_matter("\n".join(lines[1:end]), 2)
+    except FrontMatterError:
+        return False
+    return front is not None and bool(_CARD_KEYS & set(map(str, front.data)))
+
+
+def _topics(
+    fact: str,
+    path: str,
+    headings: Sequence[tuple[str, int]],
+    table: Sequence[tuple[str, re.Pattern[str]]],
+) -> Iterable[Evidence]:
+    seen: set[str] = set()
+    for text, line in headings:
+        for topic, pattern in table:
+            if topic not in seen and pattern.search(text):
+                seen.add(topic)
+                yield Evidence(fact, topic, Location(path, line=line), note=text[:120])
+
+
+def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if "://" not in line:
+            continue
+        for url in urls_in(line[:10_000]):
+            if url in seen:
+                continue
+            seen.add(url)
+            if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
+                yield Evidence("doc.dataset_link", url, Location(path, line=number))
+
+
+def license_statements(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """`doc.license_statement`: a sentence that puts a component under a license, value
+    `<component>:<open|restricted>` (components: weights, code, data). A clause that names no
+    component, or a license by a name that is neither a known open license nor a model license
+    agreement, says nothing here."""
+    for number, line in enumerate(lines, start=1):
+        line = line[:2_000]
+        if not _LICENSE_WORD.search(line):
+            continue
+        bare = _URL_TARGET.sub("", line)
+        for clause in _CLAUSE_SPLIT.split(bare):
+            kind = _license_kind(clause)
+            if kind is None:
+                continue
+            for component, pattern in _COMPONENTS:
+                if pattern.search(clause):
+                    yield Evidence(
+                        "doc.license_statement",
+                        f"{component}:{kind}",
+                        Location(path, line=number),
+                        Confidence.MEDIUM,
+                        note=" ".join(clause.split())[:160],
+                    )
+
+
+def _license_kind(clause: str) -> str | None:
+    if _RESTRICTED_LICENSE.search(clause):
+        return "restricted"
+    if _OPEN_LICENSE.search(clause):
+        return "open"
+    return None
+
+
+def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        line = line[:2_000]
+        hardware = _HARDWARE.search(line)
+        if hardware and _TRAIN_WORD.search(line):
+            yield Evidence(
+                "doc.mentions.training_hardware",
+                hardware.group(0).strip(),
+                Location(path, line=number),
+                Confidence.MEDIUM,
+                note=" ".join(line.split())[:160],
+            )
+            return  # the first such sentence of a document is enough to cite
+
+
+def _citations(path: str, lines: Sequence[str], names: frozenset[str]) -> Iterable[Evidence]:
+    for entry in _bibtex_entries(lines):
+        key, kind, fields, line = entry
+        title = fields.get("title", "")
+        own = bool(names & (_stems(title.split(":")[0]) | _stems(key)))
+        yield Evidence(
+            "doc.citation",
+            key or title[:80],
+            Location(path, line=line),
+            note=f"{'own' if own else 'other'}: {title[:120]}",
+        )
+        if not own:
+            continue
+        venue = fields.get("booktitle") or fields.get("journal") or ""
+        eprint = fields.get("eprint") or fields.get("archiveprefix") or ""
+        if venue and not _PREPRINT.search(venue):
+            yield Evidence("doc.paper.venue", venue[:160], Location(path, line=line))
+        elif _PREPRINT.search(" ".join((venue, eprint, fields.get("url", "")))):
+            arxiv = _ARXIV_ID.search(" ".join((venue, eprint, fields.get("url", ""))))
+            value = f"arXiv:{arxiv.group(1)}" if arxiv else (venue or eprint or key)
+            yield Evidence("doc.paper.preprint", value[:160], Location(path, line=line))
+
+
+def _citation_file(path: str, text: str) -> Iterable[Evidence]:
+    """CITATION.cff: the release's own preferred citation, when it names a paper."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text[:200_000])
+    except yaml.YAMLError:
+        return
+    cited = data.get("preferred-citation") if isinstance(data, dict) else None
+    if not isinstance(cited, dict):
+        return
+    kind = str(cited.get("type", ""))
+    venue = cited.get("journal") or cited.get("conference") or cited.get("collection-title")
+    if isinstance(venue, dict):
+        venue = venue.get("name")
+    venue = str(venue or "")
+    where = Location(path, key="preferred-citation")
+    if venue and not _PREPRINT.search(venue) and kind in ("article", "conference-paper"):
+        yield Evidence("doc.paper.venue", venue[:160], where)
+    elif _PREPRINT.search(" ".join((venue, str(cited.get("url", "")), kind))):
+        yield Evidence("doc.paper.preprint", venue or str(cited.get("url", "")), where)
+
+
+def _badge_preprints(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """An arXiv link labelled as the paper or report in a README's header lines (its badges)."""
+    for number, line in enumerate(lines[:40], start=1):
+        if "arxiv.org" not in line.lower():
+            continue
+        arxiv = next(
+            (m for m in _ARXIV_LINK.finditer(line) if _BADGE_LABEL.fullmatch(_label(m).strip())),
+            None,
+        )
+        if arxiv:
+            yield Evidence(
+                "doc.paper.preprint",
+                f"arXiv:{_arxiv_id(arxiv)}",
+                Location(path, line=number),
+                Confidence.MEDIUM,
+                note=" ".join(line.split())[:160],
+            )
+            return
+
+
+def _label(match: re.Match[str]) -> str:
+    return match.group("md") or match.group("html") or match.group("badge") or ""
+
+
+def _arxiv_id(match: re.Match[str]) -> str:
+    return match.group("id1") or match.group("id2") or match.group("id3") or ""
+
+
+def _bibtex_entries(
+    lines: Sequence[str],
+) -> Iterable[tuple[str, str, dict[str, str], int]]:
+    """(key, entry type, lower-cased field -> value, line) of each BibTeX entry, read line by
+    line: fields one per line, as READMEs write them."""
+    current: tuple[str, str, dict[str, str], int] | None = None
+    for number, line in enumerate(lines, start=1):
+        start = _BIBTEX_START.search(line[:500])
+        if start and start.group(1).lower() not in ("media", "import", "font"):
+            if current:
+                yield current
+            current = (start.group(2), start.group(1).lower(), {}, number)
+            rest = line[start.end() :]
+            for part in re.split(r",\s*(?=\w+\s*=)", rest):
+                _field(part, current[2])
+            continue
+        if current is None:
+            continue
+        if line.strip() in ("}", "```", "") or line.startswith("#"):
+            yield current
+            current = None
+            continue
+        _field(line[:1_000], current[2])
+    if current:
+        yield current
+
+
+def _field(text: str, fields: dict[str, str]) -> None:
+    match = _BIBTEX_FIELD.match(text)
+    if match:
+        fields.setdefault(match.group(1).lower(), match.group(2).strip('{}" ,'))
