@@ -8,13 +8,15 @@ Every tool runs as a subprocess (the peers from benchmarks/peers/.venv) under /u
 timeout; the exit code and the tool's own report say whether it flagged the file.
 
 - detection: every sample of tests/security/samples.MALICIOUS (named after its advisory) must be
-  flagged; every sample of BENIGN (real torch.save checkpoints, NumPy, joblib, scikit-learn)
-  must not be. A tool that errors or times out on a file did not flag it.
+  flagged; every sample of BENIGN (real torch.save checkpoints, TorchScript archives from
+  torch.jit.script/trace/freeze and a quantized model, NumPy, joblib, scikit-learn) must not
+  be. A tool that errors or times out on a file did not flag it.
 - performance, best of --reps runs each (wall time including start-up, peak RSS), every tool
   from cached bytecode:
   (a) a pickle of 3 million small opcodes (a list of 3M floats, 27 MB),
   (b) a 200 MB NumPy array pickle, (c) a real 200 MB torch.save checkpoint,
-  (d) a folder of 20 mixed files (tools that take one file at a time run once per file).
+  (d) a folder of mixed files: the benign corpus plus three configs (24 files; 20 before the
+  TorchScript samples) (tools that take one file at a time run once per file).
 
 Generated data goes to benchmarks/data/scan-peers/ (git-ignored) and is reused.
 """
@@ -246,7 +248,7 @@ def torch_200mb(path: Path) -> None:
 
 
 def mixed_folder(folder: Path) -> None:
-    """20 files: the benign corpus (checkpoints, NumPy, joblib, scikit-learn) plus configs."""
+    """The benign corpus (checkpoints, TorchScript, NumPy, joblib, scikit-learn) plus configs."""
     from tests.security.samples import BENIGN
 
     folder.mkdir(parents=True)
@@ -260,7 +262,7 @@ def mixed_folder(folder: Path) -> None:
     (folder / "README.md").write_text("---\nlicense: mit\n---\n# A mixed release\n")
     (folder / "LICENSE").write_text("MIT License\n")
     files = [f for f in folder.iterdir() if f.is_file()]
-    assert len(files) == 20, len(files)
+    assert len(files) == len(BENIGN) + 3, len(files)
 
 
 def perf_targets() -> dict[str, Path]:
@@ -268,7 +270,7 @@ def perf_targets() -> dict[str, Path]:
         "(a) 3M-opcode pickle": _cached(DATA / "floats-3m.pkl", floats_3m),
         "(b) 200 MB NumPy pickle": _cached(DATA / "numpy-200mb.pkl", numpy_200mb),
         "(c) 200 MB torch.save": _cached(DATA / "torch-200mb.pt", torch_200mb),
-        "(d) folder of 20 files": _cached(DATA / "mixed-20", mixed_folder),
+        "(d) folder of 24 files": _cached(DATA / "mixed-24", mixed_folder),
     }
 
 
@@ -329,7 +331,7 @@ def performance(tools: list[Tool], reps: int, timeout: float) -> list[str]:
     out += [header + " | openness/peer time |", "|---|" + "---|" * (len(tools) + 1)]
     targets = perf_targets()
     for tool in tools:  # warm the bytecode cache; not timed
-        run_tool(tool, targets["(d) folder of 20 files"], timeout)
+        run_tool(tool, targets["(d) folder of 24 files"], timeout)
     for label, target in targets.items():
         best: dict[str, Run] = {}
         for _ in range(reps):

@@ -304,10 +304,41 @@ RULES: dict[str, RuleInfo] = {
         ),
         RuleInfo(
             "OPN-TSC-001",
-            _S.MEDIUM,
+            _S.LOW,
             "TorchScript archive carries code",
-            "torch.jit.load compiles and runs the TorchScript source under code/; review it.",
+            "torch.jit.load compiles the TorchScript source under code/ and runs it when the model "
+            "is called. In a TorchScript archive every name the code reaches is checked "
+            "(OPN-TSC-002, OPN-TSC-003); code/ in an archive without constants.pkl is not "
+            "TorchScript to torch.load and is reported at medium, unchecked.",
             cwe="CWE-94",
+        ),
+        RuleInfo(
+            "OPN-TSC-002",
+            _S.HIGH,
+            "TorchScript code reaches outside TorchScript's own operators",
+            "The code calls an operator namespace or C++ custom class torch does not register "
+            "(a native library must provide it, and runs whatever it does), an operator that "
+            "reads or writes files or uses the network (torch.save, from_file, rpc), or a Python "
+            "name, import or reflection torch.jit.save never writes. Find out what provides it "
+            "before loading the model.",
+            cwe="CWE-94",
+        ),
+        RuleInfo(
+            "OPN-TSC-003",
+            _S.HIGH,
+            "TorchScript class without code in the archive",
+            "A pickle or the code names a `__torch__` class or function that no file under code/ "
+            "defines. torch.jit.save writes the code of every class it pickles, so the archive "
+            "was assembled or edited by hand; a Python unpickler would try to import the name.",
+            cwe="CWE-502",
+        ),
+        RuleInfo(
+            "OPN-TSC-004",
+            _S.MEDIUM,
+            "TorchScript source not checked",
+            "A file under code/ could not be read, decoded or parsed within the limits, so its "
+            "calls were not checked; the result is incomplete.",
+            cwe="CWE-703",
         ),
         RuleInfo(
             "OPN-TFS-001",

@@ -142,6 +142,162 @@ def test_external_path_leaving_the_release(tmp_path: Path, location: str) -> Non
     assert facts(result)["onnx.external_data"] == location
 
 
+# --- Constant nodes and subgraphs --------------------------------------------------------
+
+
+def reference_count(graph: onnx.GraphProto) -> tuple[int, int]:
+    """(elements, tensors) of initializers and Constant values, subgraphs included, by onnx."""
+    total = sum(math.prod(t.dims) for t in graph.initializer)
+    total += sum(math.prod(t.dims) for t in graph.sparse_initializer)
+    count = len(graph.initializer) + len(graph.sparse_initializer)
+    for node in graph.node:
+        for a in node.attribute:
+            if node.op_type == "Constant":
+                value = helper.get_attribute_value(a)
+                if a.name in ("value", "sparse_value"):
+                    total, count = total + math.prod(value.dims), count + 1
+                elif a.name in ("value_float", "value_int"):
+                    total, count = total + 1, count + 1
+                elif a.name in ("value_floats", "value_ints"):
+                    total, count = total + len(value), count + 1
+            subgraphs = [a.g] if a.type == onnx.AttributeProto.GRAPH else list(a.graphs)
+            for sub in subgraphs:
+                t, c = reference_count(sub)
+                total, count = total + t, count + c
+    return total, count
+
+
+def _const(name: str, shape: tuple[int, ...], seed: int = 0) -> onnx.NodeProto:
+    value = np.random.default_rng(seed).random(shape, dtype=np.float32)
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(value))
+
+
+def constants_model() -> onnx.ModelProto:
+    """Weights only in Constant nodes: main graph, an If's branches, a Loop's body."""
+    f32 = TensorProto.FLOAT
+    then_branch = helper.make_graph(
+        [_const("t_w", (8, 8), 1), helper.make_node("MatMul", ["x", "t_w"], ["t_out"])],
+        "then",
+        [],
+        [helper.make_tensor_value_info("t_out", f32, [1, 8])],
+    )
+    else_branch = helper.make_graph(
+        [helper.make_node("Constant", [], ["e_out"], value_floats=[1.0] * 8)],
+        "else",
+        [],
+        [helper.make_tensor_value_info("e_out", f32, [8])],
+    )
+    body = helper.make_graph(
+        [
+            _const("l_w", (8, 4), 2),
+            helper.make_node("Constant", [], ["l_k"], value_ints=[1, 2, 3]),
+            helper.make_node("Constant", [], ["l_s"], value_float=0.5),
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+            helper.make_node("MatMul", ["x", "l_w"], ["l_y"]),
+        ],
+        "body",
+        [
+            helper.make_tensor_value_info("i", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("l_y", f32, [1, 4]),
+        ],
+    )
+    nodes = [
+        _const("w", (8, 8), 0),
+        helper.make_node("Constant", [], ["n"], value_int=3),
+        helper.make_node(
+            "Constant", [], ["c"], value=helper.make_tensor("c", TensorProto.BOOL, [], [True])
+        ),
+        helper.make_node("MatMul", ["x", "w"], ["h"]),
+        helper.make_node("If", ["c"], ["branch"], then_branch=then_branch, else_branch=else_branch),
+        helper.make_node("Loop", ["n", "c"], ["scan"], body=body),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "consts",
+        [helper.make_tensor_value_info("x", f32, [1, 8])],
+        [helper.make_tensor_value_info("h", f32, [1, 8])],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_constant_nodes_in_graphs_and_subgraphs_are_parameters(tmp_path: Path) -> None:
+    model = constants_model()
+    path = tmp_path / "consts.onnx"
+    onnx.save_model(model, str(path))
+    result = read(path)
+    f = facts(result)
+    assert result.artifact.complete, result.artifact.note
+    # main 64 + 1 + 1, If: then 64, else 8 floats, Loop body 32 + 3 ints + 1 float
+    assert (f["weights.parameters"], f["weights.tensors"]) == reference_count(model.graph)
+    assert f["weights.parameters"] == 64 + 1 + 1 + 64 + 8 + 32 + 3 + 1 == result.artifact.parameters
+    assert f["weights.tensors"] == 8 == result.artifact.tensors
+    shapes = {t.name: (t.dtype, t.shape) for t in result.tensors}
+    assert shapes["w"] == ("F32", (8, 8)) and shapes["t_w"] == ("F32", (8, 8))
+    assert shapes["e_out"] == ("F32", (8,)) and shapes["l_k"] == ("I64", (3,))
+    assert shapes["n"] == ("I64", ()) and shapes["l_s"] == ("F32", ())
+    assert shapes["c"] == ("BOOL", ())
+
+
+def test_constant_values_in_external_data_count_once(tmp_path: Path) -> None:
+    model = constants_model()
+    model.graph.initializer.append(numpy_helper.from_array(np.ones((16, 4), np.float32), "b"))
+    path = tmp_path / "ext_consts.onnx"
+    onnx.save_model(
+        model,
+        str(path),
+        save_as_external_data=True,
+        location="consts.bin",
+        size_threshold=0,
+        convert_attribute=True,
+    )
+    reloaded = onnx.load(str(path), load_external_data=False)
+    assert any(
+        a.t.data_location == TensorProto.EXTERNAL
+        for n in reloaded.graph.node
+        for a in n.attribute
+        if n.op_type == "Constant" and a.name == "value"
+    )
+    result = read(path)
+    f = facts(result)
+    assert f["onnx.external_data"] == "consts.bin"
+    assert f["weights.parameters"] == reference_count(model.graph)[0] == 174 + 64
+    # two initializers naming the same external bytes are one tensor's storage, counted once
+    twin = onnx.TensorProto()
+    twin.CopyFrom(reloaded.graph.initializer[0])
+    twin.name = "b_alias"
+    reloaded.graph.initializer.append(twin)
+    path.write_bytes(reloaded.SerializeToString())
+    again = read(path)
+    assert again.artifact.tensors == result.artifact.tensors + 1
+    assert again.artifact.parameters == result.artifact.parameters
+
+
+def test_huge_packed_constant_ints_are_counted_without_decoding(tmp_path: Path) -> None:
+    ints = varint(300) * 200_000  # 2-byte varints
+    attr = fld(1, b"value_ints") + fld(8, ints) + fld(20, 7)
+    node = fld(2, b"k") + fld(4, b"Constant") + fld(5, attr)
+    path = tmp_path / "ints.onnx"
+    path.write_bytes(fld(1, 8) + fld(7, fld(1, node)) + fld(8, fld(2, 17)))
+    result = read(path)
+    assert result.artifact.complete and result.artifact.parameters == 200_000
+    assert result.tensors[0].shape == (200_000,)
+
+
+def test_constant_attributes_before_op_type_and_custom_domain(tmp_path: Path) -> None:
+    attr = fld(1, b"value_float") + varint(2 << 3 | 5) + b"\0\0\x80?"
+    before = fld(2, b"s") + fld(5, attr) + fld(4, b"Constant")  # attribute ahead of op_type
+    custom = fld(2, b"z") + fld(4, b"Constant") + fld(7, b"com.example") + fld(5, attr)
+    path = tmp_path / "order.onnx"
+    path.write_bytes(fld(1, 8) + fld(7, fld(1, before) + fld(1, custom)) + fld(8, fld(2, 17)))
+    result = read(path)
+    assert result.artifact.parameters == 1  # a custom-domain "Constant" is not ONNX's
+    assert [t.name for t in result.tensors] == ["s"]
+
+
 # --- hand-made protobuf --------------------------------------------------------------------
 
 
@@ -266,14 +422,11 @@ def test_real_minilm_int8_from_pypi() -> None:
     path = _minilm()
     result = read(path)
     reference = onnx.load(str(path), load_external_data=False)  # a known benign model
-    expected = sum(math.prod(t.dims) for t in reference.graph.initializer)
-    expected += sum(math.prod(t.dims) for t in reference.graph.sparse_initializer)
+    expected, count = reference_count(reference.graph)
     f = facts(result)
     assert result.artifact.complete, result.artifact.note
     assert f["weights.parameters"] == expected
-    assert f["weights.tensors"] == len(reference.graph.initializer) + len(
-        reference.graph.sparse_initializer
-    )
+    assert f["weights.tensors"] == count
     assert f["onnx.ir_version"] == reference.ir_version
     assert f["onnx.nodes"] == len(reference.graph.node)
     mix = {d.dtype for d in result.artifact.dtypes}

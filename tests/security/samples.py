@@ -817,6 +817,40 @@ def sklearn_pickle(folder: Path) -> Path:
     return path
 
 
+def _torchscript_module(kind: str) -> object:
+    """A small model with submodules and buffers, as torch.jit writes it."""
+    import warnings
+
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv1d(1, 4, 3), nn.BatchNorm1d(4), nn.ReLU(), nn.Flatten())
+    model = nn.Sequential(model, nn.LSTM(24, 8, batch_first=True)).eval()
+    if kind == "trace":
+        return torch.jit.trace(model[0], torch.randn(2, 1, 8))
+    if kind == "freeze":
+        return torch.jit.freeze(torch.jit.script(model))
+    if kind == "quantized":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # eager quantization is deprecated, still written
+            lin = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 2))
+            q = torch.ao.quantization.quantize_dynamic(lin, {nn.Linear}, dtype=torch.qint8)
+            return torch.jit.script(q)
+    return torch.jit.script(model)
+
+
+def _torchscript_sample(kind: str) -> Sample:
+    def make(folder: Path) -> Path:
+        import torch
+
+        path = folder / f"torchscript_{kind}.pt"
+        torch.jit.save(_torchscript_module(kind), str(path))
+        return path
+
+    return make
+
+
 BENIGN: dict[str, Sample] = {
     "torch_transformer_zip": _torch_sample(_transformer_state, legacy=False),
     "torch_transformer_legacy": _torch_sample(_transformer_state, legacy=True),
@@ -828,6 +862,10 @@ BENIGN: dict[str, Sample] = {
     "torch_tied_embedding_legacy": _torch_sample(_tied_embedding_state, legacy=True),
     "torch_checkpoint_zip": _torch_sample(_checkpoint_state, legacy=False),
     "torch_checkpoint_legacy": _torch_sample(_checkpoint_state, legacy=True),
+    "torchscript_script": _torchscript_sample("script"),
+    "torchscript_trace": _torchscript_sample("trace"),
+    "torchscript_frozen": _torchscript_sample("freeze"),
+    "torchscript_quantized": _torchscript_sample("quantized"),
     "numpy_array_npy": numpy_array_npy,
     "numpy_arrays_npz": numpy_arrays_npz,
     "numpy_array_pickle": numpy_array_pickle,

@@ -31,6 +31,7 @@ KEEP_TEXT = 4096
 MAX_OP_TYPES = 1000  # distinct op types kept; more are lumped together
 MAX_KEPT = 200  # metadata entries, external locations and domains kept
 _WINDOW = 1 << 16
+_LOW_BYTES = bytes(range(0x80))  # a varint's last byte has no continuation bit
 
 _VARINT, _I64, _LEN, _SGROUP, _EGROUP, _I32 = range(6)
 
@@ -287,20 +288,29 @@ class _Parser:
 
     def node(self, f: _Field, depth: int) -> None:
         m, w = self.m, self.w
-        op, domain = "", ""
+        op, domain, name, output = "", "", "", ""
+        attributes: list[_Field] = []
         for g in w.fields(f.value, f.end):
             if g.number == 4:
                 op = w.text(g)
             elif g.number == 7:
                 domain = w.text(g)
+            elif g.number == 3:
+                name = w.text(g)
+            elif g.number == 2 and not output:
+                output = w.text(g)
             elif g.number == 5 and g.wire == _LEN:
-                self.attribute(g, depth + 1)
+                attributes.append(g)
+        standard = domain in _STANDARD_DOMAINS or domain.startswith("ai.onnx.")
+        for g in attributes:  # op_type may follow the attributes: they are read after it
+            if op == "Constant" and standard:
+                self.constant(g, output or name or "Constant")
+            self.attribute(g, depth + 1)
         m.nodes += 1
         if op in m.ops or len(m.ops) < MAX_OP_TYPES:
             m.ops[op] += 1
         else:
             m.ops["(other op types)"] += 1
-        standard = domain in _STANDARD_DOMAINS or domain.startswith("ai.onnx.")
         if not standard and len(m.domains) < MAX_KEPT:
             m.domains.setdefault(domain, f.value)
 
@@ -312,12 +322,61 @@ class _Parser:
             if g.number in (6, 11) and g.wire == _LEN:
                 self.graph(g, depth + 1)
 
-    def tensor(self, f: _Field, dims_override: tuple[int, ...] | None) -> None:
-        """TensorProto: dims 1, data_type 2, name 8, external_data 13; data fields skipped."""
+    def constant(self, f: _Field, output: str) -> None:
+        """A Constant node's value: t (5), sparse_tensor (22), f (2), floats (7), i (3), ints (8).
+
+        Exporters fold weights into Constant nodes instead of initializers; they are parameters.
+        value_string(s) are not."""
+        w = self.w
+        attr = ""
+        value: _Field | None = None
+        count = 0  # repeated floats/ints: packed (one LEN field) or one field per element
+        for g in w.fields(f.value, f.end):
+            if g.number == 1:
+                attr = w.text(g)
+            elif g.number in (2, 3) or (g.number in (5, 22) and g.wire == _LEN):
+                value = g
+            elif g.number == 7:
+                value = g
+                count += g.length // 4 if g.wire == _LEN else 1
+            elif g.number == 8:
+                value = g
+                count += self.varint_count(g) if g.wire == _LEN else 1
+        if value is None:
+            return
+        if attr == "value" and value.number == 5:
+            self.tensor(value, None, output)
+        elif attr == "sparse_value" and value.number == 22:
+            self.sparse(value, output)
+        elif attr in ("value_float", "value_int") and value.number in (2, 3):
+            self.add(TensorInfo(output, "F32" if value.number == 2 else "I64", ()), value.at)
+        elif attr in ("value_floats", "value_ints") and value.number in (7, 8):
+            self.add(TensorInfo(output, "F32" if value.number == 7 else "I64", (count,)), value.at)
+
+    def varint_count(self, f: _Field) -> int:
+        """Varints in a packed field: the bytes without a continuation bit, read in slices."""
+        n, pos = 0, f.value
+        while pos < f.end:
+            chunk = self.w.data.get(pos, min(_WINDOW, f.end - pos))
+            if not chunk:
+                break
+            n += len(chunk) - len(chunk.translate(None, _LOW_BYTES))
+            pos += len(chunk)
+        return n
+
+    def add(self, tensor: TensorInfo, offset: int) -> None:
+        check_limit(len(self.m.tensors) + 1, self.limits.max_tensors, "tensor count", offset)
+        self.m.tensors.append(tensor)
+
+    def tensor(self, f: _Field, dims_override: tuple[int, ...] | None, fallback: str = "") -> None:
+        """TensorProto: dims 1, data_type 2, name 8, external_data 13; data fields skipped.
+
+        Tensors whose external data name the same bytes (location, offset, length) count once."""
         w = self.w
         dims: list[int] = []
         dtype, name = 0, ""
         locations: list[str] = []
+        where: dict[str, str] = {}
         for g in w.fields(f.value, f.end):
             if g.number == 1:
                 for d in w.ints(g):
@@ -332,17 +391,22 @@ class _Parser:
                 key, value = self.entry(g)
                 if key == "location":
                     locations.append(value)
+                if key in ("location", "offset", "length"):
+                    where.setdefault(key, value.strip())
+        name = name or fallback
         shape = dims_override if dims_override is not None else tuple(dims)
         if any(d < 0 for d in shape):
             raise FormatError(
                 f"initializer {name!r} has a negative dimension {shape}", offset=f.value, key=name
             )
-        check_limit(len(self.m.tensors) + 1, self.limits.max_tensors, "initializer count", f.value)
-        self.m.tensors.append(TensorInfo(name, DATA_TYPES.get(dtype, f"ONNX_{dtype}"), shape))
+        storage = None
+        if "location" in where:
+            storage = f"{where['location']}@{where.get('offset', '0')}+{where.get('length', '')}"
+        self.add(TensorInfo(name, DATA_TYPES.get(dtype, f"ONNX_{dtype}"), shape, storage), f.value)
         for loc in locations:
             self.external(loc, name, f.value)
 
-    def sparse(self, f: _Field) -> None:
+    def sparse(self, f: _Field, fallback: str = "") -> None:
         """SparseTensorProto: values 1 (a TensorProto), dims 3 (the dense shape)."""
         values: _Field | None = None
         dims: list[int] = []
@@ -354,7 +418,7 @@ class _Parser:
                 if len(dims) > MAX_DIMS:
                     raise FormatError(f"sparse tensor has over {MAX_DIMS} dims", offset=g.value)
         if values is not None:
-            self.tensor(values, tuple(dims))
+            self.tensor(values, tuple(dims), fallback)
 
     def external(self, location: str, tensor: str, offset: int) -> None:
         m = self.m
@@ -455,7 +519,7 @@ def _result(path: str, m: _Model, problem: str) -> ReaderResult:
                     len(m.tensors),
                     path,
                     offset=at,
-                    note="graph initializers, including those of subgraphs",
+                    note="initializers and Constant node values, subgraphs included",
                 )
             )
             ev.append(
@@ -464,7 +528,8 @@ def _result(path: str, m: _Model, problem: str) -> ReaderResult:
                     total,
                     path,
                     offset=at,
-                    note="sum of initializer dims in the ONNX graph",
+                    note="elements of initializers and Constant values, subgraphs included; "
+                    "tensors naming the same external bytes count once",
                 )
             )
     return ReaderResult(

@@ -6,6 +6,7 @@ found, with the artifact marked incomplete.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import FormatError
@@ -27,6 +28,9 @@ class PickleReport:
     notes: list[str] = field(default_factory=list)
     useful: bool = False  # something was read: raise FormatError only when this stays False
     with_weights: bool = False
+    #: globals another check owns (TorchScript's own, inside a TorchScript archive): recorded as
+    #: evidence, left out of the pickle policy's findings
+    exempt: Callable[[str, str], bool] | None = None
 
     def __post_init__(self) -> None:
         self.findings.append(pickle_policy.format_finding(self.path))
@@ -39,7 +43,9 @@ class PickleReport:
         imports += [
             ("copyreg", f"extension_registry[{e.code}]", base + e.offset) for e in walk.extensions
         ]
-        self.findings.extend(pickle_policy.global_findings(self.path, imports, key=key))
+        exempt = self.exempt
+        checked = [i for i in imports if exempt is None or not exempt(i[0], i[1])]
+        self.findings.extend(pickle_policy.global_findings(self.path, checked, key=key))
         self.findings.extend(pickle_policy.indirect_call_findings(self.path, walk, key, base))
         self.findings.extend(pickle_policy.wrapper_findings(self.path, walk, key, base))
         seen: dict[str, int] = {}

@@ -4,7 +4,8 @@ Members are read the way PyTorch reads them (see zip_members): through their loc
 no CRC or flag check, including members only a local header names. Disagreements between the
 headers are findings. The pickle is walked, never loaded; tensors come from `_rebuild_tensor*`
 calls over persistent-id storages. Every pickle member is walked for imports (TorchScript archives
-load several), and TorchScript source under `code/` is reported.
+load several). A TorchScript archive (`constants.pkl` beside `data.pkl`, torch.load's own test) is
+checked the way torch.jit.load reads it: see torchscript.py.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import BinaryIO
 
 from ..errors import FormatError
 from ..limits import Limits
-from ..model import Location, ReaderResult
+from ..model import Location, ReaderResult, Severity
 from ..rules import finding
-from . import detect, torch_tensors
+from . import detect, torch_tensors, torchscript
 from .common import fact
-from .pickle_ops import PickleWalker
+from .pickle_ops import PickleWalker, Walk
 from .pickle_report import PickleReport
 from .zip_members import Entry, crc_matches, entries, open_entry
 
@@ -34,7 +35,6 @@ _ZIP_ERRORS = (
     zlib.error,
 )
 _CRC_CHECK_BYTES = 64 * 1024 * 1024  # pickles are checked; big storages are not re-read
-_MAX_CODE_FINDINGS = 20
 
 
 def _is_pickle_member(name: str) -> bool:
@@ -62,9 +62,30 @@ class PytorchZipReader:
                 finding(rule, issue.reason, Location(path, key=issue.member), issue.member)
             )
         sizes = {e.name: e.size for e in members}
+        scripts = _torchscript_archives(path, stream, size, members, pickles, limits)
         for entry in pickles:
-            self._walk_member(stream, size, entry, sizes, report, limits)
-        _torchscript_code(path, members, report)
+            script = scripts.get(_prefix(entry.name))
+            report.exempt = torchscript.exempt_global if script is not None else None
+            walk = self._walk_member(
+                stream, size, entry, sizes, report, limits, _storage_dir(entry.name, script)
+            )
+            if script is not None and walk is not None:
+                script.check_walk(walk, entry.name)
+        report.exempt = None
+        for script in scripts.values():
+            report.findings.extend(script.findings())
+            report.notes.extend(script.notes)
+            if script.namespaces:
+                report.evidence.append(
+                    fact(
+                        "torchscript.op_namespaces",
+                        tuple(sorted(script.namespaces)),
+                        path,
+                        key=script.first_code,
+                        note="operator namespaces the TorchScript code calls (ops.<ns>)",
+                    )
+                )
+        _torchscript_code(path, members, report, set(scripts))
         report.with_weights = True
         return report.result(
             "tensors rebuilt from persistent-id storages in data.pkl",
@@ -79,7 +100,9 @@ class PytorchZipReader:
         sizes: dict[str, int],
         report: PickleReport,
         limits: Limits,
-    ) -> None:
+        storage_dir: str | None,
+    ) -> Walk | None:
+        """Walk one pickle member; with `storage_dir`, rebuild its tensors over that folder."""
         member = entry.name
         size = min(entry.size, limits.max_pickle_bytes)
         try:
@@ -96,7 +119,7 @@ class PytorchZipReader:
         except (FormatError, *_ZIP_ERRORS) as exc:
             error = exc if isinstance(exc, FormatError) else FormatError(str(exc))
             report.fail(FormatError(f"cannot open member {member}: {error}"), f"{member}: ")
-            return
+            return None
         walker = PickleWalker(stream, size, limits)
         try:
             walker.walk_all()
@@ -115,32 +138,76 @@ class PytorchZipReader:
                     f"{member}: {size - walker.pos:,} trailing bytes after "
                     f"the last pickle were not read"
                 )
-        if member.rsplit("/", 1)[-1] != "data.pkl":
-            return
-        prefix = member[: -len("data.pkl")]
-        tensors, storages = torch_tensors.recover(walker.result, prefix + "data/")
+        if storage_dir is None:
+            return walker.result
+        tensors, storages = torch_tensors.recover(walker.result, storage_dir)
         report.tensors.extend(tensors)
         for s in storages:
-            have = sizes.get(f"{prefix}data/{s.key}")
+            have = sizes.get(f"{storage_dir}{s.key}")
             if have is None:
-                report.notes.append(f"storage {prefix}data/{s.key} is missing from the archive")
+                report.notes.append(f"storage {storage_dir}{s.key} is missing from the archive")
             elif s.numel is not None and have < s.numel * s.element_size:
                 report.notes.append(
-                    f"storage {prefix}data/{s.key} holds {have:,} bytes, less "
+                    f"storage {storage_dir}{s.key} holds {have:,} bytes, less "
                     f"than its {s.numel:,} elements need"
                 )
+        return walker.result
 
 
-def _torchscript_code(path: str, members: list[Entry], report: PickleReport) -> None:
-    """TorchScript archives keep compiled-on-load source under `<prefix>/code/`."""
+def _storage_dir(member: str, script: torchscript.TorchScriptArchive | None) -> str | None:
+    """data.pkl's tensors live in `data/`; a TorchScript archive's constants.pkl (a frozen
+    model's weights, a traced model's tensor constants) in `constants/`."""
+    base = member.rsplit("/", 1)[-1]
+    if base == "data.pkl":
+        return _prefix(member) + "data/"
+    if base == "constants.pkl" and script is not None:
+        return _prefix(member) + "constants/"
+    return None
+
+
+def _prefix(member: str) -> str:
+    return member.rsplit("/", 1)[0] + "/" if "/" in member else ""
+
+
+def _torchscript_archives(
+    path: str,
+    stream: BinaryIO,
+    size: int,
+    members: list[Entry],
+    pickles: list[Entry],
+    limits: Limits,
+) -> dict[str, torchscript.TorchScriptArchive]:
+    """Each `<prefix>` whose data.pkl has a constants.pkl beside it, with its code/ read."""
+    names = [e.name for e in members]
+    out: dict[str, torchscript.TorchScriptArchive] = {}
+    for entry in pickles:
+        prefix = _prefix(entry.name)
+        if (
+            entry.name.endswith("data.pkl")
+            and prefix not in out
+            and torchscript.is_torchscript_prefix(names, prefix)
+        ):
+            script = torchscript.TorchScriptArchive(path, prefix)
+            script.read_code(stream, size, members, limits)
+            out[prefix] = script
+    return out
+
+
+def _torchscript_code(
+    path: str, members: list[Entry], report: PickleReport, checked: set[str]
+) -> None:
+    """`code/` sources: counted; outside a TorchScript archive they are flagged unchecked."""
     code = [e for e in members if "/code/" in f"/{e.name}" and e.name.endswith(".py")]
-    for entry in code[:_MAX_CODE_FINDINGS]:
+    unchecked = [e for e in code if not any(e.name.startswith(p + "code/") for p in checked)]
+    if unchecked:
         report.findings.append(
             finding(
                 "OPN-TSC-001",
-                "TorchScript source compiled and run by torch.jit.load",
-                Location(path, offset=entry.header_offset, key=entry.name),
-                entry.name,
+                f"{len(unchecked)} source file(s) under code/ in an archive without "
+                "constants.pkl: torch.load unpickles it with Python, the code was not checked",
+                Location(path, offset=unchecked[0].header_offset, key=unchecked[0].name),
+                unchecked[0].name,
+                severity=Severity.MEDIUM,
             )
         )
     if code:
