@@ -209,24 +209,67 @@ class Link(Record):
     location: Location
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class LicenseInfo(Record):
-    """The release's license as identified so far; `spdx` is None when it has no SPDX id."""
+class LicenseCategory(StrEnum):
+    """How open a license is, open to closed; `none` means no license was stated anywhere,
+    `unknown` that one was stated (or a text found) but could not be named."""
 
-    declared: str | None
-    spdx: str | None
-    name: str | None
-    osi_approved: bool | None
-    #: open-source | open-content | restricted | noncommercial | proprietary | none | unknown
-    category: str
-    evidence: tuple[Evidence, ...] = ()
+    OPEN_SOURCE = "open-source"
+    OPEN_CONTENT = "open-content"
+    RESTRICTED = "restricted"
+    NONCOMMERCIAL = "noncommercial"
+    PROPRIETARY = "proprietary"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (LicenseCategory.OPEN_SOURCE, LicenseCategory.OPEN_CONTENT)
+
+
+class CommercialUse(StrEnum):
+    """What a license says about commercial use, strictest first (`unknown` before `allowed`)."""
+
+    PROHIBITED = "prohibited"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+    ALLOWED = "allowed"
+
+
+class LicenseKind(StrEnum):
+    LICENSE = "license"
+    USE_POLICY = "use-policy"
+
+
+class LicenseScope(StrEnum):
+    """What a license file speaks for; a license without a scope covers the whole release."""
+
+    CODE = "code"
+    MODEL = "model"
+
+
+class MatchStatus(StrEnum):
+    """How one sighting of a license was named."""
+
+    IDENTIFIED = "identified"
+    MODIFIED = "modified"  # resembles a known license but differs
+    UNKNOWN = "unknown"
+
+
+class VerdictStatus(StrEnum):
+    """How sure the release's one license verdict is."""
+
+    IDENTIFIED = "identified"  # every source that names a license agrees
+    CONFLICT = "conflict"  # card and a license file disagree: the strictest reading is shown
+    MODIFIED = "modified"  # a license file resembles a known license but differs
+    UNKNOWN = "unknown"  # a license is stated but could not be named
+    NONE = "none"  # no license stated anywhere
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class LicenseTerms(Record):
     """What a license lets anyone do; None means the license does not address it (or unknown)."""
 
-    commercial_use: str = "unknown"  # allowed | conditional | prohibited | unknown
+    commercial_use: CommercialUse = CommercialUse.UNKNOWN
     mau_threshold: int | None = None
     revenue_threshold_usd: int | None = None
     use_restrictions: bool | None = None
@@ -249,6 +292,33 @@ class LicenseCandidate(Record):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class LicenseInfo(Record):
+    """The release's one license verdict (see licenses/verdict.py), read by every report.
+
+    `declared` is what the card says; `spdx` the SPDX expression of the verdict (None when it
+    has none); `id` the verdict's id, an SPDX expression or a LicenseRef id; `terms` the terms
+    that bind the model (the strictest of every license that applies); `status` says whether
+    the sources agree, and `note` names the conflict or doubt when they do not.
+    """
+
+    declared: str | None
+    spdx: str | None
+    name: str | None
+    osi_approved: bool | None
+    category: LicenseCategory
+    evidence: tuple[Evidence, ...] = ()
+    id: str | None = None
+    status: VerdictStatus = VerdictStatus.UNKNOWN
+    terms: LicenseTerms | None = None
+    note: str = ""
+
+    @classmethod
+    def not_assessed(cls) -> LicenseInfo:
+        """What `scan` (security only, no license machinery loaded) puts where the verdict goes."""
+        return cls(None, None, None, None, LicenseCategory.UNKNOWN, note="not assessed by scan")
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class DetectedLicense(Record):
     """One license (or use policy) found in one place of a release.
 
@@ -263,12 +333,12 @@ class DetectedLicense(Record):
     hf_id: str | None
     confidence: float
     osi_approved: bool | None
-    category: str
-    kind: str  # license | use-policy
-    status: str
+    category: LicenseCategory
+    kind: LicenseKind
+    status: MatchStatus
     via: str
     source: Location
-    scope: str | None = None  # "code" | "model" | None (the whole release)
+    scope: LicenseScope | None = None  # None: the whole release
     scancode: str | None = None
     terms: LicenseTerms = LicenseTerms()
     candidates: tuple[LicenseCandidate, ...] = ()

@@ -11,9 +11,8 @@ from . import __version__
 from .crosscheck import check_config, summarise
 from .inventory import Progress, Scanned, take_inventory
 from .limits import DEFAULT_LIMITS, Limits
-from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Location, Origin
+from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Origin
 from .record import Record
-from .rules import finding
 from .security.interface import run_analyzers
 from .sources import Release, open_release
 
@@ -87,7 +86,7 @@ def scan(
         tool_version=__version__,
         origin=read.origin,
         summary=summarise(results, artifacts, evidence),
-        license=LicenseInfo(None, None, None, None, "unknown"),
+        license=LicenseInfo.not_assessed(),
         ratings=(),
         findings=tuple(findings),
         artifacts=artifacts,
@@ -119,10 +118,8 @@ def assess(
     from .frameworks.card_text import card_text_facts
     from .frameworks.facts import derive_framework_facts
     from .frameworks.openwashing import openwashing_findings
-    from .licenses.conflicts import license_findings
-    from .licenses.detect import combine, from_card
-    from .licenses.identify import identify
-    from .rubrics.derive import derive, license_terms_facts
+    from .licenses import resolve_release
+    from .rubrics.derive import derive
 
     with open_release(target, limits) as release:
         read = _read_release(release, limits, hash_files, progress, on_start)
@@ -139,23 +136,14 @@ def assess(
     evidence += consistency
     findings += mismatches
 
-    license_info = identify(evidence)
-    if license_info.category == "none":
-        findings.append(
-            finding(
-                "OPN-LIC-001",
-                "no license stated: by default nobody may reuse the model",
-                Location(""),
-            )
-        )
-    licenses = combine([*from_card(evidence), *docs.licenses])
-    findings += license_findings(licenses)
-    evidence += derive(evidence, files, license_info)
-    evidence += license_terms_facts(licenses)
+    resolution = resolve_release(evidence, docs.licenses)  # the one license verdict
+    findings += resolution.findings
+    evidence += resolution.facts
+    evidence += derive(evidence, files)
     ratings = five_attributes().rate(evidence)
     # framework facts are cited by the framework results, not added to the evidence list
     framework_evidence = evidence + card_text
-    framework_evidence += derive_framework_facts(framework_evidence, files, licenses)
+    framework_evidence += derive_framework_facts(framework_evidence, files, resolution.licenses)
     frameworks = evaluate_frameworks(framework_evidence)
     findings += openwashing_findings(framework_evidence, frameworks)
 
@@ -166,7 +154,7 @@ def assess(
         tool_version=__version__,
         origin=read.origin,
         summary=summarise(results, artifacts, evidence),
-        license=license_info,
+        license=resolution.verdict,
         ratings=ratings,
         findings=tuple(findings),
         artifacts=artifacts,
@@ -176,6 +164,6 @@ def assess(
         evidence=tuple(evidence),
         complete=not incomplete,
         incomplete=incomplete,
-        licenses=licenses,
+        licenses=resolution.licenses,
         frameworks=frameworks,
     )

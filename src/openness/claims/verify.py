@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..licenses.identify import lookup
-from ..model import Assessment, Confidence, Evidence, Finding, Location
+from ..licenses import license_refs
+from ..model import Assessment, Confidence, Evidence, Finding, Location, VerdictStatus
 from ..rules import finding
 from .model import Claim, ClaimKind
 
@@ -36,30 +35,24 @@ def check(a: Assessment, claim: Claim, source: str) -> Evidence | Finding:
 
 def license_terms(text: str) -> frozenset[str]:
     """Canonical license refs in an expression or a single id/name (case-insensitive)."""
-    parts = re.split(r"\s+(?:and|or|with)\s+|[()]", text.strip(), flags=re.IGNORECASE)
-    out = set()
-    for part in (p.strip() for p in parts):
-        if part:
-            entry = lookup(part)
-            if entry is not None and entry.key not in ("other", "unknown"):
-                out.add(entry.ref.lower())
-            else:  # a name, or the LicenseRef an exporter made from it
-                plain = part.lower().removeprefix("licenseref-")
-                out.add(re.sub(r"[^a-z0-9.]+", "-", plain).strip("-"))
-    return frozenset(out)
+    return license_refs(text)
 
 
 def _license(a: Assessment, claim: Claim) -> Outcome:
     lic = a.license
-    stated = lic.spdx or lic.declared or lic.name
-    if lic.category == "none":
+    stated = lic.id or lic.spdx or lic.declared or lic.name
+    if lic.status is VerdictStatus.NONE or lic.category == "none":
         return Outcome(True, "no license in the release", f"claims {claim.value}; no license")
     if stated is None:
         return Outcome(False, "the release license could not be identified")
     side = f"release license {stated}"
     if lic.evidence:
         side += f" at {lic.evidence[0].location}"
-    forms = {license_terms(t) for t in (lic.spdx, lic.declared, lic.name) if t}
+    # a card the license files contradict is not the release's license: only the verdict counts
+    said: tuple[str | None, ...] = (lic.id, lic.spdx, lic.name)
+    if lic.status is not VerdictStatus.CONFLICT:
+        said += (lic.declared,)
+    forms = {license_terms(t) for t in said if t}
     if license_terms(claim.value) in forms:
         return Outcome(True, side)
     reason = f"claims license {claim.value}, the release says {stated}"

@@ -42,13 +42,17 @@ def run(args: argparse.Namespace) -> int:
     from .output import target_or_example, write_report
 
     target = target_or_example(args)
-    licenses = _licenses(target)
-    text = _json(licenses) if args.format == "json" else _table(target, licenses)
+    verdict, licenses = _licenses(target)
+    if args.format == "json":
+        text = _json(licenses)
+    else:
+        text = _verdict(verdict) + _table(target, licenses)
     write_report(text, args.output)
     return EXIT_OK
 
 
-def _licenses(target: str) -> tuple[Any, ...]:
+def _licenses(target: str) -> tuple[Any, tuple[Any, ...]]:
+    """The release's verdict (None for a single license file) and every license found."""
     from pathlib import Path
 
     from ..errors import TargetError
@@ -63,13 +67,27 @@ def _licenses(target: str) -> tuple[Any, ...]:
             raise TargetError(f"cannot read {target}: {exc.strerror}") from None
         kind = classify_document(path.name)
         if kind == "card":
-            return readme_license(path.name, data)
-        return license_detections(
-            path.name, data, kind="use-policy" if kind == "policy" else "license"
-        )
+            return None, readme_license(path.name, data)
+        kind = "use-policy" if kind == "policy" else "license"
+        return None, license_detections(path.name, data, kind=kind)
     from ..pipeline import assess
 
-    return assess(target, hash_files=False).licenses
+    a = assess(target, hash_files=False)
+    return a.license, a.licenses
+
+
+def _verdict(verdict: Any) -> str:
+    """The release's one license verdict, as the headline of `assess` shows it."""
+    if verdict is None:
+        return ""
+    label = verdict.id or verdict.name or verdict.declared or "none"
+    lines = [f"License verdict: {label} ({verdict.category}, {verdict.status})"]
+    if verdict.terms is not None:
+        t = verdict.terms
+        lines.append(f"  {'commercial use':<17} {t.commercial_use}{_threshold(t)}")
+    if verdict.note:
+        lines.append(f"  {'why':<17} {verdict.note}")
+    return "\n".join(lines) + "\n\n"
 
 
 def _is_text(path: Any) -> bool:

@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from ..licenses.detect import from_match
-from ..licenses.identify import confidence_level
 from ..licenses.match import IDENTIFIED, TextMatch, match_text
+from ..licenses.rules import confidence_level
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import DetectedLicense, Evidence, Location
+from ..model import DetectedLicense, Evidence, LicenseKind, LicenseScope, Location
 from ..readers.common import fact
 
 DOCUMENT_KINDS = ("card", "license", "notice", "policy", "security")
@@ -142,8 +142,10 @@ def license_detections(
     found = _match(_text(data, limits))
     if kind != "license" and found.status != IDENTIFIED and not found.candidates:
         return ()  # an unknown policy is already reported as policy_file.present
-    scope = license_key(path) if kind == "license" else None
-    return (from_match(found, Location(path, line=found.line), scope, kind=kind),)
+    key = license_key(path) if kind == "license" else None
+    scope = LicenseScope(key) if key else None
+    where = Location(path, line=found.line)
+    return (from_match(found, where, scope, kind=LicenseKind(kind)),)
 
 
 _LICENSE_HEADING = re.compile(

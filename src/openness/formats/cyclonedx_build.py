@@ -97,6 +97,10 @@ def _model_properties(a: Assessment) -> dict[str, str]:
         props[f"rating:{rating.attribute.value}"] = rating.level.value
     if a.license.category:
         props["license-category"] = a.license.category
+    if a.license.status != "identified":
+        props["license-status"] = a.license.status
+    if a.license.note:
+        props["license-note"] = a.license.note
     props["findings"] = str(len(a.findings))
     props["complete"] = "true" if a.complete else "false"
     return props

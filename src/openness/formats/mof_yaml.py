@@ -61,6 +61,8 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         f"# release's evidence; MOF class by that evidence: {mof.verdict if mof else 'n/a'}.\n"
         "# Fill in type, origin, producer and contact before submitting.\n"
     )
+    if a.license.note:
+        header += f"# License {a.license.status}: {_one_line(a.license.note)}\n"
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -82,3 +84,7 @@ def _component(c: ComponentResult, license_name: str, license_path: str) -> dict
 def _name(a: Assessment) -> str:
     target = a.origin.target.removeprefix("hf:").rstrip("/")
     return target.rsplit("/", 1)[-1] or target
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -11,13 +11,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ..model import Assessment, Evidence, JSONValue
+from ..model import Assessment, Evidence, JSONValue, VerdictStatus
 
 #: card section topics quoted in exports, in the order a reader expects them
 USE_TOPICS = ("intended_use",)
 LIMITATION_TOPICS = ("limitations", "out_of_scope")
 RISK_TOPICS = ("bias_risks", "safety")
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".whl")
+_UNKNOWN_REF = "LicenseRef-unknown"
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
 
 
@@ -29,6 +30,8 @@ class LicenseClaim:
     ref: str | None  # LicenseRef-... when there is no SPDX id
     name: str | None
     url: str | None
+    status: str = "identified"  # the verdict's status: identified | conflict | modified | ...
+    note: str = ""  # the conflict or doubt, when there is one
 
 
 @dataclass(frozen=True)
@@ -125,22 +128,18 @@ def weight_paths(a: Assessment) -> set[str]:
 
 def license_claim(a: Assessment) -> LicenseClaim | None:
     """None when the release states no license at all."""
-    from ..licenses.identify import license_ref, lookup  # not at start-up: --help stays light
-
-    lic = a.license
+    lic = a.license  # the one license verdict: nothing here works a license out again
     if lic.category == "none":
         return None
     url = next(iter(strings(a, "card.license_link")), None)
     if url is not None and not re.match(r"https?://", url):
         url = None  # a relative link (e.g. LICENSE) is not a URL an SBOM reader can follow
+    if lic.status is VerdictStatus.CONFLICT:
+        url = None  # the card's link points at the license the files contradict
     if lic.spdx:
-        return LicenseClaim(lic.spdx, None, lic.name, url)
-    for term in (lic.declared, lic.name):
-        entry = lookup(term) if term else None
-        if entry is not None and entry.key not in ("other", "unknown"):
-            return LicenseClaim(None, entry.ref, lic.name or entry.name, url)
-    term = lic.name or lic.declared or "unknown"
-    return LicenseClaim(None, license_ref(term), term, url)
+        return LicenseClaim(lic.spdx, None, lic.name, url, lic.status.value, lic.note)
+    ref = lic.id or _UNKNOWN_REF
+    return LicenseClaim(None, ref, lic.name or lic.declared or ref, url, lic.status.value, lic.note)
 
 
 def is_hub_id(name: str) -> bool:

@@ -158,12 +158,16 @@ class _Builder:
         }
         if claim.name:
             fields["name"] = claim.name
+        if claim.note:
+            fields["comment"] = f"license {claim.status}: {claim.note}"
         if claim.ref and claim.url:
             fields["simplelicensing_customIdToUri"] = [
                 spdx.DictionaryEntry(key=claim.ref, value=claim.url)
             ]
         expression = self._add(spdx.simplelicensing_LicenseExpression, "license", **fields)
-        self._relate(model, "hasDeclaredLicense", [expression])
+        # a verdict that overrides the card (a conflict) is concluded, not what was declared
+        relation = "hasDeclaredLicense" if claim.status != "conflict" else "hasConcludedLicense"
+        self._relate(model, relation, [expression])
 
 
 def rf_metric_key(m: rf.Metric) -> str:

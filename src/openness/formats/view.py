@@ -52,7 +52,12 @@ def license_line(a: Assessment) -> str:
         return "none stated"
     name = lic.spdx or lic.name or lic.declared or "unknown"
     osi = {True: ", OSI-approved", False: ", not OSI-approved", None: ""}[lic.osi_approved]
-    return f"{name} ({lic.category}{osi})"
+    line = f"{name} ({lic.category}{osi})"
+    if lic.status == "conflict":
+        line += f"; conflict, strictest reading: the card declares {lic.declared}"
+    elif lic.status == "modified":
+        line += f"; the license text differs from {lic.declared or 'any known license'}"
+    return line
 
 
 def where(a: Assessment) -> str:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import OpennessError
-from ..licenses.detect import applicable_terms
 from ..model import Assessment, Attribute, Level, Severity
 
 LEVEL_RANK = {Level.UNKNOWN: 0, Level.CLOSED: 0, Level.PARTIAL: 1, Level.OPEN: 2}
@@ -139,7 +138,7 @@ def violations(a: Assessment, policy: Policy) -> list[str]:
 
 
 def _forbidden_terms(a: Assessment, forbid: Sequence[str]) -> list[str]:
-    terms = applicable_terms(a.licenses)
+    terms = a.license.terms  # the verdict's binding terms
     out = []
     for rule in forbid:
         term, has_value, wanted = rule.partition("=")

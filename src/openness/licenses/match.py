@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
-from ..model import LicenseCandidate
+from ..model import LicenseCandidate, LicenseKind, MatchStatus
 from . import terms as term_rules
 from .catalog import AiEntry, Resolved, ai_entries, ai_entry, by_url, resolve
+from .rules import TEXT_RULES, Recognition, confidence_level, recognise_by_rules
 from .text import SAMPLE, clean, decode_hashes, flat, head, line_of, shingle_hashes, words
 
-IDENTIFIED, MODIFIED, UNKNOWN = "identified", "modified", "unknown"
+IDENTIFIED, MODIFIED, UNKNOWN = MatchStatus.IDENTIFIED, MatchStatus.MODIFIED, MatchStatus.UNKNOWN
 #: confidence at or above which a text is named
 THRESHOLD = 0.95
 #: below this coverage a reference is not even a candidate
@@ -41,7 +42,7 @@ _URL = re.compile(r"https?://[^\s)\]>\"']+")
 
 @dataclass(frozen=True)
 class TextMatch:
-    status: str  # identified | modified | unknown
+    status: MatchStatus
     license: Resolved | None  # set when identified
     confidence: float
     via: str  # text | title | notice | pointer | none
@@ -98,6 +99,16 @@ def scores(text_words: list[str]) -> dict[str, float]:
         if score > best.get(ref.id, 0.0):
             best[ref.id] = score
     return best
+
+
+def recognise_text(text: str) -> Recognition | None:
+    """Name a license text, or None when it is unknown or modified."""
+    found = match_text(text)
+    if found.status == IDENTIFIED and found.license is not None:
+        return Recognition(
+            found.license.id, confidence_level(found.confidence), found.license.name, found.line
+        )
+    return None
 
 
 def match_text(text: str) -> TextMatch:
@@ -225,13 +236,11 @@ def _title_matches(ref: str, top: str) -> bool:
 
 @cache
 def _title_pattern(ref: str) -> re.Pattern[str] | None:
-    """The catalog title; for standard licenses the title rule of identify.py or, for Creative
+    """The catalog title; for standard licenses the title rule of rules.py or, for Creative
     Commons licenses, the title their id spells."""
     entry = ai_entry(ref)
     if entry is not None:
         return entry.title
-    from .identify import TEXT_RULES
-
     for rule in TEXT_RULES:
         if rule.id == ref and rule.title:
             return re.compile(rule.title)
@@ -257,9 +266,9 @@ def _family(ref: str) -> str | None:
     return r.family if r is not None and r.family else ref
 
 
-def _kind(ref: str) -> str:
+def _kind(ref: str) -> LicenseKind:
     r = resolve(ref)
-    return r.kind if r is not None else "license"
+    return r.kind if r is not None else LicenseKind.LICENSE
 
 
 def _candidate(ref: str, score: float) -> LicenseCandidate:
@@ -336,9 +345,7 @@ def _notice_or_pointer(text: str, cleaned: str) -> TextMatch | None:
 
 
 def _snippet(text: str) -> TextMatch | None:
-    """A short text named by the title and phrase rules of identify.py (a header, a stub)."""
-    from .identify import recognise_by_rules
-
+    """A short text named by the title and phrase rules of rules.py (a header, a stub)."""
     rule = recognise_by_rules(text)
     found = resolve(rule.id) if rule is not None else None
     if rule is None or found is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import LicenseTerms
+from ..model import CommercialUse, LicenseTerms
 
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*(million|billion|m|b)?"
 _MAU = re.compile(_NUMBER + r"\s*(?:monthly active users|mau\b)")
@@ -61,15 +61,15 @@ def output_training_restricted(flat: str) -> bool | None:
     return False if permitted else None
 
 
-def commercial_use(flat: str) -> str:
+def commercial_use(flat: str) -> CommercialUse:
     if _NONCOMMERCIAL.search(flat):
-        return "prohibited"
+        return CommercialUse.PROHIBITED
     m = _MAU.search(flat)
     if m is not None:
         window = flat[m.end() : m.end() + 200]
         if _LICENSE_REQUEST.search(window):
-            return "conditional"
-    return "allowed" if _GRANT.search(flat) else "unknown"
+            return CommercialUse.CONDITIONAL
+    return CommercialUse.ALLOWED if _GRANT.search(flat) else CommercialUse.UNKNOWN
 
 
 def use_restrictions(flat: str) -> bool | None:
@@ -102,6 +102,7 @@ def disagreements(profile: LicenseTerms, found: LicenseTerms) -> list[str]:
         )
     elif profile.output_training_restricted is None and found.output_training_restricted:
         out.append("restricts training on outputs (profile: not addressed)")
-    if (profile.commercial_use == "prohibited") != (found.commercial_use == "prohibited"):
+    prohibited = CommercialUse.PROHIBITED
+    if (profile.commercial_use == prohibited) != (found.commercial_use == prohibited):
         out.append(f"commercial use {found.commercial_use} (profile {profile.commercial_use})")
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..licenses.identify import _index, _spdx_index, lookup
+from ..licenses.catalog import hub_keys, lookup
 
 #: first match wins; tested against the lowercased license id (Hub id, SPDX or LicenseRef)
 FAMILY_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -40,7 +40,11 @@ CATEGORY_FAMILIES = {
     "unknown": "unknown",
 }
 
-#: commercial use by category until per-license terms land: yes | conditional | no | unknown
+#: the row's spelling of the verdict's commercial-use term (`LicenseTerms.commercial_use`)
+ROW_COMMERCIAL_USE = {"allowed": "yes", "conditional": "conditional", "prohibited": "no"}
+
+#: commercial use by category, for documents written before the verdict carried its terms (and
+#: for metadata mode, which has no license text): yes | conditional | no | unknown
 COMMERCIAL_USE = {
     "open-source": "yes",
     "open-content": "yes",
@@ -65,7 +69,10 @@ def family(license_id: str | None, category: str) -> str:
     return CATEGORY_FAMILIES.get(category, "unknown")
 
 
-def commercial_use(category: str) -> str:
+def commercial_use(category: str, terms: object = None) -> str:
+    """yes | conditional | no | unknown: the verdict's terms when the document has them."""
+    if isinstance(terms, dict) and terms.get("commercial_use") is not None:
+        return ROW_COMMERCIAL_USE.get(str(terms["commercial_use"]), "unknown")
     return COMMERCIAL_USE.get(category, "unknown")
 
 
@@ -84,7 +91,7 @@ def is_openwashing(claims: bool, category: str) -> bool:
 def lookup_rows() -> tuple[tuple[str, str, str, str, str], ...]:
     """(key, license_id, category, family, commercial_use) for every name `lookup` knows."""
     rows: dict[str, tuple[str, str, str, str, str]] = {}
-    for key in [*_spdx_index(), *_index()]:
+    for key in hub_keys():
         entry = lookup(key)
         if entry is None:
             continue

@@ -52,7 +52,10 @@ def author_of(model: str) -> str | None:
 def row_for(data: Mapping[str, Any], model: str, assessed_at: datetime) -> dict[str, Any]:
     license_data = data.get("license") or {}
     category = str(license_data.get("category") or "unknown")
-    license_id = license_data.get("spdx") or _ref(license_data.get("declared"))
+    # the verdict's id; documents written before it had one fall back on the declared license
+    license_id = license_data.get("id") or license_data.get("spdx")
+    if "status" not in license_data:
+        license_id = license_id or _ref(license_data.get("declared"))
     facts = _card_facts(data.get("evidence") or [])
     claims = claims_open(
         _strings(facts.get("card.tags")),
@@ -76,7 +79,7 @@ def row_for(data: Mapping[str, Any], model: str, assessed_at: datetime) -> dict[
         "license_id": license_id[:256] if license_id else None,
         "license_family": family(license_id, category),
         "license_category": category,
-        "commercial_use": commercial_use(category),
+        "commercial_use": commercial_use(category, license_data.get("terms")),
         "claims_open": claims,
         "openwashing": washing,
         "base_model": base[0][:MAX_ID] if base else None,
@@ -143,7 +146,7 @@ def _severity_rank(name: object) -> int:
 def _ref(declared: object) -> str | None:
     if not isinstance(declared, str) or not declared.strip():
         return None
-    from ..licenses.identify import lookup
+    from ..licenses.catalog import lookup
 
     entry = lookup(declared)
     return entry.ref if entry is not None else declared.strip()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TargetError
-from ..licenses.identify import identify
+from ..licenses import resolve_release
 from ..model import Confidence, Evidence, Finding, JSONValue, Location, Severity
 from ..rules import finding
 
@@ -183,7 +183,7 @@ def _license_of(declared: object, name: object) -> str:
     evidence = [Evidence("card.license", _json(declared), Location(""), Confidence.CERTAIN)]
     if isinstance(name, str):
         evidence.append(Evidence("card.license_name", name, Location("")))
-    return identify(evidence).category
+    return resolve_release(evidence).verdict.category.value
 
 
 def _ids(value: object, cap: int) -> list[str]:
