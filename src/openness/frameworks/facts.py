@@ -100,9 +100,11 @@ def weights_license_facts(
         else:
             yield Evidence(
                 "fw.license.weights_restricted",
-                lic.id if lic.status == "identified" else f"{lic.status} license",
+                f"{lic.id} ({lic.category})"
+                if lic.status == "identified"
+                else f"{lic.status} license",
                 lic.source,
-                note=f"{lic.name} ({lic.category})",
+                note=lic.name,
             )
     for e in evidence:
         if e.fact == "doc.license_statement" and e.value in ("weights:open", "weights:restricted"):
