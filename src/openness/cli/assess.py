@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -25,8 +26,9 @@ def add_parser(commands: Any) -> None:
     p.add_argument(
         "target",
         nargs="?",
-        help="model folder, single weight file, archive (.zip, .whl, .tar, .tar.gz), or a "
-        "Hugging Face Hub model hf:ORG/NAME[@REVISION]",
+        help="model folder, single weight file, archive (.zip, .whl, .tar, .tar.gz), a "
+        "Hugging Face Hub model hf:ORG/NAME[@REVISION] or a GitHub repository "
+        "gh:OWNER/NAME[@REV]",
     )
     p.add_argument(
         "--example",
@@ -97,6 +99,12 @@ def add_parser(commands: Any) -> None:
         help="Hub targets: branch, tag or commit to assess (same as hf:ORG/NAME@REV)",
     )
     p.add_argument(
+        "--git-mirror",
+        metavar="DIR",
+        help="gh: targets: read repositories offline from DIR/OWNER+NAME/ (bare git "
+        "repositories) instead of cloning them (also OPENNESS_GIT_MIRROR)",
+    )
+    p.add_argument(
         "--osv-db",
         metavar="PATH",
         help="OSV database (folder or zip) to check the code repository's dependencies against",
@@ -112,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
     from .output import docs_url, progress_reporter, target_or_example, write_report
 
     target = target_or_example(args)
+    if args.git_mirror:
+        from ..sources.github import MIRROR_ENV
+
+        os.environ[MIRROR_ENV] = args.git_mirror
     limits = _hub_limits(args)
     if args.revision:
         target = _with_revision(target, args.revision)

@@ -84,7 +84,7 @@ def parse_manifest(data: bytes, where: str, base: Path) -> tuple[str, tuple[Plac
 
 
 def _resolve(path: str, base: Path) -> str:
-    if path.startswith("hf:"):
+    if path.startswith(("hf:", "gh:")):
         return path
     if path.lower().endswith(MANIFEST_SUFFIXES):
         raise TargetError(f"{path}: a manifest cannot name another manifest")

@@ -42,6 +42,20 @@ class _ManifestSource:
         return ManifestSource().open(target, limits)
 
 
+class _GitHubSource:
+    """gh:OWNER/NAME[@REV]: a repository read from git objects (a mirror or a blob-less clone)."""
+
+    name = "github"
+
+    def accepts(self, target: str) -> bool:
+        return target.startswith("gh:")
+
+    def open(self, target: str, limits: Limits) -> Release:
+        from .github import GitHubSource
+
+        return GitHubSource().open(target, limits)
+
+
 _SOURCES: list[Source] = []
 
 
@@ -53,6 +67,7 @@ def register(source: Source) -> Source:
 
 
 register(ArchiveSource())
+register(_GitHubSource())  # gh:OWNER/NAME[@REV]
 register(_HubSource())  # only hf:ORG/NAME, or ORG/NAME when no such local path exists
 register(_ManifestSource())  # NAME.openness.yaml: a release spread over several places
 register(LocalSource())
