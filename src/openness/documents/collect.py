@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..limits import Limits
@@ -63,12 +65,17 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
     docs = Documents()
     root = release_root(release.members)
     all_paths = frozenset(m.path for m in release.members)
+    license_folders = _license_folders(release.members, root, classify_document)
+    fallback = Documents()  # licenses of sub-folders: used when the release states none itself
     card_seen = False
     for member in release.members:
         folder = posixpath.dirname(member.path)
-        if folder not in (root, ""):
+        if folder not in (root, "") and folder not in license_folders:
             continue
-        kind = classify_document(posixpath.basename(member.path) if folder == root else member.path)
+        own_folder = folder == root or folder in license_folders
+        kind = classify_document(posixpath.basename(member.path) if own_folder else member.path)
+        if folder not in (root, "") and kind not in ("license", "policy"):
+            continue
         if kind is None and not (folder == root and is_config(member.path)):
             continue
         data = _read_text(release, member, limits, docs)
@@ -82,21 +89,90 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             docs.links.extend(card.links)
             docs.findings.extend(card.findings)
             docs.licenses.extend(readme_license(member.path, data, limits))
-        elif kind == "license":
-            docs.evidence.extend(read_license_file(member.path, data))
-            docs.licenses.extend(license_detections(member.path, data, limits))
-        elif kind == "policy":
-            docs.evidence.extend(read_policy_file(member.path, data))
-            docs.licenses.extend(license_detections(member.path, data, limits, kind="use-policy"))
+        elif kind in ("license", "policy"):
+            into = fallback if folder in license_folders else docs
+            policy = kind == "policy"
+            read = read_policy_file if policy else read_license_file
+            into.evidence.extend(read(member.path, data))
+            into.licenses.extend(
+                license_detections(member.path, data, limits, kind="use-policy")
+                if policy
+                else license_detections(member.path, data, limits)
+            )
         elif kind is None:
             config = read_config(member.path, data, all_paths)
             docs.evidence.extend(config.evidence)
             docs.findings.extend(config.findings)
+    if not docs.licenses and not any(e.fact == "card.license" for e in docs.evidence):
+        docs.evidence.extend(_package_metadata(release, limits, docs))
+        docs.evidence.extend(fallback.evidence)
+        docs.licenses.extend(fallback.licenses)
     if not card_seen:
         docs.findings.append(
             finding("OPN-DOC-005", "no model card (README.md) in the release", Location(root))
         )
     return docs
+
+
+_VENDORED = re.compile(
+    r"(^|/)(third[-_]?party|vendor(ed)?|external|extern|node_modules|site-packages|deps|"
+    r"submodules?|tests?|examples?|docs?)(/|$)",
+    re.I,
+)
+_METADATA = re.compile(r"(^|/)[^/]+\.(dist|egg)-info/(METADATA|PKG-INFO)$")
+_LICENSE_HEADER = re.compile(r"^(License-Expression|License):[ \t]*(\S.{0,200}?)\s*$", re.I)
+
+
+def _license_folders(
+    members: tuple[Member, ...], root: str, classify: Callable[[str], str | None]
+) -> frozenset[str]:
+    """When the release root holds no license, the shallowest folders that do (a wheel's
+    package or `*.dist-info/licenses/`, each checkout of a folder of repositories); vendored
+    code, tests and examples never speak for the release. Their licenses are used only when the
+    release itself (its root, its card) states none: a wrapper package's MIT does not override
+    the card of the model it carries."""
+    by_depth: dict[int, set[str]] = {}
+    for member in members:
+        if classify(posixpath.basename(member.path)) not in ("license", "policy"):
+            continue
+        folder = posixpath.dirname(member.path)
+        if folder in (root, ""):
+            return frozenset()
+        if _VENDORED.search(folder):
+            continue
+        by_depth.setdefault(folder.count("/"), set()).add(folder)
+    return frozenset(by_depth[min(by_depth)]) if by_depth else frozenset()
+
+
+def _package_metadata(release: Release, limits: Limits, docs: Documents) -> list[Evidence]:
+    """A wheel's or sdist's METADATA: its `License-Expression` (or `License`) header is the
+    package's declared license, as a card's `license:` is."""
+    out: list[Evidence] = []
+    for member in release.members:
+        if not _METADATA.search(member.path) or member.path.count("/") > 3:
+            continue
+        data = _read_text(release, member, limits, docs)
+        if data is None:
+            continue
+        found: dict[str, tuple[str, int]] = {}
+        for number, line in enumerate(data.decode("utf-8", "replace").split("\n"), start=1):
+            if not line.strip():
+                break  # the headers end at the first blank line
+            match = _LICENSE_HEADER.match(line)
+            if match:
+                found.setdefault(match.group(1).lower(), (match.group(2), number))
+        value, line_no = found.get("license-expression") or found.get("license") or ("", 0)
+        if value and value.upper() not in ("UNKNOWN", "NONE"):
+            out.append(
+                Evidence(
+                    "card.license",
+                    value,
+                    Location(member.path, line=line_no),
+                    note="declared in the package metadata",
+                )
+            )
+            break
+    return out
 
 
 def _read_text(release: Release, member: Member, limits: Limits, docs: Documents) -> bytes | None:
