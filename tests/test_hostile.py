@@ -25,12 +25,12 @@ def rule_ids(report: dict) -> list[str]:
 
 
 def test_empty_folder(tmp_path: Path) -> None:
-    _, report = assess_json(tmp_path)
-    assert report["files"] == []
-    assert "OPN-DOC-005" in rule_ids(report) and "OPN-LIC-001" in rule_ids(report)
-    assert all(
-        r["level"] == "unknown" for r in report["ratings"] if r["attribute"] != "open_license"
-    )
+    # nothing to read is an input error (exit 2), said in one line: no empty JSON report
+    proc = run_cli("assess", str(tmp_path), "--format", "json", "--fail-on", "never")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "holds no files" in proc.stderr
 
 
 def test_zero_byte_files(tmp_path: Path) -> None:
