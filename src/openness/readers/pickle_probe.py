@@ -11,22 +11,27 @@ when the walk shows what an unpickler would do with it:
 - consecutive pickles cover the whole file (a data-only pickle, up to trailing whitespace).
 
 Ordinary text almost never gets past its first few bytes: prose, CSV, source code and tokenizer
-vocabularies are not opcode streams that balance. Memory stays flat (long arguments are seeked
-past) and time is bounded by `Limits.max_pickle_ops`; nothing is imported or called.
+vocabularies are not opcode streams that balance. Long arguments are seeked past, and the walk
+stops after PROBE_OPS opcodes: a stream still consistent that far is treated as a pickle and the
+pickle reader, with the full limits, decides. Nothing is imported or called.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import BinaryIO
 
-from ..errors import FormatError
+from ..errors import FormatError, LimitExceeded
 from ..limits import DEFAULT_LIMITS, Limits
 from .pickle_opcodes import OPCODES
 from .pickle_ops import PickleWalker
 from .pickle_values import Call, ExtRef, Global, Value
 
+#: opcodes the probe walks (about a second at most); a walk still going by then is a pickle's
+PROBE_OPS = 500_000
 #: bytes after the last STOP that still let a data-only pickle count as the whole file
 _TRAILING_SPACE = 64
+_OPS_LIMIT = "pickle opcodes"  # how the walker words its opcode-count limit
 _WALK_ERRORS = (FormatError, ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
@@ -36,24 +41,31 @@ def could_be_pickle(stream: BinaryIO, size: int, limits: Limits = DEFAULT_LIMITS
     first = stream.read(1)
     if not first or first[0] not in OPCODES:
         return False  # pickle.load fails on the first byte: nothing runs
-    walker = PickleWalker(stream, size, limits)
+    budget = min(limits.max_pickle_ops, PROBE_OPS)
+    walker = PickleWalker(stream, size, replace(limits, max_pickle_ops=budget))
     clean = True
     try:
         walker.walk_all()
+    except LimitExceeded as exc:
+        if _OPS_LIMIT in str(exc):
+            return True  # a consistent opcode stream this long is no accident: the reader decides
+        clean = False
     except (*_WALK_ERRORS, MemoryError, RecursionError):
         clean = False  # what was walked before the error still counts
     walk = walker.result
-    if any(_callable(c.func) for c in walk.calls):
+    # pickle.load stops at an import that cannot succeed: nothing after it happens
+    cut = min((g.offset for g in walk.globals if not _importable(g)), default=size + 1)
+    if any(_callable(c.func) and c.offset < cut for c in walk.calls):
         return True
-    if walk.pickles:
-        last_stop = walk.pickles[-1].end
-        if any(_importable(g) and g.offset < last_stop for g in walk.globals):
-            return True
-        if walk.extensions and walk.extensions[0].offset < last_stop:
-            return True
-        if clean and _only_space_after(stream, last_stop, size):
-            return True
-    return False
+    stops = [p.end for p in walk.pickles if p.end <= cut]
+    if not stops:
+        return False
+    if any(g.offset < stops[-1] for g in walk.globals):
+        return True  # every one of these is importable (they are before the cut)
+    if any(e.offset < stops[-1] for e in walk.extensions):
+        return True
+    whole = clean and cut > size and stops[-1] == walk.pickles[-1].end
+    return whole and _only_space_after(stream, stops[-1], size)
 
 
 def _callable(func: Value) -> bool:
