@@ -25,12 +25,12 @@ def rule_ids(report: dict) -> list[str]:
 
 
 def test_empty_folder(tmp_path: Path) -> None:
-    _, report = assess_json(tmp_path)
-    assert report["files"] == []
-    assert "OPN-DOC-005" in rule_ids(report) and "OPN-LIC-001" in rule_ids(report)
-    assert all(
-        r["level"] == "unknown" for r in report["ratings"] if r["attribute"] != "open_license"
-    )
+    # nothing to read is an input error (exit 2), said in one line: no empty JSON report
+    proc = run_cli("assess", str(tmp_path), "--format", "json", "--fail-on", "never")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "holds no files" in proc.stderr
 
 
 def test_zero_byte_files(tmp_path: Path) -> None:
@@ -56,9 +56,11 @@ def test_truncated_safetensors(tmp_path: Path) -> None:
 
 def test_header_length_beyond_file(tmp_path: Path) -> None:
     report = _malformed(tmp_path, struct.pack("<Q", 10**12) + b"{}" + bytes(30))
-    # the declared header cannot fit, so the content is not safetensors at all
+    # no format claims the bytes, so the name's reader says what is wrong: incomplete, not clean
     assert report["files"][0]["format"] == "binary"
-    assert rule_ids(report).count("OPN-FMT-004") == 1
+    assert rule_ids(report).count("OPN-FMT-001") == 1
+    assert "OPN-FMT-004" not in rule_ids(report)
+    assert report["complete"] is False
     report = _malformed(tmp_path, struct.pack("<Q", 30) + b'{"a":' + bytes(30))
     assert "OPN-FMT-001" in rule_ids(report)
 
@@ -66,7 +68,8 @@ def test_header_length_beyond_file(tmp_path: Path) -> None:
 def test_header_json_not_an_object(tmp_path: Path) -> None:
     arr = b'[{"dtype": "F32"}]'
     report = _malformed(tmp_path, struct.pack("<Q", len(arr)) + arr)
-    assert "OPN-FMT-004" in rule_ids(report)
+    assert "OPN-FMT-001" in rule_ids(report)
+    assert report["complete"] is False
     bad = b'{"w": [1, 2, 3]}'
     report = _malformed(tmp_path, struct.pack("<Q", len(bad)) + bad)
     assert "OPN-FMT-001" in rule_ids(report)

@@ -11,6 +11,10 @@ class TargetError(OpennessError):
     """The target does not exist, cannot be read, or is not a release we can open."""
 
 
+class EmptyTarget(TargetError):
+    """The target opened but holds nothing to read: an empty folder, archive or repository."""
+
+
 class FormatError(OpennessError):
     """A file is malformed: truncated, inconsistent, or over a safety limit.
 

@@ -56,40 +56,55 @@ def take_inventory(
 def scan_member(
     release: Release, member: Member, limits: Limits, hash_files: bool, progress: Progress | None
 ) -> Scanned:
+    """Every member ends read (in full or not), known inert (text, JSON, images...) or reported
+    as not scanned: a file nobody recognised is never counted as clean."""
     path = member.path
     try:
         with release.open(path) as stream:
-            fmt = detect.detect_format(path, member.size, stream)
+            fmt = detect.detect_format(path, member.size, stream, limits)
             withheld = release.withheld(path, fmt)
             if withheld is not None:
                 digest = release.known_sha256(path) if hash_files else None
                 entry = FileEntry(path, member.size, fmt, digest)
                 return Scanned(entry, None, (withheld,), f"{path}: {withheld.reason}")
-            result, findings = _read(fmt, path, member.size, stream, limits)
+            result, findings, unread = _read(fmt, path, member.size, stream, limits)
             digest = None
             if hash_files:
                 digest = release.known_sha256(path) or _sha256(stream, progress)
     except READ_ERRORS as exc:
         reason = f"file could not be read: {getattr(exc, 'strerror', None) or exc}"
-        unread = finding("OPN-SRC-005", reason, Location(path))
+        unreadable = finding("OPN-SRC-005", reason, Location(path))
         return Scanned(
-            FileEntry(path, member.size, "unreadable"), None, (unread,), f"{path}: {reason}"
+            FileEntry(path, member.size, "unreadable"), None, (unreadable,), f"{path}: {reason}"
         )
     if not hash_files and progress is not None:
         progress(member.size)
-    incomplete = None
+    incomplete = f"{path}: {unread}" if unread else None
     if result is not None and not result.artifact.complete:
         incomplete = f"{path}: {result.artifact.note or 'read only in part'}"
     return Scanned(FileEntry(path, member.size, fmt, digest), result, findings, incomplete)
 
 
+#: why a file of unrecognised content is reported, not passed
+NOT_RECOGNISED = "content not recognised as any format openness reads; not scanned"
+
+
 def _read(
     fmt: str, path: str, size: int, stream: BinaryIO, limits: Limits
-) -> tuple[ReaderResult | None, tuple[Finding, ...]]:
+) -> tuple[ReaderResult | None, tuple[Finding, ...], str | None]:
+    """The reader's result, findings, and why the file was not read at all (None if it was)."""
+    expected = _expected_formats(path)
+    if fmt == detect.BINARY:
+        # no format claims the bytes (a pickle walk from byte 0 failed too); a name that promises
+        # one gets that reader, which says what is wrong (cut short, absurd header length...)
+        promised = reader_for(expected[0]) if expected else None
+        if promised is not None:
+            return (*_read_with(promised, expected[0], path, size, stream, limits), None)
+        unscanned = finding("OPN-FMT-005", NOT_RECOGNISED, Location(path, offset=0), fmt)
+        return None, (unscanned,), NOT_RECOGNISED
     reader = reader_for(fmt)
     if fmt == detect.EMPTY and _looks_like_weights(path):
-        return None, (finding("OPN-FMT-002", "weight file is empty", Location(path)),)
-    expected = _expected_formats(path)
+        return None, (finding("OPN-FMT-002", "weight file is empty", Location(path)),), None
     if expected and fmt not in expected and fmt != detect.EMPTY:
         mismatch = finding(
             "OPN-FMT-004",
@@ -98,12 +113,16 @@ def _read(
             fmt,
         )
         if reader is None:
-            return None, (mismatch,)
+            return None, (mismatch,), None
         result, found = _read_with(reader, fmt, path, size, stream, limits)
-        return result, (mismatch, *found)
+        return result, (mismatch, *found), None
     if reader is None:
-        return None, ()
-    return _read_with(reader, fmt, path, size, stream, limits)
+        if fmt not in detect.INERT_FORMATS:  # a format id with no reader: say so, never pass it
+            reason = f"no reader for {fmt} content; not scanned"
+            unscanned = finding("OPN-FMT-005", reason, Location(path, offset=0), fmt)
+            return None, (unscanned,), reason
+        return None, (), None
+    return (*_read_with(reader, fmt, path, size, stream, limits), None)
 
 
 def _read_with(
@@ -127,23 +146,25 @@ def _read_with(
         return ReaderResult(Artifact(path, fmt, complete=False, note="reader failed")), (failed,)
 
 
-_EXPECTED = {
-    ".safetensors": {detect.SAFETENSORS},
-    ".gguf": {detect.GGUF},
-    ".onnx": {detect.ONNX},
-    ".npy": {detect.NPY},
-    ".npz": {detect.NPZ},
-    ".keras": {detect.KERAS},
-    ".h5": {detect.HDF5},
-    ".hdf5": {detect.HDF5},
-    ".pt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
-    ".pth": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
-    ".ckpt": {detect.PYTORCH_ZIP, detect.TORCH_LEGACY, detect.PICKLE},
+#: what a file name promises; the first format is the reader tried on content nobody recognised
+_TORCH = (detect.PICKLE, detect.PYTORCH_ZIP, detect.TORCH_LEGACY)
+_EXPECTED: dict[str, tuple[str, ...]] = {
+    ".safetensors": (detect.SAFETENSORS,),
+    ".gguf": (detect.GGUF,),
+    ".onnx": (detect.ONNX,),
+    ".npy": (detect.NPY,),
+    ".npz": (detect.NPZ,),
+    ".keras": (detect.KERAS,),
+    ".h5": (detect.HDF5,),
+    ".hdf5": (detect.HDF5,),
+    ".pt": _TORCH,
+    ".pth": _TORCH,
+    ".ckpt": _TORCH,
 }
 
 
-def _expected_formats(path: str) -> set[str]:
-    return _EXPECTED.get(os.path.splitext(path.lower())[1], set())
+def _expected_formats(path: str) -> tuple[str, ...]:
+    return _EXPECTED.get(os.path.splitext(path.lower())[1], ())
 
 
 _WEIGHT_SUFFIXES = (

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .crosscheck import check_config, summarise
+from .errors import EmptyTarget
 from .inventory import Progress, Scanned, take_inventory
 from .limits import DEFAULT_LIMITS, Limits
 from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Origin
@@ -46,6 +47,8 @@ def _read_release(
     progress: Progress | None,
     on_start: Callable[[int], None] | None,
 ) -> _Read:
+    if not release.members and not release.findings:
+        raise EmptyTarget(f"{release.origin.target} holds no files; there is nothing to read")
     if on_start is not None:
         on_start(sum(m.size for m in release.members))
     scanned = take_inventory(release, limits, hash_files=hash_files, progress=progress)
@@ -55,6 +58,8 @@ def _read_release(
     findings += [f for r in results for f in r.findings]
     reader_evidence = [e for r in results for e in r.evidence]
     incomplete = tuple(release.incomplete) + tuple(s.incomplete for s in scanned if s.incomplete)
+    if not release.members:  # only findings (a special file, a link out...): nothing was read
+        incomplete += (f"{release.origin.target}: no file in the release could be read",)
     return _Read(
         release.origin, scanned, findings, reader_evidence, list(release.evidence), incomplete
     )
@@ -109,8 +114,8 @@ def assess(
 ) -> Assessment:
     """Assess a release (folder, file or archive) and return a frozen Assessment.
 
-    Raises `TargetError` when the target cannot be opened at all; every problem inside the
-    release becomes a finding instead.
+    Raises `TargetError` when the target cannot be opened at all, `EmptyTarget` when it holds no
+    files; every problem inside the release becomes a finding instead.
     """
     from .documents.collect import collect_documents
     from .documents.release_docs import release_doc_facts

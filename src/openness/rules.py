@@ -158,6 +158,15 @@ RULES: dict[str, RuleInfo] = {
             "The bytes are another format than the extension says: a mistake or a disguise.",
         ),
         RuleInfo(
+            "OPN-FMT-005",
+            _S.MEDIUM,
+            "file content not recognised; not scanned",
+            "No reader recognised the bytes, and a pickle walk from byte 0 did not get far enough "
+            "to be one: the file was not checked, so the release is incomplete, never clean. "
+            "Known inert content (text, JSON, images, PDF) is not reported.",
+            cwe="CWE-693",
+        ),
+        RuleInfo(
             "OPN-PKL-000",
             _S.LOW,
             "pickle-based format",

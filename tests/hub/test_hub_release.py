@@ -68,6 +68,7 @@ def test_bare_org_name_is_a_hub_target_unless_it_exists_locally(
     fake_hub.add_repo(Repo("acme/tiny")).add_commit(small_model())
     assert openness.assess("acme/tiny").origin.kind == "hub"
     (tmp_path / "acme" / "tiny").mkdir(parents=True)
+    (tmp_path / "acme" / "tiny" / "README.md").write_text("# a local copy\n")  # empty: exit 2
     monkeypatch.chdir(tmp_path)
     assert openness.assess("acme/tiny").origin.kind == "folder"
 

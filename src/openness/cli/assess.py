@@ -113,10 +113,11 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..errors import EmptyTarget
     from ..formats import RenderOptions, get
     from ..model import Severity
     from ..pipeline import assess
-    from .main import EXIT_FINDINGS, EXIT_OK
+    from .main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
     from .output import docs_url, progress_reporter, target_or_example, write_report
 
     target = target_or_example(args)
@@ -127,10 +128,22 @@ def run(args: argparse.Namespace) -> int:
     limits = _hub_limits(args)
     if args.revision:
         target = _with_revision(target, args.revision)
-    with progress_reporter("hashing" if not args.no_hash else "reading") as (progress, start):
-        assessment = assess(
-            target, hash_files=not args.no_hash, progress=progress, on_start=start, limits=limits
-        )
+    try:
+        with progress_reporter("hashing" if not args.no_hash else "reading") as (progress, start):
+            assessment = assess(
+                target,
+                hash_files=not args.no_hash,
+                progress=progress,
+                on_start=start,
+                limits=limits,
+            )
+    except EmptyTarget as exc:
+        # an input error (exit 2): a short human report instead of a full empty one; machine
+        # formats get no document at all (an empty SBOM or SARIF would read as "all clear")
+        if args.format not in ("terminal", "markdown"):
+            raise
+        write_report(nothing_to_assess(target, str(exc)), args.output)
+        return EXIT_ERROR
     if args.claims:
         assessment = _with_claims(assessment, args.claims)
     if args.digests or args.signature:
@@ -160,6 +173,16 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     worst = assessment.max_severity()
     return EXIT_FINDINGS if worst is not None and worst >= Severity.parse(args.fail_on) else EXIT_OK
+
+
+def nothing_to_assess(target: str, reason: str) -> str:
+    """The whole report for a target with no files: no ratings, no findings, nothing to rate."""
+    return (
+        f"openness assess {target}\n\n"
+        f"Nothing to assess: {reason}.\n"
+        "No files were read, so there are no ratings and no findings; point openness at a model "
+        "folder, weight file, archive or Hub repository with files in it.\n"
+    )
 
 
 def _terminal_width() -> int:

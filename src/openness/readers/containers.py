@@ -256,7 +256,7 @@ def _member(
             scan.gaps.append(f"{'!'.join(chain)}: over the expansion cap")
             return
         inner = cast(BinaryIO, spool)
-        fmt = detect.detect_format(chain[-1], copied, inner)
+        fmt = detect.detect_format(chain[-1], copied, inner, limits)
         if fmt in ARCHIVES + STREAMS:
             next_depth = depth + (fmt in ARCHIVES)
             if next_depth > limits.max_archive_depth + 1 or layers >= _MAX_LAYERS:
@@ -282,9 +282,12 @@ def _read_inner(scan: _Scan, fmt: str, chain: list[str], size: int, stream: Bina
     from .registry import reader_for
 
     reader = reader_for(fmt)
-    if reader is None:
-        return
     key = "!".join(chain)
+    if reader is None:
+        if fmt not in detect.INERT_FORMATS:  # unknown content is reported, never passed
+            scan.flag("OPN-FMT-005", f"{fmt} content inside an archive not recognised", chain)
+            scan.gaps.append(f"{key}: content not recognised; not scanned")
+        return
     try:
         stream.seek(0)
         result = reader.read(chain[-1], size, stream, scan.limits)

@@ -1,6 +1,10 @@
 """Recognise a file's format from its first bytes (and, for zips, its member names).
 
 The extension only breaks ties between formats that have no magic number (ONNX protobuf, text).
+Content no magic number claims (text, unknown binary) is walked as a pickle before it is called
+anything else (`pickle_probe`): `pickle.load` accepts any opcode at byte 0, and a protocol-0
+pickle is plain ASCII. What is left is text (inert), a known inert kind (images, PDF) or `binary`:
+content nobody recognised, which the inventory reports as not scanned.
 """
 
 from __future__ import annotations
@@ -8,7 +12,12 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+from .pickle_opcodes import OPCODES
+
+if TYPE_CHECKING:
+    from ..limits import Limits
 
 HEAD_BYTES = 4096
 
@@ -32,6 +41,8 @@ SEVEN_ZIP = "7z"
 SAVEDMODEL = "tf-savedmodel"
 JSON = "json"
 TEXT = "text"
+IMAGE = "image"
+PDF = "pdf"
 BINARY = "binary"
 EMPTY = "empty"
 
@@ -42,14 +53,18 @@ WEIGHT_FORMATS = frozenset(
 SAFE_WEIGHT_FORMATS = frozenset({SAFETENSORS, GGUF, ONNX, NPY})
 #: formats whose loading runs a pickle
 PICKLE_FORMATS = frozenset({PYTORCH_ZIP, TORCH_LEGACY, PICKLE})
+#: formats identified by content that no loader runs code from: read as documents or not at all
+INERT_FORMATS = frozenset({TEXT, JSON, IMAGE, PDF, EMPTY})
 
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 _TORCH_LEGACY_MAGIC = b"\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # LONG1 of the magic number
 
 
-def detect_format(path: str, size: int, stream: BinaryIO) -> str:
-    """Return a format id for the file; reads at most HEAD_BYTES plus a zip's directory."""
+def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None = None) -> str:
+    """Return a format id for the file; reads HEAD_BYTES plus a zip's directory, and for text or
+    unknown binary content as much as a pickle walk from byte 0 takes to succeed or fail."""
     if size == 0:
         return EMPTY
     stream.seek(0)
@@ -57,19 +72,12 @@ def detect_format(path: str, size: int, stream: BinaryIO) -> str:
     fmt = detect_from_head(head, path, size)
     if fmt == ZIP:
         fmt = _zip_kind(stream)
-    elif fmt == TEXT and _PROTOCOL0_START.match(head) and _last_byte(stream, size) == b".":
-        fmt = PICKLE  # protocol 0/1 pickles are ASCII: opcode grammar at the start, STOP at the end
+    elif fmt in (TEXT, BINARY) and head[:1] and head[0] in OPCODES:
+        from .pickle_probe import could_be_pickle  # imported late: most files never need it
+
+        if could_be_pickle(stream, size, *([limits] if limits is not None else [])):
+            fmt = PICKLE
     return fmt
-
-
-_PROTOCOL0_START = re.compile(
-    rb"(?:\(|\}|\]|c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n|[IFL]-?\d[^\n]*\n|S'[^\n]*\n|N\.)"
-)
-
-
-def _last_byte(stream: BinaryIO, size: int) -> bytes:
-    stream.seek(size - 1)
-    return stream.read(1)
 
 
 def detect_from_head(head: bytes, path: str, size: int) -> str:
@@ -94,6 +102,12 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return SEVEN_ZIP
     if len(head) > 262 and head[257:262] == b"ustar":
         return TAR
+    if head.startswith(_PNG_MAGIC) or head.startswith((b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+        return IMAGE
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return IMAGE
+    if head.startswith(b"%PDF-"):
+        return PDF
     if _looks_safetensors(head, size):
         return SAFETENSORS
     if _looks_pickle(head):
@@ -102,7 +116,7 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return ONNX
     if lower.rsplit("/", 1)[-1] == "saved_model.pb" and head[:1] in (b"\x08", b"\x12"):
         return SAVEDMODEL
-    if _looks_text(head):
+    if _looks_text(head, cut=size > len(head)):
         stripped = head.lstrip()
         if stripped.startswith((b"{", b"[")) and lower.endswith((".json", ".jsonl")):
             return JSON
@@ -111,10 +125,13 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
 
 
 def _looks_safetensors(head: bytes, size: int) -> bool:
+    """8-byte header length, then a JSON object. A length past the end of the file still counts
+    when it is a plausible one (under 4 GiB: four zero high bytes, which text never has), so a
+    truncated file is read, and reported, as the safetensors file it was."""
     if len(head) < 9:
         return False
     (n,) = struct.unpack("<Q", head[:8])
-    return head[8:9] == b"{" and 2 <= n <= size - 8
+    return head[8:9] == b"{" and n >= 2 and (n <= size - 8 or n < 2**32)
 
 
 def _looks_pickle(head: bytes) -> bool:
@@ -125,7 +142,8 @@ def _looks_pickle(head: bytes) -> bool:
     return bool(starts) and not _looks_text(head)
 
 
-def _looks_text(head: bytes) -> bool:
+def _looks_text(head: bytes, cut: bool = True) -> bool:
+    """UTF-8 without NUL bytes; `cut` when the file goes on past the sample."""
     sample = head[:HEAD_BYTES]
     if b"\x00" in sample:
         return False
@@ -133,7 +151,7 @@ def _looks_text(head: bytes) -> bool:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         # a multi-byte character cut at the end of the sample is still text
-        if exc.start < len(sample) - 4:
+        if not cut or exc.start < len(sample) - 4:
             return False
     return True
 
@@ -144,7 +162,7 @@ def _zip_kind(stream: BinaryIO) -> str:
         with zipfile.ZipFile(stream) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-        return BINARY
+        return ZIP  # damaged or truncated: the container reader says what could not be read
     if any(n.endswith("data.pkl") for n in names):
         return PYTORCH_ZIP
     if "config.json" in names and any(
