@@ -6,8 +6,9 @@ Files are processed in a thread pool: hashlib and file reads release the GIL, so
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from .errors import FormatError
@@ -46,11 +47,44 @@ def take_inventory(
     if workers is None:
         workers = min(4, (os.cpu_count() or 1) + 1) if release.parallel_safe else 1
     if workers <= 1 or len(release.members) <= 1:
-        return [work(m) for m in release.members]
+        return external_data_read([work(m) for m in release.members])
     from concurrent.futures import ThreadPoolExecutor  # imported late: one-file scans start faster
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="openness-scan") as pool:
-        return list(pool.map(work, release.members))
+        return external_data_read(list(pool.map(work, release.members)))
+
+
+#: format id of a file an ONNX model names as the storage of its tensors
+ONNX_EXTERNAL_DATA = "onnx-external-data"
+
+
+def external_data_read(scanned: list[Scanned]) -> list[Scanned]:
+    """Raw tensor bytes an ONNX model keeps in another file are read as that model's data (an
+    ONNX loader only copies bytes from them at the offsets the model names), not reported as
+    unrecognised. Only files no format claimed, named by an ONNX file of the same release."""
+    named: dict[str, str] = {}
+    for s in scanned:
+        if s.result is None:
+            continue
+        folder = posixpath.dirname(s.entry.path)
+        for e in s.result.evidence:
+            if e.fact == "onnx.external_data" and isinstance(e.value, str):
+                target = posixpath.normpath(posixpath.join(folder, e.value))
+                named.setdefault(target, s.entry.path)
+    if not named:
+        return scanned
+    out = []
+    for s in scanned:
+        model = named.get(s.entry.path)
+        if model is not None and s.entry.format == detect.BINARY:
+            s = Scanned(
+                replace(s.entry, format=ONNX_EXTERNAL_DATA),
+                None,
+                tuple(f for f in s.findings if f.rule_id != "OPN-FMT-005"),
+                None,
+            )
+        out.append(s)
+    return out
 
 
 def scan_member(

@@ -122,6 +122,26 @@ def test_external_data(tmp_path: Path) -> None:
     assert path.stat().st_size < 2000  # the data really lives elsewhere
 
 
+def test_external_data_files_are_read_as_the_models_data(tmp_path: Path) -> None:
+    from openness.pipeline import scan
+
+    onnx.save_model(
+        build_model(),
+        str(tmp_path / "ext.onnx"),
+        save_as_external_data=True,
+        location="weights.bin",
+        size_threshold=0,
+    )
+    (tmp_path / "stray.bin").write_bytes((tmp_path / "weights.bin").read_bytes())
+    result = scan(str(tmp_path))
+    formats = {f.path: f.format for f in result.files}
+    assert formats["weights.bin"] == "onnx-external-data"
+    # the same bytes that no model names stay unrecognised, and the scan says so
+    assert formats["stray.bin"] == "binary"
+    assert [f.location.file for f in result.findings if f.rule_id == "OPN-FMT-005"] == ["stray.bin"]
+    assert result.incomplete and all("stray.bin" in reason for reason in result.incomplete)
+
+
 @pytest.mark.parametrize(
     "location",
     ["../../etc/passwd", "/var/lib/secret.bin", "sub/../../x.bin", "C:\\weights.bin", "..\\w.bin"],

@@ -43,6 +43,7 @@ JSON = "json"
 TEXT = "text"
 IMAGE = "image"
 PDF = "pdf"
+PROTOBUF = "protobuf"
 BINARY = "binary"
 EMPTY = "empty"
 
@@ -54,7 +55,9 @@ SAFE_WEIGHT_FORMATS = frozenset({SAFETENSORS, GGUF, ONNX, NPY})
 #: formats whose loading runs a pickle
 PICKLE_FORMATS = frozenset({PYTORCH_ZIP, TORCH_LEGACY, PICKLE})
 #: formats identified by content that no loader runs code from: read as documents or not at all
-INERT_FORMATS = frozenset({TEXT, JSON, IMAGE, PDF, EMPTY})
+INERT_FORMATS = frozenset({TEXT, JSON, IMAGE, PDF, PROTOBUF, EMPTY})
+#: the largest file whose whole top level is checked as protobuf wire format
+MAX_PROTOBUF_CHECK = 256 * 1024 * 1024
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -77,7 +80,57 @@ def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None 
 
         if could_be_pickle(stream, size, *([limits] if limits is not None else [])):
             fmt = PICKLE
+    if fmt == BINARY and is_protobuf(stream, size):
+        fmt = PROTOBUF
     return fmt
+
+
+def is_protobuf(stream: BinaryIO, size: int) -> bool:
+    """The whole file is one protobuf message at its top level (sentencepiece `tokenizer.model`,
+    TensorFlow graphs): every field a valid tag with a known wire type, every length inside the
+    file, the last field ending exactly at the end. Parsing it runs nothing. Checked only after
+    the pickle walk said no, so a pickle can never pass as protobuf."""
+    if size > MAX_PROTOBUF_CHECK:
+        return False
+    stream.seek(0)
+    data = stream.read(size)
+    pos, end, fields = 0, len(data), 0
+    while pos < end:
+        tag, pos = _varint(data, pos)
+        if tag is None or tag >> 3 == 0:
+            return False
+        wire = tag & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+            if value is None:
+                return False
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            if length is None:
+                return False
+            pos += length
+        else:
+            return False  # groups (3, 4) are obsolete; 6 and 7 do not exist
+        if pos > end:
+            return False
+        fields += 1
+    return fields > 0
+
+
+def _varint(data: bytes, pos: int) -> tuple[int | None, int]:
+    value = shift = 0
+    while pos < len(data) and shift < 64:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+    return None, pos
 
 
 def detect_from_head(head: bytes, path: str, size: int) -> str:
