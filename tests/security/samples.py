@@ -518,6 +518,52 @@ def nested_zip_in_tar_gz(folder: Path) -> Path:
     return _write(folder, "nested.tar.gz", outer.getvalue())
 
 
+# -- issue 16 red team: pickles that do not start the usual way, under names that promise text --
+
+
+def _p0_string(text: str) -> bytes:
+    """Protocol 0 STRING (S + quoted repr + newline): plain ASCII."""
+    return b"S" + repr(text).encode() + b"\n"
+
+
+def _p0_system_call() -> bytes:
+    return b"cos\nsystem\n(" + _p0_string(TOUCH) + b"tR."
+
+
+def string_first_stack_global_as_txt(folder: Path) -> Path:
+    """First opcode STRING; the callable named by two strings and STACK_GLOBAL."""
+    data = _p0_string("os") + _p0_string("system") + b"\x93" + _p0_string(TOUCH) + b"\x85R."
+    return _write(folder, "tokens.txt", data)
+
+
+def protocol0_none_pop_as_merges(folder: Path) -> Path:
+    """Pure ASCII from the first byte (NONE, POP): a file a text sniffer calls text."""
+    return _write(folder, "merges.txt", b"N0" + _p0_system_call())
+
+
+def protocol0_unicode_first_as_markdown(folder: Path) -> Path:
+    return _write(folder, "NOTES.md", b"Vrelease notes\n0" + _p0_system_call())
+
+
+def proto_in_the_middle_as_bin(folder: Path) -> Path:
+    """PROTO after two opcodes: a header check for \\x80 at byte 0 misses it."""
+    return _write(folder, "data.bin", b"N0\x80\x02cos\nsystem\n" + s(TOUCH) + b"\x85R.")
+
+
+def binint_first_short_unicode_as_bin(folder: Path) -> Path:
+    """Binary from the first byte (BININT1, POP), never PROTO nor a container opcode first."""
+    return _write(folder, "weights.bin", b"K\x010" + sg("os", "system") + s(TOUCH) + b"\x85R.")
+
+
+def inst_after_mark_as_vocab(folder: Path) -> Path:
+    return _write(folder, "vocab.txt", b"(" + _p0_string(TOUCH) + b"ios\nsystem\n.")
+
+
+def pickle_named_safetensors(folder: Path) -> Path:
+    """A pickle under a safe format's name: the content, not the name, decides what runs."""
+    return _write(folder, "model.safetensors", proto(call(g("os", "system"), s(TOUCH))))
+
+
 MALICIOUS: dict[str, Sample] = {
     f.__name__: f
     for f in (
@@ -574,6 +620,13 @@ MALICIOUS: dict[str, Sample] = {
         joblib_wrapper_fields_from_init,
         joblib_legacy_wrapper_loads_named_file,
         npy_descr_object_spelled_out,
+        string_first_stack_global_as_txt,
+        protocol0_none_pop_as_merges,
+        protocol0_unicode_first_as_markdown,
+        proto_in_the_middle_as_bin,
+        binint_first_short_unicode_as_bin,
+        inst_after_mark_as_vocab,
+        pickle_named_safetensors,
     )
 }
 
