@@ -82,3 +82,46 @@ def test_zero_is_a_value_only_when_asked() -> None:
     assert (
         EvidenceIndex([Evidence("flag", False, Location("x"))], zero_counts=True).get("flag") == []
     )
+
+
+def test_every_shipped_rule_list_ends_with_always() -> None:
+    """One engine, one "no rule applied" result: the `always` rule each list ends with."""
+    from openness.frameworks import FRAMEWORK_NAMES, framework
+    from openness.health.rubric import load_checks
+    from openness.pipeline import five_attributes
+
+    lists = list(five_attributes().lists.values())
+    lists += [c.rules for n in FRAMEWORK_NAMES for c in framework(n).components if c.rules]
+    lists += [check.rules for check in load_checks()]
+    assert len(lists) > 40
+    assert all(rules.rules[-1].when.kind == "always" for rules in lists)
+
+
+def test_a_rule_list_without_always_fails_at_load() -> None:
+    from openness.frameworks.engine import parse_framework
+    from openness.rubrics.engine import RuleList, parse_rules
+
+    lic = parse_condition({"fact": "lic"}, "t")
+    with pytest.raises(RubricError, match="must end with an `always: true` rule"):
+        Rubric("t", {Attribute.OPEN_LICENSE: [Rule(Level.OPEN, lic, "open")]})
+    with pytest.raises(RubricError, match="must end with an `always: true` rule"):
+        RuleList("t", ())
+    with pytest.raises(RubricError, match="x.yaml:a: the rules must end"):
+        parse_framework(
+            {
+                "id": "x",
+                "title": "X",
+                "components": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "rules": [{"status": "open", "when": {"fact": "f"}, "because": "f"}],
+                    }
+                ],
+            },
+            "x.yaml",
+        )
+    with pytest.raises(RubricError, match="level 'bogus' is not allowed"):
+        parse_rules(
+            [{"level": "bogus", "when": {"always": True}, "because": "x"}], "h", "level", Level
+        )

@@ -1,10 +1,12 @@
-"""The orchestrator: source -> inventory and readers -> documents -> evidence -> ratings."""
+"""The orchestrator: source -> inventory and readers -> documents -> evidence (with claims,
+integrity and code health) -> ratings, frameworks and openwashing -> one Assessment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -104,6 +106,16 @@ def scan(
     )
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class _Produced(Record):
+    """What one evidence producer (claims, integrity, health) adds before rating."""
+
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    incomplete: tuple[str, ...] = ()
+    complete: bool = True
+
+
 def assess(
     target: str,
     *,
@@ -111,20 +123,53 @@ def assess(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    claims: str | Path | None = None,
+    digests: str | Path | None = None,
+    signature: str | Path | None = None,
+    public_key: str | Path | None = None,
+    certificate_chain: Sequence[str | Path] = (),
+    health: bool = True,
+    osv_db: str | Path | None = None,
+    frameworks: str | Sequence[str] | None = None,
+    now: float | None = None,
 ) -> Assessment:
-    """Assess a release (folder, file or archive) and return a frozen Assessment.
+    """Assess a release (folder, file, archive, manifest, `hf:` or `gh:` repository) and return a
+    frozen Assessment: the same value `openness assess --format json` prints for the same options.
 
-    Raises `TargetError` when the target cannot be opened at all, `EmptyTarget` when it holds no
-    files; every problem inside the release becomes a finding instead.
+    - `claims`: a CycloneDX BOM (JSON) or Model Openness Tool YAML to verify (OPN-CLM findings,
+      `claim.confirmed` / `claim.unverified` evidence);
+    - `digests`, `signature` with `public_key` or `certificate_chain`: integrity checks
+      (OPN-INT findings, `integrity.*` evidence);
+    - `health`: the health of the code repository the release is or names (`health.*`
+      evidence, OPN-HLT findings), with `osv_db` its dependencies' advisories; `now` fixes the
+      clock its ages are measured from;
+    - `frameworks`: which frameworks the result lists (`"mof,osaid"`, a list of names, `"all"`,
+      `"none"`; default all). Openwashing always reads every framework.
+
+    Claims, integrity and health are evidence producers: they run before the ratings and the
+    frameworks, which read all evidence. Raises `TargetError` when the target cannot be opened at
+    all, `EmptyTarget` when it holds no files, `OpennessError` for unusable options; every
+    problem inside the release is a finding.
     """
     from .documents.collect import collect_documents
     from .documents.release_docs import release_doc_facts
-    from .frameworks import evaluate_frameworks
+    from .frameworks import FRAMEWORK_NAMES, evaluate_frameworks, parse_framework_names
     from .frameworks.card_text import card_text_facts
     from .frameworks.facts import derive_framework_facts
     from .frameworks.openwashing import openwashing_findings
     from .licenses import resolve_release
     from .rubrics.derive import derive
+
+    shown = _framework_names(frameworks, parse_framework_names, FRAMEWORK_NAMES)
+    if digests or signature:  # usage errors before anything is read
+        from .integrity.steps import check_trust_options
+
+        check_trust_options(signature, public_key, certificate_chain)
+    claims_document = None
+    if claims is not None:
+        from .claims import read_claims_file
+
+        claims_document = read_claims_file(claims)
 
     with open_release(target, limits) as release:
         read = _read_release(release, limits, hash_files, progress, on_start)
@@ -145,30 +190,89 @@ def assess(
     findings += resolution.findings
     evidence += resolution.facts
     evidence += derive(evidence, files)
-    ratings = five_attributes().rate(evidence)
-    # framework facts are cited by the framework results, not added to the evidence list
-    framework_evidence = evidence + card_text
-    framework_evidence += derive_framework_facts(framework_evidence, files, resolution.licenses)
-    frameworks = evaluate_frameworks(framework_evidence)
-    findings += openwashing_findings(framework_evidence, frameworks)
 
-    incomplete = read.incomplete
-    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
-    return Assessment(
+    # the release as read, before any rating: what claims and integrity are checked against
+    read_as = Assessment(
         schema=SCHEMA_ID,
         tool_version=__version__,
         origin=read.origin,
         summary=summarise(results, artifacts, evidence),
         license=resolution.verdict,
-        ratings=ratings,
+        ratings=(),
         findings=tuple(findings),
         artifacts=artifacts,
         files=files,
         sections=tuple(docs.sections),
         links=tuple(docs.links),
         evidence=tuple(evidence),
-        complete=not incomplete,
-        incomplete=incomplete,
+        complete=not read.incomplete,
+        incomplete=read.incomplete,
         licenses=resolution.licenses,
-        frameworks=frameworks,
     )
+    produced: list[_Produced] = []
+    if claims_document is not None:
+        from .claims import verify_claims
+
+        checked = verify_claims(read_as, claims_document, str(claims))
+        produced.append(_Produced(checked.evidence, checked.findings))
+    if digests or signature:
+        from .integrity import integrity_results
+
+        found = integrity_results(
+            target,
+            digests=_path(digests),
+            signature=_path(signature),
+            public_key=_path(public_key),
+            chain=[Path(c) for c in certificate_chain],
+            assessment=read_as,
+        )
+        produced.append(_Produced(tuple(found[0]), tuple(found[1])))
+    if health:
+        from .health.attach import health_evidence
+
+        code = health_evidence(
+            target,
+            release_license=resolution.verdict.spdx,
+            osv_db=None if osv_db is None else str(osv_db),
+            now=now,
+        )
+        produced.append(_Produced(code.evidence, code.findings, code.incomplete, code.complete))
+    for step in produced:
+        evidence += step.evidence
+        findings += step.findings
+
+    ratings = five_attributes().rate(evidence)
+    # framework facts are cited by the framework results, not added to the evidence list
+    framework_evidence = evidence + card_text
+    framework_evidence += derive_framework_facts(framework_evidence, files, resolution.licenses)
+    evaluated = evaluate_frameworks(framework_evidence)
+    findings += openwashing_findings(framework_evidence, evaluated)
+    by_name = {f.framework: f for f in evaluated}
+
+    incomplete = read.incomplete + tuple(i for step in produced for i in step.incomplete)
+    findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
+    return replace(
+        read_as,
+        ratings=ratings,
+        findings=tuple(findings),
+        evidence=tuple(evidence),
+        complete=not read.incomplete and all(step.complete for step in produced),
+        incomplete=incomplete,
+        frameworks=tuple(by_name[n] for n in shown if n in by_name),
+    )
+
+
+def _framework_names(
+    frameworks: str | Sequence[str] | None,
+    parse: Callable[[str], tuple[str, ...]],
+    every: tuple[str, ...],
+) -> tuple[str, ...]:
+    if frameworks is None:
+        return every
+    if isinstance(frameworks, str):
+        return parse(frameworks)
+    return parse(",".join(frameworks)) if frameworks else ()
+
+
+def _path(value: str | Path | None) -> Path | None:
+    return Path(value) if value else None

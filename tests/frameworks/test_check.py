@@ -72,3 +72,37 @@ def test_bad_policy_file_is_an_error_exit_2(tmp_path: Path, content: str, messag
 
 def test_missing_target_exits_2(tmp_path: Path) -> None:
     assert run_cli("check", str(tmp_path / "absent")).returncode == 2
+
+
+def test_requirements_combine_and_an_empty_policy_fails(tmp_path: Path) -> None:
+    from openness.frameworks.policy import (
+        EMPTY,
+        AllOf,
+        AnyOf,
+        Forbid,
+        Policy,
+        RequireClass,
+        RequireLevel,
+        violations,
+    )
+    from openness.pipeline import assess
+
+    a = assess(str(build(tmp_path / "r", "II")), hash_files=False, health=False)
+    met, unmet = RequireClass("mof:II"), RequireClass("mof:I")
+    assert violations(a, AllOf((met, RequireLevel("open_license=open")))) == []
+    assert violations(a, AnyOf((unmet, met))) == []
+    (why,) = violations(a, AnyOf((unmet, RequireLevel("open_code=open"))))
+    assert why.startswith("none of these holds: require class mof:I: reached Class II")
+    assert violations(a, AllOf(())) == violations(a, AnyOf(())) == [EMPTY]
+    assert violations(a, Policy(fail_on="never")) == [EMPTY]
+    assert violations(a, Forbid("mau_threshold")) == []
+    assert Policy(require=("open_code=open",), fail_on="never").describe() == [
+        "require open_code=open"
+    ]
+
+
+def test_a_policy_that_requires_nothing_exits_1(tmp_path: Path) -> None:
+    root = build(tmp_path / "r", "II")
+    done = run_cli("check", str(root), "--fail-on", "never", "--no-hash")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "requires nothing" in done.stdout

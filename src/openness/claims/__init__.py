@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from ..documents.frontmatter import FrontMatterError, parse_front_matter
@@ -53,6 +54,16 @@ def read_claims(data: bytes, source: str) -> ClaimsDocument:
         f"{source}: neither a CycloneDX BOM (JSON) nor a Model Openness Tool YAML "
         "(a mapping with a `release` key)"
     )
+
+
+def read_claims_file(path: str | Path) -> ClaimsDocument:
+    """Read a claims file (bounded) and parse it."""
+    try:
+        with Path(path).open("rb") as f:
+            data = f.read(MAX_CLAIMS_BYTES + 1)
+    except OSError as exc:
+        raise OpennessError(f"cannot read claims file {path}: {exc.strerror}") from None
+    return read_claims(data, str(path))
 
 
 def verify_claims(a: Assessment, document: ClaimsDocument, source: str) -> ClaimsResult:
@@ -101,6 +112,7 @@ __all__ = [
     "ClaimsError",
     "ClaimsResult",
     "read_claims",
+    "read_claims_file",
     "verify_claims",
     "with_claims",
 ]

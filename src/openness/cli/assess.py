@@ -136,6 +136,13 @@ def run(args: argparse.Namespace) -> int:
                 progress=progress,
                 on_start=start,
                 limits=limits,
+                claims=args.claims,
+                digests=args.digests,
+                signature=args.signature,
+                public_key=args.public_key,
+                certificate_chain=args.certificate_chain or (),
+                osv_db=args.osv_db,
+                frameworks=args.framework,
             )
     except EmptyTarget as exc:
         # an input error (exit 2): a short human report instead of a full empty one; machine
@@ -144,20 +151,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         write_report(nothing_to_assess(target, str(exc)), args.output)
         return EXIT_ERROR
-    if args.claims:
-        assessment = _with_claims(assessment, args.claims)
-    if args.digests or args.signature:
-        from ..integrity import integrity_results, with_integrity
-        from .verify import integrity_paths
-
-        found = integrity_results(target, **integrity_paths(args), assessment=assessment)
-        assessment = with_integrity(assessment, *found)
-    from ..health.attach import with_health
-
-    assessment = with_health(assessment, target, osv_db=args.osv_db)
-    from ..frameworks import select_frameworks
-
-    assessment = select_frameworks(assessment, args.framework)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (min(120, _terminal_width()) if to_terminal else 80)
     options = RenderOptions(
@@ -195,22 +188,6 @@ def _now() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _with_claims(assessment: Any, path: str) -> Any:
-    """Read the claims file (bounded) and add what it contradicts as findings."""
-    from pathlib import Path
-
-    from ..claims import MAX_CLAIMS_BYTES, read_claims, verify_claims, with_claims
-    from ..errors import OpennessError
-
-    try:
-        with Path(path).open("rb") as f:
-            data = f.read(MAX_CLAIMS_BYTES + 1)
-    except OSError as exc:
-        raise OpennessError(f"cannot read claims file {path}: {exc.strerror}") from None
-    document = read_claims(data, path)
-    return with_claims(assessment, verify_claims(assessment, document, path))
 
 
 def _hub_limits(args: argparse.Namespace) -> Any:

@@ -64,7 +64,7 @@ def _load(spec: str, db: str | None) -> dict[str, Any]:
     if path.exists() or spec.startswith("hf:"):
         from ..pipeline import assess
 
-        fresh: dict[str, Any] = to_data(assess(spec))
+        fresh: dict[str, Any] = to_data(assess(spec, health=False))
         return fresh
     if "@" in spec:
         if db is None:

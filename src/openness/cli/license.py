@@ -72,7 +72,7 @@ def _licenses(target: str) -> tuple[Any, tuple[Any, ...]]:
         return None, license_detections(path.name, data, kind=kind)
     from ..pipeline import assess
 
-    a = assess(target, hash_files=False)
+    a = assess(target, hash_files=False, health=False)
     return a.license, a.licenses
 
 

@@ -47,12 +47,9 @@ def add_integrity_options(p: argparse.ArgumentParser, digests_flag: str) -> None
 def integrity_paths(args: argparse.Namespace) -> dict[str, Any]:
     from pathlib import Path
 
-    from ..errors import OpennessError
+    from ..integrity.steps import check_trust_options
 
-    if args.signature and not (args.public_key or args.certificate_chain):
-        raise OpennessError("--signature needs --public-key or --certificate-chain")
-    if (args.public_key or args.certificate_chain) and not args.signature:
-        raise OpennessError("--public-key and --certificate-chain need --signature")
+    check_trust_options(args.signature, args.public_key, args.certificate_chain or ())
     return {
         "digests": Path(args.digests) if args.digests else None,
         "signature": Path(args.signature) if args.signature else None,

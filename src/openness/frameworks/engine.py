@@ -1,13 +1,14 @@
 """One small engine for component-based openness frameworks written as data (YAML).
 
-A framework file lists components; each has rules tried in order (the first whose condition
-holds gives the status and the rationale, citing the evidence the condition looked at), using
-the condition language of `rubrics/engine.py`. A component may instead give the shorthand
-`present`, `claimed` and `license` (code | data | content): it is then `open` when present under
-an open license of that type, `restricted` when present under another license, `claimed` when
-only linked or named, `absent` otherwise. Components with `checkable: false` are reported as
-`not checkable` with their `why`. Classes are cumulative: each requires its own components and
-those of the classes before it, and is reached only when all of them have a `met` status.
+A framework file lists components; each has a rule list of the one rule engine
+(`rubrics/engine.py`): rules tried in order, the first whose condition holds gives the status
+and the rationale, citing the evidence the condition looked at; the last rule is `always`.
+A component may instead give the shorthand `present`, `claimed` and `license` (code | data |
+content): it is then `open` when present under an open license of that type, `restricted` when
+present under another license, `claimed` when only linked or named, `absent` otherwise.
+Components with `checkable: false` are reported as `not checkable` with their `why`. Classes
+are cumulative: each requires its own components and those of the classes before it, and is
+reached only when all of them have a `met` status.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from ..model import ClassProgress, ComponentResult, Evidence, FrameworkResult
 from ..rubrics.engine import (
     Condition,
     RubricError,
+    Rule,
+    RuleList,
     parse_condition,
-    render_template,
+    parse_rules,
 )
 
 #: the fact each license type of the shorthand reads
@@ -37,18 +40,11 @@ NOT_CHECKABLE = "not checkable"
 
 
 @dataclass(frozen=True)
-class ComponentRule:
-    status: str
-    when: Condition
-    because: str
-
-
-@dataclass(frozen=True)
 class Component:
     id: str
     title: str
     group: str
-    rules: tuple[ComponentRule, ...]
+    rules: RuleList[str] | None  # None: not checkable, for `why_not_checkable`
     why_not_checkable: str = ""
 
 
@@ -101,7 +97,7 @@ class Framework:
 
     @staticmethod
     def _evaluate(component: Component, index: EvidenceIndex) -> ComponentResult:
-        if component.why_not_checkable:
+        if component.rules is None:
             return ComponentResult(
                 component.id,
                 component.title,
@@ -109,18 +105,15 @@ class Framework:
                 component.why_not_checkable,
                 component.group,
             )
-        for rule in component.rules:
-            ok, cited = rule.when.test(index)
-            if ok:
-                return ComponentResult(
-                    component.id,
-                    component.title,
-                    rule.status,
-                    render_template(rule.because, index),
-                    component.group,
-                    tuple(dict.fromkeys(cited)),
-                )
-        raise RubricError(f"{component.id}: no rule applied; end with an `always` rule")
+        decision = component.rules.decide(index)
+        return ComponentResult(
+            component.id,
+            component.title,
+            decision.outcome,
+            decision.rationale,
+            component.group,
+            decision.evidence,
+        )
 
 
 def load_framework(resource: str) -> Framework:
@@ -167,12 +160,9 @@ def _component(raw: Any, where: str) -> Component:
     cid, title, group = str(raw["id"]), str(raw["title"]), str(raw.get("group", ""))
     here = f"{where}:{cid}"
     if raw.get("checkable") is False:
-        return Component(cid, title, group, (), str(raw.get("why", "not in released artifacts")))
+        return Component(cid, title, group, None, str(raw.get("why", "not in released artifacts")))
     if "rules" in raw:
-        rules = tuple(
-            ComponentRule(str(r["status"]), parse_condition(r["when"], here), str(r["because"]))
-            for r in raw["rules"]
-        )
+        rules = parse_rules(raw["rules"], here, "status", str)
     elif "present" in raw:
         rules = _shorthand(raw, here)
     else:
@@ -180,23 +170,23 @@ def _component(raw: Any, where: str) -> Component:
     return Component(cid, title, group, rules)
 
 
-def _shorthand(raw: Mapping[str, Any], here: str) -> tuple[ComponentRule, ...]:
+def _shorthand(raw: Mapping[str, Any], here: str) -> RuleList[str]:
     kind = str(raw.get("license", "content"))
     if kind not in LICENSE_FACTS:
         raise RubricError(f"{here}: license must be one of {sorted(LICENSE_FACTS)}")
     present = parse_condition(raw["present"], here)
     licensed = Condition("all", children=(present, Condition("fact", LICENSE_FACTS[kind])))
     rules = [
-        ComponentRule("open", licensed, f"released under an open {kind} license"),
-        ComponentRule("restricted", present, f"released, but not under an open {kind} license"),
+        Rule("open", licensed, f"released under an open {kind} license"),
+        Rule("restricted", present, f"released, but not under an open {kind} license"),
     ]
     if "claimed" in raw:
         rules.append(
-            ComponentRule(
+            Rule(
                 "claimed",
                 parse_condition(raw["claimed"], here),
                 "only linked or named in the card; not read, so it counts as a claim",
             )
         )
-    rules.append(ComponentRule("absent", Condition("always"), "not found in the release"))
-    return tuple(rules)
+    rules.append(Rule("absent", Condition("always"), "not found in the release"))
+    return RuleList(here, tuple(rules))

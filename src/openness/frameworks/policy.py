@@ -1,11 +1,15 @@
-"""A release policy for `openness check`: small rules, each saying what it requires and, when it
-does not hold, why. Pure: the CLI reads flags and openness.toml and passes the values in."""
+"""A release policy for `openness check`: small requirement objects (RequireClass, RequireLevel,
+Forbid, NoFindings) combined with AllOf / AnyOf, each saying what it requires and, when it does
+not hold, why. As in sigstore-python, an empty policy fails: a gate that checks nothing is a
+mistake, not a pass. Pure: the CLI reads flags and openness.toml and passes the values in.
+
+`Policy` is the written form (flags, openness.toml); `Policy.requirement()` builds the objects."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import OpennessError
 from ..model import Assessment, Attribute, Level, Severity
@@ -34,12 +38,126 @@ class Policy:
     rules: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> list[str]:
-        return (
-            [f"require class {r}" for r in self.require_class]
-            + [f"require {r}" for r in self.require]
-            + [f"forbid {r}" for r in self.forbid]
-            + ([f"no finding at or above {self.fail_on}"] if self.fail_on != "never" else [])
+        return self.requirement().describe()
+
+    def requirement(self) -> AllOf:
+        """Every rule of the policy, all required."""
+        return AllOf(
+            (
+                *(RequireClass(r) for r in self.require_class),
+                *(RequireLevel(r) for r in self.require),
+                *(Forbid(r) for r in self.forbid),
+                *([NoFindings(self.fail_on)] if self.fail_on != "never" else []),
+            )
         )
+
+
+class Requirement(Protocol):
+    def describe(self) -> list[str]: ...
+
+    def violations(self, a: Assessment) -> list[str]:
+        """Why the release breaks it, each with the evidence that breaks it; [] when it holds."""
+        ...
+
+
+EMPTY = "the policy requires nothing, so it cannot pass; give a rule or a fail_on severity"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    children: tuple[Requirement, ...]
+
+    def describe(self) -> list[str]:
+        return [line for c in self.children for line in c.describe()]
+
+    def violations(self, a: Assessment) -> list[str]:
+        if not self.children:
+            return [EMPTY]
+        return [v for c in self.children for v in c.violations(a)]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Requirement, ...]
+
+    def describe(self) -> list[str]:
+        return ["any of: " + "; ".join(line for c in self.children for line in c.describe())]
+
+    def violations(self, a: Assessment) -> list[str]:
+        if not self.children:
+            return [EMPTY]
+        found = [c.violations(a) for c in self.children]
+        if any(not v for v in found):
+            return []
+        return ["none of these holds: " + "; ".join(v for vs in found for v in vs)]
+
+
+@dataclass(frozen=True)
+class RequireClass:
+    rule: str  # "mof:III", "osaid:pass"
+
+    def describe(self) -> list[str]:
+        return [f"require class {self.rule}"]
+
+    def violations(self, a: Assessment) -> list[str]:
+        name, _, wanted = self.rule.partition(":")
+        result = next((f for f in a.frameworks if f.framework == name), None)
+        rule = self.rule
+        if result is None:
+            return [f"require class {rule}: framework {name} was not evaluated"]
+        if name == "mof" and MOF_RANK.get(result.verdict, 0) < MOF_RANK[f"Class {wanted.upper()}"]:
+            target = next(p for p in result.classes if p.name.split()[1] == wanted.upper())
+            return [
+                f"require class {rule}: reached {result.verdict}; missing for Class "
+                f"{wanted.upper()}: {', '.join(target.missing)}"
+            ]
+        if name == "osaid" and result.verdict != "pass":
+            failed = [c.title for c in result.components if c.status != "pass"]
+            return [f"require class {rule}: OSAID fails: {'; '.join(failed)}"]
+        return []
+
+
+@dataclass(frozen=True)
+class RequireLevel:
+    rule: str  # "open_license=open"
+
+    def describe(self) -> list[str]:
+        return [f"require {self.rule}"]
+
+    def violations(self, a: Assessment) -> list[str]:
+        attribute, _, level = self.rule.partition("=")
+        rating = a.rating(Attribute(attribute))
+        if LEVEL_RANK[rating.level] < LEVEL_RANK[Level(level)]:
+            return [f"require {self.rule}: rated {rating.level.value} ({rating.rationale})"]
+        return []
+
+
+@dataclass(frozen=True)
+class Forbid:
+    rule: str  # "commercial_use=prohibited", "mau_threshold"
+
+    def describe(self) -> list[str]:
+        return [f"forbid {self.rule}"]
+
+    def violations(self, a: Assessment) -> list[str]:
+        return _forbidden_terms(a, (self.rule,))
+
+
+@dataclass(frozen=True)
+class NoFindings:
+    fail_on: str  # a severity name
+
+    def describe(self) -> list[str]:
+        return [f"no finding at or above {self.fail_on}"]
+
+    def violations(self, a: Assessment) -> list[str]:
+        threshold = Severity.parse(self.fail_on)
+        return [
+            f"finding at or above {self.fail_on}: {f.rule_id} {f.severity.name.lower()} "
+            f"at {f.location}: {f.reason}"
+            for f in a.findings
+            if f.severity >= threshold
+        ]
 
 
 def policy_from_mapping(data: Mapping[str, Any], where: str) -> Policy:
@@ -100,41 +218,10 @@ def validate(policy: Policy) -> Policy:
     return policy
 
 
-def violations(a: Assessment, policy: Policy) -> list[str]:
+def violations(a: Assessment, policy: Policy | Requirement) -> list[str]:
     """Every rule of the policy the release breaks, each with the evidence that breaks it."""
-    out: list[str] = []
-    results = {f.framework: f for f in a.frameworks}
-    for rule in policy.require_class:
-        name, _, wanted = rule.partition(":")
-        result = results.get(name)
-        if result is None:
-            out.append(f"require class {rule}: framework {name} was not evaluated")
-        elif (
-            name == "mof" and MOF_RANK.get(result.verdict, 0) < MOF_RANK[f"Class {wanted.upper()}"]
-        ):
-            target = next(p for p in result.classes if p.name.split()[1] == wanted.upper())
-            out.append(
-                f"require class {rule}: reached {result.verdict}; missing for Class "
-                f"{wanted.upper()}: {', '.join(target.missing)}"
-            )
-        elif name == "osaid" and result.verdict != "pass":
-            failed = [c.title for c in result.components if c.status != "pass"]
-            out.append(f"require class {rule}: OSAID fails: {'; '.join(failed)}")
-    for rule in policy.require:
-        attribute, _, level = rule.partition("=")
-        rating = a.rating(Attribute(attribute))
-        if LEVEL_RANK[rating.level] < LEVEL_RANK[Level(level)]:
-            out.append(f"require {rule}: rated {rating.level.value} ({rating.rationale})")
-    out += _forbidden_terms(a, policy.forbid)
-    if policy.fail_on != "never":
-        threshold = Severity.parse(policy.fail_on)
-        out += [
-            f"finding at or above {policy.fail_on}: {f.rule_id} {f.severity.name.lower()} "
-            f"at {f.location}: {f.reason}"
-            for f in a.findings
-            if f.severity >= threshold
-        ]
-    return out
+    requirement = policy.requirement() if isinstance(policy, Policy) else policy
+    return requirement.violations(a)
 
 
 def _forbidden_terms(a: Assessment, forbid: Sequence[str]) -> list[str]:

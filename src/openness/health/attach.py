@@ -9,6 +9,7 @@ evidence, check scores as `health.check.<Name>` evidence and OPN-HLT findings.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents.frontmatter import FrontMatterError, parse_front_matter
@@ -60,6 +61,44 @@ def _named_in_card(root: Path) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class HealthEvidence:
+    """What the health step adds to an assessment: evidence (`health.*`), findings (OPN-HLT),
+    and why it is incomplete, each located relative to the release."""
+
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    incomplete: tuple[str, ...] = ()
+    complete: bool = True
+
+
+def health_evidence(
+    target: str,
+    *,
+    release_license: str | None = None,
+    osv_db: str | None = None,
+    now: float | None = None,
+) -> HealthEvidence:
+    """The health of the code repository the release is or names (nothing when there is none)."""
+    repo = find_repository(target)
+    if repo is None:
+        if osv_db is not None:
+            from ..errors import OpennessError
+
+            raise OpennessError("--osv-db needs a release that is or names a git repository")
+        return HealthEvidence()
+    report = analyse(repo, osv_db=osv_db, release_license=release_license, now=now)
+    prefix = _prefix(Path(target), repo)
+    evidence = [_rebase_evidence(e, prefix) for e in report.evidence]
+    evidence += _check_evidence(report, prefix)
+    return HealthEvidence(
+        tuple(evidence),
+        tuple(_rebase_finding(f, prefix) for f in report.findings),
+        tuple(f"health: {r}" for r in report.incomplete),
+        report.complete,
+    )
+
+
 def with_health(
     assessment: Assessment,
     target: str,
@@ -67,27 +106,17 @@ def with_health(
     osv_db: str | None = None,
     now: float | None = None,
 ) -> Assessment:
-    """The assessment plus the health of the code repository it is or names, if any."""
-    repo = find_repository(target)
-    if repo is None:
-        if osv_db is not None:
-            from ..errors import OpennessError
-
-            raise OpennessError("--osv-db needs a release that is or names a git repository")
-        return assessment
-    report = analyse(repo, osv_db=osv_db, release_license=assessment.license.spdx, now=now)
-    prefix = _prefix(Path(target), repo)
-    evidence = [_rebase_evidence(e, prefix) for e in report.evidence]
-    evidence += _check_evidence(report, prefix)
-    findings = list(assessment.findings) + [_rebase_finding(f, prefix) for f in report.findings]
+    """The assessment plus the health of the code repository it is or names, if any.
+    (`pipeline.assess(..., health=True)` adds the same before rating.)"""
+    found = health_evidence(target, release_license=assessment.license.spdx, osv_db=osv_db, now=now)
+    findings = [*assessment.findings, *found.findings]
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
-    incomplete = assessment.incomplete + tuple(f"health: {r}" for r in report.incomplete)
     return dataclasses.replace(
         assessment,
-        evidence=assessment.evidence + tuple(evidence),
+        evidence=assessment.evidence + found.evidence,
         findings=tuple(findings),
-        incomplete=incomplete,
-        complete=assessment.complete and report.complete,
+        incomplete=assessment.incomplete + found.incomplete,
+        complete=assessment.complete and found.complete,
     )
 
 

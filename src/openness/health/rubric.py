@@ -1,5 +1,5 @@
-"""The health rubric: checks scored 0..10 from evidence, rules as data (scorecard.yaml), on the
-rubric engine's conditions and templates.
+"""The health rubric: checks scored 0..10 from evidence, rules as data (scorecard.yaml), each a
+rule list of the one rule engine (`rubrics/engine.py`), ending with an `always` rule.
 
 Unlike the five attributes, a fact whose value is 0 is present here: "0 commits in the last 90
 days" is exactly what the Maintained check needs to see.
@@ -15,32 +15,29 @@ from importlib import resources
 from ..datafiles import load_yaml
 from ..evidence_index import EvidenceIndex
 from ..model import Evidence
-from ..rubrics.engine import Condition, RubricError, parse_condition, render_template
+from ..rubrics.engine import RubricError, RuleList, parse_rules
 from .model import CheckScore
-
-
-@dataclass(frozen=True)
-class Rule:
-    score: int | None
-    when: Condition
-    because: str
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
     framework: str
-    rules: tuple[Rule, ...]
+    rules: RuleList[int | None]  # a score 0..10, or None: could not be judged
 
     def score(self, index: EvidenceIndex) -> CheckScore:
-        for rule in self.rules:
-            ok, cited = rule.when.test(index)
-            if ok:
-                why = render_template(rule.because, index)
-                return CheckScore(
-                    self.name, self.framework, rule.score, why, tuple(dict.fromkeys(cited))
-                )
-        return CheckScore(self.name, self.framework, None, "no rule applied")
+        decision = self.rules.decide(index)
+        return CheckScore(
+            self.name, self.framework, decision.outcome, decision.rationale, decision.evidence
+        )
+
+
+def _score(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+        return value
+    raise ValueError(value)
 
 
 @cache
@@ -52,12 +49,7 @@ def load_checks(resource: str = "scorecard.yaml") -> tuple[Check, ...]:
     checks = []
     for item in raw["checks"]:
         name = str(item["name"])
-        rules = tuple(
-            Rule(r["score"], parse_condition(r["when"], f"{resource}:{name}"), str(r["because"]))
-            for r in item["rules"]
-        )
-        if not rules:
-            raise RubricError(f"{resource}: {name} has no rules")
+        rules = parse_rules(item.get("rules"), f"{resource}:{name}", "score", _score)
         checks.append(Check(name, str(item["framework"]), rules))
     return tuple(checks)
 

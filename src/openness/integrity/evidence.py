@@ -1,6 +1,7 @@
 """Turn integrity results into evidence and findings on an Assessment (a new frozen value).
 
-A post-step: the pipeline stays untouched; `with_integrity` returns `dataclasses.replace(...)`.
+`pipeline.assess(..., digests=, signature=)` adds them before rating; `with_integrity` adds them to
+an existing Assessment (a new value, `dataclasses.replace(...)`).
 """
 
 from __future__ import annotations

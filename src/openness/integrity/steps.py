@@ -50,6 +50,15 @@ def check_digests(
     return report
 
 
+def check_trust_options(signature: object, public_key: object, chain: Iterable[object]) -> None:
+    """A signature needs a public key or a certificate chain, and those need a signature."""
+    chain = list(chain)
+    if signature and not (public_key or chain):
+        raise OpennessError("--signature needs --public-key or --certificate-chain")
+    if (public_key or chain) and not signature:
+        raise OpennessError("--public-key and --certificate-chain need --signature")
+
+
 def inside(target: str, *paths: Path | None) -> list[str]:
     """Release-relative names of those `paths` that sit inside the target folder."""
     root = Path(target).resolve()

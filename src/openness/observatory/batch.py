@@ -115,7 +115,7 @@ def assess_to_data(target: str) -> dict[str, Any]:
     from ..serialize import to_data
 
     try:
-        return {"assessment": to_data(assess(target))}
+        return {"assessment": to_data(assess(target, health=False))}
     except OpennessError as exc:
         return {"error": str(exc)}
 

@@ -1,7 +1,10 @@
-"""A small engine that evaluates rubrics written as data (YAML) against the evidence.
+"""The one rule engine: ordered rule lists written as data (YAML), evaluated against the evidence.
 
-A rubric lists, per attribute, rules in order; the first rule whose condition holds gives the
-level and a rationale, and cites the evidence its condition looked at. Conditions:
+Every rated thing (one of the five attributes, a framework component, a health check) has a
+`RuleList`: rules tried in order; the first whose condition holds gives the outcome (a level, a
+status, a score) and a rationale, and cites the evidence its condition looked at. A rule list
+must end with an `always` rule, checked when it is built (at load time), so exactly one rule
+applies and there is no "no rule applied" case at run time. Conditions:
 
     {fact: NAME}                      the fact is present (and not false/empty)
     {fact: NAME, equals: VALUE}       some evidence for NAME has that value
@@ -14,9 +17,9 @@ level and a rationale, and cites the evidence its condition looked at. Condition
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from ..evidence_index import EvidenceIndex
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
@@ -92,32 +95,89 @@ def parse_condition(raw: Any, where: str) -> Condition:
     raise RubricError(f"{where}: unknown condition {dict(raw)!r}")
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True, eq=False, repr=False)
-class Rule(Record):
-    level: Level
+class Rule(Record, Generic[T]):
+    """When `when` holds, the outcome is `outcome`, explained by `because` (a template)."""
+
+    outcome: T
     when: Condition
     because: str
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class Decision(Record, Generic[T]):
+    """The outcome of the rule that applied, its rationale and the evidence it cites."""
+
+    outcome: T
+    rationale: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RuleList(Record, Generic[T]):
+    """Rules tried in order, first match wins; the last is `always` (checked here, so at load
+    time), which is the one explicit result when nothing more specific applies."""
+
+    where: str
+    rules: tuple[Rule[T], ...]
+
+    def __post_init__(self) -> None:
+        if not self.rules or self.rules[-1].when.kind != "always":
+            raise RubricError(
+                f"{self.where}: the rules must end with an `always: true` rule, so one applies"
+            )
+
+    def decide(self, index: EvidenceIndex) -> Decision[T]:
+        for rule in self.rules[:-1]:
+            ok, cited = rule.when.test(index)
+            if ok:
+                return Decision(
+                    rule.outcome,
+                    render_template(rule.because, index),
+                    tuple(dict.fromkeys(cited)),
+                )
+        last = self.rules[-1]
+        return Decision(last.outcome, render_template(last.because, index))
+
+
+def parse_rules(items: Any, where: str, key: str, outcome: Callable[[Any], T]) -> RuleList[T]:
+    """A YAML list of `{KEY: outcome, when: condition, because: text}` as a RuleList."""
+    if not isinstance(items, list) or not items:
+        raise RubricError(f"{where}: needs a non-empty list of rules")
+    rules = []
+    for item in items:
+        if not isinstance(item, Mapping) or not {key, "when", "because"} <= set(item):
+            raise RubricError(f"{where}: each rule needs {key}, when and because, got {item!r}")
+        try:
+            value = outcome(item[key])
+        except (TypeError, ValueError):
+            raise RubricError(f"{where}: {key} {item[key]!r} is not allowed") from None
+        rules.append(Rule(value, parse_condition(item["when"], where), str(item["because"])))
+    return RuleList(where, tuple(rules))
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Rubric(Record):
+    """The five attributes: one rule list per attribute."""
+
     name: str
-    rules: Mapping[Attribute, Sequence[Rule]]
+    rules: Mapping[Attribute, Sequence[Rule[Level]]]
+    lists: Mapping[Attribute, RuleList[Level]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        lists = {a: RuleList(f"{self.name}:{a.value}", tuple(r)) for a, r in self.rules.items()}
+        object.__setattr__(self, "lists", lists)
 
     def rate(self, evidence: Iterable[Evidence]) -> tuple[Rating, ...]:
         index = EvidenceIndex(evidence)
-        return tuple(
-            self._rate_one(attribute, rules, index) for attribute, rules in self.rules.items()
-        )
-
-    @staticmethod
-    def _rate_one(attribute: Attribute, rules: Sequence[Rule], index: EvidenceIndex) -> Rating:
-        for rule in rules:
-            ok, cited = rule.when.test(index)
-            if ok:
-                unique = tuple(dict.fromkeys(cited))
-                return Rating(attribute, rule.level, render_template(rule.because, index), unique)
-        return Rating(attribute, Level.UNKNOWN, "no rule applied")
+        out = []
+        for attribute, rules in self.lists.items():
+            decision = rules.decide(index)
+            out.append(Rating(attribute, decision.outcome, decision.rationale, decision.evidence))
+        return tuple(out)
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
@@ -144,20 +204,11 @@ def load_rubric(resource: str) -> Rubric:
     raw = load_yaml(text)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("attributes"), Mapping):
         raise RubricError(f"{resource}: expected a mapping with 'attributes'")
-    rules: dict[Attribute, list[Rule]] = {}
+    rules: dict[Attribute, Sequence[Rule[Level]]] = {}
     for key, items in raw["attributes"].items():
         try:
             attribute = Attribute(key)
         except ValueError:
             raise RubricError(f"{resource}: unknown attribute {key!r}") from None
-        if not isinstance(items, list) or not items:
-            raise RubricError(f"{resource}: {key} needs a non-empty list of rules")
-        rules[attribute] = [
-            Rule(
-                Level(item["level"]),
-                parse_condition(item["when"], f"{resource}:{key}"),
-                str(item["because"]),
-            )
-            for item in items
-        ]
+        rules[attribute] = parse_rules(items, f"{resource}:{key}", "level", Level).rules
     return Rubric(str(raw.get("name", resource)), rules)

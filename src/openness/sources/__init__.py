@@ -8,7 +8,7 @@ from ..errors import TargetError
 from ..limits import Limits
 from .archive import ArchiveSource
 from .hub_target import is_hub_target
-from .interface import READ_ERRORS, Release, Source
+from .interface import MANIFEST_SUFFIXES, READ_ERRORS, Release, Source
 from .local import LocalSource
 
 
@@ -27,17 +27,15 @@ class _HubSource:
 
 
 class _ManifestSource:
-    """NAME.openness.yaml; the manifest reader (in frameworks, which reads sources) loads lazily."""
+    """NAME.openness.yaml; the manifest reader (YAML, license detection) loads on first use."""
 
     name = "manifest"
 
     def accepts(self, target: str) -> bool:
-        return (
-            target.lower().endswith((".openness.yaml", ".openness.yml")) and Path(target).is_file()
-        )
+        return target.lower().endswith(MANIFEST_SUFFIXES) and Path(target).is_file()
 
     def open(self, target: str, limits: Limits) -> Release:
-        from ..frameworks.manifest import ManifestSource
+        from .manifest import ManifestSource
 
         return ManifestSource().open(target, limits)
 

@@ -11,6 +11,9 @@ from typing import BinaryIO, Protocol
 from ..limits import Limits
 from ..model import Evidence, Finding, Member, Origin
 
+#: a release manifest (sources/manifest.py): NAME.openness.yaml lists the places of one release
+MANIFEST_SUFFIXES = (".openness.yaml", ".openness.yml")
+
 #: what reading a member can raise when the file or archive is damaged or vanishes
 READ_ERRORS: tuple[type[BaseException], ...] = (
     OSError,

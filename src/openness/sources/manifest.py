@@ -26,9 +26,8 @@ from ..documents.files import classify_document, license_detections
 from ..errors import TargetError
 from ..limits import Limits
 from ..model import Evidence, Finding, Location, Member, Origin
-from ..sources.interface import READ_ERRORS, Release
+from .interface import MANIFEST_SUFFIXES, READ_ERRORS, Release
 
-MANIFEST_SUFFIXES = (".openness.yaml", ".openness.yml")
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_PLACES = 32
 #: role -> the file role every file of such a place has (code places keep their path roles)
@@ -173,7 +172,7 @@ class ManifestSource:
         return is_manifest(target)
 
     def open(self, target: str, limits: Limits) -> Release:
-        from ..sources import open_release
+        from . import open_release  # the registry holds this source: resolved on use
 
         path = Path(target)
         try:

@@ -7,7 +7,7 @@ import pytest
 from openness.errors import TargetError
 from openness.pipeline import assess
 
-from .releases import CLASS_I, CLASS_II, build
+from ..frameworks.releases import CLASS_I, CLASS_II, build
 
 
 def spread_release(tmp_path: Path) -> Path:
