@@ -241,10 +241,11 @@ def assess(
         evidence += step.evidence
         findings += step.findings
 
-    ratings = five_attributes().rate(evidence)
-    # framework facts are cited by the framework results, not added to the evidence list
+    # facts derived for rating are cited by the ratings and framework results that use them,
+    # not added to the evidence list; the five attributes and every framework read the same ones
     framework_evidence = evidence + card_text
     framework_evidence += derive_framework_facts(framework_evidence, files, resolution.licenses)
+    ratings = five_attributes().rate(framework_evidence)
     evaluated = evaluate_frameworks(framework_evidence)
     findings += openwashing_findings(framework_evidence, evaluated)
     by_name = {f.framework: f for f in evaluated}

@@ -86,15 +86,15 @@ def weights_license_facts(
     the release holds weights or a card that declares a license; in a release of code and
     documents only, a plain LICENSE is the code's license and says nothing about the weights.
     README sentences that scope a license to the weights (`doc.license_statement`) count too."""
-    model_release = any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
-        e.fact == "card.license" for e in evidence
-    )
+    model_release = is_model_release(evidence, files)
+    covering = 0
     for lic in licenses:
         if lic.kind != "license":
             continue
         covers_weights = lic.scope == "model" or (lic.scope is None and model_release)
         if not covers_weights:
             continue
+        covering += 1
         if _open_unrestricted(lic):
             yield Evidence("fw.license.weights_open", lic.id, lic.source, note=lic.name)
         else:
@@ -106,10 +106,37 @@ def weights_license_facts(
                 lic.source,
                 note=lic.name,
             )
-    for e in evidence:
-        if e.fact == "doc.license_statement" and e.value in ("weights:open", "weights:restricted"):
-            suffix = "open" if e.value == "weights:open" else "restricted"
-            yield replace(e, fact=f"fw.license.weights_{suffix}")
+    statements = [
+        e
+        for e in evidence
+        if e.fact == "doc.license_statement" and e.value in ("weights:open", "weights:restricted")
+    ]
+    for e in statements:
+        suffix = "open" if e.value == "weights:open" else "restricted"
+        yield replace(e, fact=f"fw.license.weights_{suffix}")
+    code_licenses = [lic for lic in licenses if lic.kind == "license"]
+    if code_licenses and not covering and not statements:
+        first = code_licenses[0]
+        yield Evidence(
+            "fw.license.code_only",
+            first.id,
+            first.source,
+            note="a release of code and documents: its license files speak for the code",
+        )
+    if any(e.fact == "doc.model_card" for e in evidence) or (
+        model_release and any(e.fact == "card.present" for e in evidence)
+    ):
+        card = next((e for e in evidence if e.fact in ("doc.model_card", "card.present")), None)
+        if card is not None:
+            yield replace(card, fact="fw.card.model_card", value=card.location.file)
+
+
+def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> bool:
+    """A release of a model (weights, or a card that declares a license as Hub cards do), as
+    opposed to a folder of code and documents."""
+    return any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
+        e.fact == "card.license" for e in evidence
+    )
 
 
 def _open_unrestricted(lic: DetectedLicense) -> bool:
