@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-#: a single file larger than this is not a license text (it may be a weight file)
-_MAX_LICENSE_FILE = 2 * 1024 * 1024
+#: a single text file is read up to this size; the matcher reads long texts in windows (the
+#: start, the end, lines that look like license titles), so padding never hides a license
+_MAX_LICENSE_FILE = 64 * 1024 * 1024
 
 
 def add_parser(commands: Any) -> None:

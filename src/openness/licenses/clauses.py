@@ -756,6 +756,8 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
             break
         if not line or len(line) > 120 or re.fullmatch(r"[-=_*#\s]+", line):
             continue
+        if re.match(r"[a-z_]+: ", line):  # YAML front matter of a card
+            continue
         m = _TITLE_WORDS.search(line)
         if m is None:
             continue
@@ -764,6 +766,10 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
         raw = d.raw_line(d.numbers[i]).strip().strip("#*_ \t")
         v = _EXPLICIT_VERSION.search(line) or _VERSION.search(line)
         version = v.group(1) if v and not re.fullmatch(r"(19|20)\d\d", v.group(1)) else None
+        if version is None and i + 1 < len(d.offsets):  # "Version 2.1" under the title
+            below = d.flat[d.offsets[i + 1] : d.offsets[i + 1] + 60]
+            nv = _EXPLICIT_VERSION.match(below.strip())
+            version = nv.group(1) if nv else None
         return " ".join(raw.split()) or line, d.numbers[i], version
     return None, None, None
 
@@ -776,6 +782,15 @@ COMPARED = (
     "mau_threshold",
     "revenue_threshold_usd",
     "use_restrictions",
+    "output_training_restricted",
+    "territory_exclusions",
+)
+
+
+#: terms whose appearance in a catalogued text that did not state them is a change
+_ADDED: tuple[str, ...] = (
+    "mau_threshold",
+    "revenue_threshold_usd",
     "output_training_restricted",
     "territory_exclusions",
 )
@@ -806,6 +821,12 @@ def compare(profile: LicenseTerms, reading: Reading, stated: frozenset[str]) -> 
                 out.append(
                     TermSource(term, "not stated", None, "clause not found", _show(catalogued))
                 )
+            continue
+        if stated and term in _ADDED and term not in stated:
+            # the catalogued text does not state it (its stated terms are known): an added clause
+            src = sources.get(term)
+            line, quote = (src.line, src.quote) if src else (None, "")
+            out.append(TermSource(term, _show(found), line, quote, "not in the catalogued text"))
             continue
         if catalogued is None and not (
             term == "output_training_restricted" and found is True or term == "territory_exclusions"

@@ -145,7 +145,7 @@ def match_text(text: str) -> TextMatch:
 
 def _match_located(text: str, first_line: int) -> TextMatch:
     found = _match_block(text, first_line)
-    if found.status == IDENTIFIED:
+    if found.status == IDENTIFIED or not _worth_locating(found):
         return found
     block = _locate(text)
     if block is None:
@@ -156,6 +156,16 @@ def _match_located(text: str, first_line: int) -> TextMatch:
     if inner.status == IDENTIFIED:
         inner = _check_rest(inner, lines, start, end, first_line)
     return _best([found, inner])
+
+
+def _worth_locating(found: TextMatch) -> bool:
+    """Only a text that fell short for holding more than a license (a card, padding) is
+    searched for a license block: a text whose own terms or title differ is already read."""
+    if found.differences:
+        return False
+    return found.status == UNKNOWN or found.reason.startswith(
+        ("only ", "the text does not carry", "too close to call")
+    )
 
 
 def _best(found: list[TextMatch]) -> TextMatch:
@@ -239,7 +249,7 @@ def _by_fingerprint(
         elif best_score - runner < 0.05:
             reason = f"too close to call between {ranked[0][0]} and the next candidate"
     if not reason and reading.title_line is not None and _has_title(chosen):
-        near_title = _lines_at(text, reading.title_line - first_line, 4)
+        near_title = _title_lines(text, reading.title_line - first_line)
         if _distinctive(reading.title or "") and not any(
             _title_matches(i, near_title) for i in family_scores
         ):
@@ -262,6 +272,8 @@ def _by_fingerprint(
     line = line_of(text, entry.title) if entry and entry.title else None
     line = line + first_line - 1 if line is not None else reading.title_line
     version = _version_in_text(entry, flat(cleaned)) or license.version
+    if not reason and license.version and version != license.version:
+        reason = f"version {version} is not the catalogued version {license.version}"
     if reason or score < THRESHOLD:
         status = MODIFIED if score >= 0.5 or reason else UNKNOWN
         # the terms read from the text win; confidence drops below any "identified" level
@@ -296,10 +308,12 @@ def _by_fingerprint(
     )
 
 
-def _lines_at(text: str, index: int, count: int) -> str:
-    """`count` non-blank lines from line `index` (0-based), flattened."""
-    lines = [line for line in text.split("\n")[index : index + 3 * count] if line.strip()]
-    return flat(clean(" ".join(lines[:count])))
+def _title_lines(text: str, index: int) -> str:
+    """The title line (0-based index), with the next line when it is a short subtitle (a
+    version or a date), flattened."""
+    lines = [line for line in text.split("\n")[index : index + 4] if line.strip()]
+    keep = 2 if len(lines) > 1 and len(lines[1].strip()) <= 60 else 1
+    return flat(clean(" ".join(lines[:keep])))
 
 
 _GENERIC_TITLE = frozenset(
@@ -354,7 +368,18 @@ def _check_rest(
 # --------------------------------------------------------------------------- where a license is
 
 #: a text longer than MAX_TEXT_CHARS is read in windows of this size
-_WINDOW = 192 * 1024
+_WINDOW = 96 * 1024
+#: words that start a license in the middle of a long text (looked for with str.find: fast)
+_TITLE_KEYS: tuple[str, ...] = (
+    "license agreement",
+    "licence agreement",
+    "community license",
+    "public license",
+    "terms of use",
+    "use policy",
+    "license\n",
+    "licence\n",
+)
 _MAX_WINDOWS = 8
 _TITLE_HIT = re.compile(
     r"licen[cs]e agreement|community licen[cs]e|public licen[cs]e|"
@@ -372,13 +397,14 @@ def _windows(text: str) -> list[tuple[int, str]]:
     spans = [(0, _cut(text, 0, _WINDOW))]
     tail = max(len(text) - _WINDOW, _WINDOW)
     pos = _WINDOW
+    low = text.lower()
     while len(spans) < _MAX_WINDOWS - 1:
-        m = _TITLE_HIT.search(text, pos, tail)
-        if m is None:
+        hits = [i for i in (low.find(k, pos, tail) for k in _TITLE_KEYS) if i >= 0]
+        if not hits:
             break
-        start = text.rfind("\n", 0, m.start()) + 1
+        start = text.rfind("\n", 0, min(hits)) + 1
         spans.append((start, _cut(text, start, _WINDOW)))
-        pos = spans[-1][1]
+        pos = max(spans[-1][1], min(hits) + 1)
     if tail < len(text):
         start = text.find("\n", tail) + 1 or tail
         spans.append((start, len(text)))
