@@ -890,3 +890,11 @@ def merged(profile: LicenseTerms, reading: Reading) -> LicenseTerms:
 def iter_terms(terms: LicenseTerms) -> Iterator[tuple[str, object]]:
     for term in TERMS:
         yield term, getattr(terms, term)
+
+
+def annotated(terms: LicenseTerms, differences: list[TermSource], note: str) -> LicenseTerms:
+    """The terms read from a text, each source that differs from the catalog carrying the
+    catalogued value (and removed clauses listed), with a note."""
+    by_term = {d.term: d for d in differences}
+    sources = [by_term.pop(s.term, s) if s.line is not None else s for s in terms.sources]
+    return replace(terms, note=note, sources=tuple(sources) + tuple(by_term.values()))

@@ -288,7 +288,7 @@ def _by_fingerprint(
             reading.version or None,
             candidates,
             why,
-            terms=replace(reading.terms, note=why),
+            terms=clauses.annotated(reading.terms, differences, why),
             resembles=license,
             title=reading.title,
             differences=tuple(differences),
@@ -352,14 +352,14 @@ def _check_rest(
     if not out:
         return found
     why = "terms stated outside the license text differ: " + "; ".join(map(_difference, out))
-    terms = found.terms or found.license.terms
+    terms = clauses.annotated(found.terms or found.license.terms, out, why)
     return replace(
         found,
         status=MODIFIED,
         license=None,
         confidence=min(found.confidence, 0.85),
         reason=why,
-        terms=replace(terms, note=why),
+        terms=terms,
         resembles=found.license,
         differences=tuple(out),
     )
@@ -595,7 +595,7 @@ def _by_title_only(text: str, top: str, reading: clauses.Reading, n_words: int) 
                 reading.version,
                 (LicenseCandidate(license.id, license.name, 0.0),),
                 why,
-                terms=replace(reading.terms, note=why),
+                terms=clauses.annotated(reading.terms, differences, why),
                 resembles=license,
                 title=reading.title,
                 differences=tuple(differences),
