@@ -266,8 +266,27 @@ class VerdictStatus(StrEnum):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class TermSource(Record):
+    """Where one term was read: the clause's line and a short quote of it (a person can check
+    it), or `line` None when the value comes from the catalog profile, not from the text.
+
+    `catalogued` is set when the text says something else than the catalog profile of the
+    license it resembles: the profile's value, for a "modified" finding.
+    """
+
+    term: str
+    value: str
+    line: int | None
+    quote: str = ""
+    catalogued: str | None = None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class LicenseTerms(Record):
-    """What a license lets anyone do; None means the license does not address it (or unknown)."""
+    """What a license lets anyone do; None means the license does not address it (or unknown).
+
+    `sources` cites, term by term, the clause each value was read from (see TermSource).
+    """
 
     commercial_use: CommercialUse = CommercialUse.UNKNOWN
     mau_threshold: int | None = None
@@ -280,6 +299,9 @@ class LicenseTerms(Record):
     territory_exclusions: tuple[str, ...] = ()
     revocable: bool | None = None
     note: str = ""
+    use_policy_url: str | None = None
+    patent_retaliation: bool | None = None
+    sources: tuple[TermSource, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -147,10 +147,15 @@ def test_modified_license_file_is_a_finding(tmp_path: Path) -> None:
     text = _corpus("meta-llama2-LICENSE").replace("700 million", "7 billion")
     target = _release(tmp_path, {"README.md": _card("llama2"), "LICENSE": text})
     a = assess(target, hash_files=False)
-    (modified,) = [f for f in a.findings if f.rule_id == "OPN-LIC-004"]
+    modified, changed = [f for f in a.findings if f.rule_id == "OPN-LIC-004"]
     assert "LicenseRef-llama2" in modified.reason and modified.location.file == "LICENSE"
+    # one finding per changed term, at the clause's line, catalogued vs found
+    assert "mau threshold" in changed.reason and "700000000" in changed.reason
+    assert "7000000000" in changed.reason and changed.location.line == 67
     unknown = [lic for lic in a.licenses if lic.id == "unknown"]
     assert unknown and unknown[0].candidates[0].id == "LicenseRef-llama2"
+    # the verdict carries the terms read from the text, not the card's profile
+    assert a.license.terms is not None and a.license.terms.mau_threshold == 7_000_000_000
 
 
 def test_license_appended_to_a_readme(tmp_path: Path) -> None:

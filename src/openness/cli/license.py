@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-#: a single file larger than this is not a license text (it may be a weight file)
-_MAX_LICENSE_FILE = 2 * 1024 * 1024
+#: a single text file is read up to this size; the matcher reads long texts in windows (the
+#: start, the end, lines that look like license titles), so padding never hides a license
+_MAX_LICENSE_FILE = 64 * 1024 * 1024
 
 
 def add_parser(commands: Any) -> None:
@@ -124,6 +125,9 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
             lines.append(f"  {lic.status}: {lic.name}; closest: {closest}")
             if lic.terms.note:
                 lines.append(f"  why: {lic.terms.note}")
+            if lic.terms.sources:
+                lines.append("  terms read from the text:")
+                lines += _cited(lic.terms)
             lines.append("")
             continue
         version = f", version {lic.version}" if lic.version else ""
@@ -134,7 +138,7 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
             ("identified", f"{lic.confidence:.0%} via {lic.via}"),
             ("kind", lic.kind),
             ("OSI approved", _yes(lic.osi_approved)),
-            ("commercial use", t.commercial_use + _threshold(t)),
+            ("commercial use", str(t.commercial_use) + _threshold(t)),
             ("use restrictions", _yes(t.use_restrictions) + _downstream(t)),
             ("output training", _output(t.output_training_restricted)),
         ]
@@ -145,8 +149,23 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
         if t.note:
             rows.append(("note", t.note))
         lines += [f"  {k:<17} {v}" for k, v in rows]
+        if t.sources:
+            lines.append("  where each term is stated:")
+            lines += _cited(t)
         lines.append("")
     return "\n".join(lines)
+
+
+def _cited(terms: Any) -> list[str]:
+    """One line per term: its value, the line of the clause it rests on (or the catalog
+    profile) and, where the text differs from the catalog, the catalogued value."""
+    out = []
+    for s in terms.sources:
+        where = f"line {s.line}" if s.line else s.quote or "catalog profile"
+        differs = f"  [catalogued: {s.catalogued}]" if s.catalogued is not None else ""
+        quote = f' "{s.quote[:90]}"' if s.line and s.quote else ""
+        out.append(f"    {s.term.replace('_', ' '):<27} {s.value} ({where}){differs}{quote}")
+    return out
 
 
 def _yes(value: bool | None) -> str:

@@ -172,6 +172,10 @@ def readme_license(
             offset_line = text.count("\n", 0, body_start) + 1
             line = offset_line + (found.line - 1 if found.line else 0)
             return (from_match(found, Location(path, line=line, key="license-section")),)
+    # a license appended without a heading, anywhere in the README: the matcher locates it
+    found = _match(text)
+    if found.status == IDENTIFIED or found.candidates:
+        return (from_match(found, Location(path, line=found.line, key="license-section")),)
     return ()
 
 

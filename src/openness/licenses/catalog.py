@@ -173,6 +173,9 @@ class AiEntry:
     version_pattern: re.Pattern[str] | None
     #: a pattern whose group 1 is a version the text names; any but its own means modified
     version_mentions: re.Pattern[str] | None = None
+    #: terms the catalogued text states in words `clauses.read` finds: a text of this license
+    #: that no longer states one of them had that clause removed
+    stated: frozenset[str] = frozenset()
 
 
 #: profiles for licenses the catalog has no entry for, by openness category
@@ -243,6 +246,7 @@ def _entry(e: dict[str, Any]) -> AiEntry:
         _compile(e.get("date")),
         _compile(e.get("version_pattern")),
         _compile(e.get("version_mentions")),
+        frozenset(e.get("stated") or ()),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import (
     DetectedLicense,
@@ -66,7 +66,11 @@ def conflicts(licenses: Sequence[DetectedLicense]) -> list[Conflict]:
 
 
 def license_findings(licenses: Sequence[DetectedLicense]) -> list[Finding]:
-    out = [_modified(f) for f in license_files(licenses) if f.status != MatchStatus.IDENTIFIED]
+    out = []
+    for f in license_files(licenses):
+        if f.status != MatchStatus.IDENTIFIED:
+            out.append(_modified(f))
+            out += _changed_terms(f)
     for c in conflicts(licenses):
         trigger = f"{c.card.source}: {c.card.id}"
         if c.opens_closed:
@@ -87,3 +91,18 @@ def _modified(found: DetectedLicense) -> Finding:
         found.source,
         trigger=found.terms.note,
     )
+
+
+def _changed_terms(found: DetectedLicense) -> list[Finding]:
+    """One OPN-LIC-004 per term where the text differs from the license it resembles, at the
+    clause's line: what the catalog says and what the text says."""
+    out = []
+    for d in found.terms.sources:
+        if d.catalogued is None:
+            continue
+        where = replace(found.source, line=d.line) if d.line else found.source
+        what = f"{d.term.replace('_', ' ')}: the text says {d.value}, catalogued {d.catalogued}"
+        out.append(
+            finding("OPN-LIC-004", f"license text is modified: {what}", where, trigger=d.quote)
+        )
+    return out

@@ -65,10 +65,11 @@ def from_match(
 ) -> DetectedLicense:
     if match.license is not None:
         return from_resolved(match.license, source, match.via, match.confidence, scope)
+    fallback = "unknown or modified license" if match.candidates else "unknown license"
     return DetectedLicense(
         id=UNKNOWN_ID,
-        name="unknown or modified license" if match.candidates else "unknown license",
-        version=None,
+        name=match.title or fallback,
+        version=match.version,
         spdx=None,
         hf_id=None,
         confidence=match.confidence,
@@ -79,7 +80,7 @@ def from_match(
         via=match.via,
         source=source,
         scope=scope,
-        terms=LicenseTerms(note=match.reason),
+        terms=match.terms or LicenseTerms(note=match.reason),
         candidates=match.candidates,
     )
 

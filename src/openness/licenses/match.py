@@ -21,11 +21,22 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
-from ..model import LicenseCandidate, LicenseKind, MatchStatus
-from . import terms as term_rules
+from ..model import LicenseCandidate, LicenseKind, LicenseTerms, MatchStatus, TermSource
+from . import clauses
 from .catalog import AiEntry, Resolved, ai_entries, ai_entry, by_url, resolve
 from .rules import TEXT_RULES, Recognition, confidence_level, recognise_by_rules
-from .text import SAMPLE, clean, decode_hashes, flat, head, line_of, shingle_hashes, words
+from .text import (
+    MAX_TEXT_CHARS,
+    SAMPLE,
+    clean,
+    decode_hashes,
+    flat,
+    head,
+    line_of,
+    shingle_hashes,
+    shingle_sequence,
+    words,
+)
 
 IDENTIFIED, MODIFIED, UNKNOWN = MatchStatus.IDENTIFIED, MatchStatus.MODIFIED, MatchStatus.UNKNOWN
 #: confidence at or above which a text is named
@@ -50,6 +61,15 @@ class TextMatch:
     version: str | None = None
     candidates: tuple[LicenseCandidate, ...] = ()
     reason: str = ""
+    #: the terms of this text: read from it, the catalog profile filling in only what an
+    #: identified text does not address (each term's source says which)
+    terms: LicenseTerms | None = None
+    #: the catalogued license a modified text resembles (family, version), when there is one
+    resembles: Resolved | None = None
+    #: the text's own title (its first line naming a license), and where it is
+    title: str | None = None
+    #: the terms where the text differs from the catalog profile, cited (clause, line)
+    differences: tuple[TermSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,30 +132,102 @@ def recognise_text(text: str) -> Recognition | None:
 
 
 def match_text(text: str) -> TextMatch:
+    """Name a license text, or the license block a longer document holds, read its terms
+    clause by clause and cross-check them with the catalog.
+
+    A text longer than MAX_TEXT_CHARS is read in windows (its start, its end, and around
+    lines that look like license titles), so neither size nor padding hides a license.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        return _best([_match_located(part, first) for first, part in _windows(text)])
+    return _match_located(text, 1)
+
+
+def _match_located(text: str, first_line: int) -> TextMatch:
+    found = _match_block(text, first_line)
+    if found.status == IDENTIFIED or not _worth_locating(found):
+        return found
+    block = _locate(text)
+    if block is None:
+        return found
+    start, end = block
+    lines = text.split("\n")
+    inner = _match_block("\n".join(lines[start:end]), first_line + start)
+    if inner.status == IDENTIFIED:
+        inner = _check_rest(inner, lines, start, end, first_line)
+    return _best([found, inner])
+
+
+def _worth_locating(found: TextMatch) -> bool:
+    """Only a text that fell short for holding more than a license (a card, padding) is
+    searched for a license block: a text whose own terms or title differ is already read."""
+    if found.differences:
+        return False
+    return found.status == UNKNOWN or found.reason.startswith(
+        ("only ", "the text does not carry", "too close to call")
+    )
+
+
+def _best(found: list[TextMatch]) -> TextMatch:
+    def rank(m: TextMatch) -> tuple[int, int, float]:
+        known = 1 if (m.candidates or m.resembles or m.license) else 0
+        return ({IDENTIFIED: 2, MODIFIED: 1}.get(m.status, 0), known, m.confidence)
+
+    return max(found, key=rank)
+
+
+def _match_block(text: str, first_line: int = 1) -> TextMatch:
     cleaned = clean(text)
     tokens = words(cleaned)
     if not tokens:
         return TextMatch(UNKNOWN, None, 0.0, "none", reason="empty text")
+    reading = clauses.read(text, first_line)
     top = head(cleaned, 1500)
     ranked = sorted(scores(tokens).items(), key=lambda kv: -kv[1])
     ranked = [(i, s) for i, s in ranked if s >= CANDIDATE_MIN]
     if ranked:
-        return _by_fingerprint(text, cleaned, top, ranked)
+        return _by_fingerprint(text, cleaned, top, ranked, reading, first_line)
     if len(tokens) <= _SHORT_WORDS:
         short = _notice_or_pointer(text, cleaned) or _snippet(text)
         if short is not None:
-            return short
-    titled = _by_title_only(text, top)
+            return _shifted(short, first_line)
+    titled = _by_title_only(text, top, reading, len(tokens))
     if titled is not None:
-        return titled
-    return TextMatch(UNKNOWN, None, 0.0, "none", reason="no known license text, title or notice")
+        return _shifted(titled, first_line)
+    return _unread(reading, "no known license text, title or notice")
+
+
+def _shifted(found: TextMatch, first_line: int) -> TextMatch:
+    if first_line == 1 or found.line is None:
+        return found
+    return replace(found, line=found.line + first_line - 1)
+
+
+def _unread(reading: clauses.Reading, reason: str) -> TextMatch:
+    """A text no catalog entry names: its terms are still read from it."""
+    return TextMatch(
+        UNKNOWN,
+        None,
+        0.0,
+        "none",
+        reading.title_line,
+        reading.version,
+        reason=reason,
+        terms=replace(reading.terms, note=reason),
+        title=reading.title,
+    )
 
 
 # --------------------------------------------------------------------------- fingerprints
 
 
 def _by_fingerprint(
-    text: str, cleaned: str, top: str, ranked: list[tuple[str, float]]
+    text: str,
+    cleaned: str,
+    top: str,
+    ranked: list[tuple[str, float]],
+    reading: clauses.Reading,
+    first_line: int = 1,
 ) -> TextMatch:
     best_score = ranked[0][1]
     near = {i: s for i, s in ranked if s >= best_score - NEAR}
@@ -156,6 +248,12 @@ def _by_fingerprint(
             reason = "the text does not carry the license's title"
         elif best_score - runner < 0.05:
             reason = f"too close to call between {ranked[0][0]} and the next candidate"
+    if not reason and reading.title_line is not None and _has_title(chosen):
+        near_title = _title_lines(text, reading.title_line - first_line)
+        if _distinctive(reading.title or "") and not any(
+            _title_matches(i, near_title) for i in family_scores
+        ):
+            reason = f"the text carries another title ({reading.title})"
     score = family_scores[chosen]
     if chosen not in near:  # a version the catalog knows by title only
         score = best_score * 0.95
@@ -163,29 +261,210 @@ def _by_fingerprint(
     reason = reason or _other_versions_named(chosen, flat(cleaned))
     license = resolve(chosen)
     if license is None:  # fingerprints name only catalog ids
-        return TextMatch(UNKNOWN, None, 0.0, "text", candidates=candidates, reason="not in catalog")
-    flat_text = flat(cleaned)
-    if not reason and score >= THRESHOLD:
-        problems = term_rules.disagreements(license.terms, term_rules.extract(flat_text))
-        if problems:
-            reason = "terms differ from the license: " + "; ".join(problems)
+        return replace(_unread(reading, "not in catalog"), via="text", candidates=candidates)
     entry = ai_entry(chosen)
+    differences = clauses.compare(
+        license.terms, reading, entry.stated if entry is not None else frozenset()
+    )
+    if differences:
+        what = "; ".join(_difference(d) for d in differences)
+        reason = "; ".join(r for r in (reason, f"terms differ from {chosen}: {what}") if r)
     line = line_of(text, entry.title) if entry and entry.title else None
-    version = _version_in_text(entry, flat_text) or license.version
+    line = line + first_line - 1 if line is not None else reading.title_line
+    version = _version_in_text(entry, flat(cleaned)) or license.version
+    if not reason and license.version and version != license.version:
+        reason = f"version {version} is not the catalogued version {license.version}"
     if reason or score < THRESHOLD:
         status = MODIFIED if score >= 0.5 or reason else UNKNOWN
+        # the terms read from the text win; confidence drops below any "identified" level
+        ceiling = 0.85 if differences else THRESHOLD - 0.01
+        why = reason or f"only {score:.0%} of {chosen} matches"
         return TextMatch(
             status,
             None,
-            round(min(score, THRESHOLD - 0.01), 3),
+            round(min(score, ceiling), 3),
             "text",
             line,
-            None,
+            reading.version or None,
             candidates,
-            reason or f"only {score:.0%} of {chosen} matches",
+            why,
+            terms=clauses.annotated(reading.terms, differences, why),
+            resembles=license,
+            title=reading.title,
+            differences=tuple(differences),
         )
-    license = replace(license, version=version)
-    return TextMatch(IDENTIFIED, license, round(score, 3), "text", line, version, candidates)
+    terms = clauses.merged(license.terms, reading)
+    license = replace(license, version=version, terms=terms)
+    return TextMatch(
+        IDENTIFIED,
+        license,
+        round(score, 3),
+        "text",
+        line,
+        version,
+        candidates,
+        terms=terms,
+        title=reading.title,
+    )
+
+
+def _title_lines(text: str, index: int) -> str:
+    """The title line (0-based index), with the next line when it is a short subtitle (a
+    version or a date), flattened."""
+    lines = [line for line in text.split("\n")[index : index + 4] if line.strip()]
+    keep = 2 if len(lines) > 1 and len(lines[1].strip()) <= 60 else 1
+    return flat(clean(" ".join(lines[:keep])))
+
+
+_GENERIC_TITLE = frozenset(
+    ("license", "licence", "agreement", "terms", "of", "use", "the", "and", "conditions")
+    + ("policy", "community", "model", "version", "software", "public", "acceptable", "usage")
+)
+
+
+def _distinctive(title: str) -> bool:
+    """A title naming something (a product, a licensor), not just "License"."""
+    return any(w not in _GENERIC_TITLE and not w.isdigit() for w in words(clean(title)))
+
+
+def _difference(d: TermSource) -> str:
+    where = f" (line {d.line})" if d.line else ""
+    return f"{d.term.replace('_', ' ')} {d.value}{where}, catalogued {d.catalogued}"
+
+
+def _check_rest(
+    found: TextMatch, lines: list[str], start: int, end: int, first_line: int
+) -> TextMatch:
+    """A license found inside a longer document: terms stated around it that differ from
+    it (extra clauses before or after) make it modified."""
+    if found.license is None:
+        return found
+    out: list[TermSource] = []
+    for lo, hi in ((0, start), (end, len(lines))):
+        if hi - lo < 1:
+            continue
+        rest = clauses.read("\n".join(lines[lo:hi]), first_line + lo)
+        out += [
+            d
+            for d in clauses.compare(found.license.terms, rest, frozenset())
+            if d.catalogued is not None and d.line is not None
+        ]
+    if not out:
+        return found
+    why = "terms stated outside the license text differ: " + "; ".join(map(_difference, out))
+    terms = clauses.annotated(found.terms or found.license.terms, out, why)
+    return replace(
+        found,
+        status=MODIFIED,
+        license=None,
+        confidence=min(found.confidence, 0.85),
+        reason=why,
+        terms=terms,
+        resembles=found.license,
+        differences=tuple(out),
+    )
+
+
+# --------------------------------------------------------------------------- where a license is
+
+#: a text longer than MAX_TEXT_CHARS is read in windows of this size
+_WINDOW = 96 * 1024
+#: words that start a license in the middle of a long text (looked for with str.find: fast)
+_TITLE_KEYS: tuple[str, ...] = (
+    "license agreement",
+    "licence agreement",
+    "community license",
+    "public license",
+    "terms of use",
+    "use policy",
+    "license\n",
+    "licence\n",
+)
+_MAX_WINDOWS = 8
+_TITLE_HIT = re.compile(
+    r"licen[cs]e agreement|community licen[cs]e|public licen[cs]e|"
+    r"licen[cs]e\s*\n|terms of use|use policy",
+    re.IGNORECASE,
+)
+#: a block must hold this many more fingerprint hits than misses to count as a license
+_BLOCK_MIN = 12
+_SECTION = re.compile(r"^\s{0,3}#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b", re.IGNORECASE)
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    """The start, the end and the lines that look like license titles of a long text, each
+    with the line it starts at: bounded work whatever the size."""
+    spans = [(0, _cut(text, 0, _WINDOW))]
+    tail = max(len(text) - _WINDOW, _WINDOW)
+    pos = _WINDOW
+    low = text.lower()
+    while len(spans) < _MAX_WINDOWS - 1:
+        hits = [i for i in (low.find(k, pos, tail) for k in _TITLE_KEYS) if i >= 0]
+        if not hits:
+            break
+        start = text.rfind("\n", 0, min(hits)) + 1
+        spans.append((start, _cut(text, start, _WINDOW)))
+        pos = max(spans[-1][1], min(hits) + 1)
+    if tail < len(text):
+        start = text.find("\n", tail) + 1 or tail
+        spans.append((start, len(text)))
+    out = []
+    for start, end in spans:
+        out.append((text.count("\n", 0, start) + 1, text[start:end]))
+    return out
+
+
+def _cut(text: str, start: int, size: int) -> int:
+    end = min(len(text), start + size)
+    if end < len(text):
+        nl = text.rfind("\n", start, end)
+        end = nl + 1 if nl > start else end
+    return end
+
+
+@cache
+def _all_hashes() -> frozenset[int]:
+    out: set[int] = set()
+    for ref in _index().refs:
+        out |= ref.hashes
+    return frozenset(out)
+
+
+def _locate(text: str) -> tuple[int, int] | None:
+    """The lines (start, end) of the license a longer document holds: the run of lines
+    richest in known-license fingerprints, or else a License section or a license title
+    below the top to the end."""
+    lines = text.split("\n")
+    if len(lines) < 3:
+        return None
+    owner: list[int] = []
+    tokens: list[str] = []
+    for number, line in enumerate(lines):
+        found = words(clean(line)) if line.strip() else []
+        tokens += found
+        owner += [number] * len(found)
+    known = _all_hashes()
+    value = [0] * len(lines)
+    for i, h in enumerate(shingle_sequence(tokens)):
+        if h % SAMPLE == 0:
+            value[owner[i]] += 1 if h in known else -1
+    best, best_span, run, run_start = 0, (0, 0), 0, 0
+    for number, v in enumerate(value):
+        if run <= 0:
+            run, run_start = v, number
+        else:
+            run += v
+        if run > best:
+            best, best_span = run, (run_start, number + 1)
+    if best >= _BLOCK_MIN and best_span != (0, len(lines)):
+        return best_span
+    for number, line in enumerate(lines):
+        if number and _SECTION.match(line):
+            return number + 1, len(lines)
+    for number, line in enumerate(lines[3:], start=3):
+        if 3 < len(line.strip()) <= 100 and _TITLE_HIT.search(line + "\n"):
+            return number, len(lines)
+    return None
 
 
 def _with_family_members(near: dict[str, float]) -> dict[str, float]:
@@ -286,19 +565,53 @@ def _title_entries() -> tuple[AiEntry, ...]:
     return tuple(e for e in ai_entries() if e.title is not None and e.resolved.id not in ids)
 
 
-def _by_title_only(text: str, top: str) -> TextMatch | None:
+#: a text named by its title alone must be at least this long to be taken as the license
+_TITLE_ONLY_MIN_WORDS = 300
+
+
+def _by_title_only(text: str, top: str, reading: clauses.Reading, n_words: int) -> TextMatch | None:
+    """A text whose title names a license the catalog holds no reference text for. Its terms
+    are read from it; a stub (a title and a sentence or two) is not taken as the license."""
     for entry in _title_entries():
         assert entry.title is not None
-        if entry.title.search(top):
-            return TextMatch(
-                IDENTIFIED,
-                entry.resolved,
-                0.6,
-                "title",
-                line_of(text, entry.title),
-                entry.resolved.version,
-                reason="named by its title only: no reference text to compare with",
+        if not entry.title.search(top):
+            continue
+        license = entry.resolved
+        line = line_of(text, entry.title)
+        differences = clauses.compare(license.terms, reading, frozenset())
+        if n_words < _TITLE_ONLY_MIN_WORDS or differences:
+            why = (
+                f"carries the title of {license.id} but only {n_words} words: not its text"
+                if n_words < _TITLE_ONLY_MIN_WORDS
+                else f"terms differ from {license.id}: "
+                + "; ".join(_difference(d) for d in differences)
             )
+            return TextMatch(
+                MODIFIED,
+                None,
+                0.5 if n_words >= _TITLE_ONLY_MIN_WORDS else 0.3,
+                "title",
+                line,
+                reading.version,
+                (LicenseCandidate(license.id, license.name, 0.0),),
+                why,
+                terms=clauses.annotated(reading.terms, differences, why),
+                resembles=license,
+                title=reading.title,
+                differences=tuple(differences),
+            )
+        terms = clauses.merged(license.terms, reading)
+        return TextMatch(
+            IDENTIFIED,
+            replace(license, terms=terms),
+            0.6,
+            "title",
+            line,
+            license.version,
+            reason="named by its title only: no reference text to compare with",
+            terms=terms,
+            title=reading.title,
+        )
     return None
 
 

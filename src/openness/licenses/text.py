@@ -98,6 +98,32 @@ def shingle_hashes(tokens: list[str], sample: int = SAMPLE) -> set[int]:
 _P = 0x01000193
 
 
+def shingle_sequence(tokens: list[str]) -> list[int]:
+    """The hash of the shingle starting at each word (as `shingle_hashes`, unsampled, in
+    order): where in a document the known-license shingles are."""
+    n = SHINGLE_WORDS
+    if len(tokens) < n:
+        return []
+    cache: dict[str, int] = {}
+    hashed = [cache.get(t) or cache.setdefault(t, zlib.crc32(t.encode())) for t in tokens]
+    out: list[int] = []
+    top = pow(_P, n - 1, 1 << 32)
+    rolling = 0
+    for i, value in enumerate(hashed):
+        if i >= n:
+            rolling = (rolling - hashed[i - n] * top) & 0xFFFFFFFF
+        rolling = (rolling * _P + value) & 0xFFFFFFFF
+        if i < n - 1:
+            continue
+        h = rolling ^ (rolling >> 16)
+        h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+        h ^= h >> 16
+        out.append(h)
+    return out
+
+
 def _mix(hashed: list[int]) -> int:
     """Combine word hashes in order, then the MurmurHash3 finaliser: every bit mixes."""
     h = 0

@@ -102,13 +102,15 @@ def _verdict(
             else VerdictStatus.UNKNOWN
         )
         doubt = "; ".join(f"{f.source} is {f.status} ({f.name})" for f in unnamed)
+        # the terms read from the license text win over the declared license's profile
+        read = [f.terms for f in unnamed if f.terms.sources]
         return replace(
             declared,
             category=LicenseCategory.UNKNOWN,
             evidence=declared.evidence + _cite(unnamed, evidence),
             id=_id(declared),
             status=status,
-            terms=_doubtful(terms),
+            terms=read[0] if read else _doubtful(terms),
             note=f"the license text does not match the declared license: {doubt}",
         )
     if declared.category is LicenseCategory.NONE:
