@@ -173,3 +173,19 @@ def test_a_command_loads_only_its_own_module() -> None:
     assert out.stdout.strip() == "['openness.cli.main', 'openness.cli.scan']"
     unknown = run_cli("no-such-command")
     assert unknown.returncode == 2 and "assess" in unknown.stderr
+
+
+def test_diff_names_a_missing_file_as_not_found(tmp_path: Path) -> None:
+    a = tmp_path / "a.json"
+    a.write_text(run_cli("assess", "--example", "--format", "json", "--no-hash").stdout)
+    done = run_cli("diff", str(a), str(tmp_path / "missing.json"))
+    assert done.returncode == 2
+    assert "missing.json: not found" in done.stderr
+
+
+def test_check_require_lists_the_valid_levels() -> None:
+    from openness.examples import example_path
+
+    done = run_cli("check", str(example_path()), "--require", "open_license=great")
+    assert done.returncode == 2
+    assert "open, partial, closed, unknown" in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,8 +16,11 @@ from tests.exports.hostile import hostile_release
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "ul", "li", "table",
     "thead", "tbody", "tr", "th", "td", "code", "b", "span", "br", "svg", "g", "rect", "text",
+    "h3", "a", "details", "summary", "div",
 }  # fmt: skip
-FETCHING_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "data"}
+FETCHING_ATTRIBUTES = {"src", "srcset", "action", "formaction", "poster", "data"}
+#: links a reader may follow: the file at its revision on the Hub or GitHub, or the local file
+LINK_SCHEMES = ("https://huggingface.co/", "https://github.com/", "file:///")
 
 
 class Tags(HTMLParser):
@@ -24,25 +28,34 @@ class Tags(HTMLParser):
 
     def __init__(self, text: str) -> None:
         super().__init__()
+        self.hrefs: list[str] = []
         self.tags: set[str] = set()
         self.attributes: set[str] = set()
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
-        self.attributes.update(name for name, _ in attrs)
+        self.attributes.update(name for name, _ in attrs if name != "href" or tag != "a")
+        self.hrefs.extend(str(v) for name, v in attrs if name == "href")
+        self.attributes.update("href" for name, _ in attrs if name == "href" and tag != "a")
 
 
 def assert_inert(text: str) -> None:
     tags = Tags(text)
     assert tags.tags <= ALLOWED_TAGS, tags.tags - ALLOWED_TAGS
-    assert not tags.attributes & FETCHING_ATTRIBUTES
+    assert not tags.attributes & (FETCHING_ATTRIBUTES | {"href"})
+    assert all(h.startswith(LINK_SCHEMES) for h in tags.hrefs), tags.hrefs
     assert not {a for a in tags.attributes if a.startswith("on")}
     assert "url(" not in text and "@import" not in text
 
 
+def pinned(a: openness.Assessment) -> openness.Assessment:
+    """The example as if it lay at /release/tiny-release, so the golden file holds no local path."""
+    return replace(a, origin=replace(a.origin, target="tiny-release", path="/release/tiny-release"))
+
+
 def test_example_matches_golden_and_is_self_contained(example: openness.Assessment) -> None:
-    text = get("html")(example, RenderOptions())
+    text = get("html")(pinned(example), RenderOptions())
     check_golden("example.html", text)
     assert text.startswith("<!DOCTYPE html>")
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
@@ -78,6 +91,12 @@ def test_findings_and_incomplete_are_listed(tmp_path: Path) -> None:
 
 
 def test_the_inertness_check_catches_injected_markup() -> None:
-    for injected in ("<script>alert(1)</script>", "<img src=x>", '<b onclick="x()">b</b>'):
+    for injected in (
+        "<script>alert(1)</script>",
+        "<img src=x>",
+        '<b onclick="x()">b</b>',
+        '<a href="javascript:alert(1)">x</a>',
+        '<link href="https://github.com/x.css">',
+    ):
         with pytest.raises(AssertionError):
             assert_inert(f"<p>{injected}</p>")

@@ -44,6 +44,9 @@ def add_parser(commands: Any) -> None:
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE, not stdout")
     p.add_argument(
+        "--details", action="store_true", help="terminal: every framework's component table"
+    )
+    p.add_argument(
         "--no-hash",
         action="store_true",
         help="skip SHA-256 hashing: read headers only (fast on any size)",
@@ -159,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         spec_version=args.spec_version,
         created=_now(),
         docs_url=docs_url(),
+        details=args.details,
     )
     text = get(args.format)(assessment, options)
     write_report(text, args.output)

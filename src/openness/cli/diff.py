@@ -74,4 +74,6 @@ def _load(spec: str, db: str | None) -> dict[str, Any]:
 
         model, _, revision = spec.rpartition("@")
         return load_document(open_store(db), model, revision or None)
+    if path.suffix == ".json" or "/" in spec or spec.startswith("."):
+        raise OpennessError(f"{spec}: not found")
     raise OpennessError(f"{spec}: not a JSON file, a release or MODEL@REVISION")

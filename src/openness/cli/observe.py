@@ -177,6 +177,7 @@ def _run(args: argparse.Namespace) -> int:
         query, limit = _hub_query(args)  # usage errors before anything is opened
         engine = _engine(args)  # an unreachable store fails before the Hub is asked anything
         items = _hub_items(args, query, limit)
+    _stop_on_sigterm()
     with _bar(len(items)) as tick:
         report = run_batch(
             engine, items, workers=args.workers, dask=args.dask, retries=args.retries, on_item=tick
@@ -188,6 +189,16 @@ def _run(args: argparse.Namespace) -> int:
     for target, error in report.failed:
         print(f"  failed: {target}: {error}", file=sys.stderr)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the batch stops its worker processes on the way out."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _hub_query(args: argparse.Namespace) -> tuple[Any, int]:

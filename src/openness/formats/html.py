@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from ..model import Assessment
+from ..model import Assessment, ComponentResult, Finding, FrameworkResult
+from . import evidence, verdict, view
 from . import release_facts as rf
-from . import view
 from .html_chart import LEVEL_COLOUR, attribute_chart
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -28,7 +28,15 @@ th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-alig
 th{background:#f6f8fa}code{font-size:.85rem;word-break:break-all}
 .sev-critical,.sev-high{color:#cf222e;font-weight:bold}.sev-medium{color:#bf8700}
 .note{color:#59636e}.chart{max-width:100%;height:auto}
+.verdict td:first-child{white-space:nowrap}.mark-yes{color:#1a7f37}.mark-partly{color:#9a6700}
+.mark-no{color:#cf222e}.mark-unknown{color:#59636e}
+ul.cites{margin:.2rem 0;padding-left:1rem}ul.cites li{margin:.15rem 0}
+.quote{font-style:italic}details summary{cursor:pointer;color:#0969da}
+.claim{border-left:3px solid #cf222e;padding-left:.5rem;margin:.2rem 0}
 """
+_MARK_CLASS = {verdict.YES: "yes", verdict.PARTLY: "partly", verdict.NO: "no"}
+#: citations shown before the rest fold into a <details> element
+VISIBLE_CITES = 2
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -40,14 +48,19 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Openness assessment: {_e(name)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Openness assessment: <code>{_e(name)}</code></h1>",
+        '<h2 id="verdict">Verdict</h2>',
+        _verdict(a),
+        '<h2 id="release">Release</h2>',
         _overview(a),
         '<h2 id="attributes">Five attributes of openness</h2>',
         attribute_chart(a.ratings),
         _ratings_table(a),
-        '<h2 id="license">License</h2>',
-        _license(a),
         f'<h2 id="findings">Findings ({_e(view.severity_counts(a))})</h2>',
         _findings(a),
+        '<h2 id="frameworks">Openness frameworks</h2>',
+        _frameworks(a),
+        '<h2 id="license">License</h2>',
+        _license(a),
     ]
     if a.sections:
         parts += ['<h2 id="card">Model card topics</h2>', _sections(a)]
@@ -74,6 +87,52 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def cites_html(citations: list[evidence.Citation]) -> str:
+    """Every citation: the place (a link to the file when one can be made) and what stands
+    there; past the first few, folded into a <details> element a reader can open."""
+    if not citations:
+        return "—"
+
+    def item(c: evidence.Citation) -> str:
+        where = f"<code>{_e(c.where)}</code>"
+        if c.url:
+            where = f'<a href="{_e(c.url)}">{where}</a>'
+        what = (
+            f'<span class="quote">“{_e(c.quote)}”</span>'
+            if c.quote
+            else f'<span class="note">{_e(c.detail)}</span>'
+        )
+        return f'<li class="cite">{where} {what}</li>'
+
+    shown = "".join(item(c) for c in citations[:VISIBLE_CITES])
+    html = f'<ul class="cites">{shown}</ul>'
+    rest = citations[VISIBLE_CITES:]
+    if rest:
+        more = "".join(item(c) for c in rest)
+        html += (
+            f'<details><summary>{len(rest)} more</summary><ul class="cites">{more}</ul></details>'
+        )
+    return html
+
+
+def _verdict(a: Assessment) -> str:
+    def row(ans: verdict.Answer, label: str) -> tuple[str, str, str]:
+        css = _MARK_CLASS.get(ans.mark, "unknown")
+        return (
+            f"<b>{_e(label)}</b>",
+            f'<span class="mark-{css}">{_e(ans.mark)} {_e(ans.short)}</span>',
+            _e(ans.text),
+        )
+
+    rows = [row(ans, ans.question) for ans in verdict.answers(a)]
+    rows += [row(ans, f"How open: {ans.question}") for ans in verdict.openness_lines(a)]
+    legend = " · ".join(f"{_e(m)} {_e(t)}" for m, t in verdict.LEGEND)
+    table = _table(("Question", "Answer", "Why"), rows).replace(
+        "<table>", '<table class="verdict">'
+    )
+    return table + f'<p class="note">Legend: {legend}</p>'
 
 
 def _overview(a: Assessment) -> str:
@@ -103,7 +162,7 @@ def _ratings_table(a: Assessment) -> str:
             _e(r.attribute.label),
             f'<b style="color:{LEVEL_COLOUR[r.level]}">{_e(r.level.value)}</b>',
             _e(r.rationale),
-            "<br>".join(f"<code>{_e(c)}</code>" for c in view.citations(r)) or "—",
+            cites_html(evidence.citations(r.evidence, a.origin)),
         )
         for r in a.ratings
     )
@@ -121,14 +180,9 @@ def _license(a: Assessment) -> str:
         ("OSI-approved", osi),
     ]
     table = _table(("Term", "Value"), ((_e(k), _e(v)) for k, v in rows))
-    cited = [
-        f"<li><code>{_e(e.location)}</code>: {_e(e.fact)} = {_e(e.value)}"
-        + (f' <span class="note">({_e(e.note)})</span>' if e.note else "")
-        + "</li>"
-        for e in lic.evidence
-    ]
-    evidence = f"<p>Evidence:</p><ul>{''.join(cited)}</ul>" if cited else ""
-    return table + evidence + _license_terms(a)
+    cited = evidence.citations(lic.evidence, a.origin)
+    where = f"<p>Evidence:</p>{cites_html(cited)}" if cited else ""
+    return table + where + _license_terms(a)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -165,6 +219,13 @@ def _license_terms(a: Assessment) -> str:
     return "<p>Licenses and use policies found:</p>" + _table(headers, rows)
 
 
+def _finding_where(a: Assessment, f: Finding) -> str:
+    loc = f.location
+    url = evidence.link(evidence.OriginRef.of(a.origin), loc.file, loc.line)
+    code = f"<code>{_e(loc)}</code>"
+    return f'<a href="{_e(url)}">{code}</a>' if url else code
+
+
 def _findings(a: Assessment) -> str:
     if not a.findings:
         return "<p>No findings.</p>"
@@ -172,12 +233,51 @@ def _findings(a: Assessment) -> str:
         (
             f'<span class="sev-{f.severity.name.lower()}">{f.severity.name.lower()}</span>',
             f'<code title="{_e(f.docs)}">{_e(f.rule_id)}</code>',
-            f"<code>{_e(f.location)}</code>",
-            _e(f.reason) + (f" (<code>{_e(f.trigger)}</code>)" if f.trigger else ""),
+            _finding_where(a, f),
+            _reason(f),
         )
         for f in a.findings
     )
     return _table(("Severity", "Rule", "Location", "Reason"), rows)
+
+
+def _reason(f: Finding) -> str:
+    """The reason; an openwashing finding quotes the claim and the evidence against it."""
+    if f.rule_id.startswith("OPN-OWS-"):
+        return f'<div class="claim">{_e(f.reason)}</div>' + (
+            f"<div>but the evidence says: {_e(f.trigger)}</div>" if f.trigger else ""
+        )
+    return _e(f.reason) + (f" (<code>{_e(f.trigger)}</code>)" if f.trigger else "")
+
+
+def _frameworks(a: Assessment) -> str:
+    if not a.frameworks:
+        return "<p>No framework ratings in this assessment.</p>"
+    return "".join(_framework(a, f) for f in a.frameworks)
+
+
+def _framework(a: Assessment, f: FrameworkResult) -> str:
+    from ..frameworks.report import MARK
+
+    head = f'<h3 id="fw-{_e(f.framework)}">{_e(f.title)} {_e(f.version)}: {_e(f.verdict)}</h3>'
+    classes = "".join(
+        f"<li><b>{_e(p.name)}</b>: {'reached' if p.reached else 'not reached'}, "
+        f"{p.met}/{p.required}"
+        + (f' <span class="note">missing: {_e(", ".join(p.missing))}</span>' if p.missing else "")
+        + "</li>"
+        for p in f.classes
+    )
+
+    def row(c: ComponentResult) -> tuple[str, str, str, str]:
+        return (
+            _e(c.title),
+            _e(f"{MARK.get(c.status, '?')} {c.status}"),
+            _e(c.rationale),
+            cites_html(evidence.citations(c.evidence, a.origin)),
+        )
+
+    table = _table(("Component", "Status", "Why", "Evidence"), (row(c) for c in f.components))
+    return head + (f"<ul>{classes}</ul>" if classes else "") + table
 
 
 def _sections(a: Assessment) -> str:

@@ -19,6 +19,8 @@ class RenderOptions:
     #: base URL where the rule pages (docs/rules/OPN-*.md) are published; SARIF `helpUri`s point
     #: there. None (default): no helpUri, the page itself is embedded as the rule's help
     docs_url: str | None = None
+    #: the terminal report shows every framework's component table (otherwise one line each)
+    details: bool = False
 
 
 DEFAULT_OPTIONS = RenderOptions()

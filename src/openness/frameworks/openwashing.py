@@ -27,7 +27,8 @@ def openwashing_findings(
     mof = results.get("mof")
     for claim in index.get("claim.fully_open"):
         if mof is not None and not any(p.reached for p in mof.classes[2:]):
-            missing = ", ".join(m for p in mof.classes for m in p.missing) or "?"
+            # each class's missing list holds the lower classes' ones: name each component once
+            missing = ", ".join(dict.fromkeys(m for p in mof.classes for m in p.missing)) or "?"
             out.append(_found("OPN-OWS-002", claim, f"MOF Class I not reached; missing: {missing}"))
     weights = index.get("weights.present")
     for claim in index.get("claim.open_weights") + index.get("claim.open_source"):

@@ -206,7 +206,11 @@ def validate(policy: Policy) -> Policy:
         attribute, _, level = rule.partition("=")
         if attribute not in {a.value for a in Attribute} or level not in {v.value for v in Level}:
             names = ", ".join(a.value for a in Attribute)
-            raise OpennessError(f"require {rule!r}: use ATTRIBUTE=LEVEL with one of {names}")
+            levels = ", ".join(v.value for v in Level)
+            raise OpennessError(
+                f"require {rule!r}: use ATTRIBUTE=LEVEL, ATTRIBUTE one of {names}, "
+                f"LEVEL one of {levels}"
+            )
     for rule in policy.forbid:
         if rule.partition("=")[0] not in TERMS:
             raise OpennessError(f"forbid {rule!r}: use one of {', '.join(TERMS)} [=VALUE]")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -208,7 +210,10 @@ class _executor:
 
     def __enter__(self) -> tuple[Submit, int]:
         if self.dask is None:
-            pool = ProcessPoolExecutor(max_workers=self.workers)
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=watch_parent, initargs=(os.getpid(),)
+            )
+            self._pool = pool
             self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
             return (lambda t: pool.submit(assess_to_data, t)), self.workers * QUEUE_PER_WORKER
         return self._dask_submit()
@@ -227,9 +232,39 @@ class _executor:
 
         return submit, self.workers * QUEUE_PER_WORKER
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        pool = getattr(self, "_pool", None)
+        if kind is not None and pool is not None:
+            # interrupted (SIGTERM, SIGINT, an error): stop the workers now, not after their item
+            stop_workers(pool)
         for close in reversed(self._close):
             close()
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: how often a worker checks that the process that started it is still there
+PARENT_POLL = 0.5
+
+
+def watch_parent(parent: int) -> None:
+    """Run in each worker: exit as soon as the parent is gone (killed, even with SIGKILL), so no
+    worker lives on re-parented to PID 1."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="openness-parent-watch", daemon=True).start()
 
 
 def _settle(fut: Future[dict[str, Any]], dask_future: Any) -> None:

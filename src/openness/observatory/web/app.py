@@ -14,7 +14,9 @@ from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -55,6 +57,7 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         redoc_url=None,
     )
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.add_middleware(HeadAsGet)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -77,6 +80,17 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         return HTMLResponse(
             pages.error_page(LINKS, exc.status_code, str(exc.detail)), exc.status_code
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith(("/api/", "/openapi")):
+            return await request_validation_exception_handler(request, exc)
+        reasons = "; ".join(_reason(e) for e in exc.errors())
+        return HTMLResponse(pages.error_page(LINKS, 400, reasons), 400)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(pages.STATIC / "favicon.svg", media_type="image/svg+xml")
 
     def filters(
         q: str | None,
@@ -126,7 +140,12 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(listed: Listing) -> str:
-        return pages.list_page(engine, LINKS, *listed)
+        chosen, page = listed
+        if page.page > page.pages:
+            raise HTTPException(
+                404, f"there is no page {page.page}: the list has {page.pages} page(s)"
+            )
+        return pages.list_page(engine, LINKS, chosen, page)
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_page(id: Id, revision: Text = None) -> str:
@@ -134,7 +153,9 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         return pages.model_page(engine, LINKS, row["model"], row["revision"])
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-    def compare(m: Annotated[list[str], Query(min_length=2, max_length=4)]) -> str:
+    def compare(m: Annotated[list[str], Query(max_length=4)] = []) -> str:  # noqa: B006
+        if len(set(m)) < 2:
+            raise HTTPException(400, "choose 2 to 4 models to compare (tick their boxes)")
         for name in m:
             record(name)
         return pages.compare_page(engine, LINKS, m)
@@ -194,3 +215,30 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
 
         mount(app, engine, jobs)
     return app
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    """A validation error as a sentence: which parameter, what was wrong with it."""
+    where = [str(p) for p in error.get("loc", ()) if p not in ("query", "body")]
+    given = error.get("input")
+    value = f" (got {given!r})" if isinstance(given, str) else ""
+    return f"{'.'.join(where) or 'request'}: {error.get('msg', 'invalid')}{value}"
+
+
+class HeadAsGet:
+    """HEAD answers as GET would, without the body (FastAPI routes are GET only)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def no_body(message: Any) -> None:
+            if message.get("type") == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, no_body)

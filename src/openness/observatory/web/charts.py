@@ -20,8 +20,13 @@ def _level(value: object) -> Level:
         return Level.UNKNOWN
 
 
-def attribute_chart(levels: Mapping[str, object], *, label: str = "") -> Markup:
-    """One model: a bar per attribute, its length and colour the level."""
+def attribute_chart(
+    levels: Mapping[str, object], *, label: str = "", compact: bool = False
+) -> Markup:
+    """One model: a bar per attribute, its length and colour the level. `compact` puts each
+    label above its bar, so the chart keeps a readable text size in a narrow column."""
+    if compact:
+        return _compact_attribute_chart(levels, label)
     label_w, bar_w, row = 300, 300, 32
     parts = []
     for i, attribute in enumerate(Attribute):
@@ -37,6 +42,24 @@ def attribute_chart(levels: Mapping[str, object], *, label: str = "") -> Markup:
             f'font-weight="bold">{level.value}</text>'
         )
     return _svg(label_w + bar_w + 80, 6 + row * 5, label or "Five attributes of openness", parts)
+
+
+def _compact_attribute_chart(levels: Mapping[str, object], label: str) -> Markup:
+    bar_w, row = 220, 46
+    parts = []
+    for i, attribute in enumerate(Attribute):
+        level = _level(levels.get(attribute.value))
+        y = 4 + i * row
+        colour = LEVEL_COLOUR[level]
+        parts.append(
+            f'<text x="0" y="{y + 13}">{escape(attribute.label)}</text>'
+            f'<rect x="0" y="{y + 18}" width="{bar_w}" height="20" fill="none" '
+            f'stroke="#d0d7de" stroke-dasharray="4 3"/><rect class="level-{level.value}" '
+            f'x="0" y="{y + 18}" width="{LEVEL_SCORE[level] * bar_w:.0f}" height="20" '
+            f'fill="{colour}"/><text x="{bar_w + 8}" y="{y + 33}" fill="{colour}" '
+            f'font-weight="bold">{level.value}</text>'
+        )
+    return _svg(bar_w + 80, 4 + row * 5, label or "Five attributes of openness", parts)
 
 
 def level_distribution(levels: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> Markup:
@@ -66,8 +89,14 @@ def level_distribution(levels: Sequence[tuple[str, Sequence[tuple[str, int]]]]) 
     return _svg(label_w + bar_w + 20, 34 + row * len(levels), "Levels by attribute", parts)
 
 
-def bar_chart(counts: Sequence[tuple[str, int]], label: str, colour: str = "#0969da") -> Markup:
-    """Horizontal bars, one per (name, count), longest first as given."""
+def bar_chart(
+    counts: Sequence[tuple[str, int]],
+    label: str,
+    colour: str = "#0969da",
+    colours: Mapping[str, str] | None = None,
+) -> Markup:
+    """Horizontal bars, one per (name, count), longest first as given; `colours` gives some
+    names their own colour (e.g. grey for "no class")."""
     label_w, bar_w, row = 220, 360, 24
     peak = max((n for _, n in counts), default=0) or 1
     parts = []
@@ -76,7 +105,8 @@ def bar_chart(counts: Sequence[tuple[str, int]], label: str, colour: str = "#096
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end">{escape(_short(name))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{n / peak * bar_w:.1f}" height="18" '
-            f'fill="{colour}"/><text x="{label_w + n / peak * bar_w + 6:.1f}" y="{y + 14}">{n}'
+            f'fill="{(colours or {}).get(name, colour)}"/>'
+            f'<text x="{label_w + n / peak * bar_w + 6:.1f}" y="{y + 14}">{n}'
             "</text>"
         )
     return _svg(label_w + bar_w + 70, 8 + row * max(len(counts), 1), label, parts)

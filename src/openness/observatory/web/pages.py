@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ... import __version__
+from ...formats.verdict import LEGEND
 from ...model import Attribute
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
@@ -22,6 +23,10 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+#: meta CSP of the static site: `frame-ancestors` is ignored (and logged) in a <meta> element;
+#: the server sends its full policy as a header instead
+SITE_CSP = CSP.replace("; frame-ancestors 'none'", "")
+UNRATED_COLOUR = "#8c959f"
 ATTRIBUTES = [(a.value, a.label) for a in Attribute]
 
 
@@ -41,9 +46,28 @@ def environment() -> Any:
 def _render(name: str, links: Links, **context: Any) -> str:
     template = environment().get_template(name)
     text: str = template.render(
-        links=links, csp=CSP, version=__version__, attributes=ATTRIBUTES, **context
+        links=links,
+        csp=SITE_CSP,
+        version=__version__,
+        attributes=ATTRIBUTES,
+        when=when,
+        count=count,
+        **context,
     )
     return text
+
+
+def when(value: object) -> str:
+    """A stored time as a reader wants it: to the minute, UTC, no microseconds."""
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return str(value or "")
+
+
+def count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else "—"
 
 
 def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: queries.Page) -> str:
@@ -77,6 +101,8 @@ def model_page(engine: sa.Engine, links: Links, model: str, revision: str | None
         osaid_results=OSAID_RESULTS,
         chart=charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=model),
         ratings=view.ratings(document),
+        verdict=view.verdict(document),
+        legend=LEGEND,
         license=document.get("license") if isinstance(document.get("license"), dict) else {},
         terms=view.license_terms(document),
         findings=view.findings(document),
@@ -90,7 +116,9 @@ def compare_page(engine: sa.Engine, links: Links, models: list[str]) -> str:
     columns = [
         {
             "record": r,
-            "chart": charts.attribute_chart({a: r[a] for a, _ in ATTRIBUTES}, label=r["model"]),
+            "chart": charts.attribute_chart(
+                {a: r[a] for a, _ in ATTRIBUTES}, label=r["model"], compact=True
+            ),
         }
         for r in records
     ]
@@ -118,7 +146,9 @@ def ecosystem_page(engine: sa.Engine, links: Links, metrics: Metrics | None = No
 def _labelled_chart(
     counts: tuple[tuple[str, int], ...], labels: dict[str, str], title: str, colour: str
 ) -> Any:
-    return charts.bar_chart([(labels.get(k, k), n) for k, n in counts], title, colour)
+    # a release that reaches nothing is not drawn in the colour of the ones that do
+    grey = {labels.get(k, k): UNRATED_COLOUR for k in ("none", "unknown", "fail")}
+    return charts.bar_chart([(labels.get(k, k), n) for k, n in counts], title, colour, grey)
 
 
 def error_page(links: Links, status: int, message: str) -> str:

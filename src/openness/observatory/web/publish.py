@@ -27,6 +27,7 @@ PUBLISHED_COLUMNS = (*queries.LIST_COLUMNS, "openwashing_rules")
 def site_files(engine: sa.Engine, per_page: int = SITE_PER_PAGE) -> Iterator[tuple[str, bytes]]:
     root, nested = SiteLinks(0), SiteLinks(1)
     yield "static/style.css", (pages.STATIC / "style.css").read_bytes()
+    yield "static/favicon.svg", (pages.STATIC / "favicon.svg").read_bytes()
     everything = queries.Filters()
     first = queries.list_models(engine, everything, 1, per_page)
     for number in range(1, first.pages + 1):

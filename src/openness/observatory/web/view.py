@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...formats.evidence import Citation, citations_of_dicts
 from ...model import Attribute
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -20,6 +21,24 @@ def where(location: object) -> str:
     return out
 
 
+def cites(document: Mapping[str, Any], evidence: object) -> list[Citation]:
+    """Every evidence object, one per place, with what stands there and a link to the file."""
+    return citations_of_dicts(evidence, document.get("origin"))
+
+
+def verdict(document: Mapping[str, Any]) -> list[Any]:
+    """The report's verdict lines (commercial use, safe to load, complete, how open), read from
+    the stored document; empty when the document does not parse as an assessment."""
+    from ...formats import verdict as v
+    from ...serialize import assessment_from_data
+
+    try:
+        a = assessment_from_data(document)
+    except Exception:  # an old or partial document: the page shows the rest without a verdict
+        return []
+    return [*v.answers(a), *v.openness_lines(a)]
+
+
 def ratings(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     by = {r.get("attribute"): r for r in _dicts(document.get("ratings"))}
     out = []
@@ -30,7 +49,7 @@ def ratings(document: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "attribute": attribute.label,
                 "level": str(r.get("level") or "unknown"),
                 "rationale": str(r.get("rationale") or ""),
-                "evidence": [where(e.get("location")) for e in _dicts(r.get("evidence"))][:8],
+                "evidence": cites(document, r.get("evidence")),
             }
         )
     return out
@@ -58,12 +77,21 @@ def findings(document: Mapping[str, Any]) -> list[dict[str, str]]:
             "rule_id": str(f.get("rule_id") or ""),
             "severity": str(f.get("severity") or ""),
             "reason": str(f.get("reason") or ""),
+            "trigger": str(f.get("trigger") or ""),
             "where": where(f.get("location")),
+            "url": _finding_url(document, f.get("location")) or "",
         }
         for f in _dicts(document.get("findings"))
     ]
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(found, key=lambda f: -rank.get(f["severity"], 0))
+
+
+def _finding_url(document: Mapping[str, Any], location: object) -> str | None:
+    loc: Mapping[str, Any] = location if isinstance(location, Mapping) else {}
+    line = loc.get("line")
+    found = cites(document, [{"location": {"file": loc.get("file"), "line": line}}])
+    return found[0].url if found else None
 
 
 def frameworks(document: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -91,6 +119,15 @@ def frameworks(document: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "verdict": str(f.get("verdict") or ""),
                 "components": ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
                 "classes": classes,
+                "rows": [
+                    {
+                        "title": str(c.get("title") or c.get("id") or "?"),
+                        "status": str(c.get("status") or "unknown"),
+                        "rationale": str(c.get("rationale") or ""),
+                        "evidence": cites(document, c.get("evidence")),
+                    }
+                    for c in _dicts(f.get("components"))
+                ],
             }
         )
     return out
