@@ -284,3 +284,10 @@ def test_no_rubric_or_framework_passes_on_an_unknown_health_check() -> None:
         unknown = Evidence("health.check.Maintained", None, Location(""))
         for zero_counts in (False, True):
             assert not condition.test(EvidenceIndex([unknown], zero_counts=zero_counts))[0]
+
+
+def test_a_link_in_markdown_code_keeps_no_backtick() -> None:
+    from openness.health.governance import security_contacts
+
+    found = security_contacts("See `https://example.org/security`).\n")
+    assert [c.value for c in found if c.kind == "url"] == ["https://example.org/security"]
