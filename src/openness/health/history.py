@@ -16,7 +16,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -111,6 +111,7 @@ def _personal_mail() -> _PersonalMail:
     )
 
 
+@lru_cache(maxsize=4096)  # authors repeat: one classification per address
 def affiliation(email: str) -> tuple[str, bool]:
     """(group, personal): an organisation's e-mail domain, or for a personal address (a forge's
     noreply address, a free-mail provider) the person themself, as their own group.
