@@ -211,7 +211,11 @@ def test_clean_database_scores_ten_and_no_database_is_unknown(tmp_path: Path) ->
     clean.mkdir()
     (clean / "x.json").write_text(json.dumps(ADVISORIES[1]))
     scores = {c.name: c.score for c in analyse(tmp_path / "repo", osv_db=clean).checks}
-    assert scores["Vulnerabilities"] == 10
+    assert scores["Vulnerabilities"] is None  # click>=8 and lodash ^4.17 were not checked
+    exact = tmp_path / "exact"
+    exact.mkdir()
+    (exact / "requirements.txt").write_text("requests==2.32.0\n")
+    assert {c.name: c.score for c in analyse(exact, osv_db=clean).checks}["Vulnerabilities"] == 10
     assert {c.name: c.score for c in analyse(tmp_path / "repo").checks}["Vulnerabilities"] is None
 
 

@@ -102,6 +102,10 @@ def _git(
         findings.append(finding("OPN-HLT-008", str(exc), Location(label)))
         incomplete.append(f"git history not read: {exc}")
         return
+    if stats.shallow:
+        incomplete.append(
+            "a shallow clone: the history is cut off, so people and activity are not judged"
+        )
     if stats.truncated:
         incomplete.append(f"history read up to {limits.max_commits:,} commits only")
     if tags.truncated:
@@ -142,7 +146,14 @@ def _files(
     evidence += file_evidence(found, contacts, license_ids)
     policies = [f.path for f in found if f.kind == "security_policy"]
     if not policies:
-        findings.append(finding("OPN-HLT-002", "no SECURITY.md", Location("")))
+        findings.append(
+            finding(
+                "OPN-HLT-002",
+                "no SECURITY.md in the repository (an organisation-wide policy is not visible "
+                "offline)",
+                Location(""),
+            )
+        )
     elif not any(contacts.values()):
         findings.append(
             finding("OPN-HLT-003", "no contact or reporting channel", Location(policies[0]))

@@ -145,6 +145,9 @@ def _rebase_finding(f: Finding, prefix: str) -> Finding:
 
 
 def _check_evidence(report: HealthReport, prefix: str) -> list[Evidence]:
+    """One `health.check.<Name>` per check (None when not scored, level `unknown`) and
+    `health.checks.aggregate`, the mean of the scored checks (None when none was scored)."""
+    aggregate = report.aggregate
     return [
         Evidence(
             f"health.check.{c.name}",
@@ -153,4 +156,11 @@ def _check_evidence(report: HealthReport, prefix: str) -> list[Evidence]:
             note=f"{c.framework}, {c.level}: {c.rationale}",
         )
         for c in report.checks
+    ] + [
+        Evidence(
+            "health.checks.aggregate",
+            aggregate.score,
+            _location(Location(""), prefix),
+            note=aggregate.describe(),
+        )
     ]

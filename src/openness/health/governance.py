@@ -43,7 +43,7 @@ _CI_FILES = (
 _CI_FOLDERS = (".github/workflows", ".woodpecker", ".forgejo/workflows", ".gitea/workflows")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"https?://[^\s)>\]\"']+")
+_URL = re.compile(r"https?://[^\s)>\]\"'`]+")
 _CHANNEL_WORDS = re.compile(
     r"security/advisories|private vulnerability reporting|report a vulnerability|hackerone|"
     r"bugcrowd|huntr|intigriti",

@@ -1,8 +1,13 @@
 """Maintenance and people, read from `git log` as a stream: only counters stay in memory.
 
 Windows (last 90 and 365 days) use the committer date, when a commit entered the history; people
-are author e-mail addresses, lower-cased. A commit or tag counts as signed when it carries a
+are author e-mail addresses, lower-cased (the two forms of a forge's noreply address,
+`ID+login@...` and `login@...`, are one person). A commit or tag counts as signed when it carries a
 signature (`gpgsig` header, signed tag); signatures are not verified, as no trust store is known.
+
+Organisations are read from e-mail domains, except personal addresses: a forge's noreply address
+(`ID+login@users.noreply.github.com`) or a free-mail provider (gmail.com, qq.com, ...) says who a
+person is, not whom they work for, so each such author is their own unaffiliated identity.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .gitrun import run, stream
@@ -38,7 +45,11 @@ class HistoryStats:
     authors_90: set[str] = field(default_factory=set)
     by_author_365: Counter[str] = field(default_factory=Counter)
     by_domain_365: Counter[str] = field(default_factory=Counter)
+    by_affiliation_365: Counter[str] = field(default_factory=Counter)
+    organisations_365: set[str] = field(default_factory=set)
+    personal_365: set[str] = field(default_factory=set)
     truncated: bool = False
+    shallow: bool = False
 
     def add(self, sha: str, email: str, when: float, signed: bool) -> None:
         if not self.head:
@@ -49,16 +60,20 @@ class HistoryStats:
             self.last_commit, self.last_time = sha, when
         if self.first_time is None or when <= self.first_time:
             self.first_commit, self.first_time = sha, when
-        self.authors.add(email)
+        group, personal = affiliation(email)
+        person = group if personal else email  # a noreply address's two forms are one person
+        self.authors.add(person)
         age = self.now - when
         if age <= 365 * DAY:
             self.commits_365 += 1
             self.signed_365 += signed
-            self.by_author_365[email] += 1
+            self.by_author_365[person] += 1
             self.by_domain_365[domain_of(email)] += 1
+            self.by_affiliation_365[group] += 1
+            (self.personal_365 if personal else self.organisations_365).add(group)
             if age <= 90 * DAY:
                 self.commits_90 += 1
-                self.authors_90.add(email)
+                self.authors_90.add(person)
 
     @property
     def bus_factor(self) -> int:
@@ -76,6 +91,48 @@ def domain_of(email: str) -> str:
     return domain if at and domain else "(no domain)"
 
 
+@dataclass(frozen=True)
+class _PersonalMail:
+    noreply_prefixes: tuple[str, ...]
+    families: frozenset[str]
+    domains: frozenset[str]
+
+
+@cache
+def _personal_mail() -> _PersonalMail:
+    from ..datafiles import load_yaml  # PyYAML only once people are counted
+
+    text = resources.files("openness.health").joinpath("personal_mail.yaml").read_text("utf-8")
+    raw = load_yaml(text)
+    return _PersonalMail(
+        tuple(str(p) for p in raw["noreply_prefixes"]),
+        frozenset(str(f) for f in raw["families"]),
+        frozenset(str(d) for d in raw["domains"]),
+    )
+
+
+@lru_cache(maxsize=4096)  # authors repeat: one classification per address
+def affiliation(email: str) -> tuple[str, bool]:
+    """(group, personal): an organisation's e-mail domain, or for a personal address (a forge's
+    noreply address, a free-mail provider) the person themself, as their own group.
+
+    `1234+login@users.noreply.github.com` and `login@users.noreply.github.com` are one person.
+    """
+    local, at, domain = email.lower().rpartition("@")
+    if not at or not domain:
+        return (email or "(no e-mail)", True)  # no domain: nothing says whom they work for
+    known = _personal_mail()
+    if domain.startswith(known.noreply_prefixes):  # GitHub (and GHE), GitLab, Codeberg
+        return (f"{local.partition('+')[2] or local}@{domain}", True)
+    labels = domain.split(".")
+    free = domain in known.domains or (
+        labels[0] in known.families
+        and 2 <= len(labels) <= 3
+        and (len(labels) == 2 or labels[1] in {"co", "com"})
+    )
+    return (email.lower(), True) if free else (domain, False)
+
+
 class _Truncated(Exception):
     pass
 
@@ -85,6 +142,7 @@ def read_history(git_dir: Path, now: float, limits: HealthLimits) -> HistoryStat
     stats = HistoryStats(now)
     if _unborn_head(git_dir):
         return stats
+    stats.shallow = _shallow(git_dir)
     args = ("log", "--pretty=raw", "--no-show-signature", "--no-color", "HEAD", "--")
     try:
         with stream(git_dir, *args, timeout=limits.git_timeout_seconds) as lines:
@@ -98,6 +156,12 @@ def _unborn_head(git_dir: Path) -> bool:
     """True when HEAD names a branch with no commit yet (a fresh `git init`)."""
     code, out = run(git_dir, "rev-parse", "--verify", "--quiet", "HEAD")
     return code != 0 or not out.strip()
+
+
+def _shallow(git_dir: Path) -> bool:
+    """True for a shallow clone (`git clone --depth N`): the history stops at a cut."""
+    code, out = run(git_dir, "rev-parse", "--is-shallow-repository")
+    return code == 0 and out.strip() == "true"
 
 
 def _parse_raw_log(lines: Iterable[bytes], stats: HistoryStats, max_commits: int) -> None:

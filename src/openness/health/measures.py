@@ -51,6 +51,28 @@ def history_evidence(stats: HistoryStats, git: str) -> list[Evidence]:
         _fact("contributors.last_90d", len(stats.authors_90), git, key=head),
         _fact("contributors.last_365d", len(stats.by_author_365), git, key=head),
         _fact("domains.last_365d", len(stats.by_domain_365), git, key=head),
+        _fact("git.shallow", stats.shallow, git, key=head),
+        _fact(
+            "affiliations.organisations_365d",
+            len(stats.organisations_365),
+            git,
+            key=head,
+            note="organisational e-mail domains of the last year's authors",
+        ),
+        _fact(
+            "affiliations.personal_365d",
+            len(stats.personal_365),
+            git,
+            key=head,
+            note="authors of the last year with personal addresses (noreply, free-mail)",
+        ),
+        _fact(
+            "affiliations.most_365d",
+            len(stats.organisations_365) + len(stats.personal_365),
+            git,
+            key=head,
+            note="at most this many organisations: each personal address could be another",
+        ),
     ]
     if stats.last_time is not None:
         out.append(
@@ -84,6 +106,25 @@ def history_evidence(stats: HistoryStats, git: str) -> list[Evidence]:
             _fact("domain_share", round(n / stats.commits_365, 3), git, key=domain)
             for domain, n in ranked
         ]
+        groups = stats.by_affiliation_365.most_common()
+        group, group_count = groups[0]
+        personal = group in stats.personal_365
+        out.append(
+            _fact(
+                "affiliations.top",
+                group,
+                git,
+                key=head,
+                note="a person (personal address)" if personal else "an organisation",
+            )
+        )
+        out.append(
+            _fact(
+                "affiliations.top_share", round(group_count / stats.commits_365, 3), git, key=head
+            )
+        )
+        if personal:
+            out.append(_fact("affiliations.top_personal", True, git, key=head))
     return out
 
 
@@ -142,7 +183,16 @@ def dependency_evidence(scan: ManifestScan) -> list[Evidence]:
         _fact("dependencies.unpinned_unlocked", sum(len(v) for v in unlocked.values()), ""),
     ]
     if declared:
+        loose = sum(len(v) for v in unlocked.values())
         out.append(_fact("dependencies.pinned_share", round(pinned / len(declared), 3), ""))
+        out.append(
+            _fact(
+                "dependencies.pinned_or_locked_share",
+                round(1 - loose / len(declared), 3),
+                "",
+                note="declared dependencies pinned, or with a lock file beside their manifest",
+            )
+        )
     return out
 
 

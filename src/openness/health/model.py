@@ -73,6 +73,32 @@ class CheckScore:
 
 
 @dataclass(frozen=True)
+class Aggregate:
+    """The checks together: the mean of the scored ones. A `?` check is left out, neither 0 nor
+    10; with no scored check there is no aggregate (None)."""
+
+    score: float | None  # 0..10, one decimal
+    scored: int
+    unknown: tuple[str, ...]  # names of the checks not scored
+
+    @classmethod
+    def of(cls, checks: tuple[CheckScore, ...]) -> Aggregate:
+        scores = [c.score for c in checks if c.score is not None]
+        mean = round(sum(scores) / len(scores), 1) if scores else None
+        return cls(mean, len(scores), tuple(c.name for c in checks if c.score is None))
+
+    def describe(self) -> str:
+        head = (
+            "no check could be scored"
+            if self.score is None
+            else f"{self.score}/10, the mean of {self.scored} scored checks"
+        )
+        if not self.unknown:
+            return head
+        return f"{head}; not scored (?), left out: {', '.join(self.unknown)}"
+
+
+@dataclass(frozen=True)
 class HealthReport:
     schema: str
     tool_version: str
@@ -85,6 +111,10 @@ class HealthReport:
     vulnerabilities: tuple[VulnerableDependency, ...]
     complete: bool
     incomplete: tuple[str, ...] = ()
+
+    @property
+    def aggregate(self) -> Aggregate:
+        return Aggregate.of(self.checks)
 
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)

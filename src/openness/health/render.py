@@ -35,6 +35,7 @@ def to_json(report: HealthReport) -> str:
     data = to_data(report)
     for check, raw in zip(report.checks, data["checks"], strict=True):
         raw["level"] = check.level
+    data["aggregate"] = to_data(report.aggregate)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -62,6 +63,7 @@ def to_markdown(report: HealthReport) -> str:
         f"| {c.name} | {c.framework} | {_score(c.score)} | {c.level} | {_cell(c.rationale)} |"
         for c in report.checks
     ]
+    lines += ["", f"Aggregate: {_cell(report.aggregate.describe())}."]
     lines += ["", "## Measures", "", "| Measure | Value | Where |", "|---|---:|---|"]
     lines += [f"| {a} | {b} | `{_cell(c)}` |" for a, b, c in _measures(report)]
     lines += ["", f"## Findings ({len(report.findings)})", ""]
@@ -104,6 +106,7 @@ def to_terminal(report: HealthReport, width: int = 80, color: bool = False) -> s
         style = {"good": "green", "fair": "yellow", "poor": "red"}.get(c.level, "dim")
         checks.add_row(c.name, f"[{style}]{_score(c.score)}[/{style}]", c.rationale)
     console.print(checks)
+    console.print(f"Aggregate: {report.aggregate.describe()}")
     measures = Table(title="Measures", title_justify="left", expand=True)
     measures.add_column("Measure", no_wrap=True)
     measures.add_column("Value", justify="right", no_wrap=True)
