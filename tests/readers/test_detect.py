@@ -34,6 +34,7 @@ def _fmt(data: bytes, path: str = "file.bin", limits: Limits | None = None) -> s
         (b"\xfd7zXZ\x00\x00", detect.XZ),
         (b"7z\xbc\xaf\x27\x1c\x00\x04", detect.SEVEN_ZIP),
         (bytes(257) + b"ustar\x0000" + bytes(250), detect.TAR),
+        (bytes(257) + b"ustar\x00", detect.TAR),  # the shortest head that holds the magic
         (b"\x89PNG\r\n\x1a\n\x00", detect.IMAGE),
         (b"\xff\xd8\xff\xe0\x00", detect.IMAGE),
         (b"GIF87a\x00", detect.IMAGE),
@@ -96,6 +97,15 @@ def test_safetensors_is_a_plausible_length_then_a_json_object(
 
 def test_a_huge_length_inside_a_huge_file_is_safetensors() -> None:
     assert detect_from_head(_st_head(2**40), "m.bin", 2**41) == detect.SAFETENSORS
+    assert detect_from_head(_st_head(2**33), "m.bin", 2**33 + 8) == detect.SAFETENSORS  # exact
+    assert detect_from_head(_st_head(2**33), "m.bin", 2**33 + 7) != detect.SAFETENSORS
+    assert detect_from_head(_st_head(2**33), "m.bin", 2**33) != detect.SAFETENSORS
+
+
+def test_nine_bytes_are_enough_for_a_truncated_safetensors_file() -> None:
+    head = struct.pack("<Q", 2) + b"{"
+    assert detect_from_head(head, "m.bin", 9) == detect.SAFETENSORS
+    assert detect_from_head(head[:8], "m.bin", 8) != detect.SAFETENSORS
 
 
 # -- pickles ---------------------------------------------------------------------------------
@@ -105,6 +115,7 @@ def test_a_huge_length_inside_a_huge_file_is_safetensors() -> None:
     ("head", "expected"),
     [
         (b"\x80\x02}q\x00.", detect.PICKLE),
+        (b"\x80\x02", detect.PICKLE),  # two bytes: the protocol header alone is a pickle's
         (b"\x80\x05\x95", detect.PICKLE),
         (b"\x80\x06\x95", None),  # no such protocol
         (b"\x80\x01}", None),  # protocol 1 has no PROTO opcode
@@ -129,6 +140,16 @@ def test_binary_pickles_are_recognised_from_their_first_bytes(
 @pytest.mark.parametrize("head", [b"(a list in prose)", b"}", b"]", b"cos\nsystem\n(tR."])
 def test_text_that_starts_like_a_pickle_is_left_to_the_probe(head: bytes) -> None:
     assert detect_from_head(head, "notes.txt", len(head)) == detect.TEXT
+
+
+def test_text_cut_inside_a_character_is_not_taken_for_a_binary_pickle() -> None:
+    head = b"(" + b"x" * (detect.HEAD_BYTES - 2) + "é".encode()[:1]
+    assert detect_from_head(head, "notes.txt", detect.HEAD_BYTES + 100) == detect.TEXT
+
+
+def test_only_the_first_bytes_decide_text() -> None:
+    data = b"x" * (detect.HEAD_BYTES - 1) + "é".encode() + b"more text"  # é cut by the sample
+    assert _fmt(data, "notes.txt") == detect.TEXT
 
 
 def test_a_protocol_0_pickle_in_text_is_found_by_the_probe() -> None:
@@ -162,6 +183,7 @@ def test_the_probe_uses_the_callers_limits() -> None:
         ("export/Saved_Model.PB", b"\x12\x01\xff", detect.SAVEDMODEL),
         ("export/saved_model.pb", b"\x1a\x01\xff", detect.BINARY),
         ("export/not_saved_model.pb", b"\x08\x01\xff", detect.BINARY),
+        ("a/b/saved_model.pb", b"\x08\x01\xff", detect.SAVEDMODEL),
         ("config.json", b'  {"a": 1}', detect.JSON),
         ("data.jsonl", b'[1]\n["x"]', detect.JSON),
         ("CONFIG.JSON", b'{"a": 1}', detect.JSON),
@@ -262,6 +284,7 @@ def test_protobuf_wire_format_is_recognised(data: bytes) -> None:
     [
         b"",  # no field at all
         b"\x00\x01",  # field number 0
+        b"\x05" + bytes(4),  # field number 0, wire type 5
         b"\x09" + bytes(7),  # fixed64 one byte short
         b"\x0d" + bytes(3),  # fixed32 one byte short
         b"\x0a\xac\x02" + bytes(299),  # length one byte past the end
@@ -282,6 +305,14 @@ def test_protobuf_check_is_bounded_by_size() -> None:
     data = b"\x08\x01"
     assert _pb(data, detect.MAX_PROTOBUF_CHECK)  # reads what is there: still a message
     assert not _pb(data, detect.MAX_PROTOBUF_CHECK + 1)
+
+
+def test_a_gif_header_that_starts_a_pickle_is_probed() -> None:
+    """`G` is BINFLOAT: `GIF89a` and two more bytes are a float (see test_every_byte_read)."""
+    live = b"GIF89a\x00\x00\x000cos\nsystem\n(S'x'\ntR."
+    assert _fmt(live, "logo.gif") == detect.PICKLE
+    assert _fmt(b"GIF89a\x01\x00\x01\x00\x80\x00\x00;", "logo.gif") == detect.IMAGE
+    assert _fmt(b"\x89PNG\r\n\x1a\n\x00\x00", "logo.png") == detect.IMAGE
 
 
 def test_only_unrecognised_binary_is_checked_as_protobuf() -> None:
