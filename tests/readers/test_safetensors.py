@@ -100,15 +100,17 @@ def test_declared_header_size_is_capped_before_reading() -> None:
     data = _file({"a": _t("U8", [4], 0, 4)}, 4)
     n = len(data) - 12
     _read(data, Limits(max_header_bytes=n))  # at the limit: read
-    with pytest.raises(LimitExceeded, match="declared header size"):
+    with pytest.raises(LimitExceeded, match="declared header size") as exc:
         _read(data, Limits(max_header_bytes=n - 1))
+    assert exc.value.offset == 0
 
 
 def test_tensor_count_is_capped() -> None:
     data = _file({f"t{i}": _t("U8", [1], i, i + 1) for i in range(3)}, 3)
     assert _read(data, Limits(max_tensors=3)).artifact.tensors == 3
-    with pytest.raises(LimitExceeded, match="tensor count"):
+    with pytest.raises(LimitExceeded, match="tensor count") as exc:
         _read(data, Limits(max_tensors=2))
+    assert exc.value.offset == 8
 
 
 @pytest.mark.parametrize(
@@ -126,8 +128,16 @@ def test_a_header_that_is_not_a_json_object_is_a_format_error(raw: bytes, match:
 
 
 def test_a_file_cut_inside_the_length_is_a_format_error() -> None:
-    with pytest.raises(FormatError, match="header length"):
+    with pytest.raises(FormatError, match="header length") as exc:
         _read(b"\x02\x00\x00")
+    assert exc.value.offset == 0
+
+
+def test_a_stream_cut_inside_the_header_is_a_format_error_at_the_header() -> None:
+    data = _file({"a": _t("U8", [4], 0, 4)}, 4)
+    with pytest.raises(FormatError, match="file ends inside the JSON header") as exc:
+        _read(data[:20], size=len(data))  # the size promised more than the stream holds
+    assert exc.value.offset == 8
 
 
 @pytest.mark.parametrize(
