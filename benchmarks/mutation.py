@@ -83,6 +83,9 @@ def _mutmut_config(module: str, work: Path) -> str:
         # workers fork from a server that never ran the tests: torch and sentencepiece threads
         # started in the main process make forked children crash (SIGSEGV, not a kill)
         'process_isolation = "forkserver"',
+        # a mutant that loops forever is a kill once it runs 5x as long as the clean tests
+        # (mutmut's default, 15x, costs minutes per looping mutant of the walker)
+        "timeout_multiplier = 5.0",
         "",
     ]
     return "\n".join(lines)

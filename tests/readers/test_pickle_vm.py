@@ -591,12 +591,52 @@ def test_cursor_refuses_reads_and_skips_past_its_end() -> None:
 
 
 def test_cursor_notices_a_stream_shorter_than_declared() -> None:
-    c = Cursor(io.BytesIO(b"0123"), 0, 10)
-    with pytest.raises(FormatError, match="stream ends inside the blob"):
+    c = Cursor(io.BytesIO(b"0123"), 1, 10)
+    with pytest.raises(FormatError, match="stream ends inside the blob") as exc:
         c.read(6, "blob")
-    c = Cursor(io.BytesIO(b"0123"), 0, 10)
-    with pytest.raises(FormatError, match="stream ends inside the line"):
+    assert exc.value.offset == 1
+    c = Cursor(io.BytesIO(b"0123"), 2, 10)
+    with pytest.raises(FormatError, match="stream ends inside the line") as exc:
         c.readline(100, "line")
+    assert exc.value.offset == 2
+
+
+def test_cursor_skip_of_nothing_is_a_no_op_and_errors_say_where() -> None:
+    c = Cursor(io.BytesIO(b"0123456789"), 3, 10)
+    c.skip(0, "x")
+    assert c.pos == 3 and c.read(1, "x") == b"3"
+    with pytest.raises(FormatError) as exc:
+        c.skip(7, "blob")
+    assert exc.value.offset == 4
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_cursor_lines_across_chunks_and_empty_lines() -> None:
+    c = Cursor(io.BytesIO(b"abcdefg\nxyzuvwrst\n\nq\n"), 0, 21)
+    assert c.readline(100, "line") == b"abcdefg"  # the newline opens the next chunk
+    assert c.readline(100, "line") == b"xyzuvwrst"  # the line spans two chunks
+    assert c.readline(100, "line") == b""
+    assert c.readline(100, "line") == b"q" and c.remaining() == 0
+    assert Cursor(io.BytesIO(b"\nabc"), 0, 4).readline(10, "line") == b""
+
+
+def test_a_stray_opcode_at_the_very_end_is_walked() -> None:
+    with pytest.raises(FormatError):
+        _walker(b"N.(").walk_all()  # one byte left, and it is an opcode: a second pickle
+
+
+def test_a_stream_shorter_than_its_declared_size_ends_the_walk() -> None:
+    w = PickleWalker(io.BytesIO(b"N."), 10, LIMITS)
+    assert len(w.walk_all().pickles) == 1
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_cursor_skip_just_past_the_buffer_lands_on_the_right_byte() -> None:
+    data = bytes(range(40))
+    c = Cursor(io.BytesIO(data), 0, len(data))
+    assert c.read(5, "x") == data[:5]  # 7 bytes buffered, 2 unread
+    c.skip(3, "x")  # one byte past the buffer
+    assert c.pos == 8 and c.read(3, "x") == data[8:11]
 
 
 @pytest.mark.usefixtures("small_chunks")
