@@ -163,6 +163,25 @@ def test_live_pickle_shape_is_found(shape: str, tmp_path: Path) -> None:
     assert not marker.exists()  # scanning ran nothing
 
 
+@pytest.mark.parametrize("magic", [b"GIF89a", b"GIF87a"])
+def test_live_pickle_behind_an_image_magic_number_is_found(magic: bytes, tmp_path: Path) -> None:
+    """`G` is BINFLOAT: the GIF header and two more bytes are a float, POP drops it."""
+    marker = tmp_path / "ran"
+    payload = magic + b"\x00\x00\x00" + b"0" + _system_call(marker)
+    _prove_live(payload, tmp_path, marker)
+    a = _scan_one(tmp_path, "model.bin", payload)
+    assert a.files[0].format == detect.PICKLE
+    assert "OPN-PKL-001" in _rules(a)
+    _not_clean(a)
+
+
+def test_a_real_gif_is_still_an_image(tmp_path: Path) -> None:
+    gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+    gif += b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    a = _scan_one(tmp_path, "logo.gif", gif)
+    assert a.files[0].format == detect.IMAGE and a.findings == ()
+
+
 @pytest.mark.parametrize("first", sorted(FIRST_OPCODES))
 def test_live_pickle_with_any_first_opcode_is_found(first: str, tmp_path: Path) -> None:
     marker = tmp_path / "ran"

@@ -6,6 +6,8 @@ another table shadows (a safe global with a dangerous attribute name, say) fails
 
 from __future__ import annotations
 
+import _compat_pickle
+
 from openness.security.pickle_policy import (
     DANGEROUS_GLOBALS,
     DANGEROUS_MODULES,
@@ -14,6 +16,7 @@ from openness.security.pickle_policy import (
     SAFE_GLOBALS,
     UNSAFE_CLASS_MODULES,
     Verdict,
+    _under,
     classify,
 )
 
@@ -72,3 +75,29 @@ def test_no_library_class_is_safe_from_the_unsafe_sub_packages() -> None:
 def test_library_class_names_outside_their_library_are_not_safe() -> None:
     names = sorted({n for _, ns in SAFE_CLASSES for n in ns})
     assert [n for n in names if classify("mypackage", n) is Verdict.SAFE] == []
+
+
+def test_every_dangerous_module_reached_as_an_attribute_is_dangerous() -> None:
+    tops = sorted(m for m in DANGEROUS_MODULES if "." not in m) + ["builtins", "__builtin__"]
+    pairs = [("mypackage", m) for m in tops] + [("mypackage", f"inner.{m}") for m in tops]
+    assert _wrong(pairs, Verdict.DANGEROUS) == []
+
+
+def test_every_python2_name_is_at_least_as_dangerous_as_what_it_loads() -> None:
+    """_compat_pickle maps protocol 0-2 names (`__builtin__.reduce` loads functools.reduce)."""
+    wrong = []
+    for (module, name), (module3, name3) in sorted(_compat_pickle.NAME_MAPPING.items()):
+        want = classify(module3, name3)
+        if want is not Verdict.UNKNOWN and classify(module, name) is not want:
+            wrong.append(f"{module}.{name} -> {module3}.{name3}: {classify(module, name).name}")
+    assert wrong == []
+
+
+def test_every_python2_module_of_a_dangerous_module_is_dangerous() -> None:
+    pairs = [
+        (old, "anything")
+        for old, new in sorted(_compat_pickle.IMPORT_MAPPING.items())
+        if _under(new, DANGEROUS_MODULES)
+    ]
+    assert ("cPickle", "anything") in pairs and ("__builtin__", "anything") not in pairs
+    assert _wrong(pairs, Verdict.DANGEROUS) == []

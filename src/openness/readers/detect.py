@@ -1,10 +1,11 @@
 """Recognise a file's format from its first bytes (and, for zips, its member names).
 
 The extension only breaks ties between formats that have no magic number (ONNX protobuf, text).
-Content no magic number claims (text, unknown binary) is walked as a pickle before it is called
-anything else (`pickle_probe`): `pickle.load` accepts any opcode at byte 0, and a protocol-0
-pickle is plain ASCII. What is left is text (inert), a known inert kind (images, PDF) or `binary`:
-content nobody recognised, which the inventory reports as not scanned.
+Content no magic number claims (text, unknown binary), and images (a GIF header is a valid pickle
+opcode and argument), is walked as a pickle before it is called anything else (`pickle_probe`):
+`pickle.load` accepts any opcode at byte 0, and a protocol-0 pickle is plain ASCII. What is left
+is text (inert), a known inert kind (images, PDF) or `binary`: content nobody recognised, which
+the inventory reports as not scanned.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 _TORCH_LEGACY_MAGIC = b"\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"  # LONG1 of the magic number
+#: what the pickle probe checks when it starts with an opcode: GIF's `G` is BINFLOAT, so a GIF
+#: header is eight bytes of a float and can start a live pickle behind an image's magic number
+_PROBED = (TEXT, BINARY, IMAGE)
 
 
 def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None = None) -> str:
@@ -75,7 +79,7 @@ def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None 
     fmt = detect_from_head(head, path, size)
     if fmt == ZIP:
         fmt = _zip_kind(stream)
-    elif fmt in (TEXT, BINARY) and head[:1] and head[0] in OPCODES:
+    elif fmt in _PROBED and head[:1] and head[0] in OPCODES:
         from .pickle_probe import could_be_pickle  # imported late: most files never need it
 
         if could_be_pickle(stream, size, *([limits] if limits is not None else [])):

@@ -314,8 +314,8 @@ def classify(module: str, name: str) -> Verdict:
         return Verdict.DANGEROUS
     names = _names(module, name)
     for dotted in names:
-        mod = dotted.rsplit(".", 1)[0]
-        if dotted in DANGEROUS_GLOBALS or _under(mod, DANGEROUS_MODULES):
+        # the whole dotted path too: `torch` + `jit` is the torch.jit module object itself
+        if dotted in DANGEROUS_GLOBALS or _under(dotted, DANGEROUS_MODULES):
             return Verdict.DANGEROUS
     if any(d in SAFE_GLOBALS for d in names):
         return Verdict.SAFE

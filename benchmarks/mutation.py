@@ -1,0 +1,208 @@
+"""Mutation testing of the security core with mutmut, one module at a time.
+
+    .venv-mut/bin/python benchmarks/mutation.py pickle_policy                # run, summarise
+    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --summary       # the last run again
+    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --rev f90bbe0  # as of a commit
+
+Each module gets its own scratch copy of `src/` and `tests/` under
+`benchmarks/data/mutation/<module>/` (git-ignored) with a `[tool.mutmut]` section appended to
+its copy of `pyproject.toml`: only that module is mutated and only the in-process tests listed
+in MODULES run against it (tests that run the CLI in a subprocess import the installed code, not
+the mutant, and cannot kill anything). The summary counts killed / total after taking out the
+mutants `benchmarks/mutation_triage.toml` classifies as equivalent (no input can tell them
+apart) or message-only (they change an error or finding text, not what is decided), and writes
+every other survivor's diff to `survivors.txt` beside the run.
+
+mutmut must run in an interpreter that also has the project's test dependencies; see the
+"Mutation testing" section of benchmarks/README.md for the venv this was measured with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tokenize
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data" / "mutation"
+TRIAGE = ROOT / "benchmarks" / "mutation_triage.toml"
+
+_POLICY_TESTS = [
+    "tests/security/test_policy.py",
+    "tests/security/test_policy_tables.py",
+    "tests/security/test_policy_findings.py",
+    "tests/security/test_redteam.py",
+    "tests/readers/test_pickle.py",
+]
+_DETECT_TESTS = [
+    "tests/readers/test_detect.py",
+    "tests/readers/test_protobuf_inert.py",
+    "tests/test_inventory.py",
+    "tests/security/test_every_byte_read.py",
+]
+_VM_TESTS = [
+    "tests/readers/test_pickle_vm.py",
+    "tests/readers/test_pickle.py",
+    "tests/security/test_redteam.py",
+    "tests/fuzz/test_pickle_vm.py",
+]
+#: module id -> (file to mutate, in-process tests that exercise it)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "pickle_policy": ("src/openness/security/pickle_policy.py", _POLICY_TESTS),
+    "detect": ("src/openness/readers/detect.py", _DETECT_TESTS),
+    "safetensors": (
+        "src/openness/readers/safetensors.py",
+        ["tests/readers/test_safetensors.py", "tests/test_inventory.py"],
+    ),
+    "pickle_ops": ("src/openness/readers/pickle_ops.py", _VM_TESTS),
+    "pickle_handlers": ("src/openness/readers/pickle_handlers.py", _VM_TESTS),
+    "pickle_cursor": ("src/openness/readers/pickle_cursor.py", _VM_TESTS),
+}
+#: mutmut's exit codes that count as the tests noticing the mutant (a failure, or a timeout: the
+#: mutant made the code hang); a crash of the worker (-11, -9) is not a kill
+_KILLED = {1, 3, 36, 24, -24, 152, 255}
+
+
+def _mutmut_config(module: str, work: Path) -> str:
+    path, tests = MODULES[module]
+    tests = [t for t in tests if (work / t).exists()]
+    lines = [
+        "",
+        "[tool.mutmut]",
+        f"source_paths = [{json.dumps('src/')}]",
+        f"only_mutate = [{json.dumps(path)}]",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-q"]',
+        # workers fork from a server that never ran the tests: torch and sentencepiece threads
+        # started in the main process make forked children crash (SIGSEGV, not a kill)
+        'process_isolation = "forkserver"',
+        # a mutant that loops forever is a kill once it runs 5x as long as the clean tests
+        # (mutmut's default, 15x, costs minutes per looping mutant of the walker)
+        "timeout_multiplier = 5.0",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def prepare(module: str, rev: str | None) -> Path:
+    work = DATA / (module if rev is None else f"{module}@{rev}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    if rev is None:
+        ignore = shutil.ignore_patterns("__pycache__", ".cache", ".artifacts", "*.egg-info")
+        shutil.copytree(ROOT / "src", work / "src", ignore=ignore)
+        shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore)
+    else:  # src and tests as committed at `rev` (the "before" figures)
+        tar = subprocess.run(
+            ["git", "archive", rev, "src", "tests"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=tar, check=True)
+    text = (ROOT / "pyproject.toml").read_text() + _mutmut_config(module, work)
+    (work / "pyproject.toml").write_text(text)
+    return work
+
+
+def run(module: str, max_children: int, rev: str | None) -> Path:
+    work = prepare(module, rev)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    mutmut = Path(sys.executable).with_name("mutmut")
+    cmd = [str(mutmut), "run", "--max-children", str(max_children)]
+    with (work / "mutmut.log").open("w") as log:
+        subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    return work
+
+
+def _triage(module: str, work: Path) -> dict[str, list[str]]:
+    """Classified mutants of this module, plus those of this run (`module@rev`) when the code
+    changed between runs and mutmut numbered a function's mutants differently."""
+    if not TRIAGE.exists():
+        return {}
+    tables = tomllib.loads(TRIAGE.read_text())
+    table = {**tables.get(module, {}), **tables.get(work.name, {})}
+    return {k: list(v) for k, v in table.items()}
+
+
+def _string_only(diff: str) -> bool:
+    """The mutant changes string literals only (a hint for triage, never a verdict)."""
+    old = [ln[1:] for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    new = [ln[1:] for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+
+    def shape(lines: list[str]) -> list[str] | None:
+        try:
+            toks = list(tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline))
+        except (tokenize.TokenError, SyntaxError):
+            return None
+        return ["S" if t.type == tokenize.STRING else t.string for t in toks]
+
+    a, b = shape(old), shape(new)
+    return a is not None and a == b and old != new
+
+
+def summarise(module: str, work: Path) -> dict[str, object]:
+    path, _ = MODULES[module]
+    meta = json.loads((work / "mutants" / (path + ".meta")).read_text())
+    codes: dict[str, int | None] = meta["exit_code_by_key"]
+    triage = _triage(module, work)
+    excluded = {k: v[0] for k, v in triage.items() if k in codes}
+    counted = {k: c for k, c in codes.items() if k not in excluded}
+    killed = sorted(k for k, c in counted.items() if c in _KILLED)
+    alive = sorted(k for k, c in counted.items() if c not in _KILLED)
+    raw_killed = sum(1 for c in codes.values() if c in _KILLED)
+    from mutmut.mutation.diff_apply import get_diff_for_mutant  # mutmut's own venv only
+
+    here = Path.cwd()
+    os.chdir(work)
+    try:
+        with (work / "survivors.txt").open("w") as out:
+            for name in alive:
+                diff = get_diff_for_mutant(name, path=Path(path))
+                hint = " [strings only]" if _string_only(diff) else ""
+                out.write(f"### {name} (exit {codes[name]}){hint}\n{diff}\n\n")
+    finally:
+        os.chdir(here)
+    summary = {
+        "module": module,
+        "mutants": len(codes),
+        "killed_raw": raw_killed,
+        "equivalent": sum(1 for v in excluded.values() if v == "equivalent"),
+        "message_only": sum(1 for v in excluded.values() if v == "message"),
+        "behavioural": len(counted),
+        "killed": len(killed),
+        "score": round(100 * len(killed) / len(counted), 1) if counted else 100.0,
+        "survivors": alive,
+    }
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("--summary", action="store_true", help="only summarise the last run")
+    parser.add_argument("--max-children", type=int, default=1)
+    parser.add_argument("--rev", help="mutate and test src/ and tests/ as of this commit")
+    parser.add_argument("--list", action="store_true", help="name every counted survivor")
+    args = parser.parse_args()
+    work = DATA / (args.module if args.rev is None else f"{args.module}@{args.rev}")
+    if not args.summary:
+        work = run(args.module, args.max_children, args.rev)
+    s = summarise(args.module, work)
+    print(
+        f"{s['module']}: {s['killed']}/{s['behavioural']} behavioural mutants killed "
+        f"({s['score']}%); {s['mutants']} generated, {s['killed_raw']} killed before triage, "
+        f"{s['equivalent']} equivalent, {s['message_only']} message-only excluded"
+    )
+    if args.list:
+        for name in s["survivors"]:  # type: ignore[attr-defined]
+            print("  survived:", name)
+    print(f"  diffs: {work.relative_to(ROOT) / 'survivors.txt'}")
+
+
+if __name__ == "__main__":
+    main()
