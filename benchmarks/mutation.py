@@ -177,6 +177,7 @@ def summarise(module: str, work: Path) -> dict[str, object]:
         "killed": len(killed),
         "score": round(100 * len(killed) / len(counted), 1) if counted else 100.0,
         "survivors": alive,
+        "unchecked": sum(1 for c in codes.values() if c is None),
     }
     return summary
 
@@ -193,6 +194,8 @@ def main() -> None:
     if not args.summary:
         work = run(args.module, args.max_children, args.rev)
     s = summarise(args.module, work)
+    if s["unchecked"]:
+        print(f"{s['module']}: {s['unchecked']} mutants not run yet (mutmut still running?)")
     print(
         f"{s['module']}: {s['killed']}/{s['behavioural']} behavioural mutants killed "
         f"({s['score']}%); {s['mutants']} generated, {s['killed_raw']} killed before triage, "

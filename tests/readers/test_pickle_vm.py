@@ -20,6 +20,7 @@ from openness.readers import pickle_cursor
 from openness.readers.pickle_cursor import Cursor
 from openness.readers.pickle_handlers import decode_string, parse_int, parse_long
 from openness.readers.pickle_ops import PickleWalker, Walk
+from openness.readers.pickle_ops import walk as walk_stream
 from openness.readers.pickle_values import (
     MAX_KEPT_SCALARS,
     Call,
@@ -423,6 +424,24 @@ def test_walking_from_an_offset() -> None:
     w = PickleWalker(io.BytesIO(data), len(data), LIMITS, start=7)
     w.walk_all()
     assert [(p.start, p.end, p.value) for p in w.result.pickles] == [(7, 10, 7)]
+    got = walk_stream(io.BytesIO(data), len(data), LIMITS, start=7)
+    assert [(p.start, p.end, p.value) for p in got.pickles] == [(7, 10, 7)]
+
+
+class _Failing(io.BytesIO):
+    """A stream whose reads fail (a damaged zip member, a vanished file)."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise OSError("device gone")
+
+
+def test_a_stream_that_fails_to_read_is_a_format_error_where_it_failed() -> None:
+    w = PickleWalker(_Failing(b"N.N."), 4, LIMITS, start=3)
+    with pytest.raises(FormatError, match="cannot read the stream: device gone") as exc:
+        w.at_opcode()
+    assert exc.value.offset == 3
+    with pytest.raises(FormatError, match="cannot read the stream: device gone"):
+        PickleWalker(_Failing(b"N.N."), 4, LIMITS).walk_all()
 
 
 # -- malformed streams: each raises FormatError at the opcode --------------------------------
@@ -499,6 +518,7 @@ _PAST = "{} length 5 runs past the end of the stream (2 bytes left)"
         (b"\x95\x01", "file ends inside the FRAME length (wanted 8 bytes, 1 left)", 2),
         (b"cos\nsys", "file ends inside the GLOBAL name (no newline)", 5),
         (b"I12", "file ends inside the INT argument (no newline)", 2),
+        (b"", "file ends inside the opcode (wanted 1 bytes, 0 left)", 1),
     ],
 )  # fmt: skip
 def test_truncated_arguments_say_what_was_cut(data: bytes, message: str, offset: int) -> None:
@@ -531,6 +551,13 @@ def test_the_opcode_budget_is_exact(ops: bytes, pad: bool) -> None:
     with pytest.raises(LimitExceeded, match="more than 10 pickle opcodes") as exc:
         _walker(data, limits).walk_all()
     assert exc.value.offset == len(ops) + len(one)  # the 11th opcode
+
+
+def test_a_scalar_run_past_the_budget_is_refused_at_the_first_opcode_too_many() -> None:
+    limits = Limits(max_pickle_ops=10, max_string_bytes=64)
+    with pytest.raises(LimitExceeded) as exc:  # eleven in one run: the eleventh is refused
+        _walker(b"K\x01" * 11 + b"." + PAD, limits).walk_all()
+    assert exc.value.offset == 20
 
 
 def test_a_scalar_run_stops_at_the_budget_where_the_extra_opcode_is() -> None:
