@@ -440,8 +440,11 @@ def test_a_stream_that_fails_to_read_is_a_format_error_where_it_failed() -> None
     with pytest.raises(FormatError, match="cannot read the stream: device gone") as exc:
         w.at_opcode()
     assert exc.value.offset == 3
-    with pytest.raises(FormatError, match="cannot read the stream: device gone"):
-        PickleWalker(_Failing(b"N.N."), 4, LIMITS).walk_all()
+    w = PickleWalker(_Failing(b"N.N."), 4, LIMITS, start=2)
+    assert w.result.end == 2  # nothing walked yet
+    with pytest.raises(FormatError, match="cannot read the stream: device gone") as exc:
+        w.walk_all()
+    assert exc.value.offset == 2 and w.result.end == 2
 
 
 # -- malformed streams: each raises FormatError at the opcode --------------------------------
