@@ -44,3 +44,12 @@ def test_a_license_in_a_sub_folder_is_found_and_vendored_ones_are_not(tmp_path: 
     a = openness.assess(str(tmp_path), hash_files=False)
     assert a.license.spdx == "Apache-2.0"
     assert not any("third_party" in e.location.file for e in a.license.evidence)
+
+
+def test_padding_does_not_hide_a_license_from_assess(tmp_path: Path) -> None:
+    # past the 4 MiB document cap: the license reader looks at the end of a long text too
+    (tmp_path / "README.md").write_text("# Wombat\n")
+    (tmp_path / "LICENSE").write_text("\n" * (5 * 1024 * 1024) + NOTICE)
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    assert a.license.spdx == "Apache-2.0"
+    assert not [f for f in a.findings if f.rule_id == "OPN-LIC-001"]

@@ -78,7 +78,10 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             continue
         if kind is None and not (folder == root and is_config(member.path)):
             continue
-        data = _read_text(release, member, limits, docs)
+        # a license or policy is read far past the document cap: padding must not hide it (the
+        # license reader looks at the start, the end and the title lines of a long text)
+        cap = MAX_LICENSE_BYTES if kind in ("license", "policy") else None
+        data = _read_text(release, member, limits, docs, cap)
         if data is None:
             continue
         if kind == "card" and not card_seen:
@@ -113,6 +116,9 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
         )
     return docs
 
+
+#: how much of a license or use-policy file is read (the card and other documents: max_text_bytes)
+MAX_LICENSE_BYTES = 64 * 1024 * 1024
 
 _VENDORED = re.compile(
     r"(^|/)(third[-_]?party|vendor(ed)?|external|extern|node_modules|site-packages|deps|"
@@ -175,8 +181,12 @@ def _package_metadata(release: Release, limits: Limits, docs: Documents) -> list
     return out
 
 
-def _read_text(release: Release, member: Member, limits: Limits, docs: Documents) -> bytes | None:
-    cap = limits.max_json_bytes if member.path.lower().endswith(".json") else limits.max_text_bytes
+def _read_text(
+    release: Release, member: Member, limits: Limits, docs: Documents, cap: int | None = None
+) -> bytes | None:
+    if cap is None:
+        json_file = member.path.lower().endswith(".json")
+        cap = limits.max_json_bytes if json_file else limits.max_text_bytes
     try:
         with release.open(member.path) as stream:
             data = stream.read(cap + 1)

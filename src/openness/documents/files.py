@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from ..licenses.detect import from_match
 from ..licenses.match import IDENTIFIED, TextMatch, match_text
 from ..licenses.rules import confidence_level
+from ..licenses.text import MAX_TEXT_CHARS
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import DetectedLicense, Evidence, LicenseKind, LicenseScope, Location
 from ..readers.common import fact
@@ -102,11 +103,18 @@ def license_key(path: str) -> str | None:
 
 
 def _text(data: bytes, limits: Limits) -> str:
-    return data[: limits.max_text_bytes].decode("utf-8", errors="replace")
+    """The whole text the caller read (it bounds the read): a license after padding is found
+    because the matcher reads a long text in windows, not only its start."""
+    return data.decode("utf-8", errors="replace")
+
+
+def _match(text: str) -> TextMatch:
+    # only short texts are cached: a cache must not pin megabytes of padding
+    return _match_cached(text) if len(text) <= MAX_TEXT_CHARS else match_text(text)
 
 
 @lru_cache(maxsize=64)
-def _match(text: str) -> TextMatch:
+def _match_cached(text: str) -> TextMatch:
     return match_text(text)
 
 
