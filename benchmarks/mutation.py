@@ -151,7 +151,8 @@ def summarise(module: str, work: Path) -> dict[str, object]:
     codes: dict[str, int | None] = meta["exit_code_by_key"]
     triage = _triage(module, work)
     excluded = {k: v[0] for k, v in triage.items() if k in codes}
-    counted = {k: c for k, c in codes.items() if k not in excluded}
+    # a mutant mutmut has not run yet (an interrupted run) is left out, and reported as such
+    counted = {k: c for k, c in codes.items() if k not in excluded and c is not None}
     killed = sorted(k for k, c in counted.items() if c in _KILLED)
     alive = sorted(k for k, c in counted.items() if c not in _KILLED)
     raw_killed = sum(1 for c in codes.values() if c in _KILLED)
@@ -195,7 +196,7 @@ def main() -> None:
         work = run(args.module, args.max_children, args.rev)
     s = summarise(args.module, work)
     if s["unchecked"]:
-        print(f"{s['module']}: {s['unchecked']} mutants not run yet (mutmut still running?)")
+        print(f"{s['module']}: {s['unchecked']} mutants not run yet, left out of the figures")
     print(
         f"{s['module']}: {s['killed']}/{s['behavioural']} behavioural mutants killed "
         f"({s['score']}%); {s['mutants']} generated, {s['killed_raw']} killed before triage, "

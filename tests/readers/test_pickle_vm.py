@@ -176,6 +176,8 @@ def test_binunicode_at_the_string_limit_is_kept_one_more_byte_is_skipped() -> No
     ("ops", "kind", "length"),
     [
         (b"\x8c\x41" + b"a" * 65, "str", 65),
+        (b"\x8c\x41" + b"0" * 65, "str", 65),  # content bytes below the limit: still skipped
+        (b"C\x41" + b"\x00" * 65, "bytes", 65),
         (b"U\x41" + b"a" * 65, "bytes", 65),  # SHORT_BINSTRING: raw bytes, skipped as bytes
         (b"C\x41" + b"a" * 65, "bytes", 65),
         (b"B\x41\x00\x00\x00" + b"a" * 65, "bytes", 65),
