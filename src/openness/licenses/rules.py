@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Confidence
 from .catalog import lookup
+from .text import MAX_TEXT_CHARS, QUOTES
 
 
 @dataclass(frozen=True)
@@ -165,22 +166,10 @@ TEXT_RULES: tuple[TextRule, ...] = (
 )
 
 _HEAD_CHARS = 1000  # where a title must appear
-_MAX_TEXT_CHARS = 512 * 1024  # license texts are far shorter; more is not read
-_QUOTES = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u00a0": " ",
-    }
-)
 
 
 def _normalise(text: str) -> str:
-    text = text.translate(_QUOTES).lower()
+    text = text.translate(QUOTES).lower()
     text = re.sub(r"[*_#>`=]+", " ", text)
     return " ".join(text.split())
 
@@ -193,7 +182,7 @@ def confidence_level(score: float) -> Confidence:
 
 def recognise_by_rules(text: str) -> Recognition | None:
     """Name a license snippet by its title line and key phrases, or None."""
-    text = text[:_MAX_TEXT_CHARS]
+    text = text[:MAX_TEXT_CHARS]
     body = _normalise(text)
     head = body[:_HEAD_CHARS]
     words = len(body.split())

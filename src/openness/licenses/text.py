@@ -22,7 +22,7 @@ SHINGLE_WORDS = 5
 SAMPLE = 4
 MAX_TEXT_CHARS = 512 * 1024
 
-_QUOTES = str.maketrans(
+QUOTES = str.maketrans(
     {
         "\u201c": '"',
         "\u201d": '"',
@@ -46,7 +46,7 @@ def clean(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    return text.translate(_QUOTES).lower()
+    return text.translate(QUOTES).lower()
 
 
 def head(text: str, chars: int = 1000) -> str:
