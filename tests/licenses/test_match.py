@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from openness.licenses import clauses
 from openness.licenses.match import IDENTIFIED, match_text
-from openness.licenses.terms import extract
 from openness.licenses.text import clean, flat
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "licenses"
@@ -99,7 +99,7 @@ def test_terms_read_from_the_text_agree_with_the_profile(name: str) -> None:
     """Whatever the text states about a term must be what the catalog profile says."""
     found = match_text(_text(name))
     assert found.license is not None
-    profile, read = found.license.terms, extract(flat(clean(_text(name))))
+    profile, read = found.license.terms, clauses.read(_text(name)).terms
     if read.commercial_use != "unknown":
         assert read.commercial_use == profile.commercial_use
     assert read.mau_threshold == profile.mau_threshold

@@ -102,7 +102,7 @@ def license_key(path: str) -> str | None:
     return None
 
 
-def _text(data: bytes, limits: Limits) -> str:
+def _text(data: bytes) -> str:
     """The whole text the caller read (it bounds the read): a license after padding is found
     because the matcher reads a long text in windows, not only its start."""
     return data.decode("utf-8", errors="replace")
@@ -123,7 +123,7 @@ def read_license_file(
 ) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
-    found = _match(_text(data, limits))
+    found = _match(_text(data))
     if found.status == IDENTIFIED and found.license is not None:
         out.append(
             fact(
@@ -147,7 +147,7 @@ def license_detections(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS, kind: str = "license"
 ) -> tuple[DetectedLicense, ...]:
     """The license (or use policy) a license or policy file holds, as one DetectedLicense."""
-    found = _match(_text(data, limits))
+    found = _match(_text(data))
     if kind != "license" and found.status != IDENTIFIED and not found.candidates:
         return ()  # an unknown policy is already reported as policy_file.present
     key = license_key(path) if kind == "license" else None
@@ -167,7 +167,7 @@ def readme_license(
 ) -> tuple[DetectedLicense, ...]:
     """A license stated inside a README: a "License" section (a notice, a pointer or the full
     text), or a full license appended at the end without a heading. Nothing when neither."""
-    text = _text(data, limits)
+    text = _text(data)
     for m in _LICENSE_HEADING.finditer(text):
         body_start = m.end()
         nxt = _HEADING.search(text, body_start)
@@ -192,7 +192,7 @@ def read_policy_file(
 ) -> tuple[Evidence, ...]:
     """`policy_file.present`, noting the policy's first line (its title, usually), and
     `policy_file.id` when the policy is one the catalog knows."""
-    text = _text(data, limits)
+    text = _text(data)
     first = next(
         ((n, line) for n, line in enumerate(text.split("\n")[:200], start=1) if line.strip()), None
     )
