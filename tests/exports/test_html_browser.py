@@ -11,20 +11,10 @@ import pytest
 import openness
 from openness.examples import example_path
 from openness.formats import RenderOptions, get
+from tests import chromium
 from tests.exports.hostile import hostile_release
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+chromium.require()
 
 
 class Visit:
@@ -52,10 +42,8 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium.launched() as browser:
         yield browser
-        browser.close()
 
 
 def write_report(a: openness.Assessment, path: Path) -> Path:

@@ -10,23 +10,14 @@ from typing import Any
 
 import pytest
 
+from tests import chromium
 from tests.exports.hostile import PAYLOAD
 from tests.observatory.web.server import serve
 from tests.observatory.web.store import HOSTILE_MODEL
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "observatory"
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+chromium.require()
 pytest.importorskip("uvicorn")
 
 
@@ -40,10 +31,8 @@ def base_url(web_store: tuple[Any, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium.launched() as browser:
         yield browser
-        browser.close()
 
 
 class Session:

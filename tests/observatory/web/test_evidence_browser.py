@@ -11,12 +11,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests import chromium
 from tests.observatory.web.server import serve
-from tests.observatory.web.test_browser import ARGS, CHROMIUM
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+chromium.require()
 pytest.importorskip("uvicorn")
 
 PAGES = (
@@ -39,10 +37,8 @@ def base_url(web_store: tuple[Any, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium.launched() as browser:
         yield browser
-        browser.close()
 
 
 def open_page(browser: Any, base_url: str, width: int) -> tuple[Any, list[str]]:
