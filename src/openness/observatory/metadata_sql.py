@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..rubrics.derive import OPEN_SOURCE_LIBRARIES
+from ..rubrics.engine import load_rubric
+from ..rubrics.sql import SqlFact, case_sql
 from .licensing import OPEN_CLAIM_PATTERN, OPEN_CLAIM_TAGS
 
 CARD_MAX_BYTES = 64 * 1024
 LIST_JSON_MAX_BYTES = 4 * 1024 * 1024
 TEXT_MAX = 512
+HUB_RUBRIC = "hub_metadata.yaml"
 
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "id": ("id", "modelId", "model_id"),
@@ -143,6 +146,34 @@ def _first_string(json_path: str) -> str:
     )
 
 
+#: the column of CTE `g` in `rating_query` that holds each fact the Hub metadata rubric reads
+RUBRIC_FACTS: Mapping[str, SqlFact] = {
+    "hub.custom_code": SqlFact("custom_code"),
+    "hub.code_files": SqlFact("code_files"),
+    "hub.open_source_library": SqlFact("open_source_library"),
+    "license.category": SqlFact("category", "text"),
+    "hub.weights": SqlFact("weights"),
+    "hub.datasets_named": SqlFact("datasets_named"),
+    "hub.card": SqlFact("has_card"),
+    "hub.safe_weights": SqlFact("safe_weights"),
+    "hub.pickle_weights": SqlFact("pickle_weights"),
+    "hub.config": SqlFact("has_config"),
+    "hub.card_metadata": SqlFact("card_metadata"),
+}
+
+
+def attribute_columns() -> str:
+    """The five attributes as SELECT items, compiled from rubrics/hub_metadata.yaml."""
+    rubric = load_rubric(HUB_RUBRIC)
+    return (
+        ",\n".join(
+            f"  {case_sql(rules, RUBRIC_FACTS)} AS {attribute.value}"
+            for attribute, rules in rubric.lists.items()
+        )
+        + ","
+    )
+
+
 def rating_query(source: str) -> str:
     """Rows shaped like `hub_models` (without snapshot_id), from the normalised `source` with a
     `listed_at` column (the row's position in the file): an id listed more than once (a
@@ -153,6 +184,7 @@ def rating_query(source: str) -> str:
     claim_tags = _list_literal(OPEN_CLAIM_TAGS)
     libraries = _list_literal(OPEN_SOURCE_LIBRARIES)
     base_tag = r"^base_model:(?:(?:adapter|finetune|merge|quantized):)?"
+    attributes = attribute_columns()
     return f"""
 WITH repeated AS (
   SELECT id, max(listed_at) AS last FROM {source} WHERE id IS NOT NULL
@@ -185,6 +217,8 @@ g AS (
     list_has_any(ext, {pickle}) AS pickle_weights,
     list_has_any(ext, {weights}) AS weights,
     list_contains(ext, 'py') AS code_files,
+    list_contains(ltags, 'custom_code') AS custom_code,
+    coalesce(lower(library_name) IN (SELECT unnest({libraries})), false) AS open_source_library,
     (list_contains(files, 'README.md') OR card IS NOT NULL) AS has_card,
     coalesce(card IS NOT NULL AND card::VARCHAR NOT IN ('{{}}', 'null'), false) AS card_metadata,
     (list_contains(files, 'config.json') OR model_type IS NOT NULL) AS has_config,
@@ -215,25 +249,7 @@ SELECT
   coalesce(claims, false) AS claims_open,
   coalesce(claims AND category NOT IN ('open-source', 'open-content'), false) AS openwashing,
   base AS base_model,
-  CASE
-    WHEN list_contains(ltags, 'custom_code') AND NOT coalesce(code_files, false) THEN 'closed'
-    WHEN lower(library_name) IN (SELECT unnest({libraries})) OR code_files THEN 'partial'
-    ELSE 'unknown' END AS open_code,
-  CASE
-    WHEN category IN ('open-source', 'open-content') THEN 'open'
-    WHEN category = 'restricted' THEN 'partial'
-    WHEN category IN ('noncommercial', 'proprietary', 'none') THEN 'closed'
-    ELSE 'unknown' END AS open_license,
-  CASE
-    WHEN weights OR datasets_named THEN 'partial'
-    WHEN has_card THEN 'closed'
-    ELSE 'unknown' END AS inputs_transparency,
-  'unknown' AS threats_transparency,
-  CASE
-    WHEN safe_weights AND has_config AND card_metadata THEN 'open'
-    WHEN safe_weights THEN 'partial'
-    WHEN pickle_weights THEN 'closed'
-    ELSE 'unknown' END AS open_standards,
+{attributes}
   left(modified, 32) AS last_modified,
   likes,
   left(pipeline_tag, 128) AS pipeline_tag,
