@@ -71,9 +71,9 @@ def _terminal(d: Diff) -> str:
             lines += [f"  {c.what}: {_value(c.before)} -> {_value(c.after)}" for c in changes]
     if d.frameworks:
         lines.append("\nframeworks:")
-        for name, changes in _by_framework(d.frameworks).items():
+        for name, moved in _by_framework(d.frameworks).items():
             lines.append(f"  {name}")
-            lines += [f"    {c.what}: {c.before or '-'} -> {c.after or '-'}" for c in changes]
+            lines += [f"    {c.what}: {c.before or '-'} -> {c.after or '-'}" for c in moved]
     if d.files:
         lines.append("\nfiles:")
         marks = {"added": "+", "removed": "-", "changed": "~"}
