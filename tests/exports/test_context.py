@@ -119,3 +119,18 @@ def test_exports_are_named_after_the_card_and_say_where(make_release: Any) -> No
     assert "README.md:5" in html  # the heading's line, cited
     md = formats.get("markdown")(a, RenderOptions())
     assert md.startswith("# Openness assessment: `Acme-7B-Instruct`")
+
+
+def test_a_hostile_name_is_escaped_or_not_taken(make_release: Any) -> None:
+    # YAML's \e is ESC: a terminal would obey what follows (here: clear the screen)
+    root = make_release('license: mit\nmodel_name: "acme\\e[2J"', "# <b>x</b>-v1\n", "plain")
+    a = openness.assess(str(root))
+    assert any(e.fact == "card.model_name" and "\x1b" in str(e.value) for e in a.evidence)
+    assert model_name(a).value == "x-v1"  # not the front matter's; the title, markup removed
+    assert "\x1b" not in formats.get("terminal")(a, RenderOptions())
+    script = "<script>alert(1)</script>"
+    scripted = make_release(f'license: mit\nmodel_name: "{script}"', "", "scripted")
+    html = formats.get("html")(openness.assess(str(scripted)), RenderOptions())
+    assert script not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    long = make_release("license: mit\nmodel_name: " + "x" * 500, "", "fallback")
+    assert model_name(openness.assess(str(long))) == ModelName("fallback", "folder name")

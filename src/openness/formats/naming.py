@@ -77,7 +77,7 @@ def title_name(heading: str) -> str | None:
     text = _CARD_SUFFIX.sub("", _CARD_PREFIX.sub("", heading.strip()))
     text = _SUBTITLE.sub("", text).strip(" *_`:#-–—")
     words = text.split()
-    if not words or len(text) > MAX_NAME or len(words) > MAX_WORDS:
+    if not words or len(text) > MAX_NAME or len(words) > MAX_WORDS or not text.isprintable():
         return None
     if not re.search(r"[A-Za-z]", text) or text.lower() in _GENERIC:
         return None
@@ -96,5 +96,7 @@ def folder_name(raw: str) -> str:
 
 
 def _clean(text: str) -> str:
+    """The name on one line; empty (not a name) when too long or holding control characters,
+    which a terminal would obey."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_NAME else ""
+    return flat if len(flat) <= MAX_NAME and flat.isprintable() else ""
