@@ -181,7 +181,6 @@ class ReleaseFacts:
     limitations: tuple[str, ...]
     risks: tuple[str, ...]
     training: tuple[str, ...]
-    weight_paths: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -369,7 +368,6 @@ def _release(a: Assessment, name: str) -> ReleaseFacts:
         limitations=tuple(rf.excerpts(a, rf.LIMITATION_TOPICS)),
         risks=tuple(rf.excerpts(a, rf.RISK_TOPICS)),
         training=tuple(rf.excerpts(a, ("training_data", "training_procedure"))),
-        weight_paths=frozenset(rf.weight_paths(a)),
     )
 
 

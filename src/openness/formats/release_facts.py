@@ -99,10 +99,6 @@ def metrics(a: Assessment) -> list[Metric]:
     return out
 
 
-def weight_paths(a: Assessment) -> set[str]:
-    return {art.path for art in a.artifacts if art.parameters is not None or art.tensors}
-
-
 def license_claim(a: Assessment) -> LicenseClaim | None:
     """None when the release states no license at all."""
     lic = a.license  # the one license verdict: nothing here works a license out again
