@@ -150,6 +150,9 @@ def test_a_model_stored_under_a_local_path_is_published_under_its_name(tmp_path:
     assert shown.startswith("acme-7b-instruct (local ") and str(tmp_path) not in shown
     assert f">{shown}</a>".encode() in files["index.html"]
     assert f"models/{slug(shown)}.html" in files
+    page = files[f"models/{slug(shown)}.html"].decode()
+    assert f'href="../data/models/{slug(shown)}.json"' in page  # the page's JSON link resolves
+    assert f"data/models/{slug(shown)}.json" in files
     row = json.loads(files["data/models.json"])[0]
     assert row["model"] == shown and row["slug"] == slug(shown)
     assert public_id("acme/open-one", data) == "acme/open-one"  # Hub ids are published as they are
