@@ -134,3 +134,13 @@ def test_a_hostile_name_is_escaped_or_not_taken(make_release: Any) -> None:
     assert script not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     long = make_release("license: mit\nmodel_name: " + "x" * 500, "", "fallback")
     assert model_name(openness.assess(str(long))) == ModelName("fallback", "folder name")
+
+
+def test_a_long_file_list_folds_in_the_html_report_and_the_dashboard(make_release: Any) -> None:
+    root = make_release("license: mit", "", "many")
+    for i in range(30):
+        (root / f"notes-{i}.txt").write_text(f"note {i}\n")
+    html = formats.get("html")(openness.assess(str(root)), RenderOptions())
+    files = html.split('id="files"', 1)[1]
+    assert "<details><summary>all 33 files</summary>" in files
+    assert files.count("<code>notes-") == 30  # folded, not cut

@@ -17,6 +17,8 @@ from .evidence import Citation
 
 #: citations shown before the rest fold into a <details> element
 VISIBLE_CITES = 2
+#: a longer file list folds into a <details> element
+VISIBLE_FILES = 25
 #: the classes used here, for a page that has no stylesheet of its own (the HTML report)
 CSS = """
 h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
@@ -308,4 +310,7 @@ def _files(v: ReportContext) -> str:
         )
         for f in v.files
     )
-    return _table(("Path", "Size (bytes)", "Format", "SHA-256"), rows)
+    table = _table(("Path", "Size (bytes)", "Format", "SHA-256"), rows)
+    if v.file_count <= VISIBLE_FILES:
+        return table
+    return f"<details><summary>all {v.file_count} files</summary>{table}</details>"
