@@ -136,7 +136,7 @@ def test_a_hostile_name_is_escaped_or_not_taken(make_release: Any) -> None:
     assert model_name(openness.assess(str(long))) == ModelName("fallback", "folder name")
 
 
-def test_a_long_file_list_folds_in_the_html_report_and_the_dashboard(make_release: Any) -> None:
+def test_a_long_file_list_folds_in_the_html_report(make_release: Any) -> None:
     root = make_release("license: mit", "", "many")
     for i in range(30):
         (root / f"notes-{i}.txt").write_text(f"note {i}\n")
