@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def test_a_document_the_tool_cannot_read_back_still_gets_a_page(tmp_path: Path) -> None:
@@ -26,3 +27,23 @@ def test_a_document_the_tool_cannot_read_back_still_gets_a_page(tmp_path: Path) 
     html = pages.model_page(engine, ServerLinks(), "acme/old")
     assert "cannot be shown as a report" in html and "openness.assessment/0" in html
     assert 'id="attributes"' in html and 'id="history"' in html
+
+
+def test_the_model_page_holds_the_html_reports_sections(web_store: tuple[Any, str]) -> None:
+    """Issue 17 item 3: one renderer for the HTML report and the model page."""
+    from openness import formats
+    from openness.formats.interface import RenderOptions
+    from openness.observatory.web import pages, queries
+    from openness.observatory.web.links import ServerLinks
+    from openness.serialize import assessment_from_data
+
+    engine = web_store[0]
+    for model in ("acme/open-one", "bigco/nc-model", "bigco/no-license"):
+        page = pages.model_page(engine, ServerLinks(), model)
+        document = queries.model_record(engine, model)["document"]
+        report = formats.get("html")(assessment_from_data(document), RenderOptions())
+        for section in ("verdict", "release", "findings", "frameworks", "license", "files"):
+            start = f'<h2 id="{section}">'
+            heading, content = report.split(start, 1)[1].split("\n")[:2]  # one line each
+            assert f"{start}{heading}\n{content}\n" in page, (model, section)
+            assert len(content) > 10, (model, section)  # a table or a sentence
