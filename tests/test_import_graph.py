@@ -141,3 +141,32 @@ def test_no_private_cross_package_license_imports() -> None:
             if isinstance(node, ast.ImportFrom) and "licenses" in (node.module or ""):
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 assert not private, f"{name} imports {private} from {node.module}"
+
+
+#: what builds the report context; renderers read the context, never these
+VIEW_BUILDERS = {
+    "openness.formats.view",
+    "openness.formats.verdict",
+    "openness.formats.release_facts",
+    "openness.formats.naming",
+}
+RENDERERS = (
+    "openness.formats.terminal",
+    "openness.formats.markdown",
+    "openness.formats.html",
+    "openness.formats.html_sections",
+    "openness.formats.cyclonedx",
+    "openness.formats.mof_yaml",
+    "openness.observatory.web.pages",
+)
+
+
+def test_renderers_read_one_view_model() -> None:
+    """One view model (issue 13): every human-readable report, the dashboard's model page and
+    the exports' names read formats.context, none works out its own picture of an Assessment."""
+    graph = import_graph()
+    for renderer in RENDERERS:
+        assert "openness.formats.context" in graph[renderer], renderer
+        assert not graph[renderer] & VIEW_BUILDERS, (renderer, graph[renderer] & VIEW_BUILDERS)
+    assert "openness.frameworks.report" not in graph
+    assert "openness.observatory.web.view" not in graph

@@ -86,3 +86,27 @@ def test_the_wheel_itself_reads_like_the_folder(
     assert [(r.attribute, r.level) for r in from_wheel.ratings] == [
         (r.attribute, r.level) for r in assessed.ratings
     ]
+
+
+def test_exports_are_named_after_the_card_not_the_folder(
+    assessed: openness.Assessment, minilm_dir: Path
+) -> None:
+    """The wheel keeps the release in a folder called `model`; the card's title names it."""
+    from openness import formats
+    from openness.formats.interface import RenderOptions
+
+    assert minilm_dir.name == "model"
+    title = next(
+        line[2:].strip()
+        for line in (minilm_dir / "README.md").read_text().splitlines()
+        if line.startswith("# ")
+    )
+    cdx = json.loads(formats.get("cyclonedx")(assessed, RenderOptions()))
+    assert cdx["metadata"]["component"]["name"] == title == "all-MiniLM-L6-v2"
+    spdx = formats.get("spdx3")(assessed, RenderOptions())
+    assert f'"name": "{title}"' in spdx and '"name": "model"' not in spdx
+    assert yaml.safe_load(formats.get("mof-yaml")(assessed, RenderOptions()))["release"][
+        "name"
+    ] == (title)
+    terminal = formats.get("terminal")(assessed, RenderOptions(width=80))
+    assert terminal.splitlines()[1].startswith(f"{title}:")

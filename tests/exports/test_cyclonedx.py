@@ -40,7 +40,8 @@ def test_example_is_valid_with_a_full_model_card(
     check_golden(f"example.cdx-{version}.json", text)
     data = assert_valid(text, version)
     model = data["metadata"]["component"]
-    assert model["type"] == "machine-learning-model" and model["name"] == "tiny-release"
+    # named after the card's title, not the folder
+    assert model["type"] == "machine-learning-model" and model["name"] == "tiny-gpt"
     assert model["licenses"] == [{"license": {"id": "Apache-2.0"}}]
     card = model["modelCard"]
     params = card["modelParameters"]

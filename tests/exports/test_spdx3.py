@@ -42,7 +42,7 @@ def test_example_loads_back_with_ai_and_dataset_packages(example: openness.Asses
     doc = one(objects, spdx.SpdxDocument)
     model = one(objects, spdx.ai_AIPackage)
     assert [e._id for e in doc.rootElement] == [model._id]
-    assert model.name == "tiny-release"
+    assert model.name == "tiny-gpt"  # the card title, not the folder
     assert model.software_primaryPurpose == spdx.software_SoftwarePurpose.model
     assert list(model.ai_typeOfModel) == ["gpt2", "GPT2LMHeadModel"]
     assert list(model.ai_domain) == ["text-generation"]

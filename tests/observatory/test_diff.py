@@ -85,3 +85,28 @@ def test_diff_rejects_what_is_not_an_assessment(tmp_path: Path) -> None:
     assert out.returncode == 2 and "not an openness.assessment/1 document" in out.stderr
     out = run_cli("diff", "nothing-here", str(bad))
     assert out.returncode == 2 and "MODEL@REVISION" in out.stderr
+
+
+def test_cli_diff_reads_framework_changes_and_names_both_sides(tmp_path: Path) -> None:
+    """Issue 17: framework changes were cut-off JSON blobs, and two assessments of one folder
+    were both labelled with the folder's path."""
+    folder = make_release(tmp_path / "release", license_id="apache-2.0")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    run_cli("assess", str(folder), "--format", "json", "-o", str(a))
+    make_release(folder, license_id="cc-by-nc-4.0")
+    run_cli("assess", str(folder), "--format", "json", "-o", str(b))
+    done = run_cli("diff", str(a), str(b))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"--- {a} ({folder})" and lines[1] == f"+++ {b} ({folder})"
+    assert not [x for x in lines if "{" in x or x.endswith("...")], done.stdout
+    frameworks = done.stdout.split("\nframeworks:\n", 1)[1]
+    assert "  OSI Open Source AI Definition 1.0\n" in frameworks
+    assert "    Freedom to use for any purpose without asking permission: pass -> fail" in (
+        frameworks
+    )
+    assert "terms.commercial_use: allowed -> prohibited" in done.stdout
+    markdown = run_cli("diff", str(a), str(b), "--format", "markdown").stdout
+    assert "| framework | what | before | after |" in markdown
+    assert "| OSI Open Source AI Definition 1.0 | verdict | " not in markdown  # fail -> fail
+    assert json.loads(run_cli("diff", str(a), str(b), "--format", "json").stdout)["frameworks"]

@@ -40,7 +40,9 @@ def add_parser(commands: Any) -> None:
         "--format",
         choices=formats.names(),
         default="terminal",
-        help="report format (default: terminal; json is the canonical, versioned form)",
+        metavar="FORMAT",
+        help=f"report format: {', '.join(formats.names())} (default: terminal; json is the "
+        "canonical, versioned form)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE, not stdout")
     p.add_argument(

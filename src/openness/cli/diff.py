@@ -37,12 +37,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..observatory.diff import diff
+    from ..observatory.diff import diff, label
     from ..observatory.diff_render import render
     from .output import write_report
 
     before, after = _load(args.a, args.db), _load(args.b, args.db)
-    result = diff(before, after)
+    result = diff(before, after, (label(args.a, before), label(args.b, after)))
     write_report(render(result, args.format), args.output)
     return 1 if args.exit_code and not result.empty else 0
 

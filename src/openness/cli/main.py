@@ -9,19 +9,74 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: help is wrapped to the terminal, but never wider than this (long lines are hard to read)
+MAX_HELP_WIDTH = 80
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs wrapped to the terminal, at most MAX_HELP_WIDTH columns; the
+    line breaks written in them are kept, and indented lines (examples) are kept as written."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        columns = width if width is not None else shutil.get_terminal_size().columns - 2
+        super().__init__(prog, indent_increment, max_help_position, min(columns, MAX_HELP_WIDTH))
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        out: list[str] = []
+        for line in text.splitlines():
+            if not line.strip():
+                out.append(indent)
+            elif line.startswith(" "):
+                out += _command_lines(indent + line, width)
+            else:
+                out += textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent)
+        return "\n".join(out)
+
+
+def _command_lines(line: str, width: int) -> list[str]:
+    """An example command too long for the width, continued with a backslash (still a valid
+    shell command when copied)."""
+    if len(line) <= width:
+        return [line]
+    margin = line[: len(line) - len(line.lstrip())] + "    "
+    pieces = textwrap.wrap(
+        line.strip(),
+        width - 2,
+        initial_indent=line[: len(line) - len(line.lstrip())],
+        subsequent_indent=margin,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [p + " \\" for p in pieces[:-1]] + pieces[-1:]
+
+
+class Parser(argparse.ArgumentParser):
+    """Every command's parser (sub-commands inherit the class) formats help the same way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["formatter_class"] = HelpFormatter
+        super().__init__(*args, **kwargs)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole parser, or only the chosen command's when argv names one (faster start-up:
     a command's module and whatever it imports are loaded only when it runs)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="openness",
         description="How open, transparent and safe is an AI model release? Reads the released "
         "files without running or unpickling anything and cites evidence for every "

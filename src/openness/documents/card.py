@@ -3,6 +3,8 @@
 Evidence facts (each located at its key's line in the card, key = the YAML key):
 `card.present`, `card.license`, `card.license_name`, `card.license_link`, `card.datasets`,
 `card.base_model`, `card.language`, `card.pipeline_tag`, `card.tags`, `card.library_name`,
+`card.model_name` (front matter `model_name` or `name`), `card.title` (the card's first heading
+when it is a level-1 heading: often the model's name),
 `card.model_index` (number of results), `card.model_index.metric` (task, dataset, metric,
 value), `card.section.<topic>`, `card.section_text.<topic>` (the section's first 500
 characters, for exports) and `link.<kind>`.
@@ -22,7 +24,7 @@ from ..readers.common import fact
 from ..rules import finding
 from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
 from .links import collect_links
-from .sections import section_excerpts, sections
+from .sections import find_headings, section_excerpts, sections
 
 # YAML key -> evidence fact. Values become str, or a tuple of str for lists.
 CARD_FIELDS: dict[str, str] = {
@@ -35,7 +37,10 @@ CARD_FIELDS: dict[str, str] = {
     "pipeline_tag": "card.pipeline_tag",
     "tags": "card.tags",
     "library_name": "card.library_name",
+    "model_name": "card.model_name",
+    "name": "card.model_name",
 }
+MAX_TITLE = 200
 _MAX_LIST = 1000  # items kept from one list field
 
 
@@ -63,6 +68,9 @@ def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardRe
             link_lines.extend((line or 1, s) for s in strings(value))
 
     found = sections(lines[body_start:], first_line=body_start + 1)
+    title = _title(lines[body_start:], body_start + 1)
+    if title is not None:
+        evidence.append(fact("card.title", title[0][:MAX_TITLE], path, line=title[1]))
     evidence.extend(fact(f"card.section.{s.topic}", s.heading, path, line=s.line) for s in found)
     evidence.extend(
         fact(f"card.section_text.{topic}", text, path, line=line)
@@ -74,6 +82,14 @@ def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardRe
         fact(f"link.{link.kind}", link.url, path, line=link.location.line) for link in links
     )
     return CardResult(tuple(evidence), tuple(found), links, tuple(findings), front is not None)
+
+
+def _title(body: list[str], first_line: int) -> tuple[str, int] | None:
+    """The first heading of the card and its line, when it is a level-1 heading."""
+    headings = find_headings(body, first_line=first_line)
+    if not headings or headings[0].level != 1 or not headings[0].text:
+        return None
+    return headings[0].text, headings[0].line
 
 
 def _finding(

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import OpennessError
 from ..model import Assessment
+from . import context
 from .cyclonedx_modelcard import model_card
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -38,12 +39,13 @@ def bom_data(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> dict[st
         ) from None
     from .cyclonedx_build import build_bom
 
-    bom, dataset_refs = build_bom(a, options.created)
+    facts = context.build(a).release
+    bom, dataset_refs = build_bom(a, facts, options.created)
     writer = JsonV1Dot7 if options.spec_version == "1.7" else JsonV1Dot6
     data: dict[str, Any] = json.loads(writer(bom).output_as_string())
     if options.created is None:
         data["metadata"].pop("timestamp", None)
-    data["metadata"]["component"]["modelCard"] = model_card(a, dataset_refs)
+    data["metadata"]["component"]["modelCard"] = model_card(a, facts, dataset_refs)
     return _ordered(data)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..model import Assessment
+from . import context
 from . import release_facts as rf
 
 if TYPE_CHECKING:
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 PREFIX = "openness:"
 
 
-def build_bom(a: Assessment, created: str | None) -> tuple[Bom, dict[str, str]]:
+def build_bom(
+    a: Assessment, facts: context.ReleaseFacts, created: str | None
+) -> tuple[Bom, dict[str, str]]:
     """The BOM and the bom-ref of each dataset component (by dataset name)."""
     from cyclonedx.model import HashAlgorithm, HashType
     from cyclonedx.model.bom import Bom, BomMetaData
@@ -33,12 +36,12 @@ def build_bom(a: Assessment, created: str | None) -> tuple[Bom, dict[str, str]]:
         )
         for f in a.files
     ]
-    dataset_refs = {name: f"dataset:{name}" for name in rf.datasets(a)}
+    dataset_refs = {name: f"dataset:{name}" for name in facts.datasets}
     datasets = [
         Component(name=name, type=ComponentType.DATA, bom_ref=ref)
         for name, ref in dataset_refs.items()
     ]
-    model = _model_component(a)
+    model = _model_component(a, facts)
     tools = ToolRepository(
         components=[
             Component(name="openness", version=a.tool_version, type=ComponentType.APPLICATION)
@@ -49,25 +52,25 @@ def build_bom(a: Assessment, created: str | None) -> tuple[Bom, dict[str, str]]:
         tools=tools,
         timestamp=datetime.fromisoformat(created) if created else None,
     )
-    bom = Bom(components=[*files, *datasets], metadata=metadata, serial_number=rf.release_uuid(a))
+    bom = Bom(components=[*files, *datasets], metadata=metadata, serial_number=facts.uuid)
     bom.register_dependency(model, [*files, *datasets])
     return bom, dataset_refs
 
 
-def _model_component(a: Assessment) -> Component:
+def _model_component(a: Assessment, facts: context.ReleaseFacts) -> Component:
     from cyclonedx.model.component import Component, ComponentType, Pedigree
 
-    base = [_base_model(name) for name in rf.base_models(a)]
+    base = [_base_model(name) for name in facts.base_models]
     return Component(
-        name=rf.model_name(a),
+        name=facts.name,
         type=ComponentType.MACHINE_LEARNING_MODEL,
         bom_ref="model",
         version=a.origin.revision,
-        licenses=_licenses(a),
+        licenses=_licenses(facts.license),
         external_references=_links(a),
         properties=_properties(_model_properties(a)),
         pedigree=Pedigree(ancestors=base) if base else None,
-        tags=rf.strings(a, "card.tags")[:100] or None,
+        tags=list(facts.tags[:100]) or None,
     )
 
 
@@ -112,11 +115,10 @@ def _properties(values: dict[str, str]) -> Any:
     return [Property(name=f"{PREFIX}{k}", value=v) for k, v in values.items()] or None
 
 
-def _licenses(a: Assessment) -> Any:
+def _licenses(claim: rf.LicenseClaim | None) -> Any:
     from cyclonedx.model import Property, XsUri
     from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 
-    claim = rf.license_claim(a)
     if claim is None:
         return None
     if claim.expression is not None:

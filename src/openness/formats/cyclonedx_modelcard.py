@@ -9,25 +9,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Assessment
-from . import release_facts as rf
+from .context import ReleaseFacts
+from .release_facts import Metric
 
 #: Hugging Face pipeline tags that name how a model was trained, for `modelParameters.approach`
 _SELF_SUPERVISED_TASKS = {"fill-mask", "text-generation", "feature-extraction"}
 
 
-def model_card(a: Assessment, dataset_refs: dict[str, str]) -> dict[str, Any]:
+def model_card(a: Assessment, facts: ReleaseFacts, dataset_refs: dict[str, str]) -> dict[str, Any]:
     """A modelCard for the release; `dataset_refs` maps each dataset name to its bom-ref."""
     card: dict[str, Any] = {"bom-ref": "model-card"}
-    parameters = _model_parameters(a, dataset_refs)
+    parameters = _model_parameters(facts, dataset_refs)
     if parameters:
         card["modelParameters"] = parameters
-    analysis = _quantitative_analysis(a)
+    analysis = _quantitative_analysis(facts)
     if analysis:
         card["quantitativeAnalysis"] = analysis
-    considerations = _considerations(a)
+    considerations = _considerations(facts)
     if considerations:
         card["considerations"] = considerations
-    card_file = rf.card_file(a)
+    card_file = facts.card_file
     card["properties"] = [
         {"name": f"openness:section:{s.topic}", "value": f"{card_file}:{s.line} {s.heading}"}
         for s in a.sections
@@ -37,17 +38,17 @@ def model_card(a: Assessment, dataset_refs: dict[str, str]) -> dict[str, Any]:
     return card
 
 
-def _model_parameters(a: Assessment, dataset_refs: dict[str, str]) -> dict[str, Any]:
+def _model_parameters(facts: ReleaseFacts, dataset_refs: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    task = rf.task(a)
+    task = facts.task
     if task:
         out["task"] = task
         if task in _SELF_SUPERVISED_TASKS:
             out["approach"] = {"type": "self-supervised"}
-    family = rf.model_type(a)
+    family = facts.model_type
     if family:
         out["architectureFamily"] = family
-    arch = rf.architecture(a)
+    arch = facts.architecture
     if arch:
         out["modelArchitecture"] = arch
     if dataset_refs:
@@ -55,31 +56,31 @@ def _model_parameters(a: Assessment, dataset_refs: dict[str, str]) -> dict[str, 
     return out
 
 
-def _quantitative_analysis(a: Assessment) -> dict[str, Any]:
+def _quantitative_analysis(facts: ReleaseFacts) -> dict[str, Any]:
     metrics = [
         {
             "type": m.metric or "unnamed",
             "value": m.value,
             **({"slice": _slice(m)} if _slice(m) else {}),
         }
-        for m in rf.metrics(a)
+        for m in facts.metrics
     ]
     return {"performanceMetrics": metrics} if metrics else {}
 
 
-def _slice(m: rf.Metric) -> str:
+def _slice(m: Metric) -> str:
     return " / ".join(part for part in (m.task, m.dataset) if part)
 
 
-def _considerations(a: Assessment) -> dict[str, Any]:
+def _considerations(facts: ReleaseFacts) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    uses = rf.excerpts(a, rf.USE_TOPICS)
+    uses = list(facts.uses)
     if uses:
         out["useCases"] = uses
-    limits = rf.excerpts(a, rf.LIMITATION_TOPICS)
+    limits = list(facts.limitations)
     if limits:
         out["technicalLimitations"] = limits
-    risks = rf.excerpts(a, rf.RISK_TOPICS)
+    risks = facts.risks
     if risks:
         out["ethicalConsiderations"] = [{"name": text} for text in risks]
     return out

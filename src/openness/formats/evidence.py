@@ -1,8 +1,7 @@
 """Citations a reader can check: where a claim rests, what is there, and a link to it.
 
-One shape for every report and the dashboard. A citation is built from plain values (file, line,
-offset, key, fact, value, note) so the dashboard, which reads stored JSON documents, and the
-formats, which read an Assessment, cite the same way. Pure functions: nothing is read again.
+One shape for every report and the dashboard (which reads its stored documents back as
+Assessments). Pure functions: nothing is read again.
 
 - `where` is the place (`README.md:97#license`), short enough never to be cut;
 - `quote` is text from the release that stands at that place (a card value, a heading, a link),
@@ -164,28 +163,6 @@ def of_evidence(e: Evidence, origin: OriginRef) -> Citation:
     return cite(origin, e.fact, e.value, e.note, loc.file, loc.line, loc.offset, loc.key)
 
 
-def of_dict(e: Mapping[str, Any], origin: OriginRef) -> Citation:
-    """A citation from an evidence object as the JSON document stores it (read tolerantly)."""
-    raw = e.get("location")
-    loc: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-
-    def number(name: str) -> int | None:
-        v = loc.get(name)
-        return v if isinstance(v, int) and not isinstance(v, bool) else None
-
-    key = loc.get("key")
-    return cite(
-        origin,
-        str(e.get("fact") or ""),
-        e.get("value"),
-        str(e.get("note") or ""),
-        str(loc.get("file") or ""),
-        number("line"),
-        number("offset"),
-        str(key) if key is not None else None,
-    )
-
-
 def merge(citations: Iterable[Citation]) -> list[Citation]:
     """One citation per place: details of facts cited at the same place are joined, the first
     quote kept; order of first appearance."""
@@ -206,9 +183,3 @@ def merge(citations: Iterable[Citation]) -> list[Citation]:
 def citations(evidence: Iterable[Evidence], origin: Origin) -> list[Citation]:
     ref = OriginRef.of(origin)
     return merge(of_evidence(e, ref) for e in evidence)
-
-
-def citations_of_dicts(evidence: object, origin: object) -> list[Citation]:
-    ref = OriginRef.of(origin if isinstance(origin, Mapping) else None)
-    items = [e for e in evidence if isinstance(e, Mapping)] if isinstance(evidence, list) else []
-    return merge(of_dict(e, ref) for e in items)

@@ -4,35 +4,29 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import Level, Rating
-
-LEVEL_SCORE = {Level.OPEN: 1.0, Level.PARTIAL: 0.6, Level.CLOSED: 0.2, Level.UNKNOWN: 0.0}
-LEVEL_COLOUR = {
-    Level.OPEN: "#1a7f37",
-    Level.PARTIAL: "#bf8700",
-    Level.CLOSED: "#cf222e",
-    Level.UNKNOWN: "#8c959f",
-}
+LEVEL_SCORE = {"open": 1.0, "partial": 0.6, "closed": 0.2, "unknown": 0.0}
+LEVEL_COLOUR = {"open": "#1a7f37", "partial": "#bf8700", "closed": "#cf222e", "unknown": "#8c959f"}
 _LABEL_WIDTH, _BAR_WIDTH, _ROW, _PAD = 300, 320, 34, 8
 
 
-def attribute_chart(ratings: tuple[Rating, ...]) -> str:
+def attribute_chart(ratings: tuple[tuple[str, str], ...]) -> str:
+    """One bar per (attribute label, level)."""
     height = _ROW * len(ratings) + _PAD
     width = _LABEL_WIDTH + _BAR_WIDTH + 90
     rows = []
-    for i, r in enumerate(ratings):
+    for i, (label, level) in enumerate(ratings):
         y = _PAD + i * _ROW
-        bar = max(LEVEL_SCORE[r.level] * _BAR_WIDTH, 0)
-        colour = LEVEL_COLOUR[r.level]
+        bar = max(LEVEL_SCORE.get(level, 0.0) * _BAR_WIDTH, 0)
+        colour = LEVEL_COLOUR.get(level, LEVEL_COLOUR["unknown"])
         rows.append(
             f'<text x="{_LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(r.attribute.label)}</text>"
+            f"{escape(label)}</text>"
             f'<rect x="{_LABEL_WIDTH}" y="{y}" width="{_BAR_WIDTH}" height="24" rx="4" '
             f'fill="none" stroke="#d0d7de" stroke-dasharray="4 3"/>'
             f'<rect x="{_LABEL_WIDTH}" y="{y}" width="{bar:.0f}" height="24" rx="4" '
-            f'fill="{colour}"><title>{escape(r.level.value)}</title></rect>'
+            f'fill="{colour}"><title>{escape(level)}</title></rect>'
             f'<text x="{_LABEL_WIDTH + _BAR_WIDTH + 8}" y="{y + 17}" fill="{colour}" '
-            f'font-weight="bold">{escape(r.level.value)}</text>'
+            f'font-weight="bold">{escape(level)}</text>'
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..model import Assessment
-from . import evidence, verdict, view
+from . import context, evidence
+from .context import FrameworkView, ReportContext
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "markdown"
@@ -27,77 +28,68 @@ def cite(c: evidence.Citation) -> str:
     return f"{place} {_cell(what)}"
 
 
-def verdict_lines(a: Assessment) -> list[str]:
+def verdict_lines(v: ReportContext) -> list[str]:
     lines = ["## Verdict", "", "| Question | Answer | Why |", "|---|---|---|"]
-    for ans in verdict.answers(a):
+    for ans in v.answers:
         lines.append(f"| {ans.question} | {ans.mark} {ans.short} | {_cell(ans.text)} |")
-    for ans in verdict.openness_lines(a):
+    for ans in v.openness:
         lines.append(f"| How open: {ans.question} | {ans.mark} {ans.short} | {_cell(ans.text)} |")
-    lines += ["", "Legend: " + " · ".join(f"{m} {t}" for m, t in verdict.LEGEND)]
+    lines += ["", "Legend: " + " · ".join(f"{m} {t}" for m, t in v.legend)]
     return lines
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
-    s = a.summary
-    lines = [f"# Openness assessment: `{a.origin.target}`", ""]
-    lines += verdict_lines(a)
+    v = context.build(a)
+    exact = f"{v.parameters:,}" if v.parameters is not None else "unknown"
+    lines = [f"# Openness assessment: {_code(v.name.value)}", ""]
+    lines += verdict_lines(v)
     lines += [
         "",
         "## Release",
         "",
-        f"- **Release:** {a.origin.kind}, {len(a.files)} files, "
-        f"{view.human_bytes(sum(f.size for f in a.files))}",
-        f"- **Model:** {s.architecture or 'architecture unknown'}, "
-        f"{view.human_count(s.parameters)} parameters "
-        f"({f'{s.parameters:,}' if s.parameters is not None else 'unknown'}), "
-        f"formats: {', '.join(s.formats) or 'none'}",
-        f"- **Memory for the weights:** {view.memory_line(a)}",
-        f"- **License:** {view.license_line(a)}"
-        + (f" — `{view.where(a)}`" if view.where(a) else ""),
-        f"- **Tool:** openness {a.tool_version}, schema `{a.schema}`",
+        f"- **Release:** {v.origin_kind} {_code(v.target)}, {v.file_count} files, {v.total_size}",
+        f"- **Model:** {v.architecture}, {v.parameters_text} parameters ({exact}), "
+        f"formats: {', '.join(v.formats) or 'none'}",
+        f"- **Memory for the weights:** {v.memory}",
+        f"- **License:** {v.license.line}" + (f" — `{v.license.where}`" if v.license.where else ""),
+        f"- **Tool:** openness {v.tool_version}, schema `{v.schema}`",
         "",
         "## Five attributes of openness",
         "",
         "| Attribute | Level | Why | Evidence |",
         "|---|---|---|---|",
     ]
-    for r in a.ratings:
-        cites = "<br>".join(cite(c) for c in evidence.citations(r.evidence, a.origin)) or "—"
-        lines.append(
-            f"| {r.attribute.label} | {view.LEVEL_MARK[r.level]} {r.level.value} | "
-            f"{_cell(r.rationale)} | {cites} |"
-        )
-    lines += ["", f"## Findings ({view.severity_counts(a)})", ""]
-    if a.findings:
+    for r in v.ratings:
+        cites = "<br>".join(cite(c) for c in r.citations) or "—"
+        lines.append(f"| {r.label} | {r.mark} {r.level} | {_cell(r.rationale)} | {cites} |")
+    lines += ["", f"## Findings ({v.severity_counts})", ""]
+    if v.findings:
         lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]
-        for f in a.findings:
+        for f in v.findings:
             reason = f.reason + (f" — {f.trigger}" if f.trigger else "")
             lines.append(
-                f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | "
-                f"`{_cell(str(f.location))}` | {_cell(reason)} |"
+                f"| {f.severity} | [{f.rule_id}]({f.docs}) | `{_cell(f.where)}` | {_cell(reason)} |"
             )
     else:
         lines.append("No findings.")
-    from ..frameworks.report import markdown_lines
-
-    lines += markdown_lines(a.frameworks)
-    if a.sections:
+    lines += framework_lines(v.frameworks)
+    if v.sections:
         lines += ["", "## Model card topics", ""]
         lines += [
             f"- {sec.topic}: “{_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
-            for sec in a.sections
+            for sec in v.sections
         ]
     lines += [
         "",
-        f"## Files ({len(a.files)})",
+        f"## Files ({v.file_count})",
         "",
         "| Path | Size | Format | SHA-256 |",
         "|---|---:|---|---|",
     ]
     lines += [
-        f"| `{_cell(f.path)}` | {f.size:,} | {f.format} | {f.sha256 or '—'} |" for f in a.files
+        f"| `{_cell(f.path)}` | {f.size:,} | {f.format} | {f.sha256 or '—'} |" for f in v.files
     ]
-    if a.incomplete:
+    if v.incomplete:
         lines += [
             "",
             "## Incomplete",
@@ -105,5 +97,26 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             "Some content could not be read; this is not a clean bill of health.",
             "",
         ]
-        lines += [f"- {_cell(r)}" for r in a.incomplete]
+        lines += [f"- {_cell(r)}" for r in v.incomplete]
     return "\n".join(lines) + "\n"
+
+
+def framework_lines(frameworks: tuple[FrameworkView, ...]) -> list[str]:
+    lines: list[str] = []
+    for f in frameworks:
+        lines += ["", f"## {f.title} {f.version}: {f.verdict}", ""]
+        for p in f.classes:
+            missing = f" — missing: {', '.join(p.missing)}" if p.missing else ""
+            lines.append(
+                f"- **{p.name}:** {'reached' if p.reached else 'not reached'}, "
+                f"{p.met}/{p.required}{missing}"
+            )
+        if f.classes:
+            lines.append("")
+        lines += ["| Component | Status | Why | Evidence |", "|---|---|---|---|"]
+        for c in f.components:
+            cites = "<br>".join(cite(x) for x in c.citations) or "—"
+            lines.append(
+                f"| {_cell(c.title)} | {c.mark} {c.status} | {_cell(c.rationale)} | {cites} |"
+            )
+    return lines

@@ -5,6 +5,7 @@ the release get a license; MOT lists the others without one (not released)."""
 from __future__ import annotations
 
 from ..model import Assessment, ComponentResult, FrameworkResult
+from . import context
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "mof-yaml"
@@ -39,7 +40,7 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     license_name = a.license.spdx or a.license.name or a.license.declared or "unlicensed"
     license_path = next((e.location.file for e in a.license.evidence if e.location.file), "")
     release: dict[str, object] = {
-        "name": _name(a),
+        "name": _name(context.build(a).release.name),
         "version": a.origin.revision or "",
         "date": (options.created or "")[:10],
         "type": "",
@@ -81,9 +82,9 @@ def _component(c: ComponentResult, license_name: str, license_path: str) -> dict
     return out
 
 
-def _name(a: Assessment) -> str:
-    target = a.origin.target.removeprefix("hf:").rstrip("/")
-    return target.rsplit("/", 1)[-1] or target
+def _name(name: str) -> str:
+    """MOT names a model without its owner: `all-MiniLM-L6-v2`, not `sentence-transformers/...`."""
+    return name.rstrip("/").rsplit("/", 1)[-1] or name
 
 
 def _one_line(text: str) -> str:

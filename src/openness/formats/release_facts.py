@@ -1,15 +1,11 @@
-"""What the standard exports (CycloneDX, SPDX 3, HTML) need from an Assessment, read one way.
-
-Pure functions of the Assessment: nothing here reads the release again.
+"""Release facts read from an Assessment's evidence, for the report context (formats/context.py),
+which is what the exports read. Pure functions: nothing here reads the release again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from ..model import Assessment, Evidence, JSONValue, VerdictStatus
 
@@ -17,7 +13,6 @@ from ..model import Assessment, Evidence, JSONValue, VerdictStatus
 USE_TOPICS = ("intended_use",)
 LIMITATION_TOPICS = ("limitations", "out_of_scope")
 RISK_TOPICS = ("bias_risks", "safety")
-_ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".whl")
 _UNKNOWN_REF = "LicenseRef-unknown"
 _HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
 
@@ -63,24 +58,6 @@ def _flatten(value: JSONValue) -> list[str]:
     return [str(value)]
 
 
-def model_name(a: Assessment) -> str:
-    """The release's name: the folder, file or archive name without its archive suffix."""
-    raw = a.origin.path or a.origin.target
-    name = PurePath(raw.rstrip("/\\")).name or raw or "model"
-    for suffix in _ARCHIVE_SUFFIXES:
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def release_uuid(a: Assessment) -> uuid.UUID:
-    """Stable for the same release content: name plus every file's path, size and digest."""
-    digest = hashlib.sha256(model_name(a).encode())
-    for f in sorted(a.files, key=lambda f: f.path):
-        digest.update(f"\0{f.path}\0{f.size}\0{f.sha256 or ''}".encode())
-    return uuid.UUID(bytes=digest.digest()[:16], version=5)
-
-
 def architecture(a: Assessment) -> str | None:
     if a.summary.architecture:
         return a.summary.architecture
@@ -120,10 +97,6 @@ def metrics(a: Assessment) -> list[Metric]:
             if len(parts) == 4:
                 out.append(Metric(*parts))
     return out
-
-
-def weight_paths(a: Assessment) -> set[str]:
-    return {art.path for art in a.artifacts if art.parameters is not None or art.tensors}
 
 
 def license_claim(a: Assessment) -> LicenseClaim | None:

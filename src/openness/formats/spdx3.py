@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import OpennessError
 from ..model import Assessment
+from . import context
 from . import release_facts as rf
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -46,7 +47,8 @@ def _created(text: str | None) -> datetime:
 class _Builder:
     def __init__(self, a: Assessment, spdx: Any, created: datetime) -> None:
         self.a, self.spdx = a, spdx
-        self.base = f"urn:openness:{rf.release_uuid(a)}"
+        self.facts = context.build(a).release
+        self.base = f"urn:openness:{self.facts.uuid}"
         self.elements: list[Any] = []
         self.info = spdx.CreationInfo(specVersion=SPEC_VERSION, created=created)
         agent = self._add(spdx.SoftwareAgent, "agent", name=f"openness {a.tool_version}")
@@ -82,7 +84,7 @@ class _Builder:
                 software_primaryPurpose=spdx.software_SoftwarePurpose.data,
                 dataset_datasetType=[spdx.dataset_DatasetType.noAssertion],
             )
-            for i, name in enumerate(rf.datasets(a))
+            for i, name in enumerate(self.facts.datasets)
         ]
         self._relate(model, "trainedOn", datasets)
         bases = [
@@ -92,7 +94,7 @@ class _Builder:
                 name=name,
                 software_primaryPurpose=spdx.software_SoftwarePurpose.model,
             )
-            for i, name in enumerate(rf.base_models(a))
+            for i, name in enumerate(self.facts.base_models)
         ]
         for base in bases:
             self._relate(base, "ancestorOf", [model])
@@ -100,7 +102,7 @@ class _Builder:
         document = spdx.SpdxDocument(
             _id=f"{self.base}:document",
             creationInfo=self.info,
-            name=f"openness assessment of {rf.model_name(a)}",
+            name=f"openness assessment of {self.facts.name}",
             rootElement=[model],
             element=list(self.elements),
         )
@@ -110,23 +112,23 @@ class _Builder:
         return objects
 
     def _model(self) -> Any:
-        spdx, a = self.spdx, self.a
+        spdx, a, facts = self.spdx, self.a, self.facts
         fields: dict[str, Any] = {
-            "name": rf.model_name(a),
+            "name": facts.name,
             "software_primaryPurpose": spdx.software_SoftwarePurpose.model,
             "summary": _summary(a),
         }
         if a.origin.revision:
             fields["software_packageVersion"] = a.origin.revision
-        kind = [k for k in (rf.model_type(a), rf.architecture(a)) if k]
+        kind = [k for k in (facts.model_type, facts.architecture) if k]
         if kind:
             fields["ai_typeOfModel"] = list(dict.fromkeys(kind))
-        if rf.task(a):
-            fields["ai_domain"] = [rf.task(a)]
+        if facts.task:
+            fields["ai_domain"] = [facts.task]
         texts = {
-            "ai_informationAboutApplication": rf.excerpts(a, rf.USE_TOPICS),
-            "ai_limitation": rf.excerpts(a, rf.LIMITATION_TOPICS),
-            "ai_informationAboutTraining": rf.excerpts(a, ("training_data", "training_procedure")),
+            "ai_informationAboutApplication": facts.uses,
+            "ai_limitation": facts.limitations,
+            "ai_informationAboutTraining": facts.training,
         }
         fields |= {k: "\n\n".join(v) for k, v in texts.items() if v}
         hyper = [
@@ -136,7 +138,7 @@ class _Builder:
         ]
         if hyper:
             fields["ai_hyperparameter"] = hyper
-        metrics = [spdx.DictionaryEntry(key=rf_metric_key(m), value=m.value) for m in rf.metrics(a)]
+        metrics = [spdx.DictionaryEntry(key=rf_metric_key(m), value=m.value) for m in facts.metrics]
         if metrics:
             fields["ai_metric"] = metrics
         return self._add(spdx.ai_AIPackage, "model", **fields)
@@ -150,7 +152,7 @@ class _Builder:
 
     def _license(self, model: Any) -> None:
         spdx = self.spdx
-        claim = rf.license_claim(self.a)
+        claim = self.facts.license
         if claim is None:
             return
         fields: dict[str, Any] = {

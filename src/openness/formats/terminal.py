@@ -11,8 +11,8 @@ from io import StringIO
 from typing import Any
 
 from ..model import Assessment
-from . import evidence, verdict, view
-from . import release_facts as rf
+from . import context, evidence
+from .context import ReportContext
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 MAX_FILES = 25
@@ -22,6 +22,14 @@ LABEL = 16
 MARK = 13
 
 FORMAT_NAME = "terminal"
+TONE_STYLE = {"good": "green", "mixed": "yellow", "bad": "red", "unknown": "dim"}
+SEVERITY_STYLE = {
+    "critical": "bold red",
+    "high": "red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -37,40 +45,39 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         highlight=False,
         soft_wrap=False,
     )
-    s = a.summary
-    console.print(Text(f"openness {a.tool_version} · {a.origin.target}", style="bold"))
+    v = context.build(a)
+    console.print(Text(f"openness {v.tool_version} · {v.target}", style="bold"))
     _line(
         console,
-        f"{rf.model_name(a)}: {s.architecture or 'architecture unknown'}, "
-        f"{view.human_count(s.parameters)} parameters, {', '.join(s.formats) or 'no weights'}; "
-        f"{len(a.files)} files, {view.human_bytes(sum(f.size for f in a.files))}",
+        f"{v.name.value}: {v.architecture}, {v.parameters_text} parameters, "
+        f"{', '.join(v.formats) or 'no weights'}; {v.file_count} files, {v.total_size}",
     )
-    for answer in verdict.answers(a):
-        _answer(console, answer.question, answer)
-    for i, answer in enumerate(verdict.openness_lines(a)):
+    for answer in v.answers:
+        _answer(console, answer.question, answer.mark, answer.short, answer.text, answer.style)
+    for i, answer in enumerate(v.openness):
         text = f"{answer.question}: {answer.text}"
-        line = verdict.Answer("", answer.mark, answer.short, text)
-        _answer(console, "How open" if i == 0 else "", line)
-    console.print(Text("Legend  " + verdict.legend_text(), style="dim"))
+        label = "How open" if i == 0 else ""
+        _answer(console, label, answer.mark, answer.short, text, answer.style)
+    console.print(Text("Legend  " + v.legend_text, style="dim"))
     console.print()
 
-    console.print(f"Memory    {view.memory_line(a)}")
-    console.print(f"License   {view.license_line(a)}")
-    if view.where(a):
-        console.print(Text(f"          ↳ {view.where(a)}", style="dim"))
+    console.print(f"Memory    {v.memory}")
+    console.print(f"License   {v.license.line}")
+    if v.license.where:
+        console.print(Text(f"          ↳ {v.license.where}", style="dim"))
     console.print()
-    console.print(_ratings(a))
-    _findings(console, a)
-    _frameworks(console, a, options.details)
-    _files(console, a)
-    if a.incomplete:
+    console.print(_ratings(v))
+    _findings(console, v)
+    _frameworks(console, v, options.details)
+    _files(console, v)
+    if v.incomplete:
         console.print(
             Text(
                 "Incomplete: some content could not be read, so this is not a clean bill:",
                 style="bold yellow",
             )
         )
-        for reason in a.incomplete:
+        for reason in v.incomplete:
             console.print(f"  - {reason}")
     return out.getvalue()
 
@@ -81,12 +88,12 @@ def _line(console: Any, text: str, style: str = "") -> None:
     console.print(Text(text, style=style), no_wrap=True, overflow="ellipsis", crop=True)
 
 
-def _answer(console: Any, label: str, answer: verdict.Answer) -> None:
+def _answer(console: Any, label: str, mark: str, short: str, text: str, style: str) -> None:
     from rich.text import Text
 
     line = Text(f"{label:<{LABEL}}", style="bold", no_wrap=True, overflow="ellipsis")
-    line.append(f"{answer.mark} {answer.short:<{MARK - 2}} ", style=answer.style)
-    line.append(answer.text)
+    line.append(f"{mark} {short:<{MARK - 2}} ", style=style)
+    line.append(text)
     console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
 
 
@@ -99,7 +106,7 @@ def cited(text: Any, c: evidence.Citation) -> None:
         text.append(f"\n  {c.detail}", style="dim")
 
 
-def _ratings(a: Assessment) -> Any:
+def _ratings(v: ReportContext) -> Any:
     from rich.table import Table
     from rich.text import Text
 
@@ -109,77 +116,90 @@ def _ratings(a: Assessment) -> Any:
     table.add_column("Attribute", ratio=3)
     table.add_column("Level", min_width=9, no_wrap=True)
     table.add_column("Why, and where to check", ratio=7, overflow="fold")
-    for r in a.ratings:
+    for r in v.ratings:
         why = Text(r.rationale)
-        cites = evidence.citations(r.evidence, a.origin)
+        cites = r.citations
         for c in cites[:MAX_CITES]:
             cited(why, c)
         if len(cites) > MAX_CITES:
             why.append(f"\n… {len(cites) - MAX_CITES} more (HTML or JSON report)", style="dim")
-        table.add_row(
-            r.attribute.label,
-            Text(f"{view.LEVEL_MARK[r.level]} {r.level.value}", style=view.LEVEL_STYLE[r.level]),
-            why,
-        )
+        table.add_row(r.label, Text(f"{r.mark} {r.level}", style=TONE_STYLE[r.tone]), why)
     return table
 
 
-def _findings(console: Any, a: Assessment) -> None:
+def _findings(console: Any, v: ReportContext) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console.print(Text(f"Findings: {view.severity_counts(a)}", style="bold"))
-    if not a.findings:
+    console.print(Text(f"Findings: {v.severity_counts}", style="bold"))
+    if not v.findings:
         return
     findings = Table(expand=True, show_header=True)
     findings.add_column("Severity", no_wrap=True, min_width=8)
     findings.add_column("Rule", no_wrap=True, min_width=11)
     findings.add_column("Where and why", ratio=1, overflow="fold")
-    for f in a.findings:
-        detail = Text(str(f.location), style="dim")
+    for f in v.findings:
+        detail = Text(f.where, style="dim")
         detail.append(f"\n{f.reason}", style="")
         if f.trigger:
             detail.append(f"\n  {f.trigger}", style="italic")
         findings.add_row(
-            Text(f.severity.name.lower(), style=view.SEVERITY_STYLE[f.severity]),
+            Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")),
             f.rule_id,
             detail,
         )
     console.print(findings)
 
 
-def _frameworks(console: Any, a: Assessment, details: bool) -> None:
+def _frameworks(console: Any, v: ReportContext, details: bool) -> None:
     from rich.text import Text
 
-    from ..frameworks.report import headline, rich_tables
-
-    if not a.frameworks:
+    if not v.frameworks:
         return
     if details:
-        for table in rich_tables(a.frameworks):
-            console.print(table)
+        for f in v.frameworks:
+            console.print(_framework_table(f))
         return
     console.print(Text("Frameworks", style="bold"))
-    for f in a.frameworks:
-        console.print(f"  {headline(f)}")
+    for f in v.frameworks:
+        console.print(f"  {f.headline}")
     console.print(Text("  every component, with its evidence: --details", style="dim"))
 
 
-def _files(console: Any, a: Assessment) -> None:
+def _framework_table(f: context.FrameworkView) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f.headline, title_justify="left", expand=True)
+    table.add_column("Component", ratio=3)
+    table.add_column("Status", no_wrap=True, min_width=10)
+    table.add_column("Why, and where to check", ratio=6)
+    for c in f.components:
+        why = Text(c.rationale)
+        cites = [x.where for x in c.citations if x.file]
+        for where in cites[:MAX_CITES]:
+            why.append(f"\n↳ {where}", style="dim")
+        if len(cites) > MAX_CITES:
+            why.append(f"\n… {len(cites) - MAX_CITES} more", style="dim")
+        table.add_row(c.title, Text(f"{c.mark} {c.status}", style=TONE_STYLE[c.tone]), why)
+    return table
+
+
+def _files(console: Any, v: ReportContext) -> None:
     from rich.table import Table
 
-    files = Table(title=f"Files ({len(a.files)})", title_justify="left", expand=True)
+    files = Table(title=f"Files ({v.file_count})", title_justify="left", expand=True)
     files.add_column("Path", ratio=1, overflow="fold")
     files.add_column("Size", justify="right", no_wrap=True, min_width=8)
     files.add_column("Format", no_wrap=True, min_width=11)
     files.add_column("SHA-256", no_wrap=True, min_width=13)
-    for entry in a.files[:MAX_FILES]:
+    for entry in v.files[:MAX_FILES]:
         files.add_row(
             entry.path,
-            view.human_bytes(entry.size),
+            entry.size_text,
             entry.format,
             (entry.sha256[:12] + "…") if entry.sha256 else "-",
         )
-    if len(a.files) > MAX_FILES:
-        files.add_row(f"… {len(a.files) - MAX_FILES} more (see --format json)", "", "", "")
+    if v.file_count > MAX_FILES:
+        files.add_row(f"… {v.file_count - MAX_FILES} more (see --format json)", "", "", "")
     console.print(files)

@@ -1,24 +1,10 @@
-"""Wording shared by the human-readable formats, so terminal and Markdown say the same thing."""
+"""Wording the report context (context.py) builds its lines from: sizes, counts, license."""
 
 from __future__ import annotations
 
-from ..model import Assessment, Level, Rating, Severity
+from ..model import Assessment, Level, Severity
 
 LEVEL_MARK = {Level.OPEN: "●", Level.PARTIAL: "◐", Level.CLOSED: "○", Level.UNKNOWN: "?"}
-LEVEL_STYLE = {
-    Level.OPEN: "green",
-    Level.PARTIAL: "yellow",
-    Level.CLOSED: "red",
-    Level.UNKNOWN: "dim",
-}
-SEVERITY_STYLE = {
-    Severity.CRITICAL: "bold red",
-    Severity.HIGH: "red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "cyan",
-    Severity.INFO: "dim",
-}
-MAX_CITATIONS = 3
 
 
 def human_bytes(n: int) -> str:
@@ -37,13 +23,6 @@ def human_count(n: int | None) -> str:
         if n >= scale:
             return f"{n / scale:.1f}{unit}"
     return str(n)
-
-
-def citations(rating: Rating) -> list[str]:
-    cited = [str(e.location) for e in rating.evidence]
-    unique = list(dict.fromkeys(c for c in cited if c))
-    extra = len(unique) - MAX_CITATIONS
-    return unique[:MAX_CITATIONS] + ([f"+{extra} more"] if extra > 0 else [])
 
 
 def license_line(a: Assessment) -> str:

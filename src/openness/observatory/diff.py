@@ -64,6 +64,16 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
+class FrameworkChange:
+    """One framework's verdict, a class's progress or a component's status, before and after."""
+
+    framework: str  # e.g. "Model Openness Framework 1.0"
+    what: str  # "verdict", a class name, or a component's title
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
 class Diff:
     before: str
     after: str
@@ -72,7 +82,8 @@ class Diff:
     summary: tuple[Change, ...]
     files: tuple[FileChange, ...]
     findings: tuple[FindingChange, ...]
-    other: tuple[Change, ...]
+    other: tuple[Change, ...]  # `frameworks` too, whole, for JSON readers
+    frameworks: tuple[FrameworkChange, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -86,10 +97,15 @@ class Diff:
         )
 
 
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Diff:
+def diff(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    labels: tuple[str, str] | None = None,
+) -> Diff:
+    """`labels` name the two sides (what the user gave); by default their origin targets."""
     return Diff(
-        before=_label(before),
-        after=_label(after),
+        before=labels[0] if labels else _label(before),
+        after=labels[1] if labels else _label(after),
         license=tuple(_license_changes(before, after)),
         ratings=tuple(_rating_changes(before, after)),
         summary=tuple(_field_changes(_dict(before, "summary"), _dict(after, "summary"), "")),
@@ -100,7 +116,14 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Diff:
             for key in sorted((set(before) | set(after)) - KNOWN_KEYS)
             if _canonical(before.get(key)) != _canonical(after.get(key))
         ),
+        frameworks=tuple(_framework_changes(before, after)),
     )
+
+
+def label(spec: str, data: Mapping[str, Any]) -> str:
+    """What the user gave, with the release it assessed when that is not the same string."""
+    origin = _label(data)
+    return spec if origin in (spec, "?") else f"{spec} ({origin})"
 
 
 def _label(data: Mapping[str, Any]) -> str:
@@ -124,12 +147,56 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+#: lists of places and quotes: what they support is compared, not the lists themselves
+_NOT_COMPARED = ("evidence", "sources")
+
+
 def _field_changes(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str) -> list[Change]:
-    return [
-        Change(prefix + key, a.get(key), b.get(key))
-        for key in sorted(set(a) | set(b))
-        if key != "evidence" and _canonical(a.get(key)) != _canonical(b.get(key))
-    ]
+    """Changed fields; a field holding an object on both sides is compared field by field."""
+    out: list[Change] = []
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key), b.get(key)
+        if key in _NOT_COMPARED or _canonical(x) == _canonical(y):
+            continue
+        if isinstance(x, Mapping) and isinstance(y, Mapping):
+            out += _field_changes(x, y, f"{prefix}{key}.")
+        else:
+            out.append(Change(prefix + key, x, y))
+    return out
+
+
+def _framework_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[FrameworkChange]:
+    a = {str(f.get("framework")): f for f in _list(before, "frameworks")}
+    b = {str(f.get("framework")): f for f in _list(after, "frameworks")}
+    out: list[FrameworkChange] = []
+    for key in [*a, *(k for k in b if k not in a)]:
+        fa, fb = a.get(key, {}), b.get(key, {})
+        either = fa or fb
+        name = f"{either.get('title') or key} {either.get('version') or ''}".strip()
+        pairs = [("verdict", _text(fa.get("verdict")), _text(fb.get("verdict")))]
+        pairs += _keyed(fa, fb, "classes", "name", _class_text)
+        pairs += _keyed(fa, fb, "components", "title", lambda c: _text(c.get("status")))
+        out += [FrameworkChange(name, what, x, y) for what, x, y in pairs if x != y]
+    return out
+
+
+def _keyed(
+    fa: Mapping[str, Any], fb: Mapping[str, Any], field: str, key: str, text: Any
+) -> list[tuple[str, str | None, str | None]]:
+    a = {str(x.get(key)): text(x) for x in _list(fa, field)}
+    b = {str(x.get(key)): text(x) for x in _list(fb, field)}
+    return [(k, a.get(k), b.get(k)) for k in [*a, *(k for k in b if k not in a)]]
+
+
+def _class_text(c: Mapping[str, Any]) -> str:
+    reached = "reached" if c.get("reached") is True else "not reached"
+    return f"{reached} ({c.get('met')}/{c.get('required')})"
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _license_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from .diff import Change, Diff
+from .diff import Change, Diff, FrameworkChange
 
 DIFF_FORMATS = ("terminal", "markdown", "json")
 
@@ -25,13 +25,31 @@ def _data(d: Diff) -> dict[str, Any]:
     return data
 
 
+#: a structured value longer than this is not printed (it would be cut): JSON has it whole
+MAX_VALUE = 60
+
+
 def _value(v: Any) -> str:
     if v is None:
         return "-"
     if isinstance(v, dict | list):
         text = json.dumps(v, sort_keys=True, default=str)
-        return text if len(text) <= 80 else text[:77] + "..."
+        if len(text) <= MAX_VALUE:
+            return text
+        return f"{len(v)} {'fields' if isinstance(v, dict) else 'items'}"
     return str(v)
+
+
+def _other(d: Diff) -> tuple[Change, ...]:
+    """Keys this tool does not compare field by field; frameworks have their own section."""
+    return tuple(c for c in d.other if not (c.what == "frameworks" and d.frameworks))
+
+
+def _by_framework(changes: tuple[FrameworkChange, ...]) -> dict[str, list[FrameworkChange]]:
+    out: dict[str, list[FrameworkChange]] = {}
+    for c in changes:
+        out.setdefault(c.framework, []).append(c)
+    return out
 
 
 def _short(sha: str | None) -> str:
@@ -46,11 +64,16 @@ def _terminal(d: Diff) -> str:
         ("license", d.license),
         ("ratings", d.ratings),
         ("summary", d.summary),
-        ("other", d.other),
+        ("other", _other(d)),
     ):
         if changes:
             lines.append(f"\n{title}:")
             lines += [f"  {c.what}: {_value(c.before)} -> {_value(c.after)}" for c in changes]
+    if d.frameworks:
+        lines.append("\nframeworks:")
+        for name, moved in _by_framework(d.frameworks).items():
+            lines.append(f"  {name}")
+            lines += [f"    {c.what}: {c.before or '-'} -> {c.after or '-'}" for c in moved]
     if d.files:
         lines.append("\nfiles:")
         marks = {"added": "+", "removed": "-", "changed": "~"}
@@ -86,10 +109,18 @@ def _markdown(d: Diff) -> str:
         ("License and terms", d.license),
         ("Ratings", d.ratings),
         ("Summary", d.summary),
-        ("Other", d.other),
+        ("Other", _other(d)),
     ):
         if changes:
             out += [f"## {title}", "", *_change_table(changes), ""]
+    if d.frameworks:
+        out += ["## Frameworks", "", "| framework | what | before | after |", "|---|---|---|---|"]
+        out += [
+            f"| {_cell(c.framework)} | {_cell(c.what)} | {_cell(c.before or '-')} | "
+            f"{_cell(c.after or '-')} |"
+            for c in d.frameworks
+        ]
+        out.append("")
     if d.files:
         out += [
             "## Files",

@@ -87,7 +87,7 @@ def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Evi
             out.append(replace(e, fact="data.sources"))
         if (
             e.fact.startswith("card.")
-            and e.fact not in ("card.present",)
+            and e.fact not in ("card.present", "card.title")  # the title is body text, not metadata
             and not e.fact.startswith(("card.section.", "card.section_text.", "card.model_index."))
         ):
             out.append(replace(e, fact="card.metadata", value=e.fact.removeprefix("card.")))

@@ -120,3 +120,39 @@ def test_publish_to_an_unwritable_place_is_a_usage_error(
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["observe", "publish", "--db", web_store[1], "--out", str(blocker / "site")]) == 2
+
+
+def test_a_model_stored_under_a_local_path_is_published_under_its_name(tmp_path: Path) -> None:
+    """Issue 17: the static site listed local absolute paths as model ids (and so told every
+    reader where files sat on the publisher's disk)."""
+    from datetime import UTC, datetime
+
+    from openness.observatory.record import row_for
+    from openness.observatory.repository import save_assessment
+    from openness.observatory.store import open_store
+    from openness.pipeline import assess
+    from openness.serialize import to_data
+    from tests.observatory.conftest import make_release
+
+    secret = tmp_path / "home-of-someone" / "checkpoints"
+    folder = make_release(secret / "Acme-7B")
+    card = folder / "README.md"
+    card.write_text(card.read_text().replace("# Model", "# acme-7b-instruct"))
+    engine = open_store(f"sqlite:///{tmp_path / 'local.db'}")
+    data = to_data(assess(str(folder)))
+    save_assessment(engine, row_for(data, str(folder), datetime(2025, 1, 1, tzinfo=UTC)), "", None)
+    files = dict(site_files(engine))
+    leaked = [name for name, body in files.items() if str(secret).encode() in body]
+    assert leaked == []
+    from openness.observatory.web.publish import public_id
+
+    shown = public_id(str(folder), data)
+    assert shown.startswith("acme-7b-instruct (local ") and str(tmp_path) not in shown
+    assert f">{shown}</a>".encode() in files["index.html"]
+    assert f"models/{slug(shown)}.html" in files
+    page = files[f"models/{slug(shown)}.html"].decode()
+    assert f'href="../data/models/{slug(shown)}.json"' in page  # the page's JSON link resolves
+    assert f"data/models/{slug(shown)}.json" in files
+    row = json.loads(files["data/models.json"])[0]
+    assert row["model"] == shown and row["slug"] == slug(shown)
+    assert public_id("acme/open-one", data) == "acme/open-one"  # Hub ids are published as they are

@@ -9,11 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from ... import __version__
-from ...formats.verdict import LEGEND
+from ...errors import OpennessError
+from ...formats import context, html_sections
 from ...model import Attribute
+from ...serialize import assessment_from_data
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
-from . import charts, queries, view
+from . import charts, queries
 from .links import Links
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,23 +92,37 @@ def _with_per_page(params: dict[str, str], per_page: int) -> dict[str, str]:
     return params if per_page == queries.DEFAULT_PER_PAGE else {**params, "per_page": str(per_page)}
 
 
-def model_page(engine: sa.Engine, links: Links, model: str, revision: str | None = None) -> str:
+def model_page(
+    engine: sa.Engine,
+    links: Links,
+    model: str,
+    revision: str | None = None,
+    shown_as: str | None = None,
+) -> str:
+    """The stored assessment, rendered by the HTML report's renderer (html_sections) from the
+    same report context; `shown_as` names the model where its id must not be shown (a local
+    path on a published site)."""
+    from markupsafe import Markup
+
     record = queries.model_record(engine, model, revision)
-    document = record["document"] if isinstance(record["document"], dict) else {}
+    chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
+    report, problem = "", ""
+    try:
+        view = context.build(assessment_from_data(record["document"]))
+    except OpennessError as exc:  # an older or damaged document: the record's columns remain
+        problem = str(exc)
+    else:
+        report = html_sections.sections(view, chart, local_links=not links.static_site)
     return _render(
         "model.html",
         links,
         record=record,
+        shown=shown_as or model,
         mof_classes=MOF_CLASSES,
         osaid_results=OSAID_RESULTS,
-        chart=charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=model),
-        ratings=view.ratings(document),
-        verdict=view.verdict(document),
-        legend=LEGEND,
-        license=document.get("license") if isinstance(document.get("license"), dict) else {},
-        terms=view.license_terms(document),
-        findings=view.findings(document),
-        frameworks=view.frameworks(document),
+        chart=chart,
+        report=Markup(report),  # built from escaped parts by html_sections
+        problem=problem,
         history=queries.model_history(engine, model),
     )
 
