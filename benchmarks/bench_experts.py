@@ -141,23 +141,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ranking(rows: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Summed levels (open 2, partial 1, closed 0). `unknown` is counted twice: as 0, as the
+    issue's figure does (it ranks an honest "unknown" with "closed"), and as 1, the midpoint."""
     expert_sum = {s: sum(SCORE[e] for e, _ in row.values()) for s, row in rows.items()}
-    tool_sum = {s: sum(SCORE.get(t, 0) for _, t in row.values()) for s, row in rows.items()}
+    tool_sums = {
+        unknown: {s: sum(SCORE.get(t, unknown) for _, t in row.values()) for s, row in rows.items()}
+        for unknown in (0, 1)
+    }
     ordered = sorted(rows, key=lambda s: (-expert_sum[s], s))
     k = min(5, len(ordered) // 2)
     if k == 0:
         return
     most_open, most_closed = ordered[:k], ordered[-k:]
-    inversions = sum(tool_sum[o] <= tool_sum[c] for o in most_open for c in most_closed)
     print(f"Ranking: the {k} most open releases (experts) vs the {k} most closed")
     print()
-    print("| release | experts' sum | openness' sum |")
-    print("|---|---:|---:|")
+    print("| release | experts' sum | openness' sum (unknown 0) | (unknown 1) |")
+    print("|---|---:|---:|---:|")
     for slug in (*most_open, *most_closed):
-        print(f"| {slug} | {expert_sum[slug]} | {tool_sum[slug]} |")
+        print(f"| {slug} | {expert_sum[slug]} | {tool_sums[0][slug]} | {tool_sums[1][slug]} |")
     print()
-    verdict = "every open one ranks above every closed one" if not inversions else "not separated"
-    print(f"pairs out of order: {inversions} of {k * k} ({verdict})")
+    for unknown, tool_sum in tool_sums.items():
+        inversions = sum(tool_sum[o] <= tool_sum[c] for o in most_open for c in most_closed)
+        verdict = "not separated" if inversions else "every open one ranks above every closed one"
+        print(f"unknown counted {unknown}: pairs out of order: {inversions} of {k * k} ({verdict})")
 
 
 def _pct(part: int, whole: int) -> str:

@@ -102,8 +102,46 @@ def test_a_code_repository_license_does_not_license_the_weights(tmp_path: Path) 
     levels = _osai(tmp_path)
     assert levels["licenses"] == "unknown"
     assert levels["end_model_weights"] == "unknown"
-    # absence in the places read is never "closed"
-    assert "closed" not in levels.values()
+    # weights and cards live elsewhere (the Hub): their absence here is never "closed"
+    assert levels["base_model_weights"] == levels["model_card"] == "unknown"
+
+
+def test_a_place_read_that_names_no_data_code_or_paper_rates_them_closed(tmp_path: Path) -> None:
+    repo = tmp_path / "org+wombat"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Wombat\n\nWombat is fast. Run `python chat.py`.\n")
+    levels = _osai(tmp_path)
+    closed = {"base_model_data", "end_model_data", "datasheet", "training_code"}
+    closed |= {"code_documentation", "paper"}
+    assert {k for k, v in levels.items() if v == "closed"} == closed
+    # a preprint often follows the documents: its absence stays unknown
+    assert levels["preprint"] == "unknown"
+    result = openness.assess(str(tmp_path), hash_files=False)
+    index = next(f for f in result.frameworks if f.framework == "osai-index")
+    paper = next(c for c in index.components if c.id == "paper")
+    assert "org+wombat/README.md" in paper.rationale  # the documents read are named
+
+
+def test_what_a_document_names_keeps_the_level_unknown(tmp_path: Path) -> None:
+    repo = tmp_path / "org+wombat"
+    repo.mkdir()
+    (repo / "README.md").write_text(
+        "# Wombat\n\n## Fine-tuning\n\n```\ndeepspeed finetune_wombat.py --lr 1e-5\n```\n\n"
+        "Instruction data: [here](https://github.com/someone/alpaca/tree/main/data).\n\n"
+        "See https://aclanthology.org/2023.acl-long.1/ for the method.\n"
+    )
+    levels = _osai(tmp_path)
+    for key in ("base_model_data", "datasheet", "training_code", "code_documentation", "paper"):
+        assert levels[key] == "unknown", key
+
+
+def test_a_request_is_not_a_license_term_and_the_release_name_speaks_for_the_weights() -> None:
+    line = (
+        "While Wombat-7B is released under an Apache 2.0 license, we ask that usage of the "
+        "model be limited to non-commercial purposes."
+    )
+    found = {e.value for e in license_statements("README.md", [line], frozenset({"wombat"}))}
+    assert found == {"weights:open"}
 
 
 def test_weights_with_an_open_license_are_open(tmp_path: Path) -> None:
@@ -141,4 +179,4 @@ def test_confident_answers_agree_with_the_experts_on_the_real_releases() -> None
                 confident += 1
                 agree += tool[param] == expert[param]
     # pinned at the level reached; it may only rise (see benchmarks/README.md for the table)
-    assert confident >= 30 and agree / confident >= 0.78, json.dumps([agree, confident])
+    assert confident >= 80 and agree / confident >= 0.9, json.dumps([agree, confident])

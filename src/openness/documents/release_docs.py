@@ -3,7 +3,8 @@ citation files in every folder, not only the card at the root. Each fact cites i
 
 What these facts may mean is decided by the frameworks' rules; here a document is only read:
 
-- `doc.read` (value: path): every document read, so that an "unknown" can list the places read.
+- `doc.read` (value: path): every document read, so that an "unknown" can list the places read;
+  `doc.read.count` and `doc.read.list` (the first of them by name) summarise them.
 - `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
@@ -16,6 +17,12 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   as a preprint or as a peer-reviewed venue.
 - `doc.mentions.training_hardware` (text): a sentence naming the hardware the model was
   trained on.
+- `doc.primary` (path): a README or card at the root of a place: where a release announces its
+  paper, data and code, so that what none of them names can be rated absent.
+- `doc.paper.link` (URL): a link to a paper host (arXiv, DOI, ACL Anthology, OpenReview...),
+  the release's own or not.
+- `doc.training.section` (heading or command): a section about training or fine-tuning, or a
+  command line that runs a training script.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from .links import classify_url, urls_in
 from .sections import find_headings
 
 MAX_DOCUMENTS = 400
+MAX_NAMED = 8  # documents named in a rationale
 _TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".cff")
 _NOT_DOCUMENTS = re.compile(
     r"(^|/)(licen[cs]e|copying|notice|requirements|merges|vocab|tokenizer)[^/]*$", re.I
@@ -52,7 +60,29 @@ _DATA_PREP_PATH = re.compile(
 _DATASHEET_PATH = re.compile(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
-_DATA_HOSTS = re.compile(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
+_DATA_HOSTS = re.compile(
+    r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo|"
+    r"(github\.com|gitlab\.com)/[^/\s]+/[^/\s]*(data(set)?s?|corpus)\b|"
+    r"(github\.com|gitlab\.com)/[^\s]*/(tree|blob)/[^/\s]+/(\S*/)?(data(sets?)?|corpus)(/|$)",
+    re.I,
+)
+_PRIMARY_NAME = re.compile(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
+_PAPER_HOSTS = re.compile(
+    r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
+    r"proceedings\.|dl\.acm\.org|ieeexplore|springer\.com|semanticscholar\.org|"
+    r"(huggingface\.co|hf\.co)/papers/",
+    re.I,
+)
+_TRAINING_HEADING = re.compile(
+    r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
+    r"(?!\s+(data|dataset|corpus|tokens)\b)",
+    re.I,
+)
+_TRAINING_COMMAND = re.compile(
+    r"^\s*(\$\s*)?(python3?|torchrun|deepspeed|accelerate\s+launch|bash|sh|composer|"
+    r"llamafactory-cli)\s+(\S+\s+)*?\S*(train|tune|sft|dpo|pretrain)\w*(\.py|\.sh|\.ya?ml)?\b",
+    re.I,
+)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -124,6 +154,10 @@ _RESTRICTED_LICENSE = re.compile(
     r"\bopenrail|\brail[- ]?m\b",
     re.I,
 )
+_REQUEST = re.compile(
+    r"\b(ask|request)(s|ed)?\s+(that|you|users|everyone)\b|\b(encourage|urge)[sd]?\b|\bplease\b",
+    re.I,
+)
 _TRAIN_WORD = re.compile(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
 _GENERIC = frozenset(
     [
@@ -174,7 +208,13 @@ def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
     """Counts the rules compare: documents read, and how much the best card and datasheet cover
     (`doc.model_card.coverage`, `doc.datasheet.coverage`: distinct topics of the fullest one)."""
     read = tuple(str(e.value) for e in facts if e.fact == "doc.read")
-    out = [Evidence("doc.read.count", len(read), Location(""), note=", ".join(read[:20]))]
+    shown = ", ".join(read[:MAX_NAMED]) + (
+        f" and {len(read) - MAX_NAMED} more" if len(read) > MAX_NAMED else ""
+    )
+    out = [
+        Evidence("doc.read.count", len(read), Location(""), note=", ".join(read[:20])),
+        Evidence("doc.read.list", shown or "none", Location("")),
+    ]
     for kind in ("doc.model_card", "doc.datasheet"):
         topics: dict[str, set[str]] = {}
         for e in facts:
@@ -206,14 +246,38 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
         yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
     if _DATA_PREP_PATH.search(path):
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
+    if _is_primary(path):
+        yield Evidence("doc.primary", path, Location(path))
+    yield from _training_sections(path, lines, headings)
     yield from _links(path, lines)
     yield from _hardware(path, lines)
-    yield from license_statements(path, lines)
+    yield from license_statements(path, lines, names)
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
         yield from _citations(path, lines, names)
         yield from _badge_preprints(path, lines)
+
+
+def _is_primary(path: str) -> bool:
+    """A README or card at the root of a place: the folder itself, or one `OWNER+NAME`
+    checkout in a folder of several."""
+    parts = path.split("/")
+    if not _PRIMARY_NAME.match(parts[-1]):
+        return False
+    return len(parts) == 1 or (len(parts) == 2 and "+" in parts[0])
+
+
+def _training_sections(
+    path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
+) -> Iterable[Evidence]:
+    heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
+    if heading:
+        yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
+    for number, line in enumerate(lines, start=1):
+        if _TRAINING_COMMAND.search(line[:500]):
+            yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
+            return
 
 
 def _documents(members: Sequence[Member]) -> list[Member]:
@@ -287,13 +351,19 @@ def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             seen.add(url)
             if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
                 yield Evidence("doc.dataset_link", url, Location(path, line=number))
+            elif _PAPER_HOSTS.search(url):
+                yield Evidence("doc.paper.link", url, Location(path, line=number))
 
 
-def license_statements(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+def license_statements(
+    path: str, lines: Sequence[str], names: frozenset[str] = frozenset()
+) -> Iterable[Evidence]:
     """`doc.license_statement`: a sentence that puts a component under a license, value
     `<component>:<open|restricted>` (components: weights, code, data). A clause that names no
     component, or a license by a name that is neither a known open license nor a model license
-    agreement, says nothing here."""
+    agreement, says nothing here. A clause whose subject is the release by name (`names`) and
+    that names no other component speaks for the weights. A request ("we ask that users...")
+    is not a license term."""
     for number, line in enumerate(lines, start=1):
         line = line[:2_000]
         if not _LICENSE_WORD.search(line):
@@ -301,17 +371,23 @@ def license_statements(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
         bare = _URL_TARGET.sub("", line)
         for clause in _CLAUSE_SPLIT.split(bare):
             kind = _license_kind(clause)
-            if kind is None:
+            if kind is None or _REQUEST.search(clause):
                 continue
-            for component, pattern in _COMPONENTS:
-                if pattern.search(clause):
-                    yield Evidence(
-                        "doc.license_statement",
-                        f"{component}:{kind}",
-                        Location(path, line=number),
-                        Confidence.MEDIUM,
-                        note=" ".join(clause.split())[:160],
-                    )
+            components = [c for c, pattern in _COMPONENTS if pattern.search(clause)]
+            if not components and _names_release(clause, names):
+                components = ["weights"]
+            for component in components:
+                yield Evidence(
+                    "doc.license_statement",
+                    f"{component}:{kind}",
+                    Location(path, line=number),
+                    Confidence.MEDIUM,
+                    note=" ".join(clause.split())[:160],
+                )
+
+
+def _names_release(clause: str, names: frozenset[str]) -> bool:
+    return bool(names) and bool(_stems(clause.split("licen", 1)[0]) & names)
 
 
 def _license_kind(clause: str) -> str | None:
