@@ -180,3 +180,15 @@ def test_confident_answers_agree_with_the_experts_on_the_real_releases() -> None
                 agree += tool[param] == expert[param]
     # pinned at the level reached; it may only rise (see benchmarks/README.md for the table)
     assert confident >= 80 and agree / confident >= 0.9, json.dumps([agree, confident])
+
+
+def test_a_restrictive_model_license_leaves_the_code_license_standing(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Wombat\n\n## Fine-tuning\n\nRun `python train.py`.\n")
+    (tmp_path / "train.py").write_text("print('train')\n")
+    (tmp_path / "LICENSE").write_text(_APACHE_NOTICE)
+    (tmp_path / "MODEL_LICENSE").write_text(
+        "The Wombat Model License\n\nThe weights may be used for non-commercial research only.\n"
+    )
+    levels = _osai(tmp_path)
+    assert levels["training_code"] == "open"
+    assert levels["licenses"] == "closed"
