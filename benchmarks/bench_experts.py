@@ -58,7 +58,7 @@ def releases(split: str) -> list[Path]:
     return [p for p in found if split == "all" or split_of(p.name) == split]
 
 
-def tool_levels(release: Path) -> tuple[dict[str, str], int, float]:
+def tool_levels(release: Path) -> tuple[dict[str, str], list[str], float]:
     import openness
 
     started = time.perf_counter()
@@ -70,7 +70,8 @@ def tool_levels(release: Path) -> tuple[dict[str, str], int, float]:
         param: statuses.get(component, UNKNOWN) if statuses.get(component) in LEVELS else UNKNOWN
         for param, component in PARAMETERS.items()
     }
-    return levels, len(result.files), elapsed
+    places = [f"{p.name} ({p.files} files, {len(p.documents)} documents)" for p in result.places]
+    return levels, places, elapsed
 
 
 def expert_levels(release: Path) -> dict[str, str]:
@@ -88,11 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     rows: dict[str, dict[str, tuple[str, str]]] = {}
+    places_read: dict[str, list[str]] = {}
     for release in releases(args.split):
-        tool, files, elapsed = tool_levels(release)
+        tool, places, elapsed = tool_levels(release)
         expert = expert_levels(release)
         rows[release.name] = {p: (expert[p], tool[p]) for p in PARAMETERS}
-        print(f"  {release.name:<18} {files:>4} files read in {elapsed:5.2f} s", file=sys.stderr)
+        places_read[release.name] = places
+        print(f"  {release.name:<18} read in {elapsed:5.2f} s", file=sys.stderr)
 
     print(f"# openness vs the EU Open Source AI Index experts ({args.split}: {len(rows)} releases)")
     print()
@@ -126,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {expert} | " + " | ".join(cells) + " |")
     print()
     _ranking(rows)
+    print()
+    print("Places read (GitHub documents only: no Hub card, no PDF)")
+    print()
+    for slug, places in places_read.items():
+        print(f"- {slug}: " + "; ".join(places))
     if args.json:
         args.json.write_text(
             json.dumps(

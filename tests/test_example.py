@@ -22,6 +22,8 @@ SCHEMA = Path(openness.__file__).parent / "schema" / "assessment-1.json"
 def normalised(data: dict) -> dict:
     data = json.loads(json.dumps(data))
     data["origin"]["target"] = data["origin"]["path"] = "<example>"
+    for place in data.get("places", []):
+        place["name"] = place["target"] = "<example>"
     data["tool_version"] = "<version>"
     return data
 

@@ -159,6 +159,7 @@ def assess(
     from .frameworks.openwashing import openwashing_findings
     from .licenses import resolve_release
     from .rubrics.derive import derive
+    from .sources.places import places_read, release_places
 
     shown = _framework_names(frameworks, parse_framework_names, FRAMEWORK_NAMES)
     if digests or signature:  # usage errors before anything is read
@@ -175,6 +176,7 @@ def assess(
         read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
+        place_specs = release_places(release)
 
     results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
@@ -260,6 +262,11 @@ def assess(
         complete=not read.incomplete and all(step.complete for step in produced),
         incomplete=incomplete,
         frameworks=tuple(by_name[n] for n in shown if n in by_name),
+        places=places_read(
+            place_specs,
+            (f.path for f in files),
+            (str(e.value) for e in card_text if e.fact == "doc.read"),
+        ),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Assessment
-from . import evidence, verdict, view
+from . import evidence, places, verdict, view
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "markdown"
@@ -81,6 +81,9 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     from ..frameworks.report import markdown_lines
 
     lines += markdown_lines(a.frameworks)
+    if a.places:
+        lines += ["", f"## {places.TITLE}", "", "Every rating reads all of them.", ""]
+        lines += [f"- {_cell(line)}" for line in places.place_lines(a)]
     if a.sections:
         lines += ["", "## Model card topics", ""]
         lines += [

@@ -11,7 +11,7 @@ from io import StringIO
 from typing import Any
 
 from ..model import Assessment
-from . import evidence, verdict, view
+from . import evidence, places, verdict, view
 from . import release_facts as rf
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -62,6 +62,11 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     console.print(_ratings(a))
     _findings(console, a)
     _frameworks(console, a, options.details)
+    if a.places:
+        console.print(Text(places.TITLE + " (every rating reads all of them)", style="bold"))
+        for line in places.place_lines(a):
+            console.print(f"  {line}", markup=False)
+        console.print()
     _files(console, a)
     if a.incomplete:
         console.print(
