@@ -64,8 +64,8 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     _frameworks(console, a, options.details)
     if a.places:
         console.print(Text(places.TITLE + " (every rating reads all of them)", style="bold"))
-        for line in places.place_lines(a):
-            console.print(f"  {line}", markup=False)
+        for place_line in places.place_lines(a):
+            console.print(f"  {place_line}", markup=False)
         console.print()
     _files(console, a)
     if a.incomplete:
