@@ -132,6 +132,8 @@ def assess(
     osv_db: str | Path | None = None,
     frameworks: str | Sequence[str] | None = None,
     now: float | None = None,
+    follow_links: int = 0,
+    follow_max_bytes: int = 64 * 1024 * 1024,
 ) -> Assessment:
     """Assess a release (folder, file, archive, manifest, `hf:` or `gh:` repository) and return a
     frozen Assessment: the same value `openness assess --format json` prints for the same options.
@@ -145,6 +147,8 @@ def assess(
       clock its ages are measured from;
     - `frameworks`: which frameworks the result lists (`"mof,osaid"`, a list of names, `"all"`,
       `"none"`; default all). Openwashing always reads every framework.
+    - `follow_links`: also read up to this many of the release's own GitHub repositories linked
+      in its documents, each at most `follow_max_bytes` (see sources/follow.py).
 
     Claims, integrity and health are evidence producers: they run before the ratings and the
     frameworks, which read all evidence. Raises `TargetError` when the target cannot be opened at
@@ -172,7 +176,7 @@ def assess(
 
         claims_document = read_claims_file(claims)
 
-    with open_release(target, limits) as release:
+    with _opened(target, limits, follow_links, follow_max_bytes) as release:
         read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
@@ -268,6 +272,19 @@ def assess(
             (str(e.value) for e in card_text if e.fact == "doc.read"),
         ),
     )
+
+
+def _opened(target: str, limits: Limits, follow_links: int, max_bytes: int) -> Release:
+    release = open_release(target, limits)
+    if follow_links <= 0:
+        return release
+    from .sources.follow import follow_links as follow
+
+    try:
+        return follow(release, limits, follow_links, max_bytes)
+    except BaseException:
+        release.close()
+        raise
 
 
 def _framework_names(

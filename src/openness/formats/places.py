@@ -6,10 +6,13 @@ from __future__ import annotations
 from ..model import Assessment, PlaceRead
 
 TITLE = "Places read"
+NOT_VERIFIED = "linked, not verified"
 MAX_DOCUMENTS = 6  # documents named per place; the JSON lists them all
 
 
 def place_line(place: PlaceRead) -> str:
+    if place.role == NOT_VERIFIED:
+        return f"{place.name}: linked, not verified ({place.target})"
     where = place.target + (f" @ {place.revision[:12]}" if place.revision else "")
     docs = ", ".join(d.removeprefix(place.prefix) for d in place.documents[:MAX_DOCUMENTS])
     if len(place.documents) > MAX_DOCUMENTS:

@@ -32,7 +32,6 @@ def release_places(release: Release) -> tuple[PlaceSpec, ...]:
     `OWNER+NAME/` folder of a local folder, read as a checkout of that repository."""
     origin = release.origin
     specs = [PlaceSpec("", origin.target, origin.kind, origin.target, "release", origin.revision)]
-    specs += getattr(release, "place_specs", ())
     if origin.kind == "folder":
         tops = sorted({m.path.split("/", 1)[0] for m in release.members if "/" in m.path})
         specs += [
@@ -46,6 +45,7 @@ def release_places(release: Release) -> tuple[PlaceSpec, ...]:
             for top in tops
             if _CHECKOUT.match(top)
         ]
+    specs += getattr(release, "place_specs", ())
     return tuple(specs)
 
 
