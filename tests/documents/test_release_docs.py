@@ -192,3 +192,21 @@ def test_a_restrictive_model_license_leaves_the_code_license_standing(tmp_path: 
     levels = _osai(tmp_path)
     assert levels["training_code"] == "open"
     assert levels["licenses"] == "closed"
+
+
+def test_the_paper_a_release_is_named_after_is_not_its_own() -> None:
+    text = (
+        "# OpenWombat: an open reproduction of Wombat\n\n"
+        "@article{smith2023wombat,\n  title={Wombat: efficient marsupial models},\n"
+        "  journal={arXiv preprint arXiv:2302.00001},\n}\n\n"
+        "@software{acme2023openwombat,\n  title={OpenWombat: An Open Reproduction of Wombat},\n}\n"
+    )
+    facts = _facts("acme+open_wombat/README.md", text, frozenset({"wombat"}))
+    notes = {
+        e.value: e.note
+        for e in document_facts("acme+open_wombat/README.md", text, frozenset({"wombat"}))
+        if e.fact == "doc.citation"
+    }
+    assert notes["smith2023wombat"].startswith("other")
+    assert notes["acme2023openwombat"].startswith("own")
+    assert "doc.paper.preprint" not in facts

@@ -255,7 +255,7 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        yield from _citations(path, lines, names)
+        yield from _citations(path, lines, names, _compact_names(path, title))
         yield from _badge_preprints(path, lines)
 
 
@@ -413,11 +413,33 @@ def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             return  # the first such sentence of a document is enough to cite
 
 
-def _citations(path: str, lines: Sequence[str], names: frozenset[str]) -> Iterable[Evidence]:
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _compact_names(path: str, title: str) -> frozenset[str]:
+    """The release's names written as one word (`OpenWombat`, `open_wombat` -> `openwombat`):
+    the repository folder of the document and the head of its title."""
+    top = path.split("/", 1)[0] if "/" in path else ""
+    found = {_compact(top.split("+")[-1]), _compact(title.split(":")[0])}
+    return frozenset(n for n in found if len(n) >= 3)
+
+
+def _names_a_parent(title: str, compact_names: frozenset[str]) -> bool:
+    """A cited work whose name is a strict part of the release's (`Wombat` for `OpenWombat`,
+    `TinyWombat`): the work the release is named after, not the release."""
+    head = _compact(title.split(":")[0])
+    return len(head) >= 3 and any(head != n and head in n for n in compact_names)
+
+
+def _citations(
+    path: str, lines: Sequence[str], names: frozenset[str], compact_names: frozenset[str]
+) -> Iterable[Evidence]:
     for entry in _bibtex_entries(lines):
         key, kind, fields, line = entry
         title = fields.get("title", "")
         own = bool(names & (_stems(title.split(":")[0]) | _stems(key)))
+        own = own and not _names_a_parent(title, compact_names)
         yield Evidence(
             "doc.citation",
             key or title[:80],
