@@ -383,6 +383,9 @@ class Rating(Record):
     level: Level
     rationale: str
     evidence: tuple[Evidence, ...] = ()
+    #: the places read that it rests on (see PlaceRead): where its evidence lies, or every place
+    #: read when it rests on absence
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -409,6 +412,8 @@ class ComponentResult(Record):
     rationale: str
     group: str = ""
     evidence: tuple[Evidence, ...] = ()
+    #: the places read that it rests on, as for Rating.places
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)

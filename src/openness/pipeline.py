@@ -163,7 +163,7 @@ def assess(
     from .frameworks.openwashing import openwashing_findings
     from .licenses import resolve_release
     from .rubrics.derive import derive
-    from .sources.places import places_read, release_places
+    from .sources.places import places_read, release_places, resting_places
 
     shown = _framework_names(frameworks, parse_framework_names, FRAMEWORK_NAMES)
     if digests or signature:  # usage errors before anything is read
@@ -254,8 +254,22 @@ def assess(
     ratings = five_attributes().rate(framework_evidence)
     evaluated = evaluate_frameworks(framework_evidence)
     findings += openwashing_findings(framework_evidence, evaluated)
-    by_name = {f.framework: f for f in evaluated}
 
+    places = places_read(
+        place_specs,
+        (f.path for f in files),
+        (str(e.value) for e in card_text if e.fact == "doc.read"),
+    )
+    ratings = tuple(replace(r, places=resting_places(r.evidence, places)) for r in ratings)
+    by_name = {
+        f.framework: replace(
+            f,
+            components=tuple(
+                replace(c, places=resting_places(c.evidence, places)) for c in f.components
+            ),
+        )
+        for f in evaluated
+    }
     incomplete = read.incomplete + tuple(i for step in produced for i in step.incomplete)
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     return replace(
@@ -266,11 +280,7 @@ def assess(
         complete=not read.incomplete and all(step.complete for step in produced),
         incomplete=incomplete,
         frameworks=tuple(by_name[n] for n in shown if n in by_name),
-        places=places_read(
-            place_specs,
-            (f.path for f in files),
-            (str(e.value) for e in card_text if e.fact == "doc.read"),
-        ),
+        places=places,
     )
 
 

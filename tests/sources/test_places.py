@@ -51,3 +51,17 @@ def test_a_single_folder_is_its_own_place(tmp_path: Path) -> None:
     (place,) = assess(str(tmp_path), hash_files=False).places
     assert place.role == "release" and place.files == 2
     assert set(place.documents) == {"README.md", "docs/guide.md"}
+
+
+def test_every_rating_says_which_places_it_rests_on(tmp_path: Path) -> None:
+    manifest = spread_release(tmp_path)
+    a = assess(str(manifest), hash_files=False)
+    everything = {p.name for p in a.places}
+    osai = next(f for f in a.frameworks if f.framework == "osai-index")
+    levels = {c.id: c for c in osai.components}
+    assert "code" in levels["training_code"].places  # train.py under @code/
+    for component in osai.components:
+        assert component.places and set(component.places) <= everything
+        if not component.evidence:  # judged on absence: every place read
+            assert set(component.places) == everything
+    assert all(r.places for r in a.ratings)

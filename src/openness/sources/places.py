@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import PlaceRead
+from ..model import Evidence, PlaceRead
 from .interface import Release
 
 _CHECKOUT = re.compile(r"^[A-Za-z0-9][\w.-]*\+[\w.-]+$")
@@ -79,3 +79,16 @@ def places_read(
 
 def _owner(ordered: Sequence[PlaceSpec], path: str) -> str:
     return next(s.prefix for s in ordered if path.startswith(s.prefix))
+
+
+def resting_places(evidence: Sequence[Evidence], places: Sequence[PlaceRead]) -> tuple[str, ...]:
+    """The names of the places read that a rating rests on: those whose files its evidence
+    cites, or every place read when it cites none (a judgement on absence reads them all)."""
+    read = [p for p in places if p.files or p.role == "release"]
+    ordered = sorted(read, key=lambda p: -len(p.prefix))
+    cited = {
+        next((p.name for p in ordered if e.location.file.startswith(p.prefix)), "")
+        for e in evidence
+        if e.location.file
+    } - {""}
+    return tuple(p.name for p in read if p.name in cited) or tuple(p.name for p in read)
