@@ -21,8 +21,9 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 README = """# Wombat
 
 Training code: https://github.com/acme/wombat-train (recipes), and
-[the old one](https://github.com/acme/absent-repo). We build on
-https://github.com/other/fastlib and https://github.com/acme/wombat itself.
+[the old one](https://github.com/acme/wombat-old). We build on
+https://github.com/other/fastlib, https://github.com/acme/koala (another release of ours),
+https://github.com/someone/wombat.cpp (a port) and https://github.com/acme/wombat itself.
 """
 
 
@@ -55,9 +56,10 @@ def test_own_linked_repositories_are_read_from_the_mirror(release: Path) -> None
     assert train.role == "linked, read" and train.files == 3
     assert train.documents == ("@acme+wombat-train/README.md",)
     assert "@acme+wombat-train/train.py" in {f.path for f in a.files}
-    assert places["gh:acme/absent-repo"].role == "linked, not verified"
-    assert "not in the git mirror" in places["gh:acme/absent-repo"].target
-    assert "not the release's own" in places["gh:other/fastlib"].target
+    assert places["gh:acme/wombat-old"].role == "linked, not verified"
+    assert "not in the git mirror" in places["gh:acme/wombat-old"].target
+    for other in ("gh:other/fastlib", "gh:acme/koala", "gh:someone/wombat.cpp"):
+        assert "not the release's own" in places[other].target, other
     assert "gh:acme/wombat" not in places  # the release's own checkout is already a place
     index = next(f for f in a.frameworks if f.framework == "osai-index")
     training = next(c for c in index.components if c.id == "training_code")
@@ -90,8 +92,10 @@ def test_links_are_listed_once_each_with_the_document_they_are_in(release: Path)
     found = [(link.owner, link.name, link.found_in) for link in linked_repositories(opened)]
     assert found == [
         ("acme", "wombat-train", "acme+wombat/README.md"),
-        ("acme", "absent-repo", "acme+wombat/README.md"),
+        ("acme", "wombat-old", "acme+wombat/README.md"),
         ("other", "fastlib", "acme+wombat/README.md"),
+        ("acme", "koala", "acme+wombat/README.md"),
+        ("someone", "wombat.cpp", "acme+wombat/README.md"),
         ("acme", "wombat", "acme+wombat/README.md"),
     ]
 
@@ -102,7 +106,7 @@ def test_the_cli_follows_links_offline(release: Path, tmp_path: Path) -> None:
         "--follow-links", "--no-hash", "--format", "markdown",
     )  # fmt: skip
     assert "gh:acme/wombat-train (link, linked, read)" in done.stdout, done.stderr
-    assert "gh:acme/absent-repo: linked, not verified" in done.stdout
+    assert "gh:acme/wombat-old: linked, not verified" in done.stdout
 
 
 def test_a_document_with_thousands_of_links_lists_a_bounded_number(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """`--follow-links`: links in a release's documents to GitHub repositories become places.
 
-Only the release's own repositories are followed (the owner of one of its places, or a name
+Only the release's own repositories are followed (the owner of one of its places and a name
 that shares a word with the release's), at most `max_links` of them, each at most `max_bytes`
 in all. A repository is read as a `gh:` place, so offline only what the git mirror
 (`--git-mirror`) or the clone cache holds is read. Every link that is not read is kept as
@@ -171,7 +171,7 @@ def _own_words(release: Release) -> _Own:
     folders and its gh: target."""
     repos: set[tuple[str, str]] = set()
     target = release.origin.target
-    if target.startswith("gh:"):
+    if target.startswith(("gh:", "hf:")):
         owner, _, rest = target[3:].partition("/")
         repos.add((owner.lower(), rest.split("@", 1)[0].lower()))
     for member in release.members:
@@ -187,7 +187,9 @@ def _own_words(release: Release) -> _Own:
 
 
 def _is_own(link: Link, own: _Own) -> bool:
-    return link.owner.lower() in own.owners or bool(_words(link.name) & own.words)
+    """Same owner and a shared name word: an organisation's other releases (same owner) and
+    others' ports named after the release (shared word) are not the release."""
+    return link.owner.lower() in own.owners and bool(_words(link.name) & own.words)
 
 
 def _words(text: str) -> set[str]:
