@@ -210,3 +210,19 @@ def test_the_paper_a_release_is_named_after_is_not_its_own() -> None:
     assert notes["smith2023wombat"].startswith("other")
     assert notes["acme2023openwombat"].startswith("own")
     assert "doc.paper.preprint" not in facts
+
+
+@pytest.mark.parametrize(
+    ("path", "primary"),
+    [
+        ("README.md", True),
+        ("org+repo/README.md", True),
+        ("@code/README.md", True),
+        ("@acme+wombat-train/MODEL_CARD.md", True),
+        ("docs/README.md", False),
+        ("org+repo/docs/README.md", False),
+        ("org+repo/NOTES.md", False),
+    ],
+)
+def test_the_root_readme_or_card_of_each_place_is_primary(path: str, primary: bool) -> None:
+    assert ("doc.primary" in _facts(path, "# Wombat\n")) is primary

@@ -260,12 +260,12 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
 
 
 def _is_primary(path: str) -> bool:
-    """A README or card at the root of a place: the folder itself, or one `OWNER+NAME`
-    checkout in a folder of several."""
+    """A README or card at the root of a place: the folder itself, one `OWNER+NAME` checkout
+    in a folder of several, or a manifest's or followed link's `@NAME/` place."""
     parts = path.split("/")
     if not _PRIMARY_NAME.match(parts[-1]):
         return False
-    return len(parts) == 1 or (len(parts) == 2 and "+" in parts[0])
+    return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
 
 
 def _training_sections(
