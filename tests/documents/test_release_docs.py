@@ -226,3 +226,16 @@ def test_the_paper_a_release_is_named_after_is_not_its_own() -> None:
 )
 def test_the_root_readme_or_card_of_each_place_is_primary(path: str, primary: bool) -> None:
     assert ("doc.primary" in _facts(path, "# Wombat\n")) is primary
+
+
+def test_a_license_sentence_wrapped_over_lines_is_read_whole() -> None:
+    lines = [
+        "# License",
+        "",
+        "The code and associated Wombat weights in this release are licensed under the",
+        "Apache 2.0 license. The license applies to the source files and the weights.",
+        "",
+        "- a list item under the MIT license",
+    ]
+    found = {(e.value, e.location.line) for e in license_statements("README.md", lines)}
+    assert ("weights:open", 3) in found and ("code:open", 3) in found

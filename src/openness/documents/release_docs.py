@@ -158,6 +158,7 @@ _REQUEST = re.compile(
     r"\b(ask|request)(s|ed)?\s+(that|you|users|everyone)\b|\b(encourage|urge)[sd]?\b|\bplease\b",
     re.I,
 )
+_MAX_PARAGRAPH = 2_000
 _TRAIN_WORD = re.compile(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
 _GENERIC = frozenset(
     [
@@ -364,8 +365,7 @@ def license_statements(
     agreement, says nothing here. A clause whose subject is the release by name (`names`) and
     that names no other component speaks for the weights. A request ("we ask that users...")
     is not a license term."""
-    for number, line in enumerate(lines, start=1):
-        line = line[:2_000]
+    for number, line in _paragraphs(lines):
         if not _LICENSE_WORD.search(line):
             continue
         bare = _URL_TARGET.sub("", line)
@@ -384,6 +384,33 @@ def license_statements(
                     Confidence.MEDIUM,
                     note=" ".join(clause.split())[:160],
                 )
+
+
+def _paragraphs(lines: Sequence[str]) -> Iterable[tuple[int, str]]:
+    """(first line, text) of each run of prose lines, so that a sentence wrapped over several
+    lines is read whole; headings, list items, tables and code fences start a new run."""
+    start, size = 0, 0
+    parts: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        text = line[:2_000].strip()
+        structural = (
+            not text
+            or text.startswith(("#", "-", "*", "|", "```", ">", "<"))
+            or (text[0].isdigit() and text[:4].rstrip(".) ").isdigit())
+        )
+        if parts and (structural or size > _MAX_PARAGRAPH):
+            yield start, " ".join(parts)
+            parts, size = [], 0
+        if text:
+            if not parts:
+                start = number
+            parts.append(text)
+            size += len(text)
+            if structural:
+                yield start, " ".join(parts)
+                parts, size = [], 0
+    if parts:
+        yield start, " ".join(parts)
 
 
 def _names_release(clause: str, names: frozenset[str]) -> bool:
