@@ -239,3 +239,12 @@ def test_a_license_sentence_wrapped_over_lines_is_read_whole() -> None:
     ]
     found = {(e.value, e.location.line) for e in license_statements("README.md", lines)}
     assert ("weights:open", 3) in found and ("code:open", 3) in found
+
+
+def test_long_hostile_links_and_commands_give_no_false_facts() -> None:
+    # (each used to cost quadratic regex backtracking; the patterns are now linear)
+    links = "\n".join(f"https://github.com/a/b{'/tree/x' * 1400}{i}" for i in range(100))
+    commands = ("python " + "a " * 240 + "\n") * 500
+    for text in (links, commands):
+        facts = _facts("README.md", text)
+        assert "doc.dataset_link" not in facts and "doc.training.section" not in facts

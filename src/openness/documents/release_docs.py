@@ -30,6 +30,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
@@ -60,12 +61,10 @@ _DATA_PREP_PATH = re.compile(
 _DATASHEET_PATH = re.compile(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
-_DATA_HOSTS = re.compile(
-    r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo|"
-    r"(github\.com|gitlab\.com)/[^/\s]+/[^/\s]*(data(set)?s?|corpus)\b|"
-    r"(github\.com|gitlab\.com)/[^\s]*/(tree|blob)/[^/\s]+/(\S*/)?(data(sets?)?|corpus)(/|$)",
-    re.I,
-)
+_DATA_HOSTS = re.compile(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
+_CODE_HOSTS = frozenset({"github.com", "gitlab.com"})
+_DATA_WORD = re.compile(r"(data(set)?s?|corpus)\b", re.I)
+_DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "corpus"})
 _PRIMARY_NAME = re.compile(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
 _PAPER_HOSTS = re.compile(
     r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
@@ -78,11 +77,12 @@ _TRAINING_HEADING = re.compile(
     r"(?!\s+(data|dataset|corpus|tokens)\b)",
     re.I,
 )
-_TRAINING_COMMAND = re.compile(
-    r"^\s*(\$\s*)?(python3?|torchrun|deepspeed|accelerate\s+launch|bash|sh|composer|"
-    r"llamafactory-cli)\s+(\S+\s+)*?\S*(train|tune|sft|dpo|pretrain)\w*(\.py|\.sh|\.ya?ml)?\b",
+_LAUNCHER = re.compile(
+    r"\s*(\$\s*)?(python3?|torchrun|deepspeed|accelerate\s+launch|bash|sh|composer|"
+    r"llamafactory-cli)\s",
     re.I,
 )
+_TRAINING_SCRIPT = re.compile(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -276,7 +276,8 @@ def _training_sections(
     if heading:
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
     for number, line in enumerate(lines, start=1):
-        if _TRAINING_COMMAND.search(line[:500]):
+        launcher = _LAUNCHER.match(line[:500])
+        if launcher and _TRAINING_SCRIPT.search(line[launcher.end() : 500]):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
 
@@ -350,10 +351,31 @@ def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             if url in seen:
                 continue
             seen.add(url)
-            if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
+            if _is_data_link(url):
                 yield Evidence("doc.dataset_link", url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
+
+
+def _is_data_link(url: str) -> bool:
+    """A dataset host, a repository named for data, or a data folder inside a repository."""
+    if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
+        return True
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return False
+    if host not in _CODE_HOSTS:
+        return False
+    segments = parts.path.split("/")[1:]
+    if len(segments) >= 2 and _DATA_WORD.search(segments[1]):
+        return True
+    return (
+        len(segments) > 4
+        and segments[2] in ("tree", "blob")
+        and any(s.lower() in _DATA_FOLDERS for s in segments[4:12])
+    )
 
 
 def license_statements(
