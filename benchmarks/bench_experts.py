@@ -58,7 +58,7 @@ def releases(split: str) -> list[Path]:
     return [p for p in found if split == "all" or split_of(p.name) == split]
 
 
-def tool_levels(release: Path) -> tuple[dict[str, str], int, float]:
+def tool_levels(release: Path) -> tuple[dict[str, str], list[str], float]:
     import openness
 
     started = time.perf_counter()
@@ -70,7 +70,8 @@ def tool_levels(release: Path) -> tuple[dict[str, str], int, float]:
         param: statuses.get(component, UNKNOWN) if statuses.get(component) in LEVELS else UNKNOWN
         for param, component in PARAMETERS.items()
     }
-    return levels, len(result.files), elapsed
+    places = [f"{p.name} ({p.files} files, {len(p.documents)} documents)" for p in result.places]
+    return levels, places, elapsed
 
 
 def expert_levels(release: Path) -> dict[str, str]:
@@ -88,11 +89,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     rows: dict[str, dict[str, tuple[str, str]]] = {}
+    places_read: dict[str, list[str]] = {}
     for release in releases(args.split):
-        tool, files, elapsed = tool_levels(release)
+        tool, places, elapsed = tool_levels(release)
         expert = expert_levels(release)
         rows[release.name] = {p: (expert[p], tool[p]) for p in PARAMETERS}
-        print(f"  {release.name:<18} {files:>4} files read in {elapsed:5.2f} s", file=sys.stderr)
+        places_read[release.name] = places
+        print(f"  {release.name:<18} read in {elapsed:5.2f} s", file=sys.stderr)
 
     print(f"# openness vs the EU Open Source AI Index experts ({args.split}: {len(rows)} releases)")
     print()
@@ -126,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {expert} | " + " | ".join(cells) + " |")
     print()
     _ranking(rows)
+    print()
+    print("Places read (GitHub documents only: no Hub card, no PDF)")
+    print()
+    for slug, places in places_read.items():
+        print(f"- {slug}: " + "; ".join(places))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -141,23 +149,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ranking(rows: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Summed levels (open 2, partial 1, closed 0). `unknown` is counted twice: as 0, as the
+    issue's figure does (it ranks an honest "unknown" with "closed"), and as 1, the midpoint."""
     expert_sum = {s: sum(SCORE[e] for e, _ in row.values()) for s, row in rows.items()}
-    tool_sum = {s: sum(SCORE.get(t, 0) for _, t in row.values()) for s, row in rows.items()}
+    tool_sums = {
+        unknown: {s: sum(SCORE.get(t, unknown) for _, t in row.values()) for s, row in rows.items()}
+        for unknown in (0, 1)
+    }
     ordered = sorted(rows, key=lambda s: (-expert_sum[s], s))
     k = min(5, len(ordered) // 2)
     if k == 0:
         return
     most_open, most_closed = ordered[:k], ordered[-k:]
-    inversions = sum(tool_sum[o] <= tool_sum[c] for o in most_open for c in most_closed)
     print(f"Ranking: the {k} most open releases (experts) vs the {k} most closed")
     print()
-    print("| release | experts' sum | openness' sum |")
-    print("|---|---:|---:|")
+    print("| release | experts' sum | openness' sum (unknown 0) | (unknown 1) |")
+    print("|---|---:|---:|---:|")
     for slug in (*most_open, *most_closed):
-        print(f"| {slug} | {expert_sum[slug]} | {tool_sum[slug]} |")
+        print(f"| {slug} | {expert_sum[slug]} | {tool_sums[0][slug]} | {tool_sums[1][slug]} |")
     print()
-    verdict = "every open one ranks above every closed one" if not inversions else "not separated"
-    print(f"pairs out of order: {inversions} of {k * k} ({verdict})")
+    for unknown, tool_sum in tool_sums.items():
+        inversions = sum(tool_sum[o] <= tool_sum[c] for o in most_open for c in most_closed)
+        verdict = "not separated" if inversions else "every open one ranks above every closed one"
+        print(f"unknown counted {unknown}: pairs out of order: {inversions} of {k * k} ({verdict})")
 
 
 def _pct(part: int, whole: int) -> str:

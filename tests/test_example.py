@@ -20,7 +20,9 @@ SCHEMA = Path(openness.__file__).parent / "schema" / "assessment-1.json"
 
 
 def normalised(data: dict) -> dict:
-    data = json.loads(json.dumps(data))
+    target = json.dumps(data["origin"]["target"])[1:-1]
+    # the release's own place is named by its target: a local path wherever the example lies
+    data = json.loads(json.dumps(data).replace(f'"{target}"', '"<example>"'))
     data["origin"]["target"] = data["origin"]["path"] = "<example>"
     data["tool_version"] = "<version>"
     return data

@@ -383,6 +383,9 @@ class Rating(Record):
     level: Level
     rationale: str
     evidence: tuple[Evidence, ...] = ()
+    #: the places read that it rests on (see PlaceRead): where its evidence lies, or every place
+    #: read when it rests on absence
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -409,6 +412,8 @@ class ComponentResult(Record):
     rationale: str
     group: str = ""
     evidence: tuple[Evidence, ...] = ()
+    #: the places read that it rests on, as for Rating.places
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -435,6 +440,22 @@ class FrameworkResult(Record):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class PlaceRead(Record):
+    """One place of a release that was read: the folder or repository itself, one checkout in a
+    folder of several (`OWNER+NAME/`), a manifest's named place, a followed link. `prefix` is
+    what the paths of its files start with in this assessment ("" for the release itself)."""
+
+    name: str
+    kind: str  # folder | file | archive | git | hub | manifest | checkout | link
+    target: str
+    role: str  # release | checkout | code | weights | training | data | docs | paper | linked
+    prefix: str = ""
+    revision: str | None = None
+    files: int = 0
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Assessment(Record):
     """Everything openness found about one release; serialised as openness.assessment/1."""
 
@@ -456,6 +477,8 @@ class Assessment(Record):
     licenses: tuple[DetectedLicense, ...] = ()
     #: the release rated against openness frameworks (MOF, OSAID, EU index, FMTI)
     frameworks: tuple[FrameworkResult, ...] = ()
+    #: every place read (every rating reads all of them; its evidence names the files)
+    places: tuple[PlaceRead, ...] = ()
 
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)

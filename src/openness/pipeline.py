@@ -132,6 +132,8 @@ def assess(
     osv_db: str | Path | None = None,
     frameworks: str | Sequence[str] | None = None,
     now: float | None = None,
+    follow_links: int = 0,
+    follow_max_bytes: int = 64 * 1024 * 1024,
 ) -> Assessment:
     """Assess a release (folder, file, archive, manifest, `hf:` or `gh:` repository) and return a
     frozen Assessment: the same value `openness assess --format json` prints for the same options.
@@ -145,6 +147,8 @@ def assess(
       clock its ages are measured from;
     - `frameworks`: which frameworks the result lists (`"mof,osaid"`, a list of names, `"all"`,
       `"none"`; default all). Openwashing always reads every framework.
+    - `follow_links`: also read up to this many of the release's own GitHub repositories linked
+      in its documents, each at most `follow_max_bytes` (see sources/follow.py).
 
     Claims, integrity and health are evidence producers: they run before the ratings and the
     frameworks, which read all evidence. Raises `TargetError` when the target cannot be opened at
@@ -159,6 +163,7 @@ def assess(
     from .frameworks.openwashing import openwashing_findings
     from .licenses import resolve_release
     from .rubrics.derive import derive
+    from .sources.places import places_read, release_places, resting_places
 
     shown = _framework_names(frameworks, parse_framework_names, FRAMEWORK_NAMES)
     if digests or signature:  # usage errors before anything is read
@@ -171,10 +176,11 @@ def assess(
 
         claims_document = read_claims_file(claims)
 
-    with open_release(target, limits) as release:
+    with _opened(target, limits, follow_links, follow_max_bytes) as release:
         read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
+        place_specs = release_places(release)
 
     results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
@@ -248,8 +254,22 @@ def assess(
     ratings = five_attributes().rate(framework_evidence)
     evaluated = evaluate_frameworks(framework_evidence)
     findings += openwashing_findings(framework_evidence, evaluated)
-    by_name = {f.framework: f for f in evaluated}
 
+    places = places_read(
+        place_specs,
+        (f.path for f in files),
+        (str(e.value) for e in card_text if e.fact == "doc.read"),
+    )
+    ratings = tuple(replace(r, places=resting_places(r.evidence, places)) for r in ratings)
+    by_name = {
+        f.framework: replace(
+            f,
+            components=tuple(
+                replace(c, places=resting_places(c.evidence, places)) for c in f.components
+            ),
+        )
+        for f in evaluated
+    }
     incomplete = read.incomplete + tuple(i for step in produced for i in step.incomplete)
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     return replace(
@@ -260,7 +280,21 @@ def assess(
         complete=not read.incomplete and all(step.complete for step in produced),
         incomplete=incomplete,
         frameworks=tuple(by_name[n] for n in shown if n in by_name),
+        places=places,
     )
+
+
+def _opened(target: str, limits: Limits, follow_links: int, max_bytes: int) -> Release:
+    release = open_release(target, limits)
+    if follow_links <= 0:
+        return release
+    from .sources.follow import follow_links as follow
+
+    try:
+        return follow(release, limits, follow_links, max_bytes)
+    except BaseException:
+        release.close()
+        raise
 
 
 def _framework_names(

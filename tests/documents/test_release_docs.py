@@ -102,8 +102,46 @@ def test_a_code_repository_license_does_not_license_the_weights(tmp_path: Path) 
     levels = _osai(tmp_path)
     assert levels["licenses"] == "unknown"
     assert levels["end_model_weights"] == "unknown"
-    # absence in the places read is never "closed"
-    assert "closed" not in levels.values()
+    # weights and cards live elsewhere (the Hub): their absence here is never "closed"
+    assert levels["base_model_weights"] == levels["model_card"] == "unknown"
+
+
+def test_a_place_read_that_names_no_data_code_or_paper_rates_them_closed(tmp_path: Path) -> None:
+    repo = tmp_path / "org+wombat"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Wombat\n\nWombat is fast. Run `python chat.py`.\n")
+    levels = _osai(tmp_path)
+    closed = {"base_model_data", "end_model_data", "datasheet", "training_code"}
+    closed |= {"code_documentation", "paper"}
+    assert {k for k, v in levels.items() if v == "closed"} == closed
+    # a preprint often follows the documents: its absence stays unknown
+    assert levels["preprint"] == "unknown"
+    result = openness.assess(str(tmp_path), hash_files=False)
+    index = next(f for f in result.frameworks if f.framework == "osai-index")
+    paper = next(c for c in index.components if c.id == "paper")
+    assert "org+wombat/README.md" in paper.rationale  # the documents read are named
+
+
+def test_what_a_document_names_keeps_the_level_unknown(tmp_path: Path) -> None:
+    repo = tmp_path / "org+wombat"
+    repo.mkdir()
+    (repo / "README.md").write_text(
+        "# Wombat\n\n## Fine-tuning\n\n```\ndeepspeed finetune_wombat.py --lr 1e-5\n```\n\n"
+        "Instruction data: [here](https://github.com/someone/alpaca/tree/main/data).\n\n"
+        "See https://aclanthology.org/2023.acl-long.1/ for the method.\n"
+    )
+    levels = _osai(tmp_path)
+    for key in ("base_model_data", "datasheet", "training_code", "code_documentation", "paper"):
+        assert levels[key] == "unknown", key
+
+
+def test_a_request_is_not_a_license_term_and_the_release_name_speaks_for_the_weights() -> None:
+    line = (
+        "While Wombat-7B is released under an Apache 2.0 license, we ask that usage of the "
+        "model be limited to non-commercial purposes."
+    )
+    found = {e.value for e in license_statements("README.md", [line], frozenset({"wombat"}))}
+    assert found == {"weights:open"}
 
 
 def test_weights_with_an_open_license_are_open(tmp_path: Path) -> None:
@@ -141,4 +179,72 @@ def test_confident_answers_agree_with_the_experts_on_the_real_releases() -> None
                 confident += 1
                 agree += tool[param] == expert[param]
     # pinned at the level reached; it may only rise (see benchmarks/README.md for the table)
-    assert confident >= 30 and agree / confident >= 0.78, json.dumps([agree, confident])
+    assert confident >= 80 and agree / confident >= 0.9, json.dumps([agree, confident])
+
+
+def test_a_restrictive_model_license_leaves_the_code_license_standing(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Wombat\n\n## Fine-tuning\n\nRun `python train.py`.\n")
+    (tmp_path / "train.py").write_text("print('train')\n")
+    (tmp_path / "LICENSE").write_text(_APACHE_NOTICE)
+    (tmp_path / "MODEL_LICENSE").write_text(
+        "The Wombat Model License\n\nThe weights may be used for non-commercial research only.\n"
+    )
+    levels = _osai(tmp_path)
+    assert levels["training_code"] == "open"
+    assert levels["licenses"] == "closed"
+
+
+def test_the_paper_a_release_is_named_after_is_not_its_own() -> None:
+    text = (
+        "# OpenWombat: an open reproduction of Wombat\n\n"
+        "@article{smith2023wombat,\n  title={Wombat: efficient marsupial models},\n"
+        "  journal={arXiv preprint arXiv:2302.00001},\n}\n\n"
+        "@software{acme2023openwombat,\n  title={OpenWombat: An Open Reproduction of Wombat},\n}\n"
+    )
+    facts = _facts("acme+open_wombat/README.md", text, frozenset({"wombat"}))
+    notes = {
+        e.value: e.note
+        for e in document_facts("acme+open_wombat/README.md", text, frozenset({"wombat"}))
+        if e.fact == "doc.citation"
+    }
+    assert notes["smith2023wombat"].startswith("other")
+    assert notes["acme2023openwombat"].startswith("own")
+    assert "doc.paper.preprint" not in facts
+
+
+@pytest.mark.parametrize(
+    ("path", "primary"),
+    [
+        ("README.md", True),
+        ("org+repo/README.md", True),
+        ("@code/README.md", True),
+        ("@acme+wombat-train/MODEL_CARD.md", True),
+        ("docs/README.md", False),
+        ("org+repo/docs/README.md", False),
+        ("org+repo/NOTES.md", False),
+    ],
+)
+def test_the_root_readme_or_card_of_each_place_is_primary(path: str, primary: bool) -> None:
+    assert ("doc.primary" in _facts(path, "# Wombat\n")) is primary
+
+
+def test_a_license_sentence_wrapped_over_lines_is_read_whole() -> None:
+    lines = [
+        "# License",
+        "",
+        "The code and associated Wombat weights in this release are licensed under the",
+        "Apache 2.0 license. The license applies to the source files and the weights.",
+        "",
+        "- a list item under the MIT license",
+    ]
+    found = {(e.value, e.location.line) for e in license_statements("README.md", lines)}
+    assert ("weights:open", 3) in found and ("code:open", 3) in found
+
+
+def test_long_hostile_links_and_commands_give_no_false_facts() -> None:
+    # (each used to cost quadratic regex backtracking; the patterns are now linear)
+    links = "\n".join(f"https://github.com/a/b{'/tree/x' * 1400}{i}" for i in range(100))
+    commands = ("python " + "a " * 240 + "\n") * 500
+    for text in (links, commands):
+        facts = _facts("README.md", text)
+        assert "doc.dataset_link" not in facts and "doc.training.section" not in facts

@@ -51,7 +51,17 @@ def assert_inert(text: str) -> None:
 
 def pinned(a: openness.Assessment) -> openness.Assessment:
     """The example as if it lay at /release/tiny-release, so the golden file holds no local path."""
-    return replace(a, origin=replace(a.origin, target="tiny-release", path="/release/tiny-release"))
+    here = a.origin.target
+    places = tuple(
+        replace(
+            p,
+            name=p.name.replace(here, "tiny-release"),
+            target=p.target.replace(here, "tiny-release"),
+        )
+        for p in a.places
+    )
+    origin = replace(a.origin, target="tiny-release", path="/release/tiny-release")
+    return replace(a, origin=origin, places=places)
 
 
 def test_example_matches_golden_and_is_self_contained(example: openness.Assessment) -> None:

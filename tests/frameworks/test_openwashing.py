@@ -101,3 +101,23 @@ def test_scan_text_finds_claims_and_mentions_at_their_line() -> None:
     facts = list(scan_text("README.md", "# M\nOur open-source model\nTrained on 2T tokens\n"))
     by_fact = {e.fact: e.location.line for e in facts}
     assert by_fact == {"claim.open_source": 2, "card.mentions.data_size": 3}
+
+
+def test_the_checks_are_data_read_by_the_one_rule_engine() -> None:
+    from openness.frameworks.openwashing import load_checks, parse_checks
+    from openness.rubrics.engine import RubricError
+
+    ids = {r.outcome for c in load_checks() for r in c.rules.rules} - {"none"}
+    assert ids == {f"OPN-OWS-00{i}" for i in range(1, 7)}
+    with pytest.raises(RubricError, match="always"):
+        parse_checks(
+            {"checks": [{"claims": ["claim.osaid"], "rules": [
+                {"finding": "OPN-OWS-005", "when": {"fact": "x"}, "because": ""}]}]},
+            "bad.yaml",
+        )  # fmt: skip
+    with pytest.raises(RubricError, match="not allowed"):
+        parse_checks(
+            {"checks": [{"claims": ["claim.osaid"], "rules": [
+                {"finding": "OPN-PKL-001", "when": {"always": True}, "because": ""}]}]},
+            "bad.yaml",
+        )  # fmt: skip

@@ -143,3 +143,19 @@ def test_the_cli_reads_a_mirror_given_by_option(
     assert code == 0
     report = json.loads(out.read_text())
     assert report["origin"]["kind"] == "git" and report["origin"]["target"] == "gh:acme/wombat@v1"
+
+
+def test_a_mirror_lacking_some_blobs_is_read_and_said_incomplete(
+    work_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (work_repo / "big.bin").write_bytes(b"\0" * 50_000)
+    _git(work_repo, "add", "-A")
+    _git(work_repo, "commit", "-q", "-m", "big")
+    mirror = _bare(work_repo, tmp_path / "mirror" / "acme+wombat")
+    blob = _git(work_repo, "rev-parse", "HEAD:big.bin")
+    (mirror / "objects" / blob[:2] / blob[2:]).unlink()  # as in a mirror that left out big files
+    monkeypatch.setenv("OPENNESS_GIT_MIRROR", str(tmp_path / "mirror"))
+    result = openness.assess("gh:acme/wombat", hash_files=False)
+    assert "README.md" in {f.path for f in result.files}
+    assert "big.bin" not in {f.path for f in result.files}
+    assert not result.complete and any("big.bin" in i for i in result.incomplete)

@@ -110,6 +110,23 @@ def add_parser(commands: Any) -> None:
         "repositories) instead of cloning them (also OPENNESS_GIT_MIRROR)",
     )
     p.add_argument(
+        "--follow-links",
+        metavar="N",
+        type=int,
+        nargs="?",
+        const=5,
+        default=0,
+        help="also read up to N GitHub repositories of the release linked in its documents "
+        "(default 5 when given; offline only what --git-mirror or the clone cache holds); "
+        "links not read are listed as 'linked, not verified'",
+    )
+    p.add_argument(
+        "--follow-max-bytes",
+        metavar="SIZE",
+        default="64MiB",
+        help="with --follow-links: skip a linked repository larger than SIZE (default 64MiB)",
+    )
+    p.add_argument(
         "--osv-db",
         metavar="PATH",
         help="OSV database (folder or zip) to check the code repository's dependencies against",
@@ -148,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
                 certificate_chain=args.certificate_chain or (),
                 osv_db=args.osv_db,
                 frameworks=args.framework,
+                follow_links=max(0, args.follow_links),
+                follow_max_bytes=_parse_size(args.follow_max_bytes),
             )
     except EmptyTarget as exc:
         # an input error (exit 2): a short human report instead of a full empty one; machine

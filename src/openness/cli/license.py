@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     verdict, licenses = _licenses(target)
     if args.format == "json":
         text = _json(licenses)
+    elif _is_notice(target):
+        text = (
+            f"{target} is a notice file (attributions, third-party license texts): as in "
+            "`openness assess`, it is not read as a license of the release. Give the license "
+            "file itself.\n"
+        )
     else:
         text = _verdict(verdict) + _table(target, licenses)
     write_report(text, args.output)
@@ -69,6 +75,8 @@ def _licenses(target: str) -> tuple[Any, tuple[Any, ...]]:
         kind = classify_document(path.name)
         if kind == "card":
             return None, readme_license(path.name, data)
+        if kind == "notice":
+            return None, ()  # attributions of other works, as assess reads them
         kind = "use-policy" if kind == "policy" else "license"
         return None, license_detections(path.name, data, kind=kind)
     from ..pipeline import assess
@@ -89,6 +97,15 @@ def _verdict(verdict: Any) -> str:
     if verdict.note:
         lines.append(f"  {'why':<17} {verdict.note}")
     return "\n".join(lines) + "\n\n"
+
+
+def _is_notice(target: str) -> bool:
+    from pathlib import Path
+
+    from ..documents.files import classify_document
+
+    path = Path(target)
+    return path.is_file() and classify_document(path.name) == "notice"
 
 
 def _is_text(path: Any) -> bool:

@@ -3,7 +3,8 @@ citation files in every folder, not only the card at the root. Each fact cites i
 
 What these facts may mean is decided by the frameworks' rules; here a document is only read:
 
-- `doc.read` (value: path): every document read, so that an "unknown" can list the places read.
+- `doc.read` (value: path): every document read, so that an "unknown" can list the places read;
+  `doc.read.count` and `doc.read.list` (the first of them by name) summarise them.
 - `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
@@ -16,6 +17,12 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   as a preprint or as a peer-reviewed venue.
 - `doc.mentions.training_hardware` (text): a sentence naming the hardware the model was
   trained on.
+- `doc.primary` (path): a README or card at the root of a place: where a release announces its
+  paper, data and code, so that what none of them names can be rated absent.
+- `doc.paper.link` (URL): a link to a paper host (arXiv, DOI, ACL Anthology, OpenReview...),
+  the release's own or not.
+- `doc.training.section` (heading or command): a section about training or fine-tuning, or a
+  command line that runs a training script.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
@@ -32,6 +40,7 @@ from .links import classify_url, urls_in
 from .sections import find_headings
 
 MAX_DOCUMENTS = 400
+MAX_NAMED = 8  # documents named in a rationale
 _TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".cff")
 _NOT_DOCUMENTS = re.compile(
     r"(^|/)(licen[cs]e|copying|notice|requirements|merges|vocab|tokenizer)[^/]*$", re.I
@@ -53,6 +62,27 @@ _DATASHEET_PATH = re.compile(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
 _DATA_HOSTS = re.compile(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
+_CODE_HOSTS = frozenset({"github.com", "gitlab.com"})
+_DATA_WORD = re.compile(r"(data(set)?s?|corpus)\b", re.I)
+_DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "corpus"})
+_PRIMARY_NAME = re.compile(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
+_PAPER_HOSTS = re.compile(
+    r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
+    r"proceedings\.|dl\.acm\.org|ieeexplore|springer\.com|semanticscholar\.org|"
+    r"(huggingface\.co|hf\.co)/papers/",
+    re.I,
+)
+_TRAINING_HEADING = re.compile(
+    r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
+    r"(?!\s+(data|dataset|corpus|tokens)\b)",
+    re.I,
+)
+_LAUNCHER = re.compile(
+    r"\s*(\$\s*)?(python3?|torchrun|deepspeed|accelerate\s+launch|bash|sh|composer|"
+    r"llamafactory-cli)\s",
+    re.I,
+)
+_TRAINING_SCRIPT = re.compile(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -124,6 +154,11 @@ _RESTRICTED_LICENSE = re.compile(
     r"\bopenrail|\brail[- ]?m\b",
     re.I,
 )
+_REQUEST = re.compile(
+    r"\b(ask|request)(s|ed)?\s+(that|you|users|everyone)\b|\b(encourage|urge)[sd]?\b|\bplease\b",
+    re.I,
+)
+_MAX_PARAGRAPH = 2_000
 _TRAIN_WORD = re.compile(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
 _GENERIC = frozenset(
     [
@@ -174,7 +209,13 @@ def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
     """Counts the rules compare: documents read, and how much the best card and datasheet cover
     (`doc.model_card.coverage`, `doc.datasheet.coverage`: distinct topics of the fullest one)."""
     read = tuple(str(e.value) for e in facts if e.fact == "doc.read")
-    out = [Evidence("doc.read.count", len(read), Location(""), note=", ".join(read[:20]))]
+    shown = ", ".join(read[:MAX_NAMED]) + (
+        f" and {len(read) - MAX_NAMED} more" if len(read) > MAX_NAMED else ""
+    )
+    out = [
+        Evidence("doc.read.count", len(read), Location(""), note=", ".join(read[:20])),
+        Evidence("doc.read.list", shown or "none", Location("")),
+    ]
     for kind in ("doc.model_card", "doc.datasheet"):
         topics: dict[str, set[str]] = {}
         for e in facts:
@@ -206,14 +247,39 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
         yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
     if _DATA_PREP_PATH.search(path):
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
+    if _is_primary(path):
+        yield Evidence("doc.primary", path, Location(path))
+    yield from _training_sections(path, lines, headings)
     yield from _links(path, lines)
     yield from _hardware(path, lines)
-    yield from license_statements(path, lines)
+    yield from license_statements(path, lines, names)
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        yield from _citations(path, lines, names)
+        yield from _citations(path, lines, names, _compact_names(path, title))
         yield from _badge_preprints(path, lines)
+
+
+def _is_primary(path: str) -> bool:
+    """A README or card at the root of a place: the folder itself, one `OWNER+NAME` checkout
+    in a folder of several, or a manifest's or followed link's `@NAME/` place."""
+    parts = path.split("/")
+    if not _PRIMARY_NAME.match(parts[-1]):
+        return False
+    return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
+
+
+def _training_sections(
+    path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
+) -> Iterable[Evidence]:
+    heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
+    if heading:
+        yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
+    for number, line in enumerate(lines, start=1):
+        launcher = _LAUNCHER.match(line[:500])
+        if launcher and _TRAINING_SCRIPT.search(line[launcher.end() : 500]):
+            yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
+            return
 
 
 def _documents(members: Sequence[Member]) -> list[Member]:
@@ -285,33 +351,92 @@ def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             if url in seen:
                 continue
             seen.add(url)
-            if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
+            if _is_data_link(url):
                 yield Evidence("doc.dataset_link", url, Location(path, line=number))
+            elif _PAPER_HOSTS.search(url):
+                yield Evidence("doc.paper.link", url, Location(path, line=number))
 
 
-def license_statements(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+def _is_data_link(url: str) -> bool:
+    """A dataset host, a repository named for data, or a data folder inside a repository."""
+    if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
+        return True
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return False
+    if host not in _CODE_HOSTS:
+        return False
+    segments = parts.path.split("/")[1:]
+    if len(segments) >= 2 and _DATA_WORD.search(segments[1]):
+        return True
+    return (
+        len(segments) > 4
+        and segments[2] in ("tree", "blob")
+        and any(s.lower() in _DATA_FOLDERS for s in segments[4:12])
+    )
+
+
+def license_statements(
+    path: str, lines: Sequence[str], names: frozenset[str] = frozenset()
+) -> Iterable[Evidence]:
     """`doc.license_statement`: a sentence that puts a component under a license, value
     `<component>:<open|restricted>` (components: weights, code, data). A clause that names no
     component, or a license by a name that is neither a known open license nor a model license
-    agreement, says nothing here."""
-    for number, line in enumerate(lines, start=1):
-        line = line[:2_000]
+    agreement, says nothing here. A clause whose subject is the release by name (`names`) and
+    that names no other component speaks for the weights. A request ("we ask that users...")
+    is not a license term."""
+    for number, line in _paragraphs(lines):
         if not _LICENSE_WORD.search(line):
             continue
         bare = _URL_TARGET.sub("", line)
         for clause in _CLAUSE_SPLIT.split(bare):
             kind = _license_kind(clause)
-            if kind is None:
+            if kind is None or _REQUEST.search(clause):
                 continue
-            for component, pattern in _COMPONENTS:
-                if pattern.search(clause):
-                    yield Evidence(
-                        "doc.license_statement",
-                        f"{component}:{kind}",
-                        Location(path, line=number),
-                        Confidence.MEDIUM,
-                        note=" ".join(clause.split())[:160],
-                    )
+            components = [c for c, pattern in _COMPONENTS if pattern.search(clause)]
+            if not components and _names_release(clause, names):
+                components = ["weights"]
+            for component in components:
+                yield Evidence(
+                    "doc.license_statement",
+                    f"{component}:{kind}",
+                    Location(path, line=number),
+                    Confidence.MEDIUM,
+                    note=" ".join(clause.split())[:160],
+                )
+
+
+def _paragraphs(lines: Sequence[str]) -> Iterable[tuple[int, str]]:
+    """(first line, text) of each run of prose lines, so that a sentence wrapped over several
+    lines is read whole; headings, list items, tables and code fences start a new run."""
+    start, size = 0, 0
+    parts: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        text = line[:2_000].strip()
+        structural = (
+            not text
+            or text.startswith(("#", "-", "*", "|", "```", ">", "<"))
+            or (text[0].isdigit() and text[:4].rstrip(".) ").isdigit())
+        )
+        if parts and (structural or size > _MAX_PARAGRAPH):
+            yield start, " ".join(parts)
+            parts, size = [], 0
+        if text:
+            if not parts:
+                start = number
+            parts.append(text)
+            size += len(text)
+            if structural:
+                yield start, " ".join(parts)
+                parts, size = [], 0
+    if parts:
+        yield start, " ".join(parts)
+
+
+def _names_release(clause: str, names: frozenset[str]) -> bool:
+    return bool(names) and bool(_stems(clause.split("licen", 1)[0]) & names)
 
 
 def _license_kind(clause: str) -> str | None:
@@ -337,11 +462,33 @@ def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             return  # the first such sentence of a document is enough to cite
 
 
-def _citations(path: str, lines: Sequence[str], names: frozenset[str]) -> Iterable[Evidence]:
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _compact_names(path: str, title: str) -> frozenset[str]:
+    """The release's names written as one word (`OpenWombat`, `open_wombat` -> `openwombat`):
+    the repository folder of the document and the head of its title."""
+    top = path.split("/", 1)[0] if "/" in path else ""
+    found = {_compact(top.split("+")[-1]), _compact(title.split(":")[0])}
+    return frozenset(n for n in found if len(n) >= 3)
+
+
+def _names_a_parent(title: str, compact_names: frozenset[str]) -> bool:
+    """A cited work whose name is a strict part of the release's (`Wombat` for `OpenWombat`,
+    `TinyWombat`): the work the release is named after, not the release."""
+    head = _compact(title.split(":")[0])
+    return len(head) >= 3 and any(head != n and head in n for n in compact_names)
+
+
+def _citations(
+    path: str, lines: Sequence[str], names: frozenset[str], compact_names: frozenset[str]
+) -> Iterable[Evidence]:
     for entry in _bibtex_entries(lines):
         key, kind, fields, line = entry
         title = fields.get("title", "")
         own = bool(names & (_stems(title.split(":")[0]) | _stems(key)))
+        own = own and not _names_a_parent(title, compact_names)
         yield Evidence(
             "doc.citation",
             key or title[:80],

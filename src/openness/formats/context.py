@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, fields
 
 from ..model import Assessment, CommercialUse, Finding, FrameworkResult, LicenseTerms
-from . import evidence, naming, verdict, view
+from . import evidence, naming, places, verdict, view
 from . import release_facts as rf
 from .evidence import Citation
 from .naming import ModelName
@@ -211,6 +211,7 @@ class ReportContext:
     license: LicenseView
     sections: tuple[SectionView, ...]
     files: tuple[FileView, ...]
+    places: tuple[str, ...]  # one line per place read (formats/places.py)
     release: ReleaseFacts
 
     @property
@@ -262,6 +263,7 @@ def build(a: Assessment) -> ReportContext:
         files=tuple(
             FileView(f.path, f.size, view.human_bytes(f.size), f.format, f.sha256) for f in a.files
         ),
+        places=tuple(places.place_lines(a)),
         release=_release(a, name.value),
     )
 

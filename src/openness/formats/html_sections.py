@@ -59,6 +59,12 @@ def sections(v: ReportContext, chart: str, local_links: bool = True) -> str:
     if v.sections:
         parts += ['<h2 id="card">Model card topics</h2>', _sections(v)]
     parts += [f'<h2 id="files">Files ({v.file_count})</h2>', _files(v)]
+    if v.places:
+        parts += [
+            '<h2 id="places">Places read</h2>',
+            "<p>Every rating reads all of them.</p>",
+            "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in v.places) + "</ul>",
+        ]
     if v.incomplete:
         parts += [
             '<h2 id="incomplete">Incomplete</h2>',

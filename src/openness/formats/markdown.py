@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Assessment
-from . import context, evidence
+from . import context, evidence, places
 from .context import FrameworkView, ReportContext
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -73,6 +73,9 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     else:
         lines.append("No findings.")
     lines += framework_lines(v.frameworks)
+    if v.places:
+        lines += ["", f"## {places.TITLE}", "", "Every rating reads all of them.", ""]
+        lines += [f"- {_cell(line)}" for line in v.places]
     if v.sections:
         lines += ["", "## Model card topics", ""]
         lines += [

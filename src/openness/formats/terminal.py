@@ -11,7 +11,7 @@ from io import StringIO
 from typing import Any
 
 from ..model import Assessment
-from . import context, evidence
+from . import context, evidence, places
 from .context import ReportContext
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -69,6 +69,11 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     console.print(_ratings(v))
     _findings(console, v)
     _frameworks(console, v, options.details)
+    if v.places:
+        console.print(Text(places.TITLE + " (every rating reads all of them)", style="bold"))
+        for place_line in v.places:
+            console.print(f"  {place_line}", markup=False)
+        console.print()
     _files(console, v)
     if v.incomplete:
         console.print(

@@ -68,10 +68,15 @@ def derive_framework_facts(
 ) -> list[Evidence]:
     out = list(_file_roles(files))
     out.extend(_license_types(evidence))
+    # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
         Evidence("fw.license.code", lic.id, lic.source, note="license scoped to the code")
         for lic in licenses
-        if lic.scope == "code" and lic.osi_approved and lic.status == "identified"
+        if lic.kind == "license"
+        and lic.scope != "model"
+        and lic.osi_approved
+        and lic.status == "identified"
+        and (lic.scope == "code" or _open_unrestricted(lic))
     )
     out.extend(_paper_kinds(evidence))
     out.extend(weights_license_facts(evidence, files, licenses))

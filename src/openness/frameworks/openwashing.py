@@ -1,64 +1,116 @@
 """Openwashing: what the card claims about its openness, against what the evidence shows.
 
-Each contradiction is a finding at the claim's line whose trigger cites the other side.
+The checks are data (`openwashing.yaml`), rule lists of the one rule engine: each claim is
+checked with the facts of the release, the framework results turned into facts here, and the
+claim itself (`claim.this`). Each contradiction is a finding at the claim's line whose trigger
+cites the other side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
 
+from ..datafiles import load_yaml
 from ..evidence_index import EvidenceIndex
 from ..model import Evidence, Finding, FrameworkResult, Location
+from ..rubrics.engine import RubricError, RuleList, parse_rules
 from ..rules import finding
 
-_MOF_RANK = {"I": 1, "II": 2, "III": 3}
+NONE = "none"
+MAX_FAILED = 4  # OSAID components named in a finding
+
+
+@dataclass(frozen=True)
+class Check:
+    claims: tuple[str, ...]
+    rules: RuleList[str]
 
 
 def openwashing_findings(
     evidence: Sequence[Evidence], frameworks: Sequence[FrameworkResult]
 ) -> list[Finding]:
     index = EvidenceIndex(evidence)
-    results = {f.framework: f for f in frameworks}
+    base = [*evidence, *framework_facts(index, frameworks)]
     out: list[Finding] = []
-    license_side = _license_side(index)
-    for claim in index.get("claim.open_source"):
-        if not index.get("fw.license.open"):
-            out.append(_found("OPN-OWS-001", claim, license_side))
-    mof = results.get("mof")
-    for claim in index.get("claim.fully_open"):
-        if mof is not None and not any(p.reached for p in mof.classes[2:]):
-            # each class's missing list holds the lower classes' ones: name each component once
-            missing = ", ".join(dict.fromkeys(m for p in mof.classes for m in p.missing)) or "?"
-            out.append(_found("OPN-OWS-002", claim, f"MOF Class I not reached; missing: {missing}"))
-    weights = index.get("weights.present")
-    for claim in index.get("claim.open_weights") + index.get("claim.open_source"):
-        if not weights:
-            out.append(_found("OPN-OWS-003", claim, "no weight file in the release"))
-        elif not index.get("weights.safe_format"):
-            where = weights[0].location
-            out.append(
-                _found("OPN-OWS-006", claim, f"weights only as {weights[0].value} ({where})")
-            )
-    if mof is not None:
-        out += _class_claims(index.get("claim.mof_class"), mof)
-    osaid = results.get("osaid")
-    for claim in index.get("claim.osaid"):
-        if osaid is not None and osaid.verdict != "pass":
-            failed = [c.title for c in osaid.components if c.status != "pass"]
-            out.append(_found("OPN-OWS-005", claim, "OSAID fails: " + "; ".join(failed[:4])))
+    for check in load_checks():
+        for fact in check.claims:
+            for claim in index.get(fact):
+                decision = check.rules.decide(EvidenceIndex([*base, *_claim_facts(claim)]))
+                if decision.outcome != NONE:
+                    out.append(_found(decision.outcome, claim, decision.rationale))
     return out
 
 
-def _class_claims(claims: list[Evidence], mof: FrameworkResult) -> list[Finding]:
-    # Class I is the most open: a lower numeral is a higher class
-    reached = min(
-        (_MOF_RANK.get(p.name.split()[1], 4) for p in mof.classes if p.reached), default=4
-    )
-    return [
-        _found("OPN-OWS-004", claim, f"evidence reaches: {mof.verdict}")
-        for claim in claims
-        if _MOF_RANK.get(str(claim.value).split()[-1].upper(), 4) < reached
-    ]
+def framework_facts(index: EvidenceIndex, frameworks: Sequence[FrameworkResult]) -> list[Evidence]:
+    """The framework results and the license and weights sides, as facts the checks read."""
+    results = {f.framework: f for f in frameworks}
+    here = Location("")
+    out = [Evidence("ows.license_side", _license_side(index), here)]
+    weights = index.get("weights.present")
+    if weights:
+        out.append(
+            Evidence("ows.weights_only", f"{weights[0].value} ({weights[0].location})", here)
+        )
+    mof = results.get("mof")
+    if mof is not None:
+        # each class's missing list holds the lower classes' ones: name each component once
+        missing = ", ".join(dict.fromkeys(m for p in mof.classes for m in p.missing)) or "?"
+        out += [
+            Evidence("fw.mof.evaluated", True, here),
+            Evidence("fw.mof.verdict", mof.verdict, here),
+            Evidence("fw.mof.missing", missing, here),
+        ]
+        out += [
+            Evidence("fw.mof.reached", p.name.split()[1], here) for p in mof.classes if p.reached
+        ]
+    osaid = results.get("osaid")
+    if osaid is not None:
+        failed = [c.title for c in osaid.components if c.status != "pass"]
+        out += [
+            Evidence("fw.osaid.evaluated", True, here),
+            Evidence("fw.osaid.verdict", osaid.verdict, here),
+            Evidence("fw.osaid.failed", "; ".join(failed[:MAX_FAILED]), here),
+        ]
+    return out
+
+
+@cache
+def load_checks() -> tuple[Check, ...]:
+    text = resources.files(__package__).joinpath("openwashing.yaml").read_text(encoding="utf-8")
+    return parse_checks(load_yaml(text), "openwashing.yaml")
+
+
+def parse_checks(raw: Any, where: str) -> tuple[Check, ...]:
+    checks = raw.get("checks") if isinstance(raw, dict) else None
+    if not isinstance(checks, list) or not checks:
+        raise RubricError(f"{where}: needs a non-empty list of checks")
+    out = []
+    for i, item in enumerate(checks):
+        at = f"{where}: check {i + 1}"
+        claims = item.get("claims") if isinstance(item, dict) else None
+        if not isinstance(claims, list) or not all(isinstance(c, str) for c in claims):
+            raise RubricError(f"{at}: needs `claims`, a list of fact names")
+        out.append(Check(tuple(claims), parse_rules(item.get("rules"), at, "finding", _rule_id)))
+    return tuple(out)
+
+
+def _rule_id(value: Any) -> str:
+    if not isinstance(value, str) or not (value == NONE or value.startswith("OPN-OWS-")):
+        raise ValueError(value)
+    return value
+
+
+def _claim_facts(claim: Evidence) -> list[Evidence]:
+    out = [Evidence("claim.this", claim.value, claim.location)]
+    if claim.fact == "claim.mof_class":
+        out.append(
+            Evidence("claim.this.class", str(claim.value).split()[-1].upper(), claim.location)
+        )
+    return out
 
 
 def _license_side(index: EvidenceIndex) -> str:

@@ -15,12 +15,14 @@ from typing import Any
 from ..model import Attribute
 from .licensing import commercial_use, family
 
-#: keys compared field by field; every other top-level key is compared as a whole
+#: keys compared field by field (or, like where a release was read from, not at all); every
+#: other top-level key is compared as a whole
 KNOWN_KEYS = frozenset(
     {
         "schema",
         "tool_version",
         "origin",
+        "places",
         "summary",
         "license",
         "ratings",

@@ -141,6 +141,8 @@ class GitRelease(Release):
         self._objects: dict[str, str] = {}
         members: list[Member] = []
         findings: list[Finding] = []
+        absent: list[str] = []
+        self.incomplete: tuple[str, ...] = ()
         listing = _git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", commit)
         for record in listing.split(b"\0"):
             if not record:
@@ -160,10 +162,18 @@ class GitRelease(Release):
                 )
                 continue
             if len(members) >= MAX_ENTRIES:
-                self.incomplete = (f"more than {MAX_ENTRIES:,} files; the rest were not listed",)
+                self.incomplete += (f"more than {MAX_ENTRIES:,} files; the rest were not listed",)
                 break
+            if not size.strip().isdigit():  # a blob-less or partial clone lacks the object
+                absent.append(path)
+                continue
             members.append(Member(path, int(size)))
             self._objects[path] = obj.decode()
+        if absent:
+            self.incomplete += (
+                f"{len(absent)} file(s) listed in the commit but absent from the repository "
+                f"(not read), e.g. {absent[0]}",
+            )
         self.members = tuple(members)
         self.findings = tuple(findings)
         self.evidence = (

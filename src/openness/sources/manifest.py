@@ -27,6 +27,7 @@ from ..errors import TargetError
 from ..limits import Limits
 from ..model import Evidence, Finding, Location, Member, Origin
 from .interface import MANIFEST_SUFFIXES, READ_ERRORS, Release
+from .places import PlaceSpec
 
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_PLACES = 32
@@ -95,6 +96,10 @@ class ManifestRelease(Release):
         self.origin = Origin("manifest", target, str(Path(target).resolve()))
         self._model = model
         self._places = {f"@{p.name}/": (p, r) for p, r in places}
+        self.place_specs = tuple(
+            PlaceSpec(f"@{p.name}/", p.name, r.origin.kind, p.target, p.role, r.origin.revision)
+            for p, r in places
+        )
         self.members = model.members + tuple(
             Member(f"@{p.name}/{m.path}", m.size) for p, r in places for m in r.members
         )

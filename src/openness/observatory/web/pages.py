@@ -17,6 +17,7 @@ from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
 from . import charts, queries
 from .links import Links
+from .local_paths import without_local_paths
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -108,7 +109,10 @@ def model_page(
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
     report, problem = "", ""
     try:
-        view = context.build(assessment_from_data(record["document"]))
+        document = record["document"]
+        if shown_as is not None:
+            document = without_local_paths(document, model, shown_as)
+        view = context.build(assessment_from_data(document))
     except OpennessError as exc:  # an older or damaged document: the record's columns remain
         problem = str(exc)
     else:

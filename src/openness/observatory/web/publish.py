@@ -27,6 +27,7 @@ from ..metrics import compute
 from ..metrics_render import render as render_metrics
 from . import pages, queries
 from .links import SiteLinks, slug
+from .local_paths import is_local_path, without_local_paths
 
 SITE_PER_PAGE = 100
 #: a model's row in data/models.json and .parquet: the list columns (MOF class and OSAID
@@ -62,20 +63,12 @@ def site_files(engine: sa.Engine, per_page: int = SITE_PER_PAGE) -> Iterator[tup
         detail = {
             "row": row,
             "history": [_renamed(_plain(h), shown) for h in queries.model_history(engine, model)],
-            "document": _without_local_origin(record["document"], model, public),
+            "document": without_local_paths(record["document"], model, public),
         }
         yield f"data/models/{slug(public)}.json", _json(detail)
         rows.append(row | {"slug": slug(public)})
     yield "data/models.json", _json(rows)
     yield "data/models.parquet", _parquet(rows)
-
-
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-
-
-def is_local_path(model: str) -> bool:
-    """A model id that is a path on the machine that assessed it, not a Hub id or a name."""
-    return model.startswith(("/", "~", ".", "\\", "file:")) or bool(_DRIVE.match(model))
 
 
 def public_id(model: str, document: object) -> str:
@@ -93,15 +86,6 @@ def public_id(model: str, document: object) -> str:
 def _renamed(row: dict[str, Any], shown: dict[str, str]) -> dict[str, Any]:
     model = row.get("model")
     return row | {"model": shown.get(model, model)} if isinstance(model, str) else row
-
-
-def _without_local_origin(document: object, model: str, public: str) -> object:
-    if not is_local_path(model) or not isinstance(document, dict):
-        return document
-    origin = document.get("origin")
-    if not isinstance(origin, dict):
-        return document
-    return document | {"origin": origin | {"target": public, "path": public}}
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
