@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
     from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import docs_url, write_report
+    from .output import docs_url, sarif_places, write_report
 
     assessment = security_only(scan(args.target, hash_files=args.hash))
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
         from ..formats.interface import RenderOptions
         from ..formats.sarif import render
 
-        text = render(assessment, RenderOptions(docs_url=docs_url()))
+        root, cwd = sarif_places(assessment.origin.path)
+        options = RenderOptions(docs_url=docs_url(), source_root=root, working_directory=cwd)
+        text = render(assessment, options)
     elif args.format == "json":
         text = render_json(assessment, fail_on)
     else:
