@@ -107,3 +107,23 @@ def test_rule_metadata_meets_code_scanning(repo: Path) -> None:
         assert severity is None or 0.1 <= float(severity) <= 10.0, rule["id"]
     src004 = next(r for r in rules if r["id"] == "OPN-SRC-004")
     assert "security-severity" not in src004["properties"]
+
+
+def test_a_hub_release_is_placed_at_its_pinned_revision(repo: Path) -> None:
+    from dataclasses import replace
+
+    from openness.formats import RenderOptions, get
+    from openness.model import Origin
+    from openness.pipeline import scan
+
+    a = scan(str(repo / "models" / "tiny"))
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    hub = replace(a, origin=Origin("hub", "hf:acme/tiny", "hf:acme/tiny", commit))
+    options = RenderOptions(source_root=str(repo), working_directory=str(repo))
+    log = json.loads(get("sarif")(hub, options))
+    run = log["runs"][0]
+    base = run["originalUriBaseIds"]["RELEASE"]["uri"]
+    assert base == f"https://huggingface.co/acme/tiny/blob/{commit}/"
+    assert ("bad_crc.pt", 1) in _locations(log)["OPN-PKL-001"]
+    if SCHEMA_FILE.exists():
+        jsonschema.Draft4Validator(json.loads(SCHEMA_FILE.read_text())).validate(log)

@@ -4,10 +4,8 @@ the release get a license; MOT lists the others without one (not released)."""
 
 from __future__ import annotations
 
-import re
-
 from ..model import Assessment, ComponentResult, FrameworkResult
-from . import mot_terms
+from . import mot_terms, origin_urls
 from . import release_facts as rf
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -34,7 +32,6 @@ MOT_NAMES = {
     "model_metadata": "Model metadata",
 }
 RELEASED = ("open", "restricted")
-_GITHUB = re.compile(r"gh:([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})")
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -103,32 +100,17 @@ def _class_names(a: Assessment) -> list[str]:
     return named + rf.strings(a, "config.architectures")
 
 
-def _repo(a: Assessment) -> tuple[str, str] | None:
-    """(site, owner/name) of the Hub or GitHub repository the release was read from."""
-    target = a.origin.target.partition("@")[0]
-    if a.origin.kind == "hub" and rf.is_hub_id(target.removeprefix("hf:")):
-        return "https://huggingface.co", target.removeprefix("hf:")
-    if a.origin.kind == "git" and (match := _GITHUB.fullmatch(target)):
-        return "https://github.com", match.group(1)
-    return None
-
-
 def _origin_urls(a: Assessment) -> dict[str, str]:
-    repo = _repo(a)
+    repo = origin_urls.repository(a)
     if repo is None:
         return {}
-    site, name = repo
-    return {"huggingface" if "huggingface" in site else "repository": f"{site}/{name}"}
+    return {"huggingface" if repo.hub else "repository": repo.url}
 
 
 def _file_url(a: Assessment, path: str) -> str:
     """A file's URL at the assessed revision when the release came from a repository; a local
     release gives its release-relative path (no URL is known)."""
-    repo = _repo(a)
-    if repo is None:
-        return path
-    site, name = repo
-    return f"{site}/{name}/blob/{a.origin.revision or 'main'}/{path}"
+    return origin_urls.file_url(a, path) or path
 
 
 def _one_line(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..model import Assessment, Finding, Severity
 from ..rules import RULES, RuleInfo
+from . import origin_urls
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "sarif"
@@ -37,6 +38,7 @@ _SECURITY_SEVERITY = {
     Severity.LOW: "3.0",
 }  # INFO has none: GitHub reads any number, even 0.0, as a security alert with a severity
 SRCROOT = "%SRCROOT%"
+_LOCAL = ("folder", "file", "archive")
 
 
 def render(assessment: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -116,7 +118,9 @@ def _fingerprint(f: Finding) -> str:
 def _invocation(assessment: Assessment, working_directory: str | None) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if working_directory:
-        invocation["workingDirectory"] = {"uri": _folder_uri(PurePath(working_directory))}
+        folder = _folder_uri(PurePath(working_directory))
+        if folder:
+            invocation["workingDirectory"] = {"uri": folder}
     if assessment.incomplete:
         invocation["toolExecutionNotifications"] = [
             {"level": "warning", "message": {"text": f"incomplete: {reason}"}}
@@ -129,7 +133,7 @@ class _Placement:
     """Where the release's files sit: under `%SRCROOT%` (the repository root or working
     directory) when the release is inside it, else under `RELEASE` (the release folder)."""
 
-    def __init__(self, base_id: str, base: PurePath, prefix: PurePath | None, a: Assessment):
+    def __init__(self, base_id: str, base: str, prefix: PurePath | None, a: Assessment):
         self.base_id, self.base, self.prefix = base_id, base, prefix
         single = a.origin.kind in ("file", "archive")
         self.single = PurePath(a.origin.path).name if single else ""
@@ -137,6 +141,11 @@ class _Placement:
 
     @classmethod
     def of(cls, a: Assessment, source_root: str | None, cwd: str | None) -> _Placement:
+        repo = origin_urls.repository(a)
+        if repo is not None:  # read from the Hub or GitHub: the files at the pinned revision
+            return cls("RELEASE", repo.at_revision("blob"), None, a)
+        if a.origin.kind not in _LOCAL:  # a manifest's places: release-relative, no base known
+            return cls("RELEASE", "", None, a)
         release = PurePath(a.origin.path)
         if not release.is_absolute() and cwd:
             release = PurePath(cwd) / release
@@ -144,8 +153,8 @@ class _Placement:
         if source_root and release.is_absolute():
             root = PurePath(source_root)
             if folder.is_relative_to(root):
-                return cls(SRCROOT, root, folder.relative_to(root), a)
-        return cls("RELEASE", folder, None, a)
+                return cls(SRCROOT, _folder_uri(root), folder.relative_to(root), a)
+        return cls("RELEASE", _folder_uri(folder), None, a)
 
     def uri(self, file: str) -> tuple[str, str]:
         """The artifact's URI and, for a file inside an archive, its path in the archive."""
@@ -160,11 +169,14 @@ class _Placement:
 
     def base_ids(self) -> dict[str, Any]:
         text = "repository root or working directory" if self.prefix is not None else "release"
-        return {self.base_id: {"uri": _folder_uri(self.base), "description": {"text": text}}}
+        base: dict[str, Any] = {"description": {"text": text}}
+        if self.base:
+            base["uri"] = self.base
+        return {self.base_id: base}
 
 
 def _folder_uri(path: PurePath) -> str:
     if not path.is_absolute():
-        return "file:///"
+        return ""
     uri = path.as_uri()
     return uri if uri.endswith("/") else uri + "/"

@@ -10,12 +10,12 @@ Unix epoch when none is given, which keeps golden files reproducible.
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import OpennessError
 from ..model import Assessment
+from . import origin_urls
 from . import release_facts as rf
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
@@ -24,7 +24,6 @@ SPEC_VERSION = "3.0.1"
 _HYPERPARAMETERS = ("config.hidden_size", "config.num_layers", "config.vocab_size", "config.dtype")
 #: the profiles whose classes and properties the document uses
 PROFILES = ("core", "software", "simpleLicensing", "ai", "dataset")
-_GITHUB = re.compile(r"gh:([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})")
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -143,14 +142,11 @@ class _Builder:
         """Where the release can be downloaded, who supplies it and when it was released: known
         for Hub and GitHub releases (their namespace or owner, the pinned revision), not for a
         local folder."""
-        repo = _repository(a)
+        repo = origin_urls.repository(a)
         if repo is None:
             return {}
-        site, owner, name = repo
-        fields: dict[str, Any] = {
-            "software_downloadLocation": f"{site}/{owner}/{name}/tree/{a.origin.revision or 'main'}"
-        }
-        supplier = next(iter(rf.strings(a, "hub.author")), owner)
+        fields: dict[str, Any] = {"software_downloadLocation": repo.at_revision("tree").rstrip("/")}
+        supplier = next(iter(rf.strings(a, "hub.author")), repo.owner)
         fields["suppliedBy"] = self._organization(supplier)
         released = _time(next(iter(rf.strings(a, "hub.last_modified")), None))
         if released is not None:
@@ -207,17 +203,6 @@ class _Builder:
         # a verdict that overrides the card (a conflict) is concluded, not what was declared
         relation = "hasDeclaredLicense" if claim.status != "conflict" else "hasConcludedLicense"
         self._relate(model, relation, [expression])
-
-
-def _repository(a: Assessment) -> tuple[str, str, str] | None:
-    """(site, owner, name) of the Hub or GitHub repository the release was read from."""
-    target = a.origin.target.partition("@")[0]
-    if a.origin.kind == "hub" and rf.is_hub_id(hub_id := target.removeprefix("hf:")):
-        owner, name = hub_id.split("/", 1)
-        return "https://huggingface.co", owner, name
-    if a.origin.kind == "git" and (match := _GITHUB.fullmatch(target)):
-        return "https://github.com", match.group(1), match.group(2)
-    return None
 
 
 def _noted(a: Assessment, fact: str, note: str) -> str | None:
