@@ -41,8 +41,11 @@ def sarif_places(release_path: str) -> tuple[str, str]:
     import os
 
     cwd = Path(os.getcwd())
-    release = (cwd / release_path).resolve() if release_path else cwd
-    root = next((p for p in (release, *release.parents) if (p / ".git").exists()), cwd)
+    try:
+        release = (cwd / release_path).resolve() if release_path else cwd
+        root = next((p for p in (release, *release.parents) if (p / ".git").exists()), cwd)
+    except OSError:  # an unreadable parent folder: no repository found, the working directory
+        root = cwd
     return str(root), str(cwd)
 
 
