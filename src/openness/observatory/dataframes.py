@@ -2,8 +2,9 @@
 
 Two tables: `assessments`, one row per stored assessment (every indexed column of the store,
 not the JSON document), and `ratings`, one row per assessment and attribute of openness (level
-and rationale, from the document), keyed by `assessment_id`. Rows are read in batches, so an
-export's memory is bounded by the batch size, not the store.
+and rationale, from the document), keyed by `assessment_id`. Rows are read in batches (2,000
+assessments, 200 for `ratings`, which parses each JSON document), so an export's memory is
+bounded by the batch size, not the store.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .tables import assessments
 TABLES = ("assessments", "ratings")
 FORMATS = ("parquet", "csv")
 BATCH_ROWS = 2000
+#: `ratings` reads each assessment's JSON document, which can be large: fewer at a time
+DOCUMENT_BATCH_ROWS = 200
 _RATING_FIELDS = ("assessment_id", "model", "revision", "assessed_at", "attribute", "level")
 
 
@@ -36,11 +39,12 @@ def schema(table: str) -> Any:
     raise OpennessError(f"no table {table!r}; the tables are {', '.join(TABLES)}")
 
 
-def batches(engine: sa.Engine, table: str, rows: int = BATCH_ROWS) -> Iterator[Any]:
+def batches(engine: sa.Engine, table: str, rows: int | None = None) -> Iterator[Any]:
     """The table as Arrow record batches of at most `rows` assessments each."""
     import pyarrow as pa
 
     target = schema(table)
+    rows = rows or (DOCUMENT_BATCH_ROWS if table == "ratings" else BATCH_ROWS)
     columns = [assessments.c[n] for n in target.names if n in assessments.c]
     if table == "ratings":
         keep = ("id", "model", "revision", "assessed_at", "document")
