@@ -83,6 +83,7 @@ def test_manifest_hooks_are_well_formed() -> None:
     assert set(hooks) == {"openness-scan", "openness-check"}
     assert hooks["openness-scan"]["entry"] == "openness scan"
     assert hooks["openness-check"]["pass_filenames"] is False
+    assert hooks["openness-check"]["entry"] == "openness check --no-hash"
 
 
 def test_scan_hook_passes_clean_weights_and_fails_a_pickle_that_runs_code(
