@@ -15,10 +15,12 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from openness import formats
 from openness.errors import OpennessError
 from openness.model import Assessment, Finding, Severity
 
 COMMANDS = ("scan", "check")
+FAIL_ON = ("info", "low", "medium", "high", "critical", "never")
 MAX_ROWS = 50  # findings listed in the summary; the SARIF file has them all
 #: escaped in release text; `:` too, so that a URL is not turned into a link
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~:"
@@ -44,11 +46,16 @@ class Inputs:
         if command not in COMMANDS:
             raise OpennessError(f"command must be one of {', '.join(COMMANDS)}, not {command!r}")
         fmt = get("FORMAT")
+        if fmt is not None and fmt not in formats.names():
+            raise OpennessError(f"format must be one of {', '.join(formats.names())}")
+        fail_on = get("FAIL_ON")
+        if fail_on is not None and fail_on not in FAIL_ON:
+            raise OpennessError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
         return cls(
             target=get("TARGET") or ".",
             command=command,
             policy=get("POLICY"),
-            fail_on=get("FAIL_ON"),
+            fail_on=fail_on,
             format=fmt,
             report_file=get("REPORT_FILE") or (f"openness-report.{_suffix(fmt)}" if fmt else None),
             sarif_file=get("SARIF_FILE") or "openness.sarif",
@@ -98,7 +105,7 @@ def run(inputs: Inputs) -> Outcome:
 
 def write_files(inputs: Inputs, outcome: Outcome, env: dict[str, str]) -> None:
     from openness.cli.output import docs_url, sarif_places, write_report
-    from openness.formats import RenderOptions, get, names
+    from openness.formats import RenderOptions, get
 
     a = outcome.assessment
     root, cwd = sarif_places(a.origin.path)
@@ -106,8 +113,6 @@ def write_files(inputs: Inputs, outcome: Outcome, env: dict[str, str]) -> None:
     sarif = replace(options, source_root=root, working_directory=cwd)
     write_report(get("sarif")(a, sarif), inputs.sarif_file)
     if inputs.format and inputs.report_file:
-        if inputs.format not in names():
-            raise OpennessError(f"format must be one of {', '.join(names())}")
         write_report(get(inputs.format)(a, options), inputs.report_file)
     _append(env.get("GITHUB_STEP_SUMMARY"), summary(inputs, outcome))
     outputs = {

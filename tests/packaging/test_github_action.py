@@ -149,3 +149,20 @@ def test_release_text_cannot_inject_markup_into_the_summary(
 def test_a_bad_input_is_an_error_in_the_summary(workspace: Path, tmp_path: Path) -> None:
     proc, _, summary = _run_action(workspace, tmp_path, target="./models/nope")
     assert proc.returncode == 2 and "error" in summary and "does not exist" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"fail_on": "bogus"}, "fail-on must be one of"),
+        ({"command": "nope"}, "command must be one of"),
+        ({"format": "pdf"}, "format must be one of"),
+    ],
+)
+def test_bad_inputs_are_errors_before_anything_is_written(
+    workspace: Path, tmp_path: Path, inputs: dict[str, str], message: str
+) -> None:
+    proc, outputs, summary = _run_action(workspace, tmp_path, target="models/tiny", **inputs)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert outputs == {} and not (workspace / "openness.sarif").exists()
+    assert "error" in summary
