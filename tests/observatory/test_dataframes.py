@@ -99,6 +99,10 @@ def test_a_path_without_a_store_is_an_error(tmp_path: Path) -> None:
     proc = run_cli("observe", "export", "--db", str(tmp_path / "nope.db"), "-o", "x.parquet")
     assert proc.returncode == 2 and "no store at" in proc.stderr
     assert not (tmp_path / "nope.db").exists()
+    (tmp_path / "text.db").write_text("not a database\n")
+    proc = run_cli("observe", "export", "--db", str(tmp_path / "text.db"), "-o", "x.parquet")
+    assert proc.returncode == 2 and "cannot open database" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_the_notebook_analysis_in_the_docs_runs(store: Path) -> None:

@@ -50,13 +50,16 @@ def batches(engine: sa.Engine, table: str, rows: int | None = None) -> Iterator[
         keep = ("id", "model", "revision", "assessed_at", "document")
         columns = [assessments.c[n] for n in keep]
     query = sa.select(*columns).order_by(assessments.c.id)
-    with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=rows).execute(query)
-        for chunk in result.partitions(rows):
-            records = [dict(r._mapping) for r in chunk]
-            if table == "ratings":
-                records = [rating for r in records for rating in _ratings(r)]
-            yield pa.RecordBatch.from_pylist(records, schema=target)
+    try:
+        with engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=rows).execute(query)
+            for chunk in result.partitions(rows):
+                records = [dict(r._mapping) for r in chunk]
+                if table == "ratings":
+                    records = [rating for r in records for rating in _ratings(r)]
+                yield pa.RecordBatch.from_pylist(records, schema=target)
+    except sa.exc.DatabaseError as exc:
+        raise OpennessError(f"cannot read the store: {exc.orig}") from None
 
 
 def load(db: str | sa.Engine, table: str = "assessments") -> Any:
