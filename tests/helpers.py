@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -30,3 +31,16 @@ def run_cli(
         env=env,
         timeout=300,
     )
+
+
+def without_places(a: Any) -> Any:
+    """The assessment without where it was read from (the places, and the places each rating and
+    framework component rests on): what stays the same when one release is read from elsewhere."""
+    from dataclasses import replace
+
+    ratings = tuple(replace(r, places=()) for r in a.ratings)
+    frameworks = tuple(
+        replace(f, components=tuple(replace(c, places=()) for c in f.components))
+        for f in a.frameworks
+    )
+    return replace(a, places=(), ratings=ratings, frameworks=frameworks)

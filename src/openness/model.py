@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -439,6 +440,11 @@ class FrameworkResult(Record):
     classes: tuple[ClassProgress, ...] = ()
 
 
+#: notebook views of an Assessment by MIME type. Reports live downstream of this module (formats/),
+#: so openness.notebook registers them; pipeline and serialize, which make Assessments, import it
+DISPLAYS: dict[str, Callable[[Assessment], str]] = {}
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class PlaceRead(Record):
     """One place of a release that was read: the folder or repository itself, one checkout in a
@@ -482,6 +488,15 @@ class Assessment(Record):
 
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows the HTML report, verdict first (see openness.notebook)."""
+        view = DISPLAYS.get("text/html")
+        return view(self) if view is not None else None
+
+    def _repr_markdown_(self) -> str | None:
+        view = DISPLAYS.get("text/markdown")
+        return view(self) if view is not None else None
 
     def rating(self, attribute: Attribute) -> Rating:
         for r in self.ratings:

@@ -9,7 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import (
+    __version__,
+    notebook,  # noqa: F401  (registers the notebook views of an Assessment)
+)
 from .crosscheck import check_config, summarise
 from .errors import EmptyTarget
 from .inventory import Progress, Scanned, take_inventory

@@ -9,6 +9,7 @@ from enum import Enum, IntEnum
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin
 
+from . import notebook  # noqa: F401  (registers the notebook views of an Assessment)
 from .errors import OpennessError
 from .model import SCHEMA_ID, Assessment, JSONValue
 

@@ -15,7 +15,7 @@ import openness
 from openness.limits import DEFAULT_LIMITS
 from openness.model import Assessment, Attribute, Origin
 from openness.serialize import to_data
-from tests.helpers import safetensors_bytes
+from tests.helpers import safetensors_bytes, without_places
 from tests.hub.conftest import run_openness
 from tests.hub.fake_hub import Content, FakeHub, Repo, folder_files
 
@@ -25,7 +25,7 @@ MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 def without_source_fields(assessment: Assessment) -> Assessment:
     """Everything but where the release came from: origin and the Hub's own `hub.*` facts."""
     kept = tuple(e for e in assessment.evidence if not e.fact.startswith("hub."))
-    return replace(assessment, origin=Origin("", "", ""), evidence=kept)
+    return replace(without_places(assessment), origin=Origin("", "", ""), evidence=kept)
 
 
 def small_model(extra: dict[str, Content] | None = None, card: str = "") -> dict[str, Content]:

@@ -135,12 +135,20 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from ..errors import EmptyTarget
     from ..formats import RenderOptions, get
     from ..model import Severity
     from ..pipeline import assess
     from .main import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-    from .output import docs_url, progress_reporter, target_or_example, write_report
+    from .output import (
+        docs_url,
+        progress_reporter,
+        sarif_places,
+        target_or_example,
+        write_report,
+    )
 
     target = target_or_example(args)
     if args.git_mirror:
@@ -185,6 +193,9 @@ def run(args: argparse.Namespace) -> int:
         docs_url=docs_url(),
         details=args.details,
     )
+    if args.format == "sarif":
+        root, cwd = sarif_places(assessment.origin.path)
+        options = replace(options, source_root=root, working_directory=cwd)
     text = get(args.format)(assessment, options)
     write_report(text, args.output)
     if args.fail_on == "never":

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from .main import EXIT_FINDINGS, EXIT_OK
 
     flags = Policy(tuple(args.require_class), tuple(args.require), tuple(args.forbid))
-    base, source = _policy_file(args.policy, args.target)
+    base, source = load_policy(args.policy, args.target)
     policy = merge(base, flags, args.fail_on)
     assessment = assess(args.target, hash_files=not args.no_hash, health=False)
     broken = violations(assessment, policy)
@@ -84,7 +84,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _policy_file(explicit: str | None, target: str) -> tuple[Any, str]:
+def load_policy(explicit: str | None, target: str) -> tuple[Any, str]:
+    """The policy file's rules and its path: `explicit`, else openness.toml in the release
+    folder, else in the current folder; an empty Policy and "" when there is none."""
     from pathlib import Path
 
     from ..errors import OpennessError

@@ -104,6 +104,25 @@ def add_parser(commands: Any) -> None:
     history.add_argument("model", nargs="?", help="only this model")
     history.set_defaults(run=_list)
 
+    export = sub.add_parser(
+        "export",
+        help="write the store as Parquet or CSV: one row per assessment, or per rating",
+        description="Write a table of the store for pandas, DuckDB, spreadsheets: "
+        "`assessments` (one row per stored assessment, the store's columns without the JSON "
+        "document) or `ratings` (one row per assessment and attribute of openness: level and "
+        "rationale, joined to assessments by assessment_id).",
+        epilog="Examples:\n  openness observe export --db obs.db -o models.parquet\n"
+        "  openness observe export --db obs.db --table ratings --format csv -o ratings.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _db(export)
+    export.add_argument(
+        "--table", choices=("assessments", "ratings"), default="assessments", help="(assessments)"
+    )
+    export.add_argument("-f", "--format", choices=("parquet", "csv"), default="parquet")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.set_defaults(run=_export)
+
     publish = sub.add_parser(
         "publish",
         help="write the dashboard's pages and data (JSON, Parquet) as a static site",
@@ -321,6 +340,16 @@ def _list(args: argparse.Namespace) -> int:
             f"{row.model}@{row.revision[:19]}  {row.assessed_at:%Y-%m-%d %H:%M}  "
             f"{row.license_id or '-'}  findings={row.findings}  {levels}"
         )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    _needs_extra()
+    from ..observatory.dataframes import export
+    from ..observatory.store import DEFAULT_DB
+
+    rows = export(args.db or DEFAULT_DB, args.table, args.format, Path(args.output))
+    print(f"{rows} {args.table} rows written to {args.output}", file=sys.stderr)
     return 0
 
 

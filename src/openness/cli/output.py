@@ -35,6 +35,20 @@ def docs_url() -> str | None:
     return url or None
 
 
+def sarif_places(release_path: str) -> tuple[str, str]:
+    """RenderOptions for SARIF: URIs relative to the git repository holding the release (found by
+    its `.git`), else to the working directory; the working directory goes in `invocations`."""
+    import os
+
+    cwd = Path(os.getcwd())
+    try:
+        release = (cwd / release_path).resolve() if release_path else cwd
+        root = next((p for p in (release, *release.parents) if (p / ".git").exists()), cwd)
+    except OSError:  # an unreadable parent folder: no repository found, the working directory
+        root = cwd
+    return str(root), str(cwd)
+
+
 def write_report(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)

@@ -25,7 +25,13 @@ def add_parser(commands: Any) -> None:
         "docs/rules/ is published to add helpUri links.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", help="model folder, weight file, or archive (.zip, .whl, .tar...)")
+    p.add_argument(
+        "targets",
+        nargs="+",
+        metavar="TARGET",
+        help="model folder, weight file, or archive (.zip, .whl, .tar...); several with the "
+        "terminal format (as the pre-commit hook passes staged files)",
+    )
     p.add_argument("-f", "--format", choices=SCAN_FORMATS, default="terminal")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument(
@@ -39,24 +45,38 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..errors import OpennessError
+    from .main import EXIT_FINDINGS, EXIT_OK
+
+    if len(args.targets) > 1 and (args.format != "terminal" or args.output):
+        raise OpennessError(
+            "several TARGETs are reported on the terminal only (no -o, no JSON "
+            "or SARIF); give one TARGET at a time"
+        )
+    failed = [_scan_one(target, args) for target in args.targets]
+    return EXIT_FINDINGS if any(failed) else EXIT_OK
+
+
+def _scan_one(target: str, args: argparse.Namespace) -> bool:
+    """Scan and report one target; True when a finding is at or above --fail-on."""
     from ..model import Severity
     from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
-    from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import docs_url, write_report
+    from .output import docs_url, sarif_places, write_report
 
-    assessment = security_only(scan(args.target, hash_files=args.hash))
+    assessment = security_only(scan(target, hash_files=args.hash))
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     if args.format == "sarif":
         from ..formats.interface import RenderOptions
         from ..formats.sarif import render
 
-        text = render(assessment, RenderOptions(docs_url=docs_url()))
+        root, cwd = sarif_places(assessment.origin.path)
+        options = RenderOptions(docs_url=docs_url(), source_root=root, working_directory=cwd)
+        text = render(assessment, options)
     elif args.format == "json":
         text = render_json(assessment, fail_on)
     else:
         text = render_text(assessment, fail_on)
     write_report(text, args.output)
     worst = assessment.max_severity()
-    failed = fail_on is not None and worst is not None and worst >= fail_on
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return fail_on is not None and worst is not None and worst >= fail_on

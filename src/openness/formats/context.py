@@ -170,6 +170,10 @@ class ReleaseFacts:
     uuid: uuid.UUID
     architecture: str | None
     model_type: str | None
+    #: every family name the files give (config `model_type`, GGUF architecture)
+    model_types: tuple[str, ...]
+    #: every class name (the summary's architecture, config `architectures`)
+    class_names: tuple[str, ...]
     task: str | None
     datasets: tuple[str, ...]
     base_models: tuple[str, ...]
@@ -359,6 +363,11 @@ def _release(a: Assessment, name: str) -> ReleaseFacts:
         uuid=release_uuid(a, name),
         architecture=rf.architecture(a),
         model_type=rf.model_type(a),
+        model_types=(*rf.strings(a, "config.model_type"), *rf.strings(a, "gguf.architecture")),
+        class_names=(
+            *([a.summary.architecture] if a.summary.architecture else []),
+            *rf.strings(a, "config.architectures"),
+        ),
         task=rf.task(a),
         datasets=tuple(rf.datasets(a)),
         base_models=tuple(rf.base_models(a)),

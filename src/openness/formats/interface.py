@@ -21,6 +21,11 @@ class RenderOptions:
     docs_url: str | None = None
     #: the terminal report shows every framework's component table (otherwise one line each)
     details: bool = False
+    #: SARIF: absolute folder that result URIs are made relative to (the git repository holding
+    #: the release, or the working directory); None or a release outside it: release-relative
+    source_root: str | None = None
+    #: SARIF: the absolute working directory the command ran in, recorded in `invocations`
+    working_directory: str | None = None
 
 
 DEFAULT_OPTIONS = RenderOptions()

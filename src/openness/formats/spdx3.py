@@ -15,13 +15,15 @@ from typing import Any
 
 from ..errors import OpennessError
 from ..model import Assessment
-from . import context
+from . import context, origin_urls
 from . import release_facts as rf
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "spdx3"
 SPEC_VERSION = "3.0.1"
 _HYPERPARAMETERS = ("config.hidden_size", "config.num_layers", "config.vocab_size", "config.dtype")
+#: the profiles whose classes and properties the document uses
+PROFILES = ("core", "software", "simpleLicensing", "ai", "dataset")
 
 
 def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -54,6 +56,7 @@ class _Builder:
         agent = self._add(spdx.SoftwareAgent, "agent", name=f"openness {a.tool_version}")
         self.info.createdBy = [agent]
         self.relation_count = 0
+        self.organizations: dict[str, Any] = {}
 
     def _add(self, cls: Any, local_id: str, **fields: Any) -> Any:
         element = cls(_id=f"{self.base}:{local_id}", creationInfo=self.info, **fields)
@@ -76,16 +79,7 @@ class _Builder:
         model = self._model()
         files = [self._file(i, f.path, f.sha256) for i, f in enumerate(a.files)]
         self._relate(model, "contains", files)
-        datasets = [
-            self._add(
-                spdx.dataset_DatasetPackage,
-                f"dataset:{i}",
-                name=name,
-                software_primaryPurpose=spdx.software_SoftwarePurpose.data,
-                dataset_datasetType=[spdx.dataset_DatasetType.noAssertion],
-            )
-            for i, name in enumerate(self.facts.datasets)
-        ]
+        datasets = [self._dataset(i, name) for i, name in enumerate(self.facts.datasets)]
         self._relate(model, "trainedOn", datasets)
         bases = [
             self._add(
@@ -105,6 +99,7 @@ class _Builder:
             name=f"openness assessment of {self.facts.name}",
             rootElement=[model],
             element=list(self.elements),
+            profileConformance=[getattr(spdx.ProfileIdentifierType, p) for p in PROFILES],
         )
         objects = spdx.SHACLObjectSet()
         for element in [document, *self.elements]:
@@ -120,6 +115,7 @@ class _Builder:
         }
         if a.origin.revision:
             fields["software_packageVersion"] = a.origin.revision
+        fields |= self._published(a)
         kind = [k for k in (facts.model_type, facts.architecture) if k]
         if kind:
             fields["ai_typeOfModel"] = list(dict.fromkeys(kind))
@@ -142,6 +138,44 @@ class _Builder:
         if metrics:
             fields["ai_metric"] = metrics
         return self._add(spdx.ai_AIPackage, "model", **fields)
+
+    def _published(self, a: Assessment) -> dict[str, Any]:
+        """Where the release can be downloaded, who supplies it and when it was released: known
+        for Hub and GitHub releases (their namespace or owner, the pinned revision), not for a
+        local folder."""
+        repo = origin_urls.repository(a)
+        if repo is None:
+            return {}
+        fields: dict[str, Any] = {"software_downloadLocation": repo.at_revision("tree").rstrip("/")}
+        supplier = next(iter(rf.strings(a, "hub.author")), repo.owner)
+        fields["suppliedBy"] = self._organization(supplier)
+        released = _time(next(iter(rf.strings(a, "hub.last_modified")), None))
+        if released is not None:
+            fields["releaseTime"] = released
+        return fields
+
+    def _dataset(self, index: int, name: str) -> Any:
+        spdx, a = self.spdx, self.a
+        fields: dict[str, Any] = {
+            "name": name,
+            "software_primaryPurpose": spdx.software_SoftwarePurpose.data,
+            "dataset_datasetType": [spdx.dataset_DatasetType.noAssertion],
+        }
+        read = any(e.fact == "hub.dataset.card" and e.value == name for e in a.evidence)
+        if read:  # a dataset found on the Hub: its namespace made it, its page is its home
+            author = _noted(a, "hub.dataset.author", name) or name.split("/", 1)[0]
+            fields["originatedBy"] = [self._organization(author)]
+            fields["software_downloadLocation"] = f"https://huggingface.co/datasets/{name}"
+            built = _time(_noted(a, "hub.dataset.last_modified", name))
+            if built is not None:
+                fields["builtTime"] = built
+        return self._add(spdx.dataset_DatasetPackage, f"dataset:{index}", **fields)
+
+    def _organization(self, name: str) -> Any:
+        if name not in self.organizations:
+            local = f"organization:{len(self.organizations)}"
+            self.organizations[name] = self._add(self.spdx.Organization, local, name=name)
+        return self.organizations[name]
 
     def _file(self, index: int, path: str, sha256: str | None) -> Any:
         spdx = self.spdx
@@ -170,6 +204,20 @@ class _Builder:
         # a verdict that overrides the card (a conflict) is concluded, not what was declared
         relation = "hasDeclaredLicense" if claim.status != "conflict" else "hasConcludedLicense"
         self._relate(model, relation, [expression])
+
+
+def _noted(a: Assessment, fact: str, note: str) -> str | None:
+    return next((str(e.value) for e in a.evidence if e.fact == fact and e.note == note), None)
+
+
+def _time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def rf_metric_key(m: rf.Metric) -> str:

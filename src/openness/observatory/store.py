@@ -38,7 +38,7 @@ def open_store(db: str, *, migrate: bool = True) -> sa.Engine:
     if migrate:
         try:
             upgrade(engine)
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DatabaseError as exc:  # unreachable, or not a database at all
             raise OpennessError(f"cannot open database {db!r}: {exc.orig}") from None
     return engine
 

@@ -54,6 +54,7 @@ def repo_facts(info: Any, requested: str | None, page: str) -> HubFacts:
     out.evidence.append(
         Evidence("hub.gated", _json(info.gated or False), Location(page, key="gated"))
     )
+    out.evidence.extend(_published(info.author, info.last_modified, page))
     if info.safetensors is not None:
         out.evidence.append(
             Evidence(
@@ -65,6 +66,36 @@ def repo_facts(info: Any, requested: str | None, page: str) -> HubFacts:
         )
     _security(info.security_repo_status, page, out)
     return out
+
+
+def _published(author: object, modified: object, page: str, dataset: str = "") -> list[Evidence]:
+    """Who publishes the repository (its Hub namespace) and when its pinned revision was made;
+    for a dataset the facts are `hub.dataset.*` with the dataset id as note."""
+    prefix = "hub.dataset." if dataset else "hub."
+    out = []
+    if isinstance(author, str) and author.strip():
+        where = Location(page, key="author")
+        out.append(Evidence(prefix + "author", author.strip(), where, note=dataset))
+    when = _timestamp(modified)
+    if when is not None:
+        where = Location(page, key="lastModified")
+        out.append(Evidence(prefix + "last_modified", when, where, note=dataset))
+    return out
+
+
+def _timestamp(value: object) -> str | None:
+    """An ISO 8601 UTC time from the Hub (a datetime from the client, a string in raw JSON)."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    stamp = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _security(status: object, page: str, out: HubFacts) -> None:
@@ -127,6 +158,7 @@ def _dataset_card(dataset: str, data: dict[str, Any], page: str) -> Iterable[Evi
         value = card.get(key)
         if value not in (None, "", []):
             yield Evidence(fact, _json(value), Location(page, key=key), note=dataset)
+    yield from _published(data.get("author"), data.get("lastModified"), page, dataset)
     description = data.get("description") or card.get("pretty_name")
     if isinstance(description, str) and description.strip():
         words = len(description.split())
