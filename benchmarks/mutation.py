@@ -1,8 +1,8 @@
 """Mutation testing of the security core with mutmut, one module at a time.
 
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy                # run, summarise
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --summary       # the last run again
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --rev f90bbe0  # as of a commit
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy                # run, summarise
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy --summary       # the last run again
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy --rev f90bbe0  # as of a commit
 
 Each module gets its own scratch copy of `src/` and `tests/` under
 `benchmarks/data/mutation/<module>/` (git-ignored) with a `[tool.mutmut]` section appended to
@@ -53,17 +53,23 @@ _VM_TESTS = [
     "tests/security/test_redteam.py",
     "tests/fuzz/test_pickle_vm.py",
 ]
+#: the checked handlers: the fast VM tests only (the fuzz round trips cost minutes per mutant)
+_HANDLER_TESTS = [
+    "tests/readers/test_pickle_vm.py",
+    "tests/readers/test_pickle_handlers.py",
+    "tests/readers/test_pickle.py",
+]
 #: module id -> (file to mutate, in-process tests that exercise it)
 MODULES: dict[str, tuple[str, list[str]]] = {
-    "pickle_policy": ("src/openness/security/pickle_policy.py", _POLICY_TESTS),
+    "pickle.policy": ("src/openness/readers/pickle/policy.py", _POLICY_TESTS),
     "detect": ("src/openness/readers/detect.py", _DETECT_TESTS),
     "safetensors": (
         "src/openness/readers/safetensors.py",
         ["tests/readers/test_safetensors.py", "tests/test_inventory.py"],
     ),
-    "pickle_ops": ("src/openness/readers/pickle_ops.py", _VM_TESTS),
-    "pickle_handlers": ("src/openness/readers/pickle_handlers.py", _VM_TESTS),
-    "pickle_cursor": ("src/openness/readers/pickle_cursor.py", _VM_TESTS),
+    "pickle.walker": ("src/openness/readers/pickle/walker.py", _VM_TESTS),
+    "pickle.handlers": ("src/openness/readers/pickle/handlers.py", _HANDLER_TESTS),
+    "pickle.cursor": ("src/openness/readers/pickle/cursor.py", _VM_TESTS),
 }
 #: mutmut's exit codes that count as the tests noticing the mutant (a failure, or a timeout: the
 #: mutant made the code hang); a crash of the worker (-11, -9) is not a kill

@@ -342,6 +342,14 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-502",
         ),
         RuleInfo(
+            "OPN-SEC-001",
+            _S.MEDIUM,
+            "a security check failed",
+            "One analyzer raised an internal error; the others still ran, but what it checks "
+            "was not checked, so the result is incomplete, never clean.",
+            cwe="CWE-703",
+        ),
+        RuleInfo(
             "OPN-TSC-004",
             _S.MEDIUM,
             "TorchScript source not checked",

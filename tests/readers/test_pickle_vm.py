@@ -16,12 +16,10 @@ import pytest
 
 from openness.errors import FormatError, LimitExceeded
 from openness.limits import Limits
-from openness.readers import pickle_cursor
-from openness.readers.pickle_cursor import Cursor
-from openness.readers.pickle_handlers import decode_string, parse_int, parse_long
-from openness.readers.pickle_ops import PickleWalker, Walk
-from openness.readers.pickle_ops import walk as walk_stream
-from openness.readers.pickle_values import (
+from openness.readers.pickle import cursor as pickle_cursor
+from openness.readers.pickle.cursor import Cursor
+from openness.readers.pickle.handlers import decode_string, parse_int, parse_long
+from openness.readers.pickle.values import (
     MAX_KEPT_SCALARS,
     Call,
     ExtRef,
@@ -34,6 +32,8 @@ from openness.readers.pickle_values import (
     Skipped,
     Value,
 )
+from openness.readers.pickle.walker import PickleWalker, Walk
+from openness.readers.pickle.walker import walk as walk_stream
 
 LIMITS = Limits(max_string_bytes=64)
 PAD = b"\xff" * 600  # no opcode: the walk stops there, with the hot loop buffered

@@ -12,8 +12,8 @@ from . import detect
 BUILTIN_READERS: dict[str, tuple[str, str]] = {
     detect.SAFETENSORS: ("safetensors", "SafetensorsReader"),
     detect.PYTORCH_ZIP: ("pytorch", "PytorchZipReader"),
-    detect.PICKLE: ("pickle", "PickleReader"),
-    detect.TORCH_LEGACY: ("pickle", "PickleReader"),
+    detect.PICKLE: ("pickle.reader", "PickleReader"),
+    detect.TORCH_LEGACY: ("pickle.reader", "PickleReader"),
     detect.GGUF: ("gguf", "GgufReader"),
     detect.ONNX: ("onnx", "OnnxReader"),
     detect.KERAS: ("keras", "KerasReader"),

@@ -2,7 +2,7 @@
 
 The extension only breaks ties between formats that have no magic number (ONNX protobuf, text).
 Content no magic number claims (text, unknown binary), and images (a GIF header is a valid pickle
-opcode and argument), is walked as a pickle before it is called anything else (`pickle_probe`):
+opcode and argument), is walked as a pickle before it is called anything else (`pickle.probe`):
 `pickle.load` accepts any opcode at byte 0, and a protocol-0 pickle is plain ASCII. What is left
 is text (inert), a known inert kind (images, PDF) or `binary`: content nobody recognised, which
 the inventory reports as not scanned.
@@ -15,7 +15,7 @@ import struct
 import zipfile
 from typing import TYPE_CHECKING, BinaryIO
 
-from .pickle_opcodes import OPCODES
+from .pickle.opcodes import OPCODES
 
 if TYPE_CHECKING:
     from ..limits import Limits
@@ -80,7 +80,7 @@ def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None 
     if fmt == ZIP:
         fmt = _zip_kind(stream)
     elif fmt in _PROBED and head[:1] and head[0] in OPCODES:
-        from .pickle_probe import could_be_pickle  # imported late: most files never need it
+        from .pickle.probe import could_be_pickle  # imported late: most files never need it
 
         if could_be_pickle(stream, size, *([limits] if limits is not None else [])):
             fmt = PICKLE

@@ -11,10 +11,10 @@ import struct
 from collections.abc import Callable
 from typing import BinaryIO
 
-from ..errors import FormatError, LimitExceeded
-from ..limits import Limits
-from .pickle_cursor import Cursor
-from .pickle_handlers import (
+from ...errors import FormatError, LimitExceeded
+from ...limits import Limits
+from .cursor import Cursor
+from .handlers import (
     STREAM_ERRORS,
     Frame,
     OpcodeHandlers,
@@ -23,10 +23,10 @@ from .pickle_handlers import (
     parse_int,
     set_items,
 )
-from .pickle_handlers import PickleInfo as PickleInfo
-from .pickle_handlers import Walk as Walk
-from .pickle_opcodes import NO_PUSH, OPCODES, SCALAR_RUNS, STOP
-from .pickle_values import MAX_KEPT_SCALARS, Call, PDict, PList, PSet, Value
+from .handlers import PickleInfo as PickleInfo
+from .handlers import Walk as Walk
+from .opcodes import NO_PUSH, OPCODES, SCALAR_RUNS, STOP
+from .values import MAX_KEPT_SCALARS, Call, PDict, PList, PSet, Value
 
 #: the hot loop handles an opcode inline only with this many bytes buffered after it; closer to
 #: the end of the stream every opcode goes through its checked handler

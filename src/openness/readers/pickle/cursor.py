@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from ..errors import FormatError
+from ...errors import FormatError
 
 _CHUNK = 256 * 1024
 

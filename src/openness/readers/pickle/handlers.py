@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import FormatError, LimitExceeded
-from ..limits import Limits
-from .pickle_cursor import Cursor
-from .pickle_opcodes import SIZED
-from .pickle_values import (
+from ...errors import FormatError, LimitExceeded
+from ...limits import Limits
+from .cursor import Cursor
+from .opcodes import SIZED
+from .values import (
     Call,
     ExtRef,
     Global,
