@@ -25,6 +25,9 @@ BUILTIN_READERS: dict[str, tuple[str, str]] = {
     detect.GZIP: ("containers", "ContainerReader"),
     detect.BZIP2: ("containers", "ContainerReader"),
     detect.XZ: ("containers", "ContainerReader"),
+    detect.ZLIB: ("containers", "ContainerReader"),
+    detect.NATIVE: ("native", "NativeCodeReader"),
+    detect.PYC: ("native", "NativeCodeReader"),
     detect.SEVEN_ZIP: ("containers", "ContainerReader"),
     detect.SAVEDMODEL: ("savedmodel", "SavedModelReader"),
 }
