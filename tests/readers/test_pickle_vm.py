@@ -56,13 +56,47 @@ def _summary(w: PickleWalker) -> tuple[Any, ...]:
     )
 
 
+def deep(v: Value, seen: frozenset[int] = frozenset()) -> Any:
+    """A value as plain data, every field the walker sets (cycles cut), so two walks compare."""
+    if id(v) in seen:
+        return ("cycle",)
+    inner = seen | {id(v)}
+
+    def d(x: Value) -> Any:
+        return deep(x, inner)
+
+    if isinstance(v, tuple):
+        return tuple(d(x) for x in v)
+    if isinstance(v, PList):
+        return ("list", [d(x) for x in v.items], v.dropped)
+    if isinstance(v, PDict):
+        return ("dict", [(d(k), d(x)) for k, x in v.items], v.dropped)
+    if isinstance(v, PSet):
+        return ("set", v.frozen, [d(x) for x in v.items], v.dropped)
+    if isinstance(v, Call):
+        return (
+            "call", d(v.func), d(v.args), v.offset, v.kind, d(v.kwargs), d(v.state),
+            [(d(k), d(x)) for k, x in v.items], [d(x) for x in v.appended], v.dropped,
+        )  # fmt: skip
+    if isinstance(v, Global):
+        return ("global", v.module, v.name, v.offset, v.opcode)
+    if isinstance(v, PersistentId):
+        return ("pid", d(v.value), v.offset)
+    if isinstance(v, (ExtRef, Skipped, Opaque)):
+        return repr(v)
+    return (type(v).__name__, v)  # scalars: True and 1 differ
+
+
 def walk(data: bytes, limits: Limits = LIMITS) -> Walk:
-    """Walk `data` on both paths; they must agree. Returns the hot loop's walk."""
+    """Walk `data` on both paths; they must agree, values included. Returns the hot loop's."""
     checked = _walker(data, limits)
     checked.walk_all()
     hot = _walker(data + PAD, limits)
     hot.walk_all()
     assert _summary(hot) == _summary(checked)
+    assert [deep(p.value) for p in hot.result.pickles] == [
+        deep(p.value) for p in checked.result.pickles
+    ]
     assert checked.result.end == len(data)
     return hot.result
 
@@ -735,3 +769,8 @@ def test_decode_string_is_ascii_or_bytes() -> None:
     assert decode_string(b"\x80") == b"\x80"
     s = Skipped("bytes", 9, 0)
     assert decode_string(s) is s
+
+
+def test_out_of_band_buffers_are_opaque_where_they_are() -> None:
+    top = value(b"\x80\x05\x97\x98.")  # NEXT_BUFFER, READONLY_BUFFER (a no-op on the top)
+    assert repr(top) == "Opaque(reason='out-of-band buffer', offset=2)"

@@ -134,9 +134,6 @@ class OpcodeHandlers:
     def _uint(self, n: int, what: str) -> int:
         return int.from_bytes(self.read(n, what), "little")
 
-    def _sint(self, n: int, what: str) -> int:
-        return int.from_bytes(self.read(n, what), "little", signed=True)
-
     def _line(self, what: str, limit: int = _MAX_LINE) -> bytes | None:
         """A newline-terminated argument, or None (skipped) when longer than `limit`."""
         try:

@@ -55,6 +55,7 @@ class PickleWalker(OpcodeHandlers):
         after_build: BuildHook | None = None,
     ):
         self.cursor = Cursor(stream, start, size)
+        self.cursor.on_fill = self._check_state
         self.limits = limits
         self.after_build = after_build
         self.result = Walk(end=start)
@@ -64,6 +65,17 @@ class PickleWalker(OpcodeHandlers):
         for code, name in OPCODES.items():
             handler = getattr(self, "_op_" + name.lower(), None) or self._sized_op(name)
             self._ops[code] = (handler, name not in NO_PUSH)
+
+    def _check_state(self, offset: int) -> None:
+        """Bound the modelled unpickler's memory: values on the stack (marks included) and in the
+        memo. Checked per chunk read, so each may pass its limit by one chunk's opcodes."""
+        f, limits = self._f, self.limits
+        if len(f.stack) + len(f.marks) > limits.max_pickle_stack:
+            raise LimitExceeded(
+                f"more than {limits.max_pickle_stack:,} values on the pickle stack", offset=offset
+            )
+        if len(f.memo) > limits.max_pickle_memo:
+            raise LimitExceeded(f"more than {limits.max_pickle_memo:,} memo entries", offset=offset)
 
     def at_opcode(self) -> bool:
         """True if bytes remain and the next one could start a pickle."""
