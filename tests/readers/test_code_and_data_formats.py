@@ -3,6 +3,7 @@ when loaded), msgpack, TensorFlow checkpoint shards and indexes, bare zlib strea
 
 from __future__ import annotations
 
+import io
 import pickle
 import py_compile
 import shutil
@@ -167,3 +168,19 @@ def test_text_with_zlib_like_start_stays_text(tmp_path: Path) -> None:
     binary = tmp_path / "blob.bin"
     binary.write_bytes(b"x^" + bytes(range(128, 256)) * 4)  # the header, then no valid deflate
     assert _fmt(binary) == detect.BINARY
+
+
+def test_msgpack_walk_is_bounded_and_never_raises() -> None:
+    import random
+
+    from openness.readers.msgpack import MAX_DEPTH, is_msgpack
+
+    rng = random.Random(16)
+    for _ in range(300):
+        blob = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+        assert isinstance(is_msgpack(io.BytesIO(blob), len(blob)), bool)
+    deep = b"\x91" * (MAX_DEPTH + 1) + b"\xc0"  # arrays of one array of ... of nil
+    assert not is_msgpack(io.BytesIO(deep), len(deep))
+    assert is_msgpack(io.BytesIO(deep[-MAX_DEPTH:]), MAX_DEPTH)
+    huge = b"\xdd\xff\xff\xff\xff"  # an array claiming 4 billion items in five bytes
+    assert not is_msgpack(io.BytesIO(huge), len(huge))
