@@ -55,7 +55,6 @@ class PickleWalker(OpcodeHandlers):
         after_build: BuildHook | None = None,
     ):
         self.cursor = Cursor(stream, start, size)
-        self.cursor.on_fill = self._check_state
         self.limits = limits
         self.after_build = after_build
         self.result = Walk(end=start)
@@ -65,6 +64,7 @@ class PickleWalker(OpcodeHandlers):
         for code, name in OPCODES.items():
             handler = getattr(self, "_op_" + name.lower(), None) or self._sized_op(name)
             self._ops[code] = (handler, name not in NO_PUSH)
+        self.cursor.on_fill = self._check_state  # last: mutant numbers in triage stay valid
 
     def _check_state(self, offset: int) -> None:
         """Bound the modelled unpickler's memory: values on the stack (marks included) and in the
