@@ -57,6 +57,7 @@ _VM_TESTS = [
 _HANDLER_TESTS = [
     "tests/readers/test_pickle_vm.py",
     "tests/readers/test_pickle_state_limits.py",
+    "tests/readers/test_pickle_opcode_table.py",
 ]
 #: module id -> (file to mutate, in-process tests that exercise it)
 MODULES: dict[str, tuple[str, list[str]]] = {

@@ -229,11 +229,20 @@ def test_strings_over_the_limit_are_skipped_not_read(ops: bytes, kind: str, leng
     assert [(s.kind, s.length, s.offset) for s in w.skipped] == [(kind, length, 2)]
 
 
-def test_a_number_line_over_the_line_limit_is_skipped_and_the_walk_goes_on() -> None:
+@pytest.mark.parametrize("opcode", [b"I", b"L", b"F"])
+def test_a_number_line_over_the_line_limit_is_skipped_and_the_walk_goes_on(opcode: bytes) -> None:
     digits = b"0" * (64 * 1024 + 10) + b"1"
-    w = walk(b"I" + digits + b"\n0cos\nsystem\n.")
+    w = walk(opcode + digits + b"\n0cos\nsystem\n.")
     assert [g.dotted for g in w.globals] == ["os.system"]
     assert [(s.kind, s.length) for s in w.skipped] == [("number", len(digits))]
+
+
+def test_names_that_are_not_utf8_are_kept_escaped_not_an_error() -> None:
+    """CPython decodes GLOBAL lines as UTF-8 and fails the import; the walker keeps the name
+    with backslash escapes (what it reports), and reads on."""
+    w = walk(b"c\xffos\nsys\xfe\n0Pk\xfd\n0cos\nsystem\n.")
+    assert [g.dotted for g in w.globals] == ["\\xffos.sys\\xfe", "os.system"]
+    assert [deep(p.value) for p in w.persistent_ids] == [("str", "k\\xfd")]
 
 
 def test_a_get_line_over_the_line_limit_is_a_limit_error() -> None:
@@ -774,3 +783,9 @@ def test_decode_string_is_ascii_or_bytes() -> None:
 def test_out_of_band_buffers_are_opaque_where_they_are() -> None:
     top = value(b"\x80\x05\x97\x98.")  # NEXT_BUFFER, READONLY_BUFFER (a no-op on the top)
     assert repr(top) == "Opaque(reason='out-of-band buffer', offset=2)"
+
+
+@pytest.mark.parametrize(("opcode", "name"), [(b"I", "INT"), (b"L", "LONG"), (b"F", "FLOAT")])
+def test_a_number_line_that_is_not_utf8_is_malformed(opcode: bytes, name: str) -> None:
+    err = fails(opcode + b"1\xff\n.")
+    assert f"malformed {name} argument" in str(err) and err.offset == 0
