@@ -1,8 +1,8 @@
 """Mutation testing of the security core with mutmut, one module at a time.
 
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy                # run, summarise
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --summary       # the last run again
-    .venv-mut/bin/python benchmarks/mutation.py pickle_policy --rev f90bbe0  # as of a commit
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy                # run, summarise
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy --summary       # the last run again
+    .venv-mut/bin/python benchmarks/mutation.py pickle.policy --rev f90bbe0  # as of a commit
 
 Each module gets its own scratch copy of `src/` and `tests/` under
 `benchmarks/data/mutation/<module>/` (git-ignored) with a `[tool.mutmut]` section appended to
@@ -53,17 +53,23 @@ _VM_TESTS = [
     "tests/security/test_redteam.py",
     "tests/fuzz/test_pickle_vm.py",
 ]
+#: the checked handlers: the fast VM tests only (the fuzz round trips cost minutes per mutant)
+_HANDLER_TESTS = [
+    "tests/readers/test_pickle_vm.py",
+    "tests/readers/test_pickle_state_limits.py",
+    "tests/readers/test_pickle_opcode_table.py",
+]
 #: module id -> (file to mutate, in-process tests that exercise it)
 MODULES: dict[str, tuple[str, list[str]]] = {
-    "pickle_policy": ("src/openness/security/pickle_policy.py", _POLICY_TESTS),
+    "pickle.policy": ("src/openness/readers/pickle/policy.py", _POLICY_TESTS),
     "detect": ("src/openness/readers/detect.py", _DETECT_TESTS),
     "safetensors": (
         "src/openness/readers/safetensors.py",
         ["tests/readers/test_safetensors.py", "tests/test_inventory.py"],
     ),
-    "pickle_ops": ("src/openness/readers/pickle_ops.py", _VM_TESTS),
-    "pickle_handlers": ("src/openness/readers/pickle_handlers.py", _VM_TESTS),
-    "pickle_cursor": ("src/openness/readers/pickle_cursor.py", _VM_TESTS),
+    "pickle.walker": ("src/openness/readers/pickle/walker.py", _VM_TESTS),
+    "pickle.handlers": ("src/openness/readers/pickle/handlers.py", _HANDLER_TESTS),
+    "pickle.cursor": ("src/openness/readers/pickle/cursor.py", _VM_TESTS),
 }
 #: mutmut's exit codes that count as the tests noticing the mutant (a failure, or a timeout: the
 #: mutant made the code hang); a crash of the worker (-11, -9) is not a kill
@@ -109,11 +115,11 @@ def prepare(module: str, rev: str | None) -> Path:
     return work
 
 
-def run(module: str, max_children: int, rev: str | None) -> Path:
+def run(module: str, max_children: int, rev: str | None, mutants: list[str]) -> Path:
     work = prepare(module, rev)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     mutmut = Path(sys.executable).with_name("mutmut")
-    cmd = [str(mutmut), "run", "--max-children", str(max_children)]
+    cmd = [str(mutmut), "run", "--max-children", str(max_children), *mutants]
     with (work / "mutmut.log").open("w") as log:
         subprocess.run(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     return work
@@ -190,10 +196,13 @@ def main() -> None:
     parser.add_argument("--max-children", type=int, default=1)
     parser.add_argument("--rev", help="mutate and test src/ and tests/ as of this commit")
     parser.add_argument("--list", action="store_true", help="name every counted survivor")
+    parser.add_argument(
+        "--mutants", nargs="+", default=[], help="run only these mutants (mutmut names, fnmatch)"
+    )
     args = parser.parse_args()
     work = DATA / (args.module if args.rev is None else f"{args.module}@{args.rev}")
     if not args.summary:
-        work = run(args.module, args.max_children, args.rev)
+        work = run(args.module, args.max_children, args.rev, args.mutants)
     s = summarise(args.module, work)
     if s["unchecked"]:
         print(f"{s['module']}: {s['unchecked']} mutants not run yet, left out of the figures")

@@ -40,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PEERS = ROOT / "benchmarks" / "peers" / ".venv" / "bin"
-OPENNESS = ROOT / ".venv" / "bin" / "openness"
+#: the openness under test; OPENNESS=... runs another (a worktree's source through a wrapper)
+OPENNESS = Path(os.environ.get("OPENNESS", ROOT / ".venv" / "bin" / "openness"))
 DATA = ROOT / "benchmarks" / "data" / "scan-peers"
 ENV = dict(os.environ, PROMPTFOO_DISABLE_TELEMETRY="1", NO_ANALYTICS="1", COLUMNS="200")
 # Every tool runs from cached bytecode, as an installed package does: the peers' site-packages

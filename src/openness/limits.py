@@ -16,6 +16,10 @@ class Limits(Record):
     max_text_bytes: int = 4 * MiB  # documents we read as text
     max_pickle_bytes: int = 512 * MiB  # data.pkl and friends walked opcode by opcode
     max_pickle_ops: int = 50_000_000
+    #: values on the modelled stack (marks included) and memo entries: a real pickle batches
+    #: APPENDS/SETITEMS by 1,000, so its stack stays shallow; 10M empty lists cost 1.2 GB
+    max_pickle_stack: int = 1_000_000
+    max_pickle_memo: int = 2_000_000  # ~10 per tensor of a torch checkpoint: 200k tensors
     max_string_bytes: int = 1 * MiB  # longer pickle/gguf strings are skipped
     max_gguf_kv: int = 1_000_000
     max_gguf_tensors: int = 10_000_000

@@ -88,7 +88,9 @@ def scan(
     results = [s.result for s in read.scanned if s.result is not None]
     files = tuple(s.entry for s in read.scanned)
     evidence = read.reader_evidence + configs.evidence + read.source_evidence
-    findings = read.findings + configs.findings + run_analyzers(evidence, files)
+    analyzed = run_analyzers(evidence, files)
+    findings = read.findings + configs.findings + analyzed.findings
+    incomplete = read.incomplete + analyzed.incomplete
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     artifacts = tuple(r.artifact for r in results)
     return Assessment(
@@ -104,8 +106,8 @@ def scan(
         sections=(),
         links=(),
         evidence=tuple(evidence),
-        complete=not read.incomplete,
-        incomplete=read.incomplete,
+        complete=not incomplete,
+        incomplete=incomplete,
     )
 
 
@@ -189,7 +191,9 @@ def assess(
     artifacts = tuple(r.artifact for r in results)
     files = tuple(s.entry for s in read.scanned)
     evidence = read.reader_evidence + docs.evidence + read.source_evidence
-    findings = read.findings + docs.findings + run_analyzers(evidence, files)
+    analyzed = run_analyzers(evidence, files)
+    findings = read.findings + docs.findings + analyzed.findings
+    unread = read.incomplete + analyzed.incomplete
 
     consistency, mismatches = check_config(results, evidence)
     evidence += consistency
@@ -214,8 +218,8 @@ def assess(
         sections=tuple(docs.sections),
         links=tuple(docs.links),
         evidence=tuple(evidence),
-        complete=not read.incomplete,
-        incomplete=read.incomplete,
+        complete=not unread,
+        incomplete=unread,
         licenses=resolution.licenses,
     )
     produced: list[_Produced] = []
@@ -273,14 +277,14 @@ def assess(
         )
         for f in evaluated
     }
-    incomplete = read.incomplete + tuple(i for step in produced for i in step.incomplete)
+    incomplete = unread + tuple(i for step in produced for i in step.incomplete)
     findings.sort(key=lambda f: (-f.severity, f.rule_id, f.location.file, f.location.offset or 0))
     return replace(
         read_as,
         ratings=ratings,
         findings=tuple(findings),
         evidence=tuple(evidence),
-        complete=not read.incomplete and all(step.complete for step in produced),
+        complete=not unread and all(step.complete for step in produced),
         incomplete=incomplete,
         frameworks=tuple(by_name[n] for n in shown if n in by_name),
         places=places,

@@ -342,6 +342,31 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-502",
         ),
         RuleInfo(
+            "OPN-BIN-001",
+            _S.HIGH,
+            "native library in the release",
+            "An ELF, PE or Mach-O file (`.so`, `.dll`, `.dylib`): native code that runs with the "
+            "loader's rights when a custom op, extension or plugin loads it, and that no scanner "
+            "can read as source. Build it from reviewed source instead of shipping the binary.",
+            cwe="CWE-829",
+        ),
+        RuleInfo(
+            "OPN-BIN-002",
+            _S.HIGH,
+            "Python bytecode in the release",
+            "A `.pyc` file runs when imported (a `__pycache__` entry is preferred to the source "
+            "beside it when their stamps match), and its code cannot be reviewed as text.",
+            cwe="CWE-829",
+        ),
+        RuleInfo(
+            "OPN-SEC-001",
+            _S.MEDIUM,
+            "a security check failed",
+            "One analyzer raised an internal error; the others still ran, but what it checks "
+            "was not checked, so the result is incomplete, never clean.",
+            cwe="CWE-703",
+        ),
+        RuleInfo(
             "OPN-TSC-004",
             _S.MEDIUM,
             "TorchScript source not checked",

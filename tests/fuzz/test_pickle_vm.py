@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from openness.errors import FormatError, LimitExceeded
 from openness.limits import Limits
-from openness.readers import pickle_cursor, pickle_ops
-from openness.readers.pickle_values import (
+from openness.readers.pickle import cursor as pickle_cursor
+from openness.readers.pickle import walker as pickle_ops
+from openness.readers.pickle.values import (
     MAX_KEPT_SCALARS,
     Call,
     Global,

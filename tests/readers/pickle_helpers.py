@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openness.limits import Limits
 from openness.model import Finding, ReaderResult
-from openness.readers.pickle import PickleReader
+from openness.readers.pickle.reader import PickleReader
 from openness.readers.pytorch import PytorchZipReader
 
 

@@ -18,9 +18,9 @@ import torch
 from openness.errors import FormatError, LimitExceeded
 from openness.limits import Limits
 from openness.model import Severity
-from openness.readers.pickle_ops import PickleWalker, walk
-from openness.readers.pickle_values import Call, Global, PDict, PersistentId, PList, PSet, Skipped
-from openness.security.pickle_policy import Verdict, classify
+from openness.readers.pickle.policy import Verdict, classify
+from openness.readers.pickle.values import Call, Global, PDict, PersistentId, PList, PSet, Skipped
+from openness.readers.pickle.walker import PickleWalker, walk
 from tests.readers.pickle_helpers import binbytes8, by_rule, read_pickle_bytes, sbu, unsafe
 
 OS_SYSTEM_P0 = b"cos\nsystem\n(S'touch MARKER'\ntR."

@@ -16,12 +16,10 @@ import pytest
 
 from openness.errors import FormatError, LimitExceeded
 from openness.limits import Limits
-from openness.readers import pickle_cursor
-from openness.readers.pickle_cursor import Cursor
-from openness.readers.pickle_handlers import decode_string, parse_int, parse_long
-from openness.readers.pickle_ops import PickleWalker, Walk
-from openness.readers.pickle_ops import walk as walk_stream
-from openness.readers.pickle_values import (
+from openness.readers.pickle import cursor as pickle_cursor
+from openness.readers.pickle.cursor import Cursor
+from openness.readers.pickle.handlers import decode_string, parse_int, parse_long
+from openness.readers.pickle.values import (
     MAX_KEPT_SCALARS,
     Call,
     ExtRef,
@@ -34,6 +32,8 @@ from openness.readers.pickle_values import (
     Skipped,
     Value,
 )
+from openness.readers.pickle.walker import PickleWalker, Walk
+from openness.readers.pickle.walker import walk as walk_stream
 
 LIMITS = Limits(max_string_bytes=64)
 PAD = b"\xff" * 600  # no opcode: the walk stops there, with the hot loop buffered
@@ -56,13 +56,47 @@ def _summary(w: PickleWalker) -> tuple[Any, ...]:
     )
 
 
+def deep(v: Value, seen: frozenset[int] = frozenset()) -> Any:
+    """A value as plain data, every field the walker sets (cycles cut), so two walks compare."""
+    if id(v) in seen:
+        return ("cycle",)
+    inner = seen | {id(v)}
+
+    def d(x: Value) -> Any:
+        return deep(x, inner)
+
+    if isinstance(v, tuple):
+        return tuple(d(x) for x in v)
+    if isinstance(v, PList):
+        return ("list", [d(x) for x in v.items], v.dropped)
+    if isinstance(v, PDict):
+        return ("dict", [(d(k), d(x)) for k, x in v.items], v.dropped)
+    if isinstance(v, PSet):
+        return ("set", v.frozen, [d(x) for x in v.items], v.dropped)
+    if isinstance(v, Call):
+        return (
+            "call", d(v.func), d(v.args), v.offset, v.kind, d(v.kwargs), d(v.state),
+            [(d(k), d(x)) for k, x in v.items], [d(x) for x in v.appended], v.dropped,
+        )  # fmt: skip
+    if isinstance(v, Global):
+        return ("global", v.module, v.name, v.offset, v.opcode)
+    if isinstance(v, PersistentId):
+        return ("pid", d(v.value), v.offset)
+    if isinstance(v, (ExtRef, Skipped, Opaque)):
+        return repr(v)
+    return (type(v).__name__, v)  # scalars: True and 1 differ
+
+
 def walk(data: bytes, limits: Limits = LIMITS) -> Walk:
-    """Walk `data` on both paths; they must agree. Returns the hot loop's walk."""
+    """Walk `data` on both paths; they must agree, values included. Returns the hot loop's."""
     checked = _walker(data, limits)
     checked.walk_all()
     hot = _walker(data + PAD, limits)
     hot.walk_all()
     assert _summary(hot) == _summary(checked)
+    assert [deep(p.value) for p in hot.result.pickles] == [
+        deep(p.value) for p in checked.result.pickles
+    ]
     assert checked.result.end == len(data)
     return hot.result
 
@@ -195,11 +229,20 @@ def test_strings_over_the_limit_are_skipped_not_read(ops: bytes, kind: str, leng
     assert [(s.kind, s.length, s.offset) for s in w.skipped] == [(kind, length, 2)]
 
 
-def test_a_number_line_over_the_line_limit_is_skipped_and_the_walk_goes_on() -> None:
+@pytest.mark.parametrize("opcode", [b"I", b"L", b"F"])
+def test_a_number_line_over_the_line_limit_is_skipped_and_the_walk_goes_on(opcode: bytes) -> None:
     digits = b"0" * (64 * 1024 + 10) + b"1"
-    w = walk(b"I" + digits + b"\n0cos\nsystem\n.")
+    w = walk(opcode + digits + b"\n0cos\nsystem\n.")
     assert [g.dotted for g in w.globals] == ["os.system"]
     assert [(s.kind, s.length) for s in w.skipped] == [("number", len(digits))]
+
+
+def test_names_that_are_not_utf8_are_kept_escaped_not_an_error() -> None:
+    """CPython decodes GLOBAL lines as UTF-8 and fails the import; the walker keeps the name
+    with backslash escapes (what it reports), and reads on."""
+    w = walk(b"c\xffos\nsys\xfe\n0Pk\xfd\n0cos\nsystem\n.")
+    assert [g.dotted for g in w.globals] == ["\\xffos.sys\\xfe", "os.system"]
+    assert [deep(p.value) for p in w.persistent_ids] == [("str", "k\\xfd")]
 
 
 def test_a_get_line_over_the_line_limit_is_a_limit_error() -> None:
@@ -735,3 +778,14 @@ def test_decode_string_is_ascii_or_bytes() -> None:
     assert decode_string(b"\x80") == b"\x80"
     s = Skipped("bytes", 9, 0)
     assert decode_string(s) is s
+
+
+def test_out_of_band_buffers_are_opaque_where_they_are() -> None:
+    top = value(b"\x80\x05\x97\x98.")  # NEXT_BUFFER, READONLY_BUFFER (a no-op on the top)
+    assert repr(top) == "Opaque(reason='out-of-band buffer', offset=2)"
+
+
+@pytest.mark.parametrize(("opcode", "name"), [(b"I", "INT"), (b"L", "LONG"), (b"F", "FLOAT")])
+def test_a_number_line_that_is_not_utf8_is_malformed(opcode: bytes, name: str) -> None:
+    err = fails(opcode + b"1\xff\n.")
+    assert f"malformed {name} argument" in str(err) and err.offset == 0

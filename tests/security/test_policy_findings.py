@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from openness.errors import FormatError
-from openness.readers.pickle_ops import Walk
-from openness.readers.pickle_values import Call, ExtRef, Global, PDict, PList, Value
-from openness.security.pickle_policy import (
+from openness.readers.pickle.policy import (
     Verdict,
     classify,
     format_finding,
@@ -18,6 +16,8 @@ from openness.security.pickle_policy import (
     indirect_call_findings,
     wrapper_findings,
 )
+from openness.readers.pickle.values import Call, ExtRef, Global, PDict, PList, Value
+from openness.readers.pickle.walker import Walk
 
 # -- classify --------------------------------------------------------------------------------
 

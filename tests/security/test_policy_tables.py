@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import _compat_pickle
 
-from openness.security.pickle_policy import (
+from openness.readers.pickle.policy import (
     DANGEROUS_GLOBALS,
     DANGEROUS_MODULES,
     DANGEROUS_NAMES,

@@ -8,9 +8,9 @@ import pickle
 import pytest
 
 from openness.limits import Limits
-from openness.readers.pickle_handlers import parse_int, parse_long
-from openness.readers.pickle_ops import walk
-from openness.security.pickle_policy import Verdict, classify
+from openness.readers.pickle.handlers import parse_int, parse_long
+from openness.readers.pickle.policy import Verdict, classify
+from openness.readers.pickle.walker import walk
 
 
 @pytest.mark.parametrize(

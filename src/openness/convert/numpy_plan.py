@@ -12,8 +12,8 @@ from typing import BinaryIO
 
 from ..errors import FormatError
 from ..limits import Limits
-from ..readers.pickle_ops import PickleWalker
-from ..readers.pickle_values import Call, Global, Skipped, Value, int_tuple
+from ..readers.pickle.values import Call, Global, Skipped, Value, int_tuple
+from ..readers.pickle.walker import PickleWalker
 from .plan import ConversionPlan, ConversionRefused, TensorPlan, check_view
 from .policy import (
     CODECS_ENCODE,

@@ -7,7 +7,7 @@ models calls symbolically, so the allowlist is about what the *file* may do, not
 
 from __future__ import annotations
 
-from ..readers.pickle_ops import Walk
+from ..readers.pickle.walker import Walk
 from ..readers.torch_tensors import STORAGE_DTYPES, TORCH_DTYPES
 from .plan import ConversionRefused
 

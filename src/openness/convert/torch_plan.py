@@ -12,8 +12,8 @@ from typing import BinaryIO, TypeVar
 
 from ..errors import FormatError
 from ..limits import Limits
-from ..readers.pickle_ops import PickleWalker, Walk
-from ..readers.pickle_values import Call, Global, PDict, PersistentId, PList, Value, int_tuple
+from ..readers.pickle.values import Call, Global, PDict, PersistentId, PList, Value, int_tuple
+from ..readers.pickle.walker import PickleWalker, Walk
 from ..readers.torch_tensors import TORCH_DTYPES, Storage, storage_of
 from .plan import DTYPE_SIZES, ConversionPlan, ConversionRefused, TensorPlan, check_view
 from .policy import (

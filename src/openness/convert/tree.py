@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..readers.pickle_values import Call, Global, PDict, PList, Value
+from ..readers.pickle.values import Call, Global, PDict, PList, Value
 from .plan import ConversionRefused
 from .policy import ORDERED_DICT
 

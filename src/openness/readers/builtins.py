@@ -12,8 +12,8 @@ from . import detect
 BUILTIN_READERS: dict[str, tuple[str, str]] = {
     detect.SAFETENSORS: ("safetensors", "SafetensorsReader"),
     detect.PYTORCH_ZIP: ("pytorch", "PytorchZipReader"),
-    detect.PICKLE: ("pickle", "PickleReader"),
-    detect.TORCH_LEGACY: ("pickle", "PickleReader"),
+    detect.PICKLE: ("pickle.reader", "PickleReader"),
+    detect.TORCH_LEGACY: ("pickle.reader", "PickleReader"),
     detect.GGUF: ("gguf", "GgufReader"),
     detect.ONNX: ("onnx", "OnnxReader"),
     detect.KERAS: ("keras", "KerasReader"),
@@ -25,6 +25,9 @@ BUILTIN_READERS: dict[str, tuple[str, str]] = {
     detect.GZIP: ("containers", "ContainerReader"),
     detect.BZIP2: ("containers", "ContainerReader"),
     detect.XZ: ("containers", "ContainerReader"),
+    detect.ZLIB: ("containers", "ContainerReader"),
+    detect.NATIVE: ("native", "NativeCodeReader"),
+    detect.PYC: ("native", "NativeCodeReader"),
     detect.SEVEN_ZIP: ("containers", "ContainerReader"),
     detect.SAVEDMODEL: ("savedmodel", "SavedModelReader"),
 }

@@ -1,5 +1,5 @@
 """Archives and compressed files found inside a release: zip (and wheels), tar, 7z, gzip, bzip2,
-xz.
+xz, bare zlib streams (joblib's `zlib` compressor).
 
 Detected by content wherever they appear, opened in memory or a spooled temporary file (never
 extracted by name), and every member is detected and read by its own reader, recursively up to
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import tarfile
 import tempfile
@@ -21,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from ..errors import FormatError
 from ..limits import Limits
@@ -32,7 +33,7 @@ from . import detect
 from .zip_members import Entry, entries, open_checked
 
 ARCHIVES = (detect.ZIP, detect.TAR, detect.SEVEN_ZIP)
-STREAMS = (detect.GZIP, detect.BZIP2, detect.XZ)
+STREAMS = (detect.GZIP, detect.BZIP2, detect.XZ, detect.ZLIB)
 _MAX_LAYERS = 8  # gzip of gzip of ...: compression layers do not count as archive depth
 _SPOOL = 8 * 1024 * 1024
 _COPY = 1024 * 1024
@@ -220,9 +221,36 @@ def _decompressor(fmt: str, stream: BinaryIO) -> Opener:
             return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
         if fmt == detect.BZIP2:
             return cast(IO[bytes], bz2.BZ2File(stream))
+        if fmt == detect.ZLIB:
+            return cast(IO[bytes], io.BufferedReader(_ZlibStream(stream)))
         return cast(IO[bytes], lzma.LZMAFile(stream))
 
     return opener
+
+
+class _ZlibStream(io.RawIOBase):
+    """Inflate a bare zlib stream chunk by chunk (the caller caps how much it reads)."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self._source = source
+        self._inflate = zlib.decompressobj()
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._inflate.eof:
+                return 0
+            chunk = self._inflate.unconsumed_tail or self._source.read(_COPY)
+            if not chunk:
+                raise EOFError("zlib stream ends before its end marker")
+            self._pending = self._inflate.decompress(chunk, _COPY)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 def _stream_name(chain: list[str], path: str) -> str:

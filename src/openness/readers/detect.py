@@ -2,7 +2,7 @@
 
 The extension only breaks ties between formats that have no magic number (ONNX protobuf, text).
 Content no magic number claims (text, unknown binary), and images (a GIF header is a valid pickle
-opcode and argument), is walked as a pickle before it is called anything else (`pickle_probe`):
+opcode and argument), is walked as a pickle before it is called anything else (`pickle.probe`):
 `pickle.load` accepts any opcode at byte 0, and a protocol-0 pickle is plain ASCII. What is left
 is text (inert), a known inert kind (images, PDF) or `binary`: content nobody recognised, which
 the inventory reports as not scanned.
@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+import zlib
 from typing import TYPE_CHECKING, BinaryIO
 
-from .pickle_opcodes import OPCODES
+from .pickle.opcodes import OPCODES
 
 if TYPE_CHECKING:
     from ..limits import Limits
@@ -40,6 +41,12 @@ BZIP2 = "bzip2"
 XZ = "xz"
 SEVEN_ZIP = "7z"
 SAVEDMODEL = "tf-savedmodel"
+ZLIB = "zlib"
+NATIVE = "native-library"
+PYC = "python-bytecode"
+MSGPACK = "msgpack"
+TF_VARIABLES = "tf-variables"
+TF_INDEX = "tf-variables-index"
 JSON = "json"
 TEXT = "text"
 IMAGE = "image"
@@ -56,7 +63,9 @@ SAFE_WEIGHT_FORMATS = frozenset({SAFETENSORS, GGUF, ONNX, NPY})
 #: formats whose loading runs a pickle
 PICKLE_FORMATS = frozenset({PYTORCH_ZIP, TORCH_LEGACY, PICKLE})
 #: formats identified by content that no loader runs code from: read as documents or not at all
-INERT_FORMATS = frozenset({TEXT, JSON, IMAGE, PDF, PROTOBUF, EMPTY})
+INERT_FORMATS = frozenset(
+    {TEXT, JSON, IMAGE, PDF, PROTOBUF, EMPTY, MSGPACK, TF_VARIABLES, TF_INDEX}
+)
 #: the largest file whose whole top level is checked as protobuf wire format
 MAX_PROTOBUF_CHECK = 256 * 1024 * 1024
 
@@ -80,13 +89,38 @@ def detect_format(path: str, size: int, stream: BinaryIO, limits: Limits | None 
     if fmt == ZIP:
         fmt = _zip_kind(stream)
     elif fmt in _PROBED and head[:1] and head[0] in OPCODES:
-        from .pickle_probe import could_be_pickle  # imported late: most files never need it
+        from .pickle.probe import could_be_pickle  # imported late: most files never need it
 
         if could_be_pickle(stream, size, *([limits] if limits is not None else [])):
             fmt = PICKLE
-    if fmt == BINARY and is_protobuf(stream, size):
-        fmt = PROTOBUF
+    if fmt == BINARY:
+        fmt = _binary_kind(path, size, stream)
     return fmt
+
+
+#: TensorFlow checkpoint shards: raw tensor bytes that only the matching `.index` file describes
+_TF_SHARD = re.compile(r"(?:^|/)[^/]*\.data-\d{5}-of-\d{5}$")
+_TF_TABLE_MAGIC = struct.pack("<Q", 0xDB4775248B80FB57)  # leveldb/TF table footer
+
+
+def _binary_kind(path: str, size: int, stream: BinaryIO) -> str:
+    """What binary content no magic number claimed (and a pickle walk refused) can still be
+    recognised as: protobuf, TensorFlow checkpoint tables and shards, msgpack."""
+    if is_protobuf(stream, size):
+        return PROTOBUF
+    lower = path.lower()
+    if lower.endswith(".index") and size >= 48:
+        stream.seek(size - 8)
+        if stream.read(8) == _TF_TABLE_MAGIC:
+            return TF_INDEX
+    if _TF_SHARD.search(lower):
+        return TF_VARIABLES
+    if lower.endswith(".msgpack"):
+        from .msgpack import is_msgpack  # imported late: most files never need it
+
+        if is_msgpack(stream, size):
+            return MSGPACK
+    return BINARY
 
 
 def is_protobuf(stream: BinaryIO, size: int) -> bool:
@@ -157,6 +191,12 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
         return XZ
     if head.startswith(_SEVEN_ZIP_MAGIC):
         return SEVEN_ZIP
+    if _looks_zlib(head):
+        return ZLIB
+    if _looks_native(head):
+        return NATIVE
+    if _looks_pyc(head):
+        return PYC
     if len(head) > 262 and head[257:262] == b"ustar":
         return TAR
     if head.startswith(_PNG_MAGIC) or head.startswith((b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
@@ -179,6 +219,42 @@ def detect_from_head(head: bytes, path: str, size: int) -> str:
             return JSON
         return TEXT
     return BINARY
+
+
+def _looks_zlib(head: bytes) -> bool:
+    """A bare zlib stream (joblib's `zlib` compressor): the two-byte header, and the start
+    inflates (text such as `x^2` has the header bytes but not a valid deflate block)."""
+    if len(head) < 3 or head[0] != 0x78 or (head[0] << 8 | head[1]) % 31:
+        return False
+    if _looks_text(head, cut=True):  # compressed bytes are never mostly printable
+        return False
+    try:
+        zlib.decompressobj().decompress(head, 1 << 16)
+    except zlib.error:
+        return False
+    return True
+
+
+_MACHO = (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")
+
+
+def _looks_native(head: bytes) -> bool:
+    """ELF, PE (a DOS stub whose e_lfanew points at the PE signature), Mach-O or fat Mach-O."""
+    if head.startswith((b"\x7fELF", *_MACHO)):
+        return True
+    if head.startswith(b"\xca\xfe\xba\xbe") and len(head) >= 8:
+        return 0 < int.from_bytes(head[4:8], "big") < 32  # a Java class has its version here
+    if head.startswith(b"MZ") and len(head) >= 64:
+        at = struct.unpack("<I", head[60:64])[0]
+        return head[at : at + 4] == b"PE\x00\x00"
+    return False
+
+
+def _looks_pyc(head: bytes) -> bool:
+    """CPython 3 bytecode: a 2-byte magic number (3000 and up), CR LF, then flags."""
+    return (
+        len(head) >= 16 and head[2:4] == b"\r\n" and 3000 <= struct.unpack("<H", head[:2])[0] < 4000
+    )
 
 
 def _looks_safetensors(head: bytes, size: int) -> bool:

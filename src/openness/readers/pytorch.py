@@ -20,8 +20,8 @@ from ..model import Location, ReaderResult, Severity
 from ..rules import finding
 from . import detect, torch_tensors, torchscript
 from .common import fact
-from .pickle_ops import PickleWalker, Walk
-from .pickle_report import PickleReport
+from .pickle.report import PickleReport
+from .pickle.walker import PickleWalker, Walk
 from .zip_members import Entry, crc_matches, entries, open_entry
 
 _ZIP_ERRORS = (

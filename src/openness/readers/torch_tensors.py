@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..model import TensorInfo
 from ..record import Record
-from .pickle_ops import Walk
-from .pickle_values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple
+from .pickle.values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple
+from .pickle.walker import Walk
 
 #: legacy storage class -> (safetensors-style dtype, bytes per element)
 STORAGE_DTYPES: dict[str, tuple[str, int]] = {

@@ -31,8 +31,8 @@ from ..limits import Limits
 from ..model import Finding, Location
 from ..rules import finding
 from ..security import torchscript_policy as policy
-from .pickle_ops import Walk
-from .pickle_values import Global
+from .pickle.values import Global
+from .pickle.walker import Walk
 from .zip_members import Entry, open_entry
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # one source file; real ones are kilobytes

@@ -1,10 +1,8 @@
-"""Registers the built-in analyzers through the public registry."""
+"""The built-in analyzers; the interface registers them on first use, as a plugin would be."""
 
 from __future__ import annotations
 
-from .interface import register
 from .onnx_domains import OnnxDomainAnalyzer
 from .templates import TemplateAnalyzer
 
-for _analyzer in (TemplateAnalyzer(), OnnxDomainAnalyzer()):
-    register(_analyzer)
+BUILTIN_ANALYZERS = (TemplateAnalyzer, OnnxDomainAnalyzer)

@@ -2,16 +2,19 @@
 
 Readers turn bytes into evidence; an analyzer turns evidence into findings without touching the
 release again, so it never reads, imports or renders anything. Built-ins register through the same
-call a plugin would use; duplicate names fail loudly.
+call a plugin would use; duplicate names fail loudly. One analyzer that raises does not stop the
+others: its failure is a finding and an incomplete reason, never a silent "clean".
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from ..model import Evidence, FileEntry, Finding
+from ..model import Evidence, FileEntry, Finding, Location
+from ..rules import finding
 
 
 class Analyzer(Protocol):
@@ -40,9 +43,32 @@ def analyzers() -> list[Analyzer]:
     with _lock:
         if not _loaded:
             _loaded = True
-            from . import builtins  # noqa: F401  (registers on import)
-    return list(_ANALYZERS.values())
+            from .builtins import BUILTIN_ANALYZERS
+
+            for make in BUILTIN_ANALYZERS:
+                register(make())
+        return list(_ANALYZERS.values())
 
 
-def run_analyzers(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Finding]:
-    return [f for a in analyzers() for f in a.analyze(evidence, files)]
+def unregister(name: str) -> None:
+    with _lock:
+        _ANALYZERS.pop(name, None)
+
+
+@dataclass(frozen=True)
+class AnalyzerRun:
+    findings: list[Finding]
+    incomplete: tuple[str, ...]  # "analyzer failed: <name>: <error>", one per analyzer that raised
+
+
+def run_analyzers(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> AnalyzerRun:
+    findings: list[Finding] = []
+    failed: list[str] = []
+    for analyzer in analyzers():
+        try:
+            findings.extend(analyzer.analyze(evidence, files))
+        except Exception as exc:  # noqa: BLE001  (any bug in one analyzer, whatever it is)
+            reason = f"analyzer failed: {analyzer.name}: {type(exc).__name__}: {exc}"
+            failed.append(reason)
+            findings.append(finding("OPN-SEC-001", reason, Location(""), analyzer.name))
+    return AnalyzerRun(findings, tuple(failed))

@@ -9,7 +9,20 @@ from typing import Any
 from ..model import Assessment, Finding, Severity
 
 #: rule families about the safety of loading the artifacts (plus remote code in configs)
-SECURITY_FAMILIES = ("SRC", "ARC", "FMT", "PKL", "NPY", "KRS", "ONX", "TSC", "TFS", "TPL", "SEC")
+SECURITY_FAMILIES = (
+    "SRC",
+    "ARC",
+    "FMT",
+    "PKL",
+    "NPY",
+    "KRS",
+    "ONX",
+    "TSC",
+    "TFS",
+    "TPL",
+    "SEC",
+    "BIN",
+)
 SECURITY_RULES = frozenset({"OPN-CFG-001", "OPN-HUB-001", "OPN-HUB-003"})
 SCAN_SCHEMA = "openness.scan/1"
 

@@ -11,10 +11,10 @@ import struct
 from collections.abc import Callable
 from typing import BinaryIO
 
-from ..errors import FormatError, LimitExceeded
-from ..limits import Limits
-from .pickle_cursor import Cursor
-from .pickle_handlers import (
+from ...errors import FormatError, LimitExceeded
+from ...limits import Limits
+from .cursor import Cursor
+from .handlers import (
     STREAM_ERRORS,
     Frame,
     OpcodeHandlers,
@@ -23,10 +23,10 @@ from .pickle_handlers import (
     parse_int,
     set_items,
 )
-from .pickle_handlers import PickleInfo as PickleInfo
-from .pickle_handlers import Walk as Walk
-from .pickle_opcodes import NO_PUSH, OPCODES, SCALAR_RUNS, STOP
-from .pickle_values import MAX_KEPT_SCALARS, Call, PDict, PList, PSet, Value
+from .handlers import PickleInfo as PickleInfo
+from .handlers import Walk as Walk
+from .opcodes import NO_PUSH, OPCODES, SCALAR_RUNS, STOP
+from .values import MAX_KEPT_SCALARS, Call, PDict, PList, PSet, Value
 
 #: the hot loop handles an opcode inline only with this many bytes buffered after it; closer to
 #: the end of the stream every opcode goes through its checked handler
@@ -64,6 +64,18 @@ class PickleWalker(OpcodeHandlers):
         for code, name in OPCODES.items():
             handler = getattr(self, "_op_" + name.lower(), None) or self._sized_op(name)
             self._ops[code] = (handler, name not in NO_PUSH)
+        self.cursor.on_fill = self._check_state  # last: mutant numbers in triage stay valid
+
+    def _check_state(self, offset: int) -> None:
+        """Bound the modelled unpickler's memory: values on the stack (marks included) and in the
+        memo. Checked per chunk read, so each may pass its limit by one chunk's opcodes."""
+        f, limits = self._f, self.limits
+        if len(f.stack) + len(f.marks) > limits.max_pickle_stack:
+            raise LimitExceeded(
+                f"more than {limits.max_pickle_stack:,} values on the pickle stack", offset=offset
+            )
+        if len(f.memo) > limits.max_pickle_memo:
+            raise LimitExceeded(f"more than {limits.max_pickle_memo:,} memo entries", offset=offset)
 
     def at_opcode(self) -> bool:
         """True if bytes remain and the next one could start a pickle."""

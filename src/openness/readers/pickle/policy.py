@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterable
 from enum import Enum
 
-from ..errors import FormatError
-from ..model import Finding, Location
-from ..readers.pickle_ops import Walk
-from ..readers.pickle_values import Call, Global, PDict, int_tuple, is_global
-from ..rules import finding
-from .pickle_classes import NUMPY_RANDOM_CLASSES, SCIPY_SPARSE_CLASSES, SKLEARN_CLASSES
+from ...errors import FormatError
+from ...model import Finding, Location
+from ...rules import finding
+from .classes import NUMPY_RANDOM_CLASSES, SCIPY_SPARSE_CLASSES, SKLEARN_CLASSES
+from .values import Call, Global, PDict, int_tuple, is_global
+from .walker import Walk
 
 _TORCH_STORAGES = (
     "Float",

@@ -7,9 +7,10 @@ The walker's hot loop reads `buf` from index `i` directly and hands the index ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import BinaryIO
 
-from ..errors import FormatError
+from ...errors import FormatError
 
 _CHUNK = 256 * 1024
 
@@ -21,6 +22,9 @@ class Cursor:
         self.base = start  # stream offset of buf[0]
         self.buf = b""
         self.i = 0
+        #: called with the new buffer's offset after each read from the stream (the walker
+        #: checks its stack and memo there: once per chunk, not once per opcode)
+        self.on_fill: Callable[[int], None] | None = None
         stream.seek(start)
 
     @property
@@ -50,6 +54,8 @@ class Cursor:
         self.base += self.i
         self.buf = self.buf[self.i :] + chunk
         self.i = 0
+        if chunk and self.on_fill is not None:
+            self.on_fill(self.base)
 
     def peek(self) -> int | None:
         if self.remaining() == 0:

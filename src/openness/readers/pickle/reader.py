@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import BinaryIO
 
-from ..errors import FormatError
-from ..limits import Limits
-from ..model import ReaderResult
-from . import detect, torch_tensors
-from .pickle_ops import PickleWalker
-from .pickle_report import PickleReport
-from .pickle_values import Call, PDict, PList, Value, int_tuple, is_global
+from ...errors import FormatError
+from ...limits import Limits
+from ...model import ReaderResult
+from .. import detect, torch_tensors
+from .report import PickleReport
+from .values import Call, PDict, PList, Value, int_tuple, is_global
+from .walker import PickleWalker
 
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 _WRAPPERS = ("joblib.numpy_pickle.NumpyArrayWrapper",)

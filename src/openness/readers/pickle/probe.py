@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import BinaryIO
 
-from ..errors import FormatError, LimitExceeded
-from ..limits import DEFAULT_LIMITS, Limits
-from .pickle_opcodes import OPCODES
-from .pickle_ops import PickleWalker
-from .pickle_values import Call, ExtRef, Global, Value
+from ...errors import FormatError, LimitExceeded
+from ...limits import DEFAULT_LIMITS, Limits
+from .opcodes import OPCODES
+from .values import Call, ExtRef, Global, Value
+from .walker import PickleWalker
 
 #: opcodes the probe walks (about a second at most); a walk still going by then is a pickle's
 PROBE_OPS = 500_000

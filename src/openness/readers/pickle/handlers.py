@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import FormatError, LimitExceeded
-from ..limits import Limits
-from .pickle_cursor import Cursor
-from .pickle_opcodes import SIZED
-from .pickle_values import (
+from ...errors import FormatError, LimitExceeded
+from ...limits import Limits
+from .cursor import Cursor
+from .opcodes import SIZED
+from .values import (
     Call,
     ExtRef,
     Global,
@@ -133,9 +133,6 @@ class OpcodeHandlers:
 
     def _uint(self, n: int, what: str) -> int:
         return int.from_bytes(self.read(n, what), "little")
-
-    def _sint(self, n: int, what: str) -> int:
-        return int.from_bytes(self.read(n, what), "little", signed=True)
 
     def _line(self, what: str, limit: int = _MAX_LINE) -> bytes | None:
         """A newline-terminated argument, or None (skipped) when longer than `limit`."""

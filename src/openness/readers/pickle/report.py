@@ -1,4 +1,4 @@
-"""Turn walked pickles into a ReaderResult: tensors, globals as evidence, policy findings.
+"""Turn walked pickles into a ReaderResult: tensors, globals as evidence, the analyzers' findings.
 
 Shared by the pickle-bearing readers. A walk that stopped on a FormatError still reports what it
 found, with the artifact marked incomplete.
@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import FormatError
-from ..model import Artifact, DtypeCount, Evidence, Finding, ReaderResult, TensorInfo
-from ..security import pickle_policy
-from .common import count_parameters, fact
-from .pickle_ops import Walk
+from ...errors import FormatError
+from ...model import Artifact, DtypeCount, Evidence, Finding, ReaderResult, TensorInfo
+from ..common import count_parameters, fact
+from . import analyzers
+from . import policy as pickle_policy
+from .analyzers import WalkContext
+from .walker import Walk
 
 
 @dataclass
@@ -44,10 +46,11 @@ class PickleReport:
             ("copyreg", f"extension_registry[{e.code}]", base + e.offset) for e in walk.extensions
         ]
         exempt = self.exempt
-        checked = [i for i in imports if exempt is None or not exempt(i[0], i[1])]
-        self.findings.extend(pickle_policy.global_findings(self.path, checked, key=key))
-        self.findings.extend(pickle_policy.indirect_call_findings(self.path, walk, key, base))
-        self.findings.extend(pickle_policy.wrapper_findings(self.path, walk, key, base))
+        checked = tuple(i for i in imports if exempt is None or not exempt(i[0], i[1]))
+        analysis = analyzers.analyze(WalkContext(self.path, walk, key, base, checked))
+        self.findings.extend(analysis.findings)
+        where = f"{key}: " if key else ""
+        self.notes.extend(where + failure for failure in analysis.failures)
         seen: dict[str, int] = {}
         for module, name, offset in imports:
             seen.setdefault(f"{module}.{name}", offset)
