@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ..lazy_re import lazy
 from ..model import Assessment, Evidence, JSONValue, VerdictStatus
 
 #: card section topics quoted in exports, in the order a reader expects them
@@ -19,7 +20,7 @@ LIMITATION_TOPICS = ("limitations", "out_of_scope")
 RISK_TOPICS = ("bias_risks", "safety")
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".whl")
 _UNKNOWN_REF = "LicenseRef-unknown"
-_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
+_HUB_ID = lazy(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
 
 
 @dataclass(frozen=True)

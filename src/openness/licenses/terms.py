@@ -6,31 +6,28 @@ text does not address the term, so "not found" never reads as "allowed".
 
 from __future__ import annotations
 
-import re
-
+from ..lazy_re import lazy
 from ..model import CommercialUse, LicenseTerms
 
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)\s*(million|billion|m|b)?"
-_MAU = re.compile(_NUMBER + r"\s*(?:monthly active users|mau\b)")
-_SENTENCE = re.compile(r"[^.;]*(?:\.(?=\d)[^.;]*)*[.;]?")
-_NEGATION = re.compile(
-    r"\b(not|never|cannot|can not|shall not|will not|must not|may not|no right to)\b"
-)
-_OUTPUT = re.compile(r"\b(outputs?|results?)\b")
-_IMPROVE = re.compile(r"\b(improve|train|fine[- ]tune|distill)\b")
-_OTHER_MODEL = re.compile(r"\b(any other|other|an?)\b[^.]{0,40}\b(model|models)\b")
-_COMPETING = re.compile(r"\bcompet(e|es|ing|itive)\b")
-_NONCOMMERCIAL = re.compile(
+_MAU = lazy(_NUMBER + r"\s*(?:monthly active users|mau\b)")
+_SENTENCE = lazy(r"[^.;]*(?:\.(?=\d)[^.;]*)*[.;]?")
+_NEGATION = lazy(r"\b(not|never|cannot|can not|shall not|will not|must not|may not|no right to)\b")
+_OUTPUT = lazy(r"\b(outputs?|results?)\b")
+_IMPROVE = lazy(r"\b(improve|train|fine[- ]tune|distill)\b")
+_OTHER_MODEL = lazy(r"\b(any other|other|an?)\b[^.]{0,40}\b(model|models)\b")
+_COMPETING = lazy(r"\bcompet(e|es|ing|itive)\b")
+_NONCOMMERCIAL = lazy(
     r"non-?commercial (license|purposes?|research|use)|noncommercial 4\.0|attribution-noncommercial"
     r"|other than commercial or production use|does not include any commercial"
     r"|(solely|only) for (non-?commercial|research)"
 )
-_LICENSE_REQUEST = re.compile(
+_LICENSE_REQUEST = lazy(
     r"(request|obtain|apply for|need) (a|an|the)? ?(separate |additional |commercial )?licen[cs]e"
     r"|express authori[sz]ation"
 )
-_GRANT = re.compile(r"permission is hereby granted|royalty[- ]free|no-charge")
-_USE_RESTRICTIONS = re.compile(
+_GRANT = lazy(r"permission is hereby granted|royalty[- ]free|no-charge")
+_USE_RESTRICTIONS = lazy(
     r"acceptable use policy|prohibited use|use restrictions|attachment a\b"
     r"|you agree not to use|you will not use, or allow others to use"
     r"|will not use[^.]{0,200}\b(military|illegal)"

@@ -9,7 +9,6 @@ the last bytes of a stream, so they are also the reference the hot loop is teste
 from __future__ import annotations
 
 import codecs
-import re
 import struct
 import zipfile
 import zlib
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import FormatError, LimitExceeded
+from ..lazy_re import lazy
 from ..limits import Limits
 from .pickle_cursor import Cursor
 from .pickle_opcodes import SIZED
@@ -453,7 +453,7 @@ def set_items(target: Value, flat: list[Value]) -> None:
 
 #: module/name of a GLOBAL whose line was too long to keep
 OVERLONG = "<overlong>"
-_C_OCTAL = re.compile(r"\s*([+-]?)0([0-7]+)")
+_C_OCTAL = lazy(r"\s*([+-]?)0([0-7]+)")
 _C_LONG_MAX = 2**63 - 1
 
 

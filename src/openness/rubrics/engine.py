@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..evidence_index import EvidenceIndex
+from ..lazy_re import lazy
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
 from ..record import Record
 
@@ -180,7 +181,7 @@ class Rubric(Record):
         return tuple(out)
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
+_PLACEHOLDER = lazy(r"\{([a-z0-9_.]+)\}")
 
 
 def render_template(template: str, index: EvidenceIndex) -> str:
