@@ -7,7 +7,8 @@ that same hash: an edited source gets a fresh entry, a damaged or foreign file i
 JSON is read back (never pickle or marshal), so a planted cache file can at worst give wrong
 data, not run code. Any failure to read or write the cache falls back to building the value.
 
-`OPENNESS_CACHE_DIR` chooses the directory; set to `off` it turns the cache off.
+The entries live in `data/` of the tool's cache (`OPENNESS_CACHE_DIR`, as for git clones);
+`OPENNESS_DATA_CACHE=off` turns this cache off.
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ FORMAT = 2
 
 
 def cache_dir() -> Path | None:
-    chosen = os.environ.get("OPENNESS_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "openness"
+    """`data/` in the tool's cache (`OPENNESS_CACHE_DIR`, default ~/.cache/openness), or None
+    when `OPENNESS_DATA_CACHE=off`."""
+    if os.environ.get("OPENNESS_DATA_CACHE", "").strip().lower() in ("off", "0", "no"):
+        return None
+    base = os.environ.get("OPENNESS_CACHE_DIR") or os.path.join(
+        os.path.expanduser("~"), ".cache", "openness"
+    )
+    return Path(base) / "data"
 
 
 def derived(name: str, source: bytes, build: Callable[[bytes], Any]) -> Any:

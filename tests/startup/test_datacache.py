@@ -15,9 +15,9 @@ from openness.datafiles import load_yaml
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("OPENNESS_CACHE_DIR", str(where))
-    return where
+    monkeypatch.setenv("OPENNESS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("OPENNESS_DATA_CACHE", raising=False)
+    return tmp_path / "cache" / "data"
 
 
 def counting(calls: list[bytes]) -> Callable[[bytes], Any]:
@@ -65,11 +65,12 @@ def test_values_json_would_change_are_not_cached(cache: Path) -> None:
 def test_off_and_unwritable_fall_back_to_building(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPENNESS_CACHE_DIR", "off")
+    monkeypatch.setenv("OPENNESS_DATA_CACHE", "off")
     assert datacache.cache_dir() is None
     assert datacache.derived("t", b"abc", lambda s: len(s)) == 3
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    monkeypatch.delenv("OPENNESS_DATA_CACHE")
     monkeypatch.setenv("OPENNESS_CACHE_DIR", str(blocker / "sub"))
     assert datacache.derived("t", b"abc", lambda s: len(s)) == 3
 

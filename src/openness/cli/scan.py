@@ -19,13 +19,22 @@ def add_parser(commands: Any) -> None:
         "data and custom ops. Nothing is ever loaded, imported or rendered.",
         epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error. "
         "A file that could not be fully read is a medium finding (never 'clean').\n\n"
+        "Several targets are scanned in one process (CI): a report per target, in order (JSON: "
+        "a list of reports; SARIF: one run per target); the exit code is the worst of them, "
+        "and a target that cannot be read (exit 2) does not stop the others.\n\n"
         "Examples:\n  openness scan ./my-model\n  openness scan model.pt --format sarif -o "
-        "scan.sarif\n  openness scan release.zip --fail-on medium\n\n"
+        "scan.sarif\n  openness scan release.zip --fail-on medium\n"
+        "  openness scan a.safetensors b.pt ./c --format json\n\n"
         "SARIF rules embed their documentation page; set OPENNESS_DOCS_URL to the base URL where "
         "docs/rules/ is published to add helpUri links.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", help="model folder, weight file, or archive (.zip, .whl, .tar...)")
+    p.add_argument(
+        "target",
+        nargs="+",
+        help="model folder, weight file, or archive (.zip, .whl, .tar...); several are scanned "
+        "in turn",
+    )
     p.add_argument("-f", "--format", choices=SCAN_FORMATS, default="terminal")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument(
@@ -40,13 +49,22 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..model import Severity
+    from .batch import for_each_target
+    from .output import write_report
+
+    fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
+    reports, code = for_each_target(args.target, lambda t: _scan_one(t, args, fail_on))
+    write_report(_joined(reports, args.format, len(args.target) > 1), args.output)
+    return code
+
+
+def _scan_one(target: str, args: argparse.Namespace, fail_on: Any) -> tuple[str, int]:
     from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
     from .main import EXIT_FINDINGS, EXIT_OK
-    from .output import docs_url, write_report
+    from .output import docs_url
 
-    assessment = security_only(scan(args.target, hash_files=args.hash))
-    fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
+    assessment = security_only(scan(target, hash_files=args.hash))
     if args.format == "sarif":
         from ..formats.interface import RenderOptions
         from ..formats.sarif import render
@@ -56,7 +74,21 @@ def run(args: argparse.Namespace) -> int:
         text = render_json(assessment, fail_on)
     else:
         text = render_text(assessment, fail_on)
-    write_report(text, args.output)
     worst = assessment.max_severity()
     failed = fail_on is not None and worst is not None and worst >= fail_on
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return text, EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _joined(reports: list[str], fmt: str, several: bool) -> str:
+    """One target's report as it is; several as one document of the chosen format."""
+    if not several or not reports:
+        return "".join(reports)
+    if fmt == "terminal":
+        return "\n".join(reports)
+    import json
+
+    documents = [json.loads(r) for r in reports]
+    if fmt == "json":
+        return json.dumps(documents, indent=2) + "\n"
+    merged = {**documents[0], "runs": [run for d in documents for run in d["runs"]]}
+    return json.dumps(merged, indent=2) + "\n"
