@@ -1,14 +1,16 @@
-"""Load test of the dashboard: 10,000 stored assessments, bounded loopback load on the pages.
+"""Load test of the dashboard: 100,000 stored assessments, bounded loopback load on the pages.
 
-    python benchmarks/bench_serve.py [--assessments 10000] [--requests 2000] [--concurrency 8]
+    python benchmarks/bench_serve.py [--assessments 100000] [--requests 1000]
+                                     [--concurrency 1 --concurrency 8 --concurrency 32]
                                      [--backend sqlite --backend postgresql]
 
 Fills a fresh store with varied copies of real assessment JSON (five real releases assessed by
 the tool, each copy with its own model id, revision, month, license family and levels; two
 revisions per model), starts `openness serve` in a child process on 127.0.0.1, and sends a
-fixed number of GET requests per scenario from a pool of threads (one keep-alive connection
-each). Prints requests per second, p50/p99 latency and the 1-minute load average at the end of
-each scenario, per scenario and backend. MOF class and OSAID are spread at random over the
+fixed number of GET requests per scenario and concurrency from a pool of threads (one
+keep-alive connection each, accepting gzip as browsers do). Prints requests per second, p50/p99
+latency and the 1-minute load average at the end of each scenario, per scenario, concurrency
+and backend. MOF class and OSAID are spread at random over the
 copies, so the framework filters select about a fifth and a third of the models. PostgreSQL
 runs on a throwaway cluster from the system's binaries (/usr/lib/postgresql/*/bin).
 """
@@ -179,7 +181,7 @@ def load(
         mine, bad = [], 0
         for _ in range(per_worker):
             start = time.perf_counter()
-            conn.request("GET", paths(rng))
+            conn.request("GET", paths(rng), headers={"Accept-Encoding": "gzip"})
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - start)
@@ -210,7 +212,13 @@ def load(
 
 def scenarios(models: list[str]) -> dict[str, Callable[[random.Random], str]]:
     pages = len(models) // 50
+    orgs = sorted({m.split("/")[0] for m in models})
     return {
+        "search (an organisation, ~330 models)": lambda r: "/?" + urlencode({"q": r.choice(orgs)}),
+        "ecosystem page": lambda r: "/ecosystem",
+        "API /api/models, keyset (after a random model)": lambda r: (
+            "/api/models?" + urlencode({"after": r.choice(models)})
+        ),
         "list page (random page of 50)": lambda r: f"/?page={r.randint(1, pages)}",
         "list, filtered": lambda r: (
             "/?"
@@ -281,14 +289,15 @@ def store(backend: str) -> Iterator[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assessments", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--assessments", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario and concurrency")
+    parser.add_argument("--concurrency", type=int, action="append", help="clients (1, 8, 32)")
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("| backend | scenario | requests | errors | req/s | p50 ms | p99 ms | load avg |")
-    print("|---|---|---|---|---|---|---|---|")
+    columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
+    print("| " + " | ".join(columns) + " | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for backend in args.backend or ["sqlite", "postgresql"]:
         with store(backend) as db:
             start = time.perf_counter()
@@ -297,13 +306,14 @@ def main() -> int:
                   f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
             with server(db) as port:
                 for name, paths in scenarios(models).items():
-                    r = load(port, paths, args.requests, args.concurrency)
-                    print(
-                        f"| {backend} | {name} | {r['requests']:.0f} | {r['errors']:.0f} | "
-                        f"{r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-                        f"{os.getloadavg()[0]:.1f} |",
-                        flush=True,
-                    )
+                    for clients in args.concurrency or [1, 8, 32]:
+                        r = load(port, paths, args.requests, clients)
+                        print(
+                            f"| {backend} | {name} | {clients} | {r['requests']:.0f} | "
+                            f"{r['errors']:.0f} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+                            f"{r['p99_ms']:.1f} | {os.getloadavg()[0]:.1f} |",
+                            flush=True,
+                        )
     return 0
 
 
