@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import glob
 import http.client
+import json
 import os
 import pwd
 import random
@@ -90,17 +91,18 @@ def real_documents(work: Path) -> list[dict[str, Any]]:
 
 def fill(db: str, n: int, seed: int = 7) -> list[str]:
     """Store n assessments (two revisions per model); returns the model ids."""
-    import sqlalchemy as sa
 
     from openness.observatory.record import row_for
     from openness.observatory.store import open_store
-    from openness.observatory.tables import assessments
 
     engine = open_store(db)
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as work:
         docs = real_documents(Path(work))
     base = [row_for(d, "x/y", datetime(2025, 1, 1, tzinfo=UTC)) for d in docs]
+    for row in base:  # each real document is encoded once, not once per copy
+        row["document_json"] = json.dumps(row.pop("document"))
+    insert = _insert_encoded(engine, [k for k in base[0] if k != "document_json"])
     models: list[str] = []
     batch: list[dict[str, Any]] = []
     with engine.begin() as conn:
@@ -127,12 +129,28 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
             )
             batch.append(row)
             if len(batch) == 1000:
-                conn.execute(sa.insert(assessments), batch)
+                conn.execute(insert, batch)
                 batch = []
         if batch:
-            conn.execute(sa.insert(assessments), batch)
+            conn.execute(insert, batch)
     engine.dispose()
     return models
+
+
+def _insert_encoded(engine: Any, keys: list[str]) -> Any:
+    """INSERT of rows whose document is already JSON text (JSONB on PostgreSQL)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    from openness.observatory.tables import assessments
+
+    values: dict[str, Any] = {k: sa.bindparam(k, type_=assessments.c[k].type) for k in keys}
+    document = sa.bindparam("document_json", type_=sa.Text())
+    if engine.dialect.name == "postgresql":
+        values["document"] = sa.cast(document, postgresql.JSONB())
+    else:
+        values["document"] = document
+    return sa.insert(assessments).values(values)
 
 
 def free_port() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -228,10 +229,24 @@ def all_models(engine: sa.Engine) -> list[str]:
         return [str(m) for m in conn.execute(query.order_by(assessments.c.model)).scalars()]
 
 
+class Row(dict[str, Any]):
+    """A stored row: a plain dict (JSON, the API) whose columns templates also read as
+    attributes. Jinja tries an attribute before an item; on a bare dict every `r.model` raised
+    and caught an AttributeError first, a third of a list page's rendering."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.__dict__.update(values)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.__dict__[key] = value
+
+
 def _row(row: Any) -> dict[str, Any]:
     """A row as a dict; SQLite gives back naive datetimes, which were stored as UTC."""
     out = dict(row._mapping)
     when = out.get("assessed_at")
     if isinstance(when, datetime) and when.tzinfo is None:
         out["assessed_at"] = when.replace(tzinfo=UTC)
-    return out
+    return Row(out)
