@@ -9,9 +9,11 @@ the tool, each copy with its own model id, revision, month, license family and l
 revisions per model), starts `openness serve` in a child process on 127.0.0.1, and sends a
 fixed number of GET requests per scenario and concurrency from a pool of threads (one
 keep-alive connection each, accepting gzip as browsers do). Prints requests per second, p50/p99
-latency and the 1-minute load average at the end of each scenario, per scenario, concurrency
-and backend. MOF class and OSAID are spread at random over the
-copies, so the framework filters select about a fifth and a third of the models. PostgreSQL
+latency, the server's CPU time per request (user + system from /proc, the unmeasured warm-up
+request per connection included: what a request costs whatever else runs on the machine) and
+the 1-minute load average at the end of each scenario, per scenario, concurrency and backend.
+MOF class and OSAID are spread at random over the copies, so the framework filters select about
+a fifth and a third of the models. PostgreSQL
 runs on a throwaway cluster from the system's binaries (/usr/lib/postgresql/*/bin).
 """
 
@@ -160,8 +162,18 @@ def free_port() -> int:
         return port
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(db: str) -> Iterator[int]:
+def server(db: str) -> Iterator[tuple[int, int]]:
+    """The server's (port, pid)."""
     port = free_port()
     code = (
         f"from openness.cli.main import main; main(['serve', '--db', {db!r}, '--port', '{port}'])"
@@ -178,7 +190,7 @@ def server(db: str) -> Iterator[int]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start")
-        yield port
+        yield port, child.pid
     finally:
         child.terminate()
         child.wait(timeout=30)
@@ -314,22 +326,25 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
+    columns += ("server CPU ms/req",)
     print("| " + " | ".join(columns) + " | load avg |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---" * (len(columns) + 1) + "|")
     for backend in args.backend or ["sqlite", "postgresql"]:
         with store(backend) as db:
             start = time.perf_counter()
             models = fill(db, args.assessments)
             print(f"<!-- {backend}: {args.assessments} assessments stored in "
                   f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
-            with server(db) as port:
+            with server(db) as (port, pid):
                 for name, paths in scenarios(models).items():
                     for clients in args.concurrency or [1, 8, 32]:
+                        cpu = cpu_seconds(pid)
                         r = load(port, paths, args.requests, clients)
+                        per_request = 1000 * (cpu_seconds(pid) - cpu) / max(r["requests"], 1)
                         print(
                             f"| {backend} | {name} | {clients} | {r['requests']:.0f} | "
                             f"{r['errors']:.0f} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
-                            f"{r['p99_ms']:.1f} | {os.getloadavg()[0]:.1f} |",
+                            f"{r['p99_ms']:.1f} | {per_request:.1f} | {os.getloadavg()[0]:.1f} |",
                             flush=True,
                         )
     return 0
