@@ -152,15 +152,44 @@ def list_models(
         if page > len(index.starts):
             return Page([], index.total, page, per_page)
         where.append(assessments.c.model >= index.starts[page - 1])
-    columns = [assessments.c[name] for name in LIST_COLUMNS]
-    query = sa.select(*columns).where(*where).order_by(assessments.c.model).limit(per_page + 1)
-    with engine.connect() as conn:
-        rows = [_row(r) for r in conn.execute(query)]
+    rows = _page_rows(engine, where, per_page + 1)
     more = len(rows) > per_page
     rows = rows[:per_page]
     if after is not None:
         page = bisect_right(index.starts, rows[0]["model"]) if rows else len(index.starts) + 1
     return Page(rows, index.total, page, per_page, rows[-1]["model"] if more else None)
+
+
+#: list columns the listing index holds; the others are read from the rows, by id
+INDEXED_COLUMNS = (
+    "id",
+    "model",
+    "license_family",
+    "commercial_use",
+    "parameters",
+    *LEVEL_COLUMNS,
+    "mof_class",
+    "osaid",
+)
+
+
+def _page_rows(engine: sa.Engine, where: list[Any], limit: int) -> list[dict[str, Any]]:
+    """The page's rows in two reads: the listing index gives ids and its own columns, then the
+    rows give the rest, all stored before the large JSON document (on SQLite a column after it,
+    such as `mof_class`, costs a walk over the document's overflow pages)."""
+    indexed = [assessments.c[name] for name in INDEXED_COLUMNS]
+    query = sa.select(*indexed).where(*where).order_by(assessments.c.model).limit(limit)
+    rest = [assessments.c[n] for n in LIST_COLUMNS if n not in INDEXED_COLUMNS]
+    with engine.connect() as conn:
+        found = [dict(r._mapping) for r in conn.execute(query)]
+        ids = [r["id"] for r in found]
+        more = sa.select(assessments.c.id, *rest).where(assessments.c.id.in_(ids))
+        by_id = {r.id: r._mapping for r in conn.execute(more)} if ids else {}
+    out = []
+    for r in found:
+        r.update({k: v for k, v in by_id[r["id"]].items() if k != "id"})
+        out.append(_row_of({name: r[name] for name in LIST_COLUMNS}))
+    return out
 
 
 @dataclass(frozen=True)
@@ -244,8 +273,11 @@ class Row(dict[str, Any]):
 
 
 def _row(row: Any) -> dict[str, Any]:
+    return _row_of(dict(row._mapping))
+
+
+def _row_of(out: dict[str, Any]) -> dict[str, Any]:
     """A row as a dict; SQLite gives back naive datetimes, which were stored as UTC."""
-    out = dict(row._mapping)
     when = out.get("assessed_at")
     if isinstance(when, datetime) and when.tzinfo is None:
         out["assessed_at"] = when.replace(tzinfo=UTC)
