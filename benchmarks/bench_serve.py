@@ -237,7 +237,8 @@ def load(
             errors += bad
 
     for seed in range(concurrency):  # warm-up: one request per connection, not measured
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        # (the first request after a store write computes what is cached: counts, metrics)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         conn.request("GET", paths(random.Random(seed)))
         conn.getresponse().read()
         conn.close()

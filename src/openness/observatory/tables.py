@@ -102,6 +102,8 @@ sa.Index(
     assessments.c.parameters,
     *(assessments.c[name] for name in LEVEL_COLUMNS),
     *(assessments.c[name] for name in FRAMEWORK_COLUMNS),
+    # metrics count it; on SQLite the row holds it after the large document
+    assessments.c.openwashing_rules,
 )
 
 #: batch bookkeeping: which target (at which cheap fingerprint) is done, so reruns skip it

@@ -5,7 +5,8 @@ later row costs one probe per row, on every count and every page: at 100,000 ass
 most of a list request. The flag is set by a trigger on every insert, whoever writes the row
 (the batch runner, a bulk load, a test), so it can never disagree with the rows: the inserted row
 of a model is its latest, the model's other rows are not. The new index puts `latest` first, so a
-list, its filters, its count and its page boundaries read one contiguous range of the index.
+list, its filters, its count and its page boundaries, and the ecosystem metrics' counts, read one
+contiguous range of the index.
 
 Existing rows are backfilled in one statement (the highest id of each model).
 
@@ -37,6 +38,7 @@ LATEST_LISTING = [
     "open_standards",
     "mof_class",
     "osaid",
+    "openwashing_rules",
 ]
 
 #: the same statement on both databases: only the rows whose flag changes are written
