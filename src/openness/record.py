@@ -39,6 +39,9 @@ def record(*, kw_only: bool = False) -> Callable[[T], T]: ...
 @dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(field, Field))
 def record(cls: T | None = None, /, *, kw_only: bool = False) -> T | Callable[[T], T]:
     def wrap(decorated: T) -> T:
+        if not decorated.__doc__:  # dataclass would write one with inspect.signature: costly
+            names = ", ".join(decorated.__dict__.get("__annotations__", {}))
+            decorated.__doc__ = f"{decorated.__name__}({names})"
         made: Any = dataclass(init=False, eq=False, repr=False, kw_only=kw_only)(decorated)
         made.__init__ = _initialiser(made, kw_only)
         return decorated
