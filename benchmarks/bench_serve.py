@@ -1,15 +1,19 @@
-"""Load test of the dashboard: 10,000 stored assessments, bounded loopback load on the pages.
+"""Load test of the dashboard: 100,000 stored assessments, bounded loopback load on the pages.
 
-    python benchmarks/bench_serve.py [--assessments 10000] [--requests 2000] [--concurrency 8]
+    python benchmarks/bench_serve.py [--assessments 100000] [--requests 1000]
+                                     [--concurrency 1 --concurrency 8 --concurrency 32]
                                      [--backend sqlite --backend postgresql]
 
 Fills a fresh store with varied copies of real assessment JSON (five real releases assessed by
 the tool, each copy with its own model id, revision, month, license family and levels; two
 revisions per model), starts `openness serve` in a child process on 127.0.0.1, and sends a
-fixed number of GET requests per scenario from a pool of threads (one keep-alive connection
-each). Prints requests per second, p50/p99 latency and the 1-minute load average at the end of
-each scenario, per scenario and backend. MOF class and OSAID are spread at random over the
-copies, so the framework filters select about a fifth and a third of the models. PostgreSQL
+fixed number of GET requests per scenario and concurrency from a pool of threads (one
+keep-alive connection each, accepting gzip as browsers do). Prints requests per second, p50/p99
+latency, the server's CPU time per request (user + system from /proc, the unmeasured warm-up
+request per connection included: what a request costs whatever else runs on the machine) and
+the 1-minute load average at the end of each scenario, per scenario, concurrency and backend.
+MOF class and OSAID are spread at random over the copies, so the framework filters select about
+a fifth and a third of the models. PostgreSQL
 runs on a throwaway cluster from the system's binaries (/usr/lib/postgresql/*/bin).
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import glob
 import http.client
+import json
 import os
 import pwd
 import random
@@ -88,17 +93,18 @@ def real_documents(work: Path) -> list[dict[str, Any]]:
 
 def fill(db: str, n: int, seed: int = 7) -> list[str]:
     """Store n assessments (two revisions per model); returns the model ids."""
-    import sqlalchemy as sa
 
     from openness.observatory.record import row_for
     from openness.observatory.store import open_store
-    from openness.observatory.tables import assessments
 
     engine = open_store(db)
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as work:
         docs = real_documents(Path(work))
     base = [row_for(d, "x/y", datetime(2025, 1, 1, tzinfo=UTC)) for d in docs]
+    for row in base:  # each real document is encoded once, not once per copy
+        row["document_json"] = json.dumps(row.pop("document"))
+    insert = _insert_encoded(engine, [k for k in base[0] if k != "document_json"])
     models: list[str] = []
     batch: list[dict[str, Any]] = []
     with engine.begin() as conn:
@@ -125,10 +131,41 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
             )
             batch.append(row)
             if len(batch) == 1000:
-                conn.execute(sa.insert(assessments), batch)
+                conn.execute(insert, batch)
                 batch = []
         if batch:
-            conn.execute(sa.insert(assessments), batch)
+            conn.execute(insert, batch)
+    engine.dispose()
+    return models
+
+
+def _insert_encoded(engine: Any, keys: list[str]) -> Any:
+    """INSERT of rows whose document is already JSON text (JSONB on PostgreSQL)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    from openness.observatory.tables import assessments
+
+    values: dict[str, Any] = {k: sa.bindparam(k, type_=assessments.c[k].type) for k in keys}
+    document = sa.bindparam("document_json", type_=sa.Text())
+    if engine.dialect.name == "postgresql":
+        values["document"] = sa.cast(document, postgresql.JSONB())
+    else:
+        values["document"] = document
+    return sa.insert(assessments).values(values)
+
+
+def stored_models(db: str) -> list[str]:
+    """The models of a store filled earlier, [] for an empty or new one."""
+    import sqlalchemy as sa
+
+    from openness.observatory.store import open_store
+    from openness.observatory.tables import assessments
+
+    engine = open_store(db)
+    query = sa.select(assessments.c.model).where(assessments.c.latest).order_by(assessments.c.id)
+    with engine.connect() as conn:
+        models = [str(m) for m in conn.execute(query).scalars()]
     engine.dispose()
     return models
 
@@ -140,8 +177,18 @@ def free_port() -> int:
         return port
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(db: str) -> Iterator[int]:
+def server(db: str) -> Iterator[tuple[int, int]]:
+    """The server's (port, pid)."""
     port = free_port()
     code = (
         f"from openness.cli.main import main; main(['serve', '--db', {db!r}, '--port', '{port}'])"
@@ -158,7 +205,7 @@ def server(db: str) -> Iterator[int]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("the server did not start")
-        yield port
+        yield port, child.pid
     finally:
         child.terminate()
         child.wait(timeout=30)
@@ -179,7 +226,7 @@ def load(
         mine, bad = [], 0
         for _ in range(per_worker):
             start = time.perf_counter()
-            conn.request("GET", paths(rng))
+            conn.request("GET", paths(rng), headers={"Accept-Encoding": "gzip"})
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - start)
@@ -190,7 +237,8 @@ def load(
             errors += bad
 
     for seed in range(concurrency):  # warm-up: one request per connection, not measured
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        # (the first request after a store write computes what is cached: counts, metrics)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         conn.request("GET", paths(random.Random(seed)))
         conn.getresponse().read()
         conn.close()
@@ -210,7 +258,13 @@ def load(
 
 def scenarios(models: list[str]) -> dict[str, Callable[[random.Random], str]]:
     pages = len(models) // 50
+    orgs = sorted({m.split("/")[0] for m in models})
     return {
+        "search (an organisation, ~330 models)": lambda r: "/?" + urlencode({"q": r.choice(orgs)}),
+        "ecosystem page": lambda r: "/ecosystem",
+        "API /api/models, keyset (after a random model)": lambda r: (
+            "/api/models?" + urlencode({"after": r.choice(models)})
+        ),
         "list page (random page of 50)": lambda r: f"/?page={r.randint(1, pages)}",
         "list, filtered": lambda r: (
             "/?"
@@ -270,10 +324,12 @@ def postgres() -> Iterator[str]:
 
 
 @contextmanager
-def store(backend: str) -> Iterator[str]:
+def store(backend: str, sqlite_db: str | None = None) -> Iterator[str]:
     if backend == "postgresql":
         with postgres() as url:
             yield url
+    elif sqlite_db:
+        yield f"sqlite:///{Path(sqlite_db).resolve()}"
     else:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/bench.db"
@@ -281,29 +337,39 @@ def store(backend: str) -> Iterator[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assessments", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=2000, help="per scenario")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--assessments", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=1000, help="per scenario and concurrency")
+    parser.add_argument("--concurrency", type=int, action="append", help="clients (1, 8, 32)")
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--sqlite-db",
+        metavar="FILE",
+        help="SQLite: use this store, filled by this script's fill() earlier (filled when absent)",
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("| backend | scenario | requests | errors | req/s | p50 ms | p99 ms | load avg |")
-    print("|---|---|---|---|---|---|---|---|")
+    columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
+    columns += ("server CPU ms/req",)
+    print("| " + " | ".join(columns) + " | load avg |")
+    print("|---" * (len(columns) + 1) + "|")
     for backend in args.backend or ["sqlite", "postgresql"]:
-        with store(backend) as db:
+        with store(backend, args.sqlite_db) as db:
             start = time.perf_counter()
-            models = fill(db, args.assessments)
-            print(f"<!-- {backend}: {args.assessments} assessments stored in "
+            models = stored_models(db) or fill(db, args.assessments)
+            print(f"<!-- {backend}: {len(models)} models ready in "
                   f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
-            with server(db) as port:
+            with server(db) as (port, pid):
                 for name, paths in scenarios(models).items():
-                    r = load(port, paths, args.requests, args.concurrency)
-                    print(
-                        f"| {backend} | {name} | {r['requests']:.0f} | {r['errors']:.0f} | "
-                        f"{r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
-                        f"{os.getloadavg()[0]:.1f} |",
-                        flush=True,
-                    )
+                    for clients in args.concurrency or [1, 8, 32]:
+                        cpu = cpu_seconds(pid)
+                        r = load(port, paths, args.requests, clients)
+                        per_request = 1000 * (cpu_seconds(pid) - cpu) / max(r["requests"], 1)
+                        print(
+                            f"| {backend} | {name} | {clients} | {r['requests']:.0f} | "
+                            f"{r['errors']:.0f} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+                            f"{r['p99_ms']:.1f} | {per_request:.1f} | {os.getloadavg()[0]:.1f} |",
+                            flush=True,
+                        )
     return 0
 
 

@@ -16,7 +16,8 @@ timeout; the exit code and the tool's own report say whether it flagged the file
   (a) a pickle of 3 million small opcodes (a list of 3M floats, 27 MB),
   (b) a 200 MB NumPy array pickle, (c) a real 200 MB torch.save checkpoint,
   (d) a folder of mixed files: the benign corpus plus three configs (24 files; 20 before the
-  TorchScript samples) (tools that take one file at a time run once per file).
+  TorchScript samples) (tools that take one file at a time run once per file),
+  (e) a real 1 GB torch.save checkpoint.
 
 Generated data goes to benchmarks/data/scan-peers/ (git-ignored) and is reused.
 """
@@ -235,7 +236,7 @@ def numpy_200mb(path: Path) -> None:
         pickle.dump({"weights": array}, f, protocol=4)
 
 
-def torch_200mb(path: Path) -> None:
+def torch_200mb(path: Path, size: int = 200 * MiB) -> None:
     import torch
 
     torch.manual_seed(0)
@@ -244,8 +245,12 @@ def torch_200mb(path: Path) -> None:
     )
     state = dict(model.state_dict())
     have = sum(t.numel() for t in state.values())
-    state["lm_head.weight"] = torch.randn((200 * MiB // 4 - have) // 512, 512)
+    state["lm_head.weight"] = torch.randn((size // 4 - have) // 512, 512)
     torch.save(state, path)
+
+
+def torch_1gb(path: Path) -> None:
+    torch_200mb(path, 1024 * MiB)
 
 
 def mixed_folder(folder: Path) -> None:
@@ -272,6 +277,7 @@ def perf_targets() -> dict[str, Path]:
         "(b) 200 MB NumPy pickle": _cached(DATA / "numpy-200mb.pkl", numpy_200mb),
         "(c) 200 MB torch.save": _cached(DATA / "torch-200mb.pt", torch_200mb),
         "(d) folder of 24 files": _cached(DATA / "mixed-24", mixed_folder),
+        "(e) 1 GB torch.save": _cached(DATA / "torch-1gb.pt", torch_1gb),
     }
 
 

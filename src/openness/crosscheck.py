@@ -4,11 +4,11 @@ to run? Works on the evidence and in-memory tensor lists the readers produced.""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
 from .evidence_index import EvidenceIndex
+from .lazy_re import lazy
 from .model import (
     Artifact,
     Evidence,
@@ -35,11 +35,11 @@ FORMAT_PREFERENCE = (
     detect.NPY,
     detect.PICKLE,
 )
-_EMBEDDING = re.compile(
+_EMBEDDING = lazy(
     r"(^|\.)(embed_tokens|word_embeddings|wte|tok_embeddings|token_embd|embeddings\.tok|"
     r"shared|embedding)\.weight$"
 )
-_LAYER_INDEX = re.compile(r"(?:^|\.)(?:layers|layer|h|blocks|blk|block|decoder\.layers)\.(\d+)\.")
+_LAYER_INDEX = lazy(r"(?:^|\.)(?:layers|layer|h|blocks|blk|block|decoder\.layers)\.(\d+)\.")
 
 
 def primary_weights(results: Sequence[ReaderResult]) -> list[ReaderResult]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import BinaryIO
 
 from .errors import FormatError
@@ -17,7 +17,7 @@ from .model import Artifact, FileEntry, Finding, Location, Member, ReaderResult
 from .readers import detect
 from .readers.interface import Reader
 from .readers.registry import reader_for
-from .record import Record
+from .record import Record, record
 from .rules import finding
 from .sources import READ_ERRORS, Release
 
@@ -25,7 +25,7 @@ CHUNK = 1024 * 1024
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Scanned(Record):
     entry: FileEntry
     result: ReaderResult | None = None

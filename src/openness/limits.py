@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .record import Record
+from .record import Record, record
 
 MiB = 1024 * 1024
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Limits(Record):
     max_header_bytes: int = 100 * MiB  # safetensors header, like huggingface_hub's own cap
     max_json_bytes: int = 16 * MiB  # config / tokenizer / card files we parse

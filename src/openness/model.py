@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum, StrEnum
 
-from .record import Record
+from .record import Record, record
 
 SCHEMA_ID = "openness.assessment/1"
 
@@ -71,7 +71,7 @@ _ATTRIBUTE_TITLES = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Location(Record):
     """Where a reader can check a claim: a file plus a line, a byte offset or a key."""
 
@@ -91,7 +91,7 @@ class Location(Record):
         return text
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Evidence(Record):
     """A fact with its provenance. `fact` is a dotted name such as `card.license`."""
 
@@ -102,7 +102,7 @@ class Evidence(Record):
     note: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Finding(Record):
     """A problem found in the release. Rule ids are stable and never change meaning."""
 
@@ -114,7 +114,7 @@ class Finding(Record):
     docs: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Origin(Record):
     """Where the release came from."""
 
@@ -124,7 +124,7 @@ class Origin(Record):
     revision: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Member(Record):
     """A file as a source lists it, before it is read."""
 
@@ -132,7 +132,7 @@ class Member(Record):
     size: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FileEntry(Record):
     """One file of the release: path, size, detected format and (when hashed) SHA-256."""
 
@@ -142,7 +142,7 @@ class FileEntry(Record):
     sha256: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DtypeCount(Record):
     """How many parameters a weight file stores in one dtype."""
 
@@ -150,7 +150,7 @@ class DtypeCount(Record):
     parameters: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TensorInfo(Record):
     """One tensor as a header declares it. Kept in memory for cross-checks, not in reports."""
 
@@ -167,7 +167,7 @@ class TensorInfo(Record):
         return n
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Artifact(Record):
     """What a reader learned about one file."""
 
@@ -181,7 +181,7 @@ class Artifact(Record):
     note: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ReaderResult(Record):
     """A reader's output: the artifact summary, evidence, findings and (in memory only) tensors."""
 
@@ -191,7 +191,7 @@ class ReaderResult(Record):
     tensors: tuple[TensorInfo, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Section(Record):
     """A model-card section mapped to a canonical topic."""
 
@@ -201,7 +201,7 @@ class Section(Record):
     words: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Link(Record):
     """A link from the card, classified by what it points at."""
 
@@ -266,7 +266,7 @@ class VerdictStatus(StrEnum):
     NONE = "none"  # no license stated anywhere
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class TermSource(Record):
     """Where one term was read: the clause's line and a short quote of it (a person can check
     it), or `line` None when the value comes from the catalog profile, not from the text.
@@ -282,7 +282,7 @@ class TermSource(Record):
     catalogued: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class LicenseTerms(Record):
     """What a license lets anyone do; None means the license does not address it (or unknown).
 
@@ -305,7 +305,7 @@ class LicenseTerms(Record):
     sources: tuple[TermSource, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class LicenseCandidate(Record):
     """A catalog license a text resembles, with how much of it the text covers (0-1)."""
 
@@ -314,7 +314,7 @@ class LicenseCandidate(Record):
     score: float
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class LicenseInfo(Record):
     """The release's one license verdict (see licenses/verdict.py), read by every report.
 
@@ -341,7 +341,7 @@ class LicenseInfo(Record):
         return cls(None, None, None, None, LicenseCategory.UNKNOWN, note="not assessed by scan")
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+@record(kw_only=True)
 class DetectedLicense(Record):
     """One license (or use policy) found in one place of a release.
 
@@ -368,7 +368,7 @@ class DetectedLicense(Record):
     also_in: tuple[Location, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class MemoryEstimate(Record):
     """Memory to hold the weights at a given precision (weights only, no activations)."""
 
@@ -376,7 +376,7 @@ class MemoryEstimate(Record):
     bytes: int
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rating(Record):
     """One attribute's level, why, and the evidence behind it."""
 
@@ -389,7 +389,7 @@ class Rating(Record):
     places: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Summary(Record):
     """Release-wide facts: parameters, formats, architecture, memory."""
 
@@ -399,7 +399,7 @@ class Summary(Record):
     memory: tuple[MemoryEstimate, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ComponentResult(Record):
     """One component, checklist item, parameter or indicator of an openness framework.
 
@@ -417,7 +417,7 @@ class ComponentResult(Record):
     places: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ClassProgress(Record):
     """Progress toward one class of a framework; reached only when nothing required is missing."""
 
@@ -428,7 +428,7 @@ class ClassProgress(Record):
     missing: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FrameworkResult(Record):
     """A release rated against one published openness framework (see docs/frameworks.md)."""
 
@@ -445,7 +445,7 @@ class FrameworkResult(Record):
 DISPLAYS: dict[str, Callable[[Assessment], str]] = {}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PlaceRead(Record):
     """One place of a release that was read: the folder or repository itself, one checkout in a
     folder of several (`OWNER+NAME/`), a manifest's named place, a followed link. `prefix` is
@@ -461,7 +461,7 @@ class PlaceRead(Record):
     documents: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Assessment(Record):
     """Everything openness found about one release; serialised as openness.assessment/1."""
 

@@ -4,7 +4,7 @@ integrity and code health) -> ratings, frameworks and openwashing -> one Assessm
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from .errors import EmptyTarget
 from .inventory import Progress, Scanned, take_inventory
 from .limits import DEFAULT_LIMITS, Limits
 from .model import SCHEMA_ID, Assessment, Evidence, Finding, LicenseInfo, Origin
-from .record import Record
+from .record import Record, record
 from .security.interface import run_analyzers
 from .sources import Release, open_release
 
@@ -33,7 +33,7 @@ def five_attributes() -> Rubric:
     return load_rubric("five_attributes.yaml")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Read(Record):
     """What one pass over the release gives, before any rating."""
 
@@ -111,7 +111,7 @@ def scan(
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Produced(Record):
     """What one evidence producer (claims, integrity, health) adds before rating."""
 

@@ -6,13 +6,13 @@ table (`python -m openness.rules > docs/rules.md`) and a test keeps the two in s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .model import Finding, Location, Severity
-from .record import Record
+from .record import Record, record
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RuleInfo(Record):
     rule_id: str
     severity: Severity

@@ -19,11 +19,17 @@ def add_parser(commands: Any) -> None:
         "show the terms: commercial use, user thresholds, use restrictions, output training. "
         "A text that resembles a license but differs is reported as modified, with the "
         "closest candidates.",
-        epilog="Examples:\n  openness license ./my-model\n  openness license LICENSE "
-        "--format json\n  openness license --example",
+        epilog="Several targets are read in one process (CI): a table per target, in order "
+        "(JSON: a list of {target, licenses}); a target that cannot be read is reported and "
+        "makes the exit code 2, the others still run.\n\n"
+        "Examples:\n  openness license ./my-model\n  openness license LICENSE "
+        "--format json\n  openness license LICENSE USE_POLICY.md ./other-model\n"
+        "  openness license --example",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", nargs="?", help="a license file, a model folder or an archive")
+    p.add_argument(
+        "target", nargs="*", help="license files, model folders or archives (one or more)"
+    )
     p.add_argument(
         "--example", action="store_true", help="the example release shipped with openness"
     )
@@ -39,23 +45,46 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .main import EXIT_OK
+    from .batch import for_each_target
     from .output import target_or_example, write_report
 
-    target = target_or_example(args)
+    targets = args.target or []
+    if len(targets) > 1 and args.example:
+        from ..errors import OpennessError
+
+        raise OpennessError("give TARGETs or --example, not both")
+    if len(targets) <= 1:
+        args.target = targets[0] if targets else None
+        targets = [target_or_example(args)]
+    several = len(targets) > 1
+    reports, code = for_each_target(targets, lambda t: (_report(t, args.format, several), 0))
+    if several and args.format == "json":
+        text = "[\n" + ",\n".join(reports) + "\n]\n" if reports else ""
+    else:
+        text = "\n".join(reports) if several else "".join(reports)
+    write_report(text, args.output)
+    return code
+
+
+def _report(target: str, fmt: str, several: bool) -> str:
     verdict, licenses = _licenses(target)
-    if args.format == "json":
-        text = _json(licenses)
-    elif _is_notice(target):
-        text = (
+    if fmt == "json":
+        if not several:
+            return _json(licenses)
+        import json
+
+        from ..serialize import to_data
+
+        entry = {"target": target, "licenses": [to_data(lic) for lic in licenses]}
+        return json.dumps(entry, indent=2)
+    header = f"== {target}\n" if several else ""
+    if _is_notice(target):
+        return header + (
             f"{target} is a notice file (attributions, third-party license texts): as in "
             "`openness assess`, it is not read as a license of the release. Give the license "
             "file itself.\n"
         )
-    else:
-        text = _verdict(verdict) + _table(target, licenses)
-    write_report(text, args.output)
-    return EXIT_OK
+    return header + _verdict(verdict) + _table(target, licenses)
 
 
 def _licenses(target: str) -> tuple[Any, tuple[Any, ...]]:

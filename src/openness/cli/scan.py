@@ -19,18 +19,22 @@ def add_parser(commands: Any) -> None:
         "data and custom ops. Nothing is ever loaded, imported or rendered.",
         epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error. "
         "A file that could not be fully read is a medium finding (never 'clean').\n\n"
+        "Several targets are scanned in one process (CI): a report per target, in order (JSON: "
+        "a list of reports; SARIF: one run per target); the exit code is the worst of them, "
+        "and a target that cannot be read (exit 2) does not stop the others.\n\n"
         "Examples:\n  openness scan ./my-model\n  openness scan model.pt --format sarif -o "
-        "scan.sarif\n  openness scan release.zip --fail-on medium\n\n"
+        "scan.sarif\n  openness scan release.zip --fail-on medium\n"
+        "  openness scan a.safetensors b.pt ./c --format json\n\n"
         "SARIF rules embed their documentation page; set OPENNESS_DOCS_URL to the base URL where "
         "docs/rules/ is published to add helpUri links.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "targets",
+        "target",
         nargs="+",
         metavar="TARGET",
-        help="model folder, weight file, or archive (.zip, .whl, .tar...); several with the "
-        "terminal format (as the pre-commit hook passes staged files)",
+        help="model folder, weight file, or archive (.zip, .whl, .tar...); several are scanned "
+        "in turn",
     )
     p.add_argument("-f", "--format", choices=SCAN_FORMATS, default="terminal")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
@@ -45,27 +49,23 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import OpennessError
-    from .main import EXIT_FINDINGS, EXIT_OK
-
-    if len(args.targets) > 1 and (args.format != "terminal" or args.output):
-        raise OpennessError(
-            "several TARGETs are reported on the terminal only (no -o, no JSON "
-            "or SARIF); give one TARGET at a time"
-        )
-    failed = [_scan_one(target, args) for target in args.targets]
-    return EXIT_FINDINGS if any(failed) else EXIT_OK
-
-
-def _scan_one(target: str, args: argparse.Namespace) -> bool:
-    """Scan and report one target; True when a finding is at or above --fail-on."""
     from ..model import Severity
+    from .batch import for_each_target
+    from .output import write_report
+
+    fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
+    reports, code = for_each_target(args.target, lambda t: _scan_one(t, args, fail_on))
+    write_report(_joined(reports, args.format, len(args.target) > 1), args.output)
+    return code
+
+
+def _scan_one(target: str, args: argparse.Namespace, fail_on: Any) -> tuple[str, int]:
     from ..pipeline import scan
     from ..security.report import render_json, render_text, security_only
-    from .output import docs_url, sarif_places, write_report
+    from .main import EXIT_FINDINGS, EXIT_OK
+    from .output import docs_url, sarif_places
 
     assessment = security_only(scan(target, hash_files=args.hash))
-    fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     if args.format == "sarif":
         from ..formats.interface import RenderOptions
         from ..formats.sarif import render
@@ -77,6 +77,21 @@ def _scan_one(target: str, args: argparse.Namespace) -> bool:
         text = render_json(assessment, fail_on)
     else:
         text = render_text(assessment, fail_on)
-    write_report(text, args.output)
     worst = assessment.max_severity()
-    return fail_on is not None and worst is not None and worst >= fail_on
+    failed = fail_on is not None and worst is not None and worst >= fail_on
+    return text, EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _joined(reports: list[str], fmt: str, several: bool) -> str:
+    """One target's report as it is; several as one document of the chosen format."""
+    if not several or not reports:
+        return "".join(reports)
+    if fmt == "terminal":
+        return "\n".join(reports)
+    import json
+
+    documents = [json.loads(r) for r in reports]
+    if fmt == "json":
+        return json.dumps(documents, indent=2) + "\n"
+    merged = {**documents[0], "runs": [run for d in documents for run in d["runs"]]}
+    return json.dumps(merged, indent=2) + "\n"

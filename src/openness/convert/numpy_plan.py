@@ -7,10 +7,10 @@ walker's string cap were seeked past; they are read back from the file at their 
 
 from __future__ import annotations
 
-import re
 from typing import BinaryIO
 
 from ..errors import FormatError
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..readers.pickle.values import Call, Global, Skipped, Value, int_tuple
 from ..readers.pickle.walker import PickleWalker
@@ -42,7 +42,7 @@ NUMPY_DTYPES = {
     "b1": "BOOL",
     "c8": "C64",
 }
-_DTYPE = re.compile(r"^[<>|=]?([a-zA-Z]\d+|\?)$")
+_DTYPE = lazy(r"^[<>|=]?([a-zA-Z]\d+|\?)$")
 #: opcode -> width of its length prefix, for reading a skipped bytes argument back
 _LENGTH_WIDTH = {b"B": 4, b"T": 4, b"X": 4, b"\x8e": 8, b"\x96": 8, b"\x8d": 8}
 

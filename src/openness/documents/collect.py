@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import DetectedLicense, Evidence, Finding, Link, Location, Member, Section
 from ..readers.configs import is_config, read_config
@@ -120,13 +121,13 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
 #: how much of a license or use-policy file is read (the card and other documents: max_text_bytes)
 MAX_LICENSE_BYTES = 64 * 1024 * 1024
 
-_VENDORED = re.compile(
+_VENDORED = lazy(
     r"(^|/)(third[-_]?party|vendor(ed)?|external|extern|node_modules|site-packages|deps|"
     r"submodules?|tests?|examples?|docs?)(/|$)",
     re.I,
 )
-_METADATA = re.compile(r"(^|/)[^/]+\.(dist|egg)-info/(METADATA|PKG-INFO)$")
-_LICENSE_HEADER = re.compile(r"^(License-Expression|License):[ \t]*(\S.{0,200}?)\s*$", re.I)
+_METADATA = lazy(r"(^|/)[^/]+\.(dist|egg)-info/(METADATA|PKG-INFO)$")
+_LICENSE_HEADER = lazy(r"^(License-Expression|License):[ \t]*(\S.{0,200}?)\s*$", re.I)
 
 
 def _license_folders(

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from ..lazy_re import lazy
 from ..licenses.detect import from_match
 from ..licenses.match import IDENTIFIED, TextMatch, match_text
 from ..licenses.rules import confidence_level
@@ -61,9 +62,9 @@ DOCUMENT_RULES: tuple[tuple[str, str, bool], ...] = (
     ("notice", r"notice([-_. ].*)?", False),
     ("security", r"security(\.(md|markdown|txt|rst))?", False),
 )
-_RULES = tuple((kind, re.compile(p), root) for kind, p, root in DOCUMENT_RULES)
-_CODE_KEY = re.compile(r"[-_ .]code\b|\bcode[-_ .]|source")
-_MODEL_KEY = re.compile(r"model|weight|param")
+_RULES = tuple((kind, lazy(p), root) for kind, p, root in DOCUMENT_RULES)
+_CODE_KEY = lazy(r"[-_ .]code\b|\bcode[-_ .]|source")
+_MODEL_KEY = lazy(r"model|weight|param")
 
 
 def classify_document(path: str) -> str | None:
@@ -156,10 +157,8 @@ def license_detections(
     return (from_match(found, where, scope, kind=LicenseKind(kind)),)
 
 
-_LICENSE_HEADING = re.compile(
-    r"^#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b.*$", re.IGNORECASE | re.MULTILINE
-)
-_HEADING = re.compile(r"^#{1,4}\s", re.MULTILINE)
+_LICENSE_HEADING = lazy(r"^#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b.*$", re.IGNORECASE | re.MULTILINE)
+_HEADING = lazy(r"^#{1,4}\s", re.MULTILINE)
 
 
 def readme_license(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..lazy_re import lazy
 from ..model import Link, Location
 
 LINK_KINDS = ("paper", "code", "dataset", "model", "other")
@@ -40,7 +41,7 @@ LINK_RULES: tuple[tuple[str, str, str], ...] = (
 _COMPILED = tuple((kind, re.compile(host), re.compile(path)) for kind, host, path in LINK_RULES)
 
 # No spaces, quotes, brackets or pipes: linear to scan, and stops at markdown syntax.
-_URL = re.compile(r"https?://[^\s<>\"'`()\[\]{}|\\^]+", re.IGNORECASE)
+_URL = lazy(r"https?://[^\s<>\"'`()\[\]{}|\\^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
 
 

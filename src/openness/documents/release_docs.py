@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
@@ -42,47 +43,47 @@ from .sections import find_headings
 MAX_DOCUMENTS = 400
 MAX_NAMED = 8  # documents named in a rationale
 _TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".cff")
-_NOT_DOCUMENTS = re.compile(
+_NOT_DOCUMENTS = lazy(
     r"(^|/)(licen[cs]e|copying|notice|requirements|merges|vocab|tokenizer)[^/]*$", re.I
 )
 
-_CARD_NAME = re.compile(r"(^|/)(model[-_ ]?card[^/]*|readme[-_]model[^/]*)\.(md|markdown)$", re.I)
+_CARD_NAME = lazy(r"(^|/)(model[-_ ]?card[^/]*|readme[-_]model[^/]*)\.(md|markdown)$", re.I)
 _CARD_KEYS = frozenset({"pipeline_tag", "base_model", "model-index", "library_name", "model_name"})
-_TRAINING_PATH = re.compile(
+_TRAINING_PATH = lazy(
     r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine_tuning|sft|dpo|"
     r"rlhf|recipes?)([-_/.]|$)",
     re.I,
 )
-_DATA_PREP_PATH = re.compile(
+_DATA_PREP_PATH = lazy(
     r"(^|/|[-_])(data[-_]?prep\w*|data[-_]?clean\w*|data[-_]?pipeline|preprocess\w*|"
     r"tokeni[sz]ation|dedup\w*)([-_/.]|$)",
     re.I,
 )
-_DATASHEET_PATH = re.compile(
+_DATASHEET_PATH = lazy(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
-_DATA_HOSTS = re.compile(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
+_DATA_HOSTS = lazy(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
 _CODE_HOSTS = frozenset({"github.com", "gitlab.com"})
-_DATA_WORD = re.compile(r"(data(set)?s?|corpus)\b", re.I)
+_DATA_WORD = lazy(r"(data(set)?s?|corpus)\b", re.I)
 _DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "corpus"})
-_PRIMARY_NAME = re.compile(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
-_PAPER_HOSTS = re.compile(
+_PRIMARY_NAME = lazy(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
+_PAPER_HOSTS = lazy(
     r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
     r"proceedings\.|dl\.acm\.org|ieeexplore|springer\.com|semanticscholar\.org|"
     r"(huggingface\.co|hf\.co)/papers/",
     re.I,
 )
-_TRAINING_HEADING = re.compile(
+_TRAINING_HEADING = lazy(
     r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
     r"(?!\s+(data|dataset|corpus|tokens)\b)",
     re.I,
 )
-_LAUNCHER = re.compile(
+_LAUNCHER = lazy(
     r"\s*(\$\s*)?(python3?|torchrun|deepspeed|accelerate\s+launch|bash|sh|composer|"
     r"llamafactory-cli)\s",
     re.I,
 )
-_TRAINING_SCRIPT = re.compile(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
+_TRAINING_SCRIPT = lazy(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -103,18 +104,18 @@ DATASHEET_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("maintenance", re.compile(r"maintenance|updates?|versions?")),
 )
 
-_BIBTEX_START = re.compile(r"@(\w+)\s*\{\s*([^,\s]*)\s*,?", re.I)
-_BIBTEX_FIELD = re.compile(r"^\s*(\w+)\s*=\s*[{\"]?\s*(.*?)\s*[}\"]?\s*,?\s*$")
-_PREPRINT = re.compile(r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|technical report", re.I)
-_ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(v\d+)?\b")
-_HARDWARE = re.compile(
+_BIBTEX_START = lazy(r"@(\w+)\s*\{\s*([^,\s]*)\s*,?", re.I)
+_BIBTEX_FIELD = lazy(r"^\s*(\w+)\s*=\s*[{\"]?\s*(.*?)\s*[}\"]?\s*,?\s*$")
+_PREPRINT = lazy(r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|technical report", re.I)
+_ARXIV_ID = lazy(r"\b(\d{4}\.\d{4,5})(v\d+)?\b")
+_HARDWARE = lazy(
     r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?([AHB]\d{2,3}|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
     r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
     re.I,
 )
 #: a header link to the release's own paper: `[Paper](https://arxiv.org/abs/…)`, an HTML
 #: `<a href=…>📑 Paper</a>`, or a shields.io badge whose text names the paper or arXiv
-_ARXIV_LINK = re.compile(
+_ARXIV_LINK = lazy(
     r"\[(?P<md>[^\]]{0,80})\]\(\s*https?://(www\.)?arxiv\.org/(abs|pdf)/(?P<id1>\d{4}\.\d{4,5})"
     r"|<a\s[^>]{0,200}?href=[\"']https?://(www\.)?arxiv\.org/(abs|pdf)/(?P<id2>\d{4}\.\d{4,5})"
     r"[^>]{0,200}>(?P<html>[^<]{0,80})</a>"
@@ -122,12 +123,12 @@ _ARXIV_LINK = re.compile(
     r"(?P<id3>\d{4}\.\d{4,5})",
     re.I,
 )
-_BADGE_LABEL = re.compile(
+_BADGE_LABEL = lazy(
     r"\W{0,4}\s*((technical|tech)[ -]?report|paper|preprint|arxiv|report)\s*\W{0,4}", re.I
 )
-_LICENSE_WORD = re.compile(r"licen[cs]", re.I)
-_URL_TARGET = re.compile(r"\]\([^)\s]{0,500}\)|https?://\S+", re.I)
-_CLAUSE_SPLIT = re.compile(
+_LICENSE_WORD = lazy(r"licen[cs]", re.I)
+_URL_TARGET = lazy(r"\]\([^)\s]{0,500}\)|https?://\S+", re.I)
+_CLAUSE_SPLIT = lazy(
     r"(?<=[.;])\s+|\bwhile\s+|\bwhereas\s+|,\s+(?=(?:but|we|you|however|and the|the)\b)", re.I
 )
 _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -142,24 +143,24 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"\b(source\s+)?code\b|\brepository\b|\bthis\s+project\b", re.I)),
     ("data", re.compile(r"\b(data\s?sets?|training\s+data|corpus)\b", re.I)),
 )
-_OPEN_LICENSE = re.compile(
+_OPEN_LICENSE = lazy(
     r"\b(apache[- ]?(license[- ]?)?(version\s*)?2(\.0)?|mit\s+licen[cs]e|\[mit\]|"
     r"under\s+(the\s+)?mit\b|"
     r"bsd[- ]?[23]|gpl|lgpl|mpl[- ]?2|cc[- ]by[- ]4\.0|cc[- ]by[- ]sa|cc0|odc[- ]by|odbl)\b",
     re.I,
 )
-_RESTRICTED_LICENSE = re.compile(
+_RESTRICTED_LICENSE = lazy(
     r"\bmodel\s+licen[cs]e|\bcommunity\s+licen[cs]e|\blicen[cs]e\s+agreement|"
     r"\bnon[- ]?commercial|\bresearch[- ]only|\b(cc[- ]by[- ]nc|[- ]nc\b)|"
     r"\bopenrail|\brail[- ]?m\b",
     re.I,
 )
-_REQUEST = re.compile(
+_REQUEST = lazy(
     r"\b(ask|request)(s|ed)?\s+(that|you|users|everyone)\b|\b(encourage|urge)[sd]?\b|\bplease\b",
     re.I,
 )
 _MAX_PARAGRAPH = 2_000
-_TRAIN_WORD = re.compile(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
+_TRAIN_WORD = lazy(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
 _GENERIC = frozenset(
     [
         "model",

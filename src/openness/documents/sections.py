@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..lazy_re import lazy
 from ..model import Section
 
 # topic -> (pattern, unless). Matched against the lower-cased heading text; a heading may map
@@ -53,11 +54,11 @@ _TOPICS = tuple(
     (topic, re.compile(p), re.compile(u) if u else None) for topic, (p, u) in TOPIC_PATTERNS.items()
 )
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_NOT_PARAGRAPH = re.compile(r"\s*([-*+]\s|\d{1,9}[.)]\s|>|\|)")
-_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|<[^>]{0,200}>|[*_`]+")
+_FENCE = lazy(r" {0,3}(`{3,}|~{3,})")
+_ATX = lazy(r" {0,3}(#{1,6})(?:[ \t]|$)")
+_SETEXT = lazy(r" {0,3}(=+|-+)[ \t]*")
+_NOT_PARAGRAPH = lazy(r"\s*([-*+]\s|\d{1,9}[.)]\s|>|\|)")
+_MARKUP = lazy(r"\[([^\]]*)\]\([^)]*\)|<[^>]{0,200}>|[*_`]+")
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ Assessments). Pure functions: nothing is read again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote as url_quote
 
+from ..lazy_re import lazy
 from ..model import Evidence, Origin
 
 #: fact namespaces whose value is text read at the cited place, so it can be quoted
@@ -28,9 +28,9 @@ QUOTED_FACTS = ("card.", "config.", "link.", "claim.", "library.", "data.sources
 _NOT_QUOTED = ("card.present", "card.metadata", "card.section_text.")
 MAX_QUOTE = 160
 MAX_DETAIL = 200
-_REPO_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-_COMMIT = re.compile(r"^[0-9A-Za-z._/-]{1,200}$")
-_GH_TARGET = re.compile(r"^gh:([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})")
+_REPO_PART = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+_COMMIT = lazy(r"^[0-9A-Za-z._/-]{1,200}$")
+_GH_TARGET = lazy(r"^gh:([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import lazy
 from ..model import Assessment, Evidence, JSONValue, VerdictStatus
 
 #: card section topics quoted in exports, in the order a reader expects them
@@ -14,7 +15,7 @@ USE_TOPICS = ("intended_use",)
 LIMITATION_TOPICS = ("limitations", "out_of_scope")
 RISK_TOPICS = ("bias_risks", "safety")
 _UNKNOWN_REF = "LicenseRef-unknown"
-_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
+_HUB_ID = lazy(r"[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ..lazy_re import lazy
 from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
 
@@ -55,8 +56,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_CHECKPOINT = re.compile(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
-_ARXIV = re.compile(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
+_CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
+_ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
 _OPEN = ("open-source", "open-content")
 

@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..lazy_re import lazy
 from .model import HealthLimits
 
 _PLACES = ("", ".github", ".gitlab", "docs")
@@ -42,9 +43,9 @@ _CI_FILES = (
 )
 _CI_FOLDERS = (".github/workflows", ".woodpecker", ".forgejo/workflows", ".gitea/workflows")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"https?://[^\s)>\]\"'`]+")
-_CHANNEL_WORDS = re.compile(
+_EMAIL = lazy(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = lazy(r"https?://[^\s)>\]\"'`]+")
+_CHANNEL_WORDS = lazy(
     r"security/advisories|private vulnerability reporting|report a vulnerability|hackerone|"
     r"bugcrowd|huntr|intigriti",
     re.I,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..lazy_re import lazy
 from . import npm_deps, python_deps
 from .model import Dependency, HealthLimits
 
@@ -31,7 +32,7 @@ _SKIP_FOLDERS = {
     "dist",
     "build",
 }
-_REQUIREMENTS = re.compile(r"^requirements.*\.(txt|in)$", re.I)
+_REQUIREMENTS = lazy(r"^requirements.*\.(txt|in)$", re.I)
 
 
 @dataclass(frozen=True)

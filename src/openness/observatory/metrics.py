@@ -100,8 +100,8 @@ def hhi(values: Sequence[int]) -> float:
 def releases_view(engine: sa.Engine, source: str, snapshot: int | None = None) -> sa.Subquery:
     """The rows metrics read: latest revision per model, or one Hub snapshot."""
     if source == "assessments":
-        latest = sa.select(sa.func.max(assessments.c.id)).group_by(assessments.c.model)
-        return sa.select(assessments).where(assessments.c.id.in_(latest)).subquery("releases")
+        # the flag a trigger keeps (migration 0005): one range of the latest-first index
+        return sa.select(assessments).where(assessments.c.latest).subquery("releases")
     if source != "hub":
         raise OpennessError(f"unknown metrics source {source!r}; use assessments or hub")
     if snapshot is None:

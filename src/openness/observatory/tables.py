@@ -74,6 +74,9 @@ assessments = sa.Table(
     sa.Column("osaid", sa.String(16), nullable=False, server_default="unknown"),
     #: the OPN-OWS rule ids found, comma-separated; NULL when openwashing is the tag heuristic
     sa.Column("openwashing_rules", sa.String(128)),
+    #: this row is its model's latest stored revision (the highest id); set by a database
+    #: trigger on every insert (migration 0005), never by the writer
+    sa.Column("latest", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("model", "revision", name="uq_assessments_model_revision"),
 )
 #: the dashboard's list: filter, count and page from the index alone (migrations 0002, 0003)
@@ -86,6 +89,21 @@ sa.Index(
     assessments.c.parameters,
     *(assessments.c[name] for name in LEVEL_COLUMNS),
     *(assessments.c[name] for name in FRAMEWORK_COLUMNS),
+)
+
+#: the dashboard's list of latest revisions: one contiguous range of this index (migration 0005)
+sa.Index(
+    "ix_assessments_latest",
+    assessments.c.latest,
+    *(
+        assessments.c[name]
+        for name in ("model", "id", "license_family", "commercial_use", "license_category")
+    ),
+    assessments.c.parameters,
+    *(assessments.c[name] for name in LEVEL_COLUMNS),
+    *(assessments.c[name] for name in FRAMEWORK_COLUMNS),
+    # metrics count it; on SQLite the row holds it after the large document
+    assessments.c.openwashing_rules,
 )
 
 #: batch bookkeeping: which target (at which cheap fingerprint) is done, so reruns skip it

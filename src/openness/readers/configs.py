@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..model import Evidence, Finding, Location
-from ..record import Record
+from ..record import Record, record
 from ..rules import finding
 from .common import KEEP_TEMPLATE, fact
 
@@ -46,7 +45,7 @@ _LAYERS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
 _VOCAB = ("vocab_size", "n_vocab")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ConfigResult(Record):
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = ()

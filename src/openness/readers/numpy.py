@@ -9,13 +9,13 @@ evaluates literals only. Object arrays (`descr` 'O') store a pickle: that is a f
 from __future__ import annotations
 
 import ast
-import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from ..errors import FormatError
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
 from ..rules import finding
@@ -28,7 +28,7 @@ MAX_NPY_HEADER = 256 * 1024
 MAX_DIMS = 64
 NPY_001 = "OPN-NPY-001"
 _OBJECT_REASON = "object array: loading needs allow_pickle and runs a pickle"
-_DESCR = re.compile(r"^([<>|=]?)([a-zA-Z])(\d*)(\[\w+\])?$")
+_DESCR = lazy(r"^([<>|=]?)([a-zA-Z])(\d*)(\[\w+\])?$")
 _CODES = {"f": "F", "i": "I", "u": "U", "c": "C"}
 _NAMED = {
     "b": "BOOL",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..errors import FormatError, LimitExceeded
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
 from ..rules import finding
@@ -66,7 +67,7 @@ DATA_TYPES: dict[int, str] = {
     26: "I2",
 }
 _STANDARD_DOMAINS = ("", "ai.onnx")
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_DRIVE = lazy(r"^[A-Za-z]:")
 
 ONX_001 = "OPN-ONX-001"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 from ..errors import FormatError, OpennessError
-from ..record import Record
+from ..record import Record, record
 from .zip_members import Window
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class EncryptedArchive(FormatError):
     """The archive's header is encrypted: not even the member names can be read."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SevenZipEntry(Record):
     name: str
     size: int

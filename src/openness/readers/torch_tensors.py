@@ -6,10 +6,8 @@ keys leading to each tensor; traversal is iterative and visits each container on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import TensorInfo
-from ..record import Record
+from ..record import Record, record
 from .pickle.values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple
 from .pickle.walker import Walk
 
@@ -76,7 +74,7 @@ _WRAPPERS = frozenset(
 _MODULE_SLOTS = frozenset({"_parameters", "_buffers", "_modules"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Storage(Record):
     """A persistent-id storage: ('storage', type, key, location, numel[, view_metadata])."""
 

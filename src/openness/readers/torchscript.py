@@ -18,7 +18,6 @@ decides to hand the file to torch.jit.load. Then:
 from __future__ import annotations
 
 import ast
-import re
 import zipfile
 import zlib
 from collections import Counter
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..errors import FormatError
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Finding, Location
 from ..rules import finding
@@ -51,7 +51,7 @@ _READ_ERRORS = (
     RuntimeError,
 )
 _RESTORE_TYPE_TAG = "torch.jit._pickle.restore_type_tag"
-_TYPE_NAMES = re.compile(r"__torch__(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_TYPE_NAMES = lazy(r"__torch__(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 def is_torchscript_prefix(names: Iterable[str], prefix: str) -> bool:

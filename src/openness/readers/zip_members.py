@@ -16,11 +16,10 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from ..errors import FormatError
-from ..record import Record
+from ..record import Record, record
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # signature .. extra length: 30 bytes
 LOCAL_SIG = b"PK\x03\x04"
@@ -31,7 +30,7 @@ CRC_CHECK_BYTES = 64 * 1024 * 1024
 TAMPER_FLAGS = 0x1 | 0x20 | 0x40
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Entry(Record):
     name: str
     header_offset: int  # local header
@@ -44,7 +43,7 @@ class Entry(Record):
     listed: bool  # False: found by walking local headers only
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Issue(Record):
     """A disagreement between readers of the archive: (member, reason)."""
 

@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Generic, TypeVar
 
 from ..evidence_index import EvidenceIndex
+from ..lazy_re import lazy
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
-from ..record import Record
+from ..record import Record, record
 
 
 class RubricError(ValueError):
     """A rubric file is malformed; raised at load time, never while rating."""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Condition(Record):
     kind: str
     fact: str = ""
@@ -98,7 +99,7 @@ def parse_condition(raw: Any, where: str) -> Condition:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rule(Record, Generic[T]):
     """When `when` holds, the outcome is `outcome`, explained by `because` (a template)."""
 
@@ -107,7 +108,7 @@ class Rule(Record, Generic[T]):
     because: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Decision(Record, Generic[T]):
     """The outcome of the rule that applied, its rationale and the evidence it cites."""
 
@@ -116,7 +117,7 @@ class Decision(Record, Generic[T]):
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RuleList(Record, Generic[T]):
     """Rules tried in order, first match wins; the last is `always` (checked here, so at load
     time), which is the one explicit result when nothing more specific applies."""
@@ -159,7 +160,7 @@ def parse_rules(items: Any, where: str, key: str, outcome: Callable[[Any], T]) -
     return RuleList(where, tuple(rules))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rubric(Record):
     """The five attributes: one rule list per attribute."""
 
@@ -180,7 +181,7 @@ class Rubric(Record):
         return tuple(out)
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
+_PLACEHOLDER = lazy(r"\{([a-z0-9_.]+)\}")
 
 
 def render_template(template: str, index: EvidenceIndex) -> str:

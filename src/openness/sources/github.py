@@ -10,7 +10,6 @@ is read. Only git itself runs: no hook, no checkout, no filter or attribute of t
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -18,13 +17,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import TargetError
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Evidence, Finding, Location, Member, Origin
 from ..rules import finding
 from .interface import Release
 
 PREFIX = "gh:"
-_TARGET = re.compile(
+_TARGET = lazy(
     r"^gh:(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>[A-Za-z0-9._-]{1,100})"
     r"(@(?P<rev>[A-Za-z0-9._/-]{1,200}))?$"
 )

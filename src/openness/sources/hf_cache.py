@@ -8,11 +8,12 @@ anywhere else are still refused). The repository folder itself stands for the sn
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-_REPO = re.compile(r"(?:models|datasets|spaces)--[^/]+")
-_REV = re.compile(r"[0-9a-f]{40}")
+from ..lazy_re import lazy
+
+_REPO = lazy(r"(?:models|datasets|spaces)--[^/]+")
+_REV = lazy(r"[0-9a-f]{40}")
 
 
 def blobs_of_snapshot(real_root: Path) -> Path | None:

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, cast
 
 from ..documents.files import classify_document
 from ..errors import TargetError
+from ..lazy_re import lazy
 from ..limits import Limits, MiB
 from ..model import Evidence, Finding, Location, Member, Origin
 from ..readers import detect
@@ -42,7 +43,7 @@ _WHOLE_FILE_FORMATS = frozenset({detect.PICKLE, detect.TORCH_LEGACY})
 READ_BUDGET = 256 * MiB
 _TEXT_SUFFIXES = (".json", ".md", ".txt", ".yaml", ".yml", ".jinja", ".gitattributes")
 _REPO = REPO
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_COMMIT = lazy(r"^[0-9a-f]{40}$")
 
 
 @dataclass(frozen=True)

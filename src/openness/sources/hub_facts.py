@@ -10,19 +10,19 @@ Evidence facts (all under `hub.`, so they never collide with what the files say)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import TargetError
+from ..lazy_re import lazy
 from ..licenses import resolve_release
 from ..model import Confidence, Evidence, Finding, JSONValue, Location, Severity
 from ..rules import finding
 
 MAX_DATASETS = 16
 MAX_BASE_MODELS = 4
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
+_REPO_ID = lazy(r"^[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?$")
 #: license categories from most to least permissive; open code and open content rank alike
 _RANK = {"open-source": 0, "open-content": 0, "restricted": 1, "noncommercial": 2, "proprietary": 3}
 _UNSAFE_LEVELS = ("unsafe", "dangerous", "malicious", "infected")

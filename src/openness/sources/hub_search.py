@@ -10,13 +10,13 @@ nothing new. A next link that leaves the endpoint is refused: the token would be
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ..errors import OpennessError
+from ..lazy_re import lazy
 from .hub_client import SINGLE_TRY, HubClient, HubError, _CutOff
 from .hub_target import HUB_PREFIX, REPO
 
@@ -40,8 +40,8 @@ SORTS = {
     "last_modified": "lastModified",
 }
 QUERY_KEYS = ("search", "author", "filter", "pipeline_tag", "library", "sort", "direction")
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_COMMIT = lazy(r"^[0-9a-f]{40}$")
+_CONTROL = lazy(r"[\x00-\x1f\x7f]")
 
 
 class QueryError(OpennessError):

@@ -4,12 +4,13 @@ nothing heavy (every command asks the registry which source accepts its target).
 from __future__ import annotations
 
 import os
-import re
+
+from ..lazy_re import lazy
 
 HUB_PREFIX = "hf:"
 NAME = r"[A-Za-z0-9][\w.-]{0,95}"
-REPO = re.compile(rf"^{NAME}/{NAME}$")
-_BARE = re.compile(rf"^{NAME}/{NAME}(@[\w./-]+)?$")
+REPO = lazy(rf"^{NAME}/{NAME}$")
+_BARE = lazy(rf"^{NAME}/{NAME}(@[\w./-]+)?$")
 
 
 def is_hub_target(target: str) -> bool:

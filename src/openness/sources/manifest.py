@@ -15,7 +15,6 @@ named `2404.01234.pdf`); a code place's own OSI-approved license covers its code
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +23,7 @@ import yaml
 
 from ..documents.files import classify_document, license_detections
 from ..errors import TargetError
+from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Evidence, Finding, Location, Member, Origin
 from .interface import MANIFEST_SUFFIXES, READ_ERRORS, Release
@@ -42,7 +42,7 @@ ROLE_FACTS = {
     "checkpoints": "file.role.intermediate_checkpoint",
 }
 ROLES = frozenset({*ROLE_FACTS, "code", "docs"})
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 @dataclass(frozen=True)

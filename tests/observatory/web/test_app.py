@@ -268,4 +268,5 @@ def test_framework_filters_run_on_the_covering_listing_index(
     sql = str(count.compile(engine, compile_kwargs={"literal_binds": True}))
     with engine.connect() as conn:
         plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
-    assert plan[0] == "SCAN assessments USING COVERING INDEX ix_assessments_listing"
+    # one range of the latest-first listing index (migration 0005), no probe per row
+    assert plan == ["SEARCH assessments USING COVERING INDEX ix_assessments_latest (latest=?)"]

@@ -38,6 +38,8 @@ class ModelPage(BaseModel):
     per_page: int
     pages: int
     items: list[ModelRow]
+    #: pass as `after` to get the next page by keyset (None on the last page)
+    next_after: str | None = None
 
 
 class ModelDetail(BaseModel):

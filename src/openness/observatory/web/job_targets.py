@@ -10,15 +10,15 @@ places may name any path on the server).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import OpennessError
+from ...lazy_re import lazy
 from ...sources.hub_target import HUB_PREFIX, REPO
 
 MAX_TARGET_CHARS = 2048
-_REVISION = re.compile(r"^[\w.-]{1,128}(/[\w.-]{1,128}){0,3}$")
+_REVISION = lazy(r"^[\w.-]{1,128}(/[\w.-]{1,128}){0,3}$")
 _MANIFEST_SUFFIXES = (".openness.yaml", ".openness.yml")
 
 

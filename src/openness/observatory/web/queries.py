@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from ...errors import OpennessError
 from ..licensing import OPEN_CATEGORIES
 from ..tables import LEVEL_COLUMNS, assessments
+from .cache import cache_for
 
 LEVELS = ("open", "partial", "closed", "unknown")
 COMMERCIAL_USE = ("yes", "conditional", "no", "unknown")
@@ -78,6 +81,8 @@ class Page:
     total: int
     page: int
     per_page: int
+    #: the keyset cursor of the next page (its rows sort after this model id), None on the last
+    next_after: str | None = None
 
     @property
     def pages(self) -> int:
@@ -85,13 +90,9 @@ class Page:
 
 
 def is_latest() -> Any:
-    """The row is its model's latest stored revision: no later row of the same model.
-
-    Written as NOT EXISTS so both sides run on the listing index (migrations 0002, 0003), never
-    on the large rows.
-    """
-    later = assessments.alias("later")
-    return ~sa.exists().where(later.c.model == assessments.c.model, later.c.id > assessments.c.id)
+    """The row is its model's latest stored revision: the flag a database trigger keeps on every
+    insert (migration 0005), first column of the listing index `ix_assessments_latest`."""
+    return assessments.c.latest == sa.true()
 
 
 def open_weights_clause() -> Any:
@@ -125,36 +126,109 @@ def _where(filters: Filters) -> list[Any]:
 
 
 def list_models(
-    engine: sa.Engine, filters: Filters, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+    engine: sa.Engine,
+    filters: Filters,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+    after: str | None = None,
 ) -> Page:
+    """One page of the latest revisions, by model id: page `page`, or with `after` the page
+    that starts right after that model id (keyset pagination).
+
+    Either way the rows are read by seeking to their first model id in the listing index, never
+    by skipping rows: the total and the first model id of every page come from one pass over
+    the index per filter, cached until the store changes (`cache.py`).
+    """
     per_page = min(max(per_page, 1), PER_PAGE_MAX)
-    page = max(page, 1)
     where = _where(filters)
-    # two steps: the page's ids from the listing index, then only those rows (large ones)
-    ids = (
-        sa.select(assessments.c.id)
-        .where(*where)
-        .order_by(assessments.c.model)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    cache = cache_for(engine)
+    index = cache.get(
+        ("pages", _filter_key(filters), per_page), lambda: _page_index(engine, where, per_page)
     )
-    columns = [assessments.c[name] for name in LIST_COLUMNS]
+    if after is not None:
+        where.append(assessments.c.model > after)
+    else:
+        page = max(page, 1)
+        if page > len(index.starts):
+            return Page([], index.total, page, per_page)
+        where.append(assessments.c.model >= index.starts[page - 1])
+    rows = _page_rows(engine, where, per_page + 1)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if after is not None:
+        page = bisect_right(index.starts, rows[0]["model"]) if rows else len(index.starts) + 1
+    return Page(rows, index.total, page, per_page, rows[-1]["model"] if more else None)
+
+
+#: list columns the listing index holds; the others are read from the rows, by id
+INDEXED_COLUMNS = (
+    "id",
+    "model",
+    "license_family",
+    "commercial_use",
+    "parameters",
+    *LEVEL_COLUMNS,
+    "mof_class",
+    "osaid",
+)
+
+
+def _page_rows(engine: sa.Engine, where: list[Any], limit: int) -> list[dict[str, Any]]:
+    """The page's rows in two reads: the listing index gives ids and its own columns, then the
+    rows give the rest, all stored before the large JSON document (on SQLite a column after it,
+    such as `mof_class`, costs a walk over the document's overflow pages)."""
+    indexed = [assessments.c[name] for name in INDEXED_COLUMNS]
+    query = sa.select(*indexed).where(*where).order_by(assessments.c.model).limit(limit)
+    rest = [assessments.c[n] for n in LIST_COLUMNS if n not in INDEXED_COLUMNS]
     with engine.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(assessments).where(*where)
-        ).scalar_one()
-        chosen = list(conn.execute(ids).scalars())
-        query = sa.select(*columns).where(assessments.c.id.in_(chosen))
-        rows = [_row(r) for r in conn.execute(query.order_by(assessments.c.model))]
-    return Page(rows, int(total), page, per_page)
+        found = [dict(r._mapping) for r in conn.execute(query)]
+        ids = [r["id"] for r in found]
+        more = sa.select(assessments.c.id, *rest).where(assessments.c.id.in_(ids))
+        by_id = {r.id: r._mapping for r in conn.execute(more)} if ids else {}
+    out = []
+    for r in found:
+        r.update({k: v for k, v in by_id[r["id"]].items() if k != "id"})
+        out.append(_row_of({name: r[name] for name in LIST_COLUMNS}))
+    return out
+
+
+@dataclass(frozen=True)
+class _PageIndex:
+    total: int
+    starts: tuple[str, ...]  # the first model id of each page
+
+
+def _page_index(engine: sa.Engine, where: list[Any], per_page: int) -> _PageIndex:
+    listed = (
+        sa.select(
+            assessments.c.model,
+            sa.func.row_number().over(order_by=assessments.c.model).label("n"),
+            sa.func.count().over().label("total"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    query = sa.select(listed.c.model, listed.c.total).where(listed.c.n % per_page == 1)
+    with engine.connect() as conn:
+        found = conn.execute(query.order_by(listed.c.n)).all()
+    return _PageIndex(int(found[0].total) if found else 0, tuple(r.model for r in found))
+
+
+def _filter_key(filters: Filters) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(filters.as_params().items()))
 
 
 def license_families(engine: sa.Engine) -> list[str]:
     query = (
         sa.select(assessments.c.license_family).distinct().order_by(assessments.c.license_family)
     )
-    with engine.connect() as conn:
-        return [str(v) for v in conn.execute(query).scalars()]
+
+    def read() -> list[str]:
+        with engine.connect() as conn:
+            return [str(v) for v in conn.execute(query).scalars()]
+
+    families: list[str] = cache_for(engine).get(("families",), read)
+    return families
 
 
 def model_record(engine: sa.Engine, model: str, revision: str | None = None) -> dict[str, Any]:
@@ -184,10 +258,27 @@ def all_models(engine: sa.Engine) -> list[str]:
         return [str(m) for m in conn.execute(query.order_by(assessments.c.model)).scalars()]
 
 
+class Row(dict[str, Any]):
+    """A stored row: a plain dict (JSON, the API) whose columns templates also read as
+    attributes. Jinja tries an attribute before an item; on a bare dict every `r.model` raised
+    and caught an AttributeError first, a third of a list page's rendering."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.__dict__.update(values)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.__dict__[key] = value
+
+
 def _row(row: Any) -> dict[str, Any]:
+    return _row_of(dict(row._mapping))
+
+
+def _row_of(out: dict[str, Any]) -> dict[str, Any]:
     """A row as a dict; SQLite gives back naive datetimes, which were stored as UTC."""
-    out = dict(row._mapping)
     when = out.get("assessed_at")
     if isinstance(when, datetime) and when.tzinfo is None:
         out["assessed_at"] = when.replace(tzinfo=UTC)
-    return out
+    return Row(out)

@@ -1,7 +1,7 @@
 """The checked handler of every pickle opcode, and the state they work on.
 
 Each `_op_<name>` reads its argument through the bounds-checked cursor, updates the modelled
-stack and memo, and returns the value to push (see pickle_values). `PickleWalker` (pickle_ops)
+stack and memo, and returns the value to push (see values.py). `PickleWalker` (walker.py)
 runs its hot loop over the frequent opcodes and falls back to these for everything else and for
 the last bytes of a stream, so they are also the reference the hot loop is tested against.
 """
@@ -9,7 +9,6 @@ the last bytes of a stream, so they are also the reference the hot loop is teste
 from __future__ import annotations
 
 import codecs
-import re
 import struct
 import zipfile
 import zlib
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import FormatError, LimitExceeded
+from ...lazy_re import lazy
 from ...limits import Limits
 from .cursor import Cursor
 from .opcodes import SIZED
@@ -435,7 +435,7 @@ class OpcodeHandlers:
 
 
 def extend_items(target: Value, items: list[Value]) -> None:
-    """APPEND(S)/ADDITEMS: containers keep what they need (see pickle_values.keep_items)."""
+    """APPEND(S)/ADDITEMS: containers keep what they need (see values.keep_items)."""
     if isinstance(target, PList | PSet):
         target.dropped += keep_items(target.items, items)
     elif isinstance(target, Call):
@@ -450,7 +450,7 @@ def set_items(target: Value, flat: list[Value]) -> None:
 
 #: module/name of a GLOBAL whose line was too long to keep
 OVERLONG = "<overlong>"
-_C_OCTAL = re.compile(r"\s*([+-]?)0([0-7]+)")
+_C_OCTAL = lazy(r"\s*([+-]?)0([0-7]+)")
 _C_LONG_MAX = 2**63 - 1
 
 

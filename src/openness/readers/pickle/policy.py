@@ -7,11 +7,11 @@ maps it to for protocol 0-2 pickles (`__builtin__.eval` loads `builtins.eval`).
 from __future__ import annotations
 
 import _compat_pickle
-import re
 from collections.abc import Iterable
 from enum import Enum
 
 from ...errors import FormatError
+from ...lazy_re import lazy
 from ...model import Finding, Location
 from ...rules import finding
 from .classes import NUMPY_RANDOM_CLASSES, SCIPY_SPARSE_CLASSES, SKLEARN_CLASSES
@@ -405,7 +405,7 @@ _WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
 _WRAPPER_FIELDS = frozenset(
     {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"}
 )
-_PLAIN_DTYPE = re.compile(r"[<>|=]?[a-zA-Z]\d*")
+_PLAIN_DTYPE = lazy(r"[<>|=]?[a-zA-Z]\d*")
 
 
 def wrapper_findings(path: str, walk: Walk, key: str | None = None, base: int = 0) -> list[Finding]:

@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import BinaryIO
 
 from ...errors import FormatError
+from ...lazy_re import lazy
 from ...limits import Limits
 from ...model import ReaderResult
 from .. import detect, torch_tensors
@@ -22,7 +22,7 @@ from .walker import PickleWalker
 
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 _WRAPPERS = ("joblib.numpy_pickle.NumpyArrayWrapper",)
-_DTYPE_STR = re.compile(r"^[<>|=]?([a-zA-Z])(\d+)")
+_DTYPE_STR = lazy(r"^[<>|=]?([a-zA-Z])(\d+)")
 
 
 class PickleReader:

@@ -1,7 +1,7 @@
 """Walk a pickle opcode stream (protocols 0-5), modelling the unpickler's stack and memo.
 
 Nothing is imported or called: GLOBAL becomes a `Global`, REDUCE a `Call`, and so on (see
-pickle_values). Long string/bytes arguments are seeked past, so memory stays flat for any file
+values.py). Long string/bytes arguments are seeked past, so memory stays flat for any file
 size. Every malformed input raises FormatError with the byte offset; `PickleWalker.result` keeps
 what was learned before the error, so readers can still report it.
 """

@@ -1,0 +1,82 @@
+"""What the dashboard derives from the whole store, kept until the store changes.
+
+Counts, page boundaries, the license families of the filter form and the ecosystem metrics each
+read every latest row; a page view needs them on every request. They are computed once per
+*store version*, the highest assessment id, read with one probe of the primary key per request:
+the store is append-only (every write inserts rows with new, higher ids; no code path updates or
+deletes an assessment), so a new id is exactly a write. Entries of older versions are dropped
+as soon as a newer version is seen; per version the entries are bounded (least recently used
+first out), so hostile query strings cannot grow memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from ..tables import assessments
+
+T = TypeVar("T")
+MAX_ENTRIES = 512
+
+
+class StoreCache:
+    def __init__(self, engine: sa.Engine, max_entries: int = MAX_ENTRIES) -> None:
+        self._engine = weakref.ref(engine)  # the cache must not keep its engine alive
+        self._max = max_entries
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._building: dict[Hashable, threading.Lock] = {}
+
+    def version(self) -> int:
+        engine = self._engine()
+        if engine is None:
+            return -1
+        with engine.connect() as conn:
+            found = conn.execute(sa.select(sa.func.max(assessments.c.id))).scalar_one_or_none()
+        return int(found or 0)
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()` for this store version, computed once even under concurrent requests."""
+        version = self.version()
+        with self._lock:
+            if version != self._version:
+                self._version = version
+                self._entries.clear()
+                self._building.clear()
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                found: T = self._entries[key]
+                return found
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:  # one request builds, the others wait for its result
+            with self._lock:
+                if self._version == version and key in self._entries:
+                    ready: T = self._entries[key]
+                    return ready
+            value = build()
+            with self._lock:
+                if self._version == version:
+                    self._entries[key] = value
+                    while len(self._entries) > self._max:
+                        self._entries.popitem(last=False)
+                    self._building.pop(key, None)
+            return value
+
+
+_CACHES: weakref.WeakKeyDictionary[sa.Engine, StoreCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def cache_for(engine: sa.Engine) -> StoreCache:
+    with _CACHES_LOCK:
+        found = _CACHES.get(engine)
+        if found is None:
+            found = _CACHES[engine] = StoreCache(engine)
+        return found
