@@ -134,9 +134,10 @@ def summary(inputs: Inputs, outcome: Outcome) -> str:
     if not a.complete:
         lines += [":warning: incomplete: " + _escape("; ".join(a.incomplete)), ""]
     if inputs.command == "check":
+        from openness.formats import context
         from openness.formats.markdown import verdict_lines
 
-        lines += [*verdict_lines(a), ""]
+        lines += [*verdict_lines(context.build(a)), ""]
     counts = {s: sum(f.severity is s for f in a.findings) for s in reversed(Severity)}
     lines += ["| Severity | Findings |", "|---|---|"]
     lines += [f"| {s.name.lower()} | {n} |" for s, n in counts.items() if n]
