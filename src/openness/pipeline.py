@@ -20,6 +20,7 @@ from .security.interface import run_analyzers
 from .sources import Release, open_release
 
 if TYPE_CHECKING:
+    from .lineage.fingerprint import Fingerprint
     from .rubrics.engine import Rubric
 
 
@@ -132,6 +133,7 @@ def assess(
     osv_db: str | Path | None = None,
     frameworks: str | Sequence[str] | None = None,
     now: float | None = None,
+    lineage_db: str | Path | None = None,
 ) -> Assessment:
     """Assess a release (folder, file, archive, manifest, `hf:` or `gh:` repository) and return a
     frozen Assessment: the same value `openness assess --format json` prints for the same options.
@@ -145,6 +147,9 @@ def assess(
       clock its ages are measured from;
     - `frameworks`: which frameworks the result lists (`"mof,osaid"`, a list of names, `"all"`,
       `"none"`; default all). Openwashing always reads every framework.
+    - `lineage_db`: a store holding fingerprints of known models (`openness lineage index`):
+      the closest known base of the weights (`lineage.*` evidence) and OPN-LIN findings when
+      it contradicts the stated license or the card's base_model (docs/lineage.md).
 
     Claims, integrity and health are evidence producers: they run before the ratings and the
     frameworks, which read all evidence. Raises `TargetError` when the target cannot be opened at
@@ -175,6 +180,9 @@ def assess(
         read = _read_release(release, limits, hash_files, progress, on_start)
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
+        fingerprint = None
+        if lineage_db is not None:
+            fingerprint = _fingerprint(release, read, limits)
 
     results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
@@ -237,6 +245,16 @@ def assess(
             now=now,
         )
         produced.append(_Produced(code.evidence, code.findings, code.incomplete, code.complete))
+    if fingerprint is not None and lineage_db is not None:
+        from .lineage.attach import lineage_step
+
+        stated = resolution.verdict.spdx or resolution.verdict.id or resolution.verdict.declared
+        lineage = lineage_step(fingerprint, str(lineage_db), stated, evidence)
+        produced.append(
+            _Produced(
+                lineage.evidence, lineage.findings, lineage.incomplete, not lineage.incomplete
+            )
+        )
     for step in produced:
         evidence += step.evidence
         findings += step.findings
@@ -273,6 +291,23 @@ def _framework_names(
     if isinstance(frameworks, str):
         return parse(frameworks)
     return parse(",".join(frameworks)) if frameworks else ()
+
+
+def _fingerprint(release: Release, read: _Read, limits: Limits) -> Fingerprint:
+    """The weights' fingerprint from the headers the readers already parsed; a weight file that
+    could not be parsed leaves the lineage check incomplete rather than failing the assessment."""
+    from .errors import FormatError
+    from .lineage.fingerprint import Fingerprint, WeightFile, fingerprint_weights
+
+    weights = [
+        WeightFile(s.entry.path, s.entry.size, s.entry.format, s.result.tensors)
+        for s in read.scanned
+        if s.result is not None
+    ]
+    try:
+        return fingerprint_weights(release, read.origin.target, weights, limits)
+    except FormatError as exc:
+        return Fingerprint(read.origin.target, None, "", (), (), note=f"cannot sample: {exc}")
 
 
 def _path(value: str | Path | None) -> Path | None:

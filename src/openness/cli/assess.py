@@ -112,6 +112,12 @@ def add_parser(commands: Any) -> None:
         metavar="PATH",
         help="OSV database (folder or zip) to check the code repository's dependencies against",
     )
+    p.add_argument(
+        "--lineage-db",
+        metavar="DB",
+        help="a store of known models' weight fingerprints (openness lineage index): report "
+        "the closest known base and license or base_model contradictions (docs/lineage.md)",
+    )
     p.set_defaults(run=run)
 
 
@@ -146,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
                 certificate_chain=args.certificate_chain or (),
                 osv_db=args.osv_db,
                 frameworks=args.framework,
+                lineage_db=args.lineage_db,
             )
     except EmptyTarget as exc:
         # an input error (exit 2): a short human report instead of a full empty one; machine

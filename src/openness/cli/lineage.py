@@ -55,9 +55,24 @@ def model_name(target: str) -> str:
     return Path(target.rstrip("/\\")).name or target
 
 
-def _index(args: argparse.Namespace) -> int:
+def _fingerprint(target: str, name: str | None = None) -> Any:
     from ..errors import OpennessError
     from ..lineage.fingerprint import fingerprint_target
+
+    fp = fingerprint_target(target, name)
+    if fp.format is None:
+        raise OpennessError(f"{target}: {fp.note}; lineage reads {_formats()} weight files")
+    return fp
+
+
+def _formats() -> str:
+    from ..lineage.fingerprint import WEIGHT_FORMATS
+
+    return ", ".join(WEIGHT_FORMATS)
+
+
+def _index(args: argparse.Namespace) -> int:
+    from ..errors import OpennessError
     from ..observatory.lineage_repository import save_fingerprint
     from ..observatory.store import open_store
 
@@ -66,7 +81,7 @@ def _index(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     for target in args.targets:
         name = args.name or model_name(target)
-        fp = fingerprint_target(target, name)
+        fp = _fingerprint(target, name)
         license_id = args.license or _stated_license(target)
         new = save_fingerprint(engine, fp, license_id)
         state = "indexed" if new else "re-indexed"
@@ -86,13 +101,12 @@ def _stated_license(target: str) -> str | None:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from ..lineage.fingerprint import fingerprint_target
     from ..observatory.lineage_repository import matches
     from ..observatory.store import open_store
     from .output import write_report
 
     engine = open_store(args.db)
-    fp = fingerprint_target(args.target)
+    fp = _fingerprint(args.target)
     found = matches(engine, fp)
     doc = {
         "matches": [

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import FormatError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..model import TensorInfo
 from ..readers import detect
 from ..readers.registry import reader_for
 from ..sources import Release, open_release
@@ -86,7 +87,7 @@ def fingerprint_release(
 ) -> Fingerprint:
     """Raises FormatError (with the file named) when the chosen weight files cannot be parsed;
     a release without weight files gives an empty, unsampled fingerprint that says so."""
-    found: dict[str, list[tuple[str, int]]] = {}
+    found: list[WeightFile] = []
     read = 0
     for member in release.members:
         if member.size == 0:
@@ -99,57 +100,80 @@ def fingerprint_release(
         except READ_ERRORS as exc:
             raise FormatError(f"{member.path}: cannot be read: {exc}") from None
         if fmt in WEIGHT_FORMATS:
-            found.setdefault(fmt, []).append((member.path, member.size))
-    chosen = next((f for f in WEIGHT_FORMATS if f in found), None)
+            found.append(WeightFile(member.path, member.size, fmt, None))
+    return fingerprint_weights(release, model, found, limits, read)
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    """A weight file of the release; `tensors` when a reader already parsed its header."""
+
+    path: str
+    size: int
+    format: str
+    tensors: tuple[TensorInfo, ...] | None
+
+
+def fingerprint_weights(
+    release: Release,
+    model: str,
+    weights: Sequence[WeightFile],
+    limits: Limits = DEFAULT_LIMITS,
+    bytes_read: int = 0,
+) -> Fingerprint:
+    """The fingerprint of the weight files of one format (the first of WEIGHT_FORMATS present:
+    every shard of it), their headers parsed here unless already given."""
+    chosen = next((f for f in WEIGHT_FORMATS if any(w.format == f for w in weights)), None)
     if chosen is None:
-        return Fingerprint(model, None, _digest(""), (), (), (), read, "no weight file found")
+        return Fingerprint(model, None, _digest(""), (), (), (), bytes_read, "no weight file found")
+    files = sorted((w for w in weights if w.format == chosen), key=lambda w: w.path)
     located: list[sampling.Located] = []
-    files = sorted(found[chosen])
-    for path, size in files:
-        located += _located(release, path, size, limits, counter := [0])
-        read += counter[0]
-    tensors = tuple(sorted((t.name, t.info.shape, t.info.dtype) for t in located))
-    signature = _digest("\n".join(f"{n}:{list(s)}" for n, s, _ in tensors))
+    for w in files:
+        tensors = w.tensors
+        if tensors is None:
+            tensors, spent = _parse(release, w, limits)
+            bytes_read += spent
+        located += _named(w.path, tensors)
+    tensors_list = tuple(sorted((t.name, t.info.shape, t.info.dtype) for t in located))
+    signature = _digest("\n".join(f"{n}:{list(s)}" for n, s, _ in tensors_list))
     picked = sampling.select(located)
-    samples, sample_bytes = _sample(release, picked, {p: s for p, s in files})
+    samples, sample_bytes = _sample(release, picked, {w.path: w.size for w in files})
     note = ""
-    if not samples:
-        note = (
-            f"signature only: values of {chosen} tensors cannot be sampled yet"
-            if located
-            else "no tensor found"
-        )
+    if not located:
+        note = "no tensor found in the weight files"
+    elif not samples:
+        note = f"signature only: values of {chosen} tensors cannot be sampled yet"
     return Fingerprint(
         model,
         chosen,
         signature,
-        tensors,
+        tensors_list,
         tuple(samples),
-        tuple(p for p, _ in files),
-        read + sample_bytes,
+        tuple(w.path for w in files),
+        bytes_read + sample_bytes,
         note,
     )
 
 
-def _located(
-    release: Release, path: str, size: int, limits: Limits, counter: list[int]
-) -> list[sampling.Located]:
-    with release.open(path) as raw:
-        stream = CountedStream(raw)
-        fmt = detect.detect_format(path, size, stream, limits)  # type: ignore[arg-type]
-        reader = reader_for(fmt)
-        if reader is None:
-            return []
-        try:
-            result = reader.read(path, size, stream, limits)  # type: ignore[arg-type]
-        except FormatError as exc:
-            raise FormatError(f"{path}: {exc}", offset=exc.offset, key=exc.key) from None
-        except READ_ERRORS as exc:
-            raise FormatError(f"{path}: cannot be read: {exc}") from None
-        counter[0] = stream.bytes_read
+def _parse(release: Release, w: WeightFile, limits: Limits) -> tuple[tuple[TensorInfo, ...], int]:
+    reader = reader_for(w.format)
+    if reader is None:
+        return (), 0
+    try:
+        with release.open(w.path) as raw:
+            stream = CountedStream(raw)
+            result = reader.read(w.path, w.size, stream, limits)  # type: ignore[arg-type]
+    except FormatError as exc:
+        raise FormatError(f"{w.path}: {exc}", offset=exc.offset, key=exc.key) from None
+    except READ_ERRORS as exc:
+        raise FormatError(f"{w.path}: cannot be read: {exc}") from None
+    return result.tensors, stream.bytes_read
+
+
+def _named(path: str, tensors: Sequence[TensorInfo]) -> list[sampling.Located]:
     seen: set[str] = set()
     out = []
-    for t in result.tensors:
+    for t in tensors:
         name = names.normalise(t.name)
         if name not in seen:
             seen.add(name)

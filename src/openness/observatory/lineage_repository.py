@@ -91,3 +91,23 @@ def _screen(rows: Sequence[Any], query: bytes) -> list[int]:
     scores = matrix.astype(np.float32) @ q / len(q)
     order = np.argsort(-scores)[:MAX_CANDIDATES]
     return [same[i][0] for i in order if scores[i] >= SCREEN]
+
+
+def compare_with(engine: sa.Engine, fp: Fingerprint, model: str) -> Known | None:
+    """The query compared with one named known model (matched by full name, else by its last
+    path part, case-insensitive); None when the index does not hold it."""
+    wanted = model.strip().lower()
+    short = wanted.rsplit("/", 1)[-1]
+    query = sa.select(table.c.model, table.c.license_id, table.c.fingerprint).where(
+        sa.or_(
+            sa.func.lower(table.c.model) == wanted,
+            sa.func.lower(table.c.model) == short,
+            sa.func.lower(table.c.model).endswith("/" + short, autoescape=True),
+        )
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query.limit(2)).all()
+    if len(rows) != 1:
+        return None
+    r = rows[0]
+    return Known(r.model, r.license_id, compare(fp, from_bytes(r.model, r.fingerprint)))
