@@ -80,24 +80,11 @@ class Comparison:
         }
 
 
-def correlation(a: np.ndarray, b: np.ndarray) -> float | None:
-    a = a.astype(np.float64)
-    b = b.astype(np.float64)
-    keep = np.isfinite(a) & np.isfinite(b)
-    a, b = a[keep], b[keep]
-    if len(a) < 8:
-        return None
-    a = a - a.mean()
-    b = b - b.mean()
-    den = math.sqrt(float(a @ a) * float(b @ b))
-    if den <= MIN_STD:
-        return None
-    return float(a @ b) / den
-
-
 def compare(query: Fingerprint, known: Fingerprint) -> Comparison:
     theirs = {s.name: s for s in known.samples}
-    scores: list[TensorScore] = []
+    mine_parts: list[np.ndarray] = []
+    their_parts: list[np.ndarray] = []
+    aligned: list[tuple[str, str]] = []
     reshaped: list[str] = []
     for mine in query.samples:
         other = theirs.get(mine.name)
@@ -106,12 +93,48 @@ def compare(query: Fingerprint, known: Fingerprint) -> Comparison:
         if other.shape != mine.shape or len(other.values) != len(mine.values):
             reshaped.append(mine.name)
             continue
-        r = correlation(mine.values, other.values)
-        if r is not None:
-            scores.append(TensorScore(mine.name, mine.role, r, len(mine.values)))
+        mine_parts.append(mine.values)
+        their_parts.append(other.values)
+        aligned.append((mine.name, mine.role))
+    scores: list[TensorScore] = []
+    if aligned:
+        lengths = np.array([len(p) for p in mine_parts])
+        for (name, role), r, n in zip(
+            aligned, correlations(mine_parts, their_parts), lengths, strict=True
+        ):
+            if r is not None:
+                scores.append(TensorScore(name, role, r, int(n)))
     similarity = (
         float(np.median([s.correlation for s in scores])) if len(scores) >= MIN_TENSORS else None
     )
     return Comparison(
         similarity, query.signature == known.signature, tuple(scores), tuple(reshaped)
     )
+
+
+def correlations(a_parts: list[np.ndarray], b_parts: list[np.ndarray]) -> list[float | None]:
+    """Pearson correlation of each aligned pair, in one vectorised pass over all of them;
+    None where a pair is too short or constant. Non-finite values count as the mean."""
+    starts = np.cumsum([0] + [len(p) for p in a_parts[:-1]])
+    counts = np.array([len(p) for p in a_parts], dtype=np.float64)
+    a = np.concatenate(a_parts).astype(np.float64)
+    b = np.concatenate(b_parts).astype(np.float64)
+    a = np.where(np.isfinite(a), a, np.nan)
+    b = np.where(np.isfinite(b), b, np.nan)
+    a = a - np.repeat(_segment_mean(a, starts, counts), counts.astype(int))
+    b = b - np.repeat(_segment_mean(b, starts, counts), counts.astype(int))
+    a = np.nan_to_num(a)
+    b = np.nan_to_num(b)
+    ab = np.add.reduceat(a * b, starts)
+    den = np.sqrt(np.add.reduceat(a * a, starts) * np.add.reduceat(b * b, starts))
+    return [
+        float(x / d) if n >= 8 and d > MIN_STD else None
+        for x, d, n in zip(ab, den, counts, strict=True)
+    ]
+
+
+def _segment_mean(x: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(x)
+    sums = np.add.reduceat(np.where(finite, x, 0.0), starts)
+    n = np.add.reduceat(finite.astype(np.float64), starts)
+    return np.divide(sums, n, out=np.zeros_like(sums), where=n > 0)

@@ -1,10 +1,10 @@
 """Fingerprints to and from compact bytes for the index: JSON, values as float16 z-scores
-(correlation needs nothing else), zlib-compressed. Reading is bounded and tolerant of damage."""
+(correlation needs nothing else). Reading is bounded; damage is a clear error."""
 
 from __future__ import annotations
 
-import base64
 import json
+import struct
 import zlib
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import OpennessError
 from .fingerprint import Fingerprint, Sample
 
-VERSION = 1
+MAGIC = b"OLF1"  # openness lineage fingerprint, layout 1
 MAX_DECOMPRESSED = 64 * 1024 * 1024
 
 
@@ -28,8 +28,10 @@ def sketch_bytes(fp: Fingerprint) -> bytes:
 
 
 def to_bytes(fp: Fingerprint) -> bytes:
+    """MAGIC, the zlib-compressed JSON description (4-byte length first), then every sample's
+    float16 z-scores back to back (random-looking values gain nothing from compression)."""
+    values = [standardised(s.values) for s in fp.samples]
     doc = {
-        "version": VERSION,
         "format": fp.format,
         "signature": fp.signature,
         "files": list(fp.files),
@@ -37,47 +39,45 @@ def to_bytes(fp: Fingerprint) -> bytes:
         "note": fp.note,
         "tensors": [[n, list(s), d] for n, s, d in fp.tensors],
         "samples": [
-            {
-                "name": s.name,
-                "shape": list(s.shape),
-                "dtype": s.dtype,
-                "role": s.role,
-                "file": s.file,
-                "values": base64.b64encode(standardised(s.values).tobytes()).decode(),
-            }
-            for s in fp.samples
+            [s.name, list(s.shape), s.dtype, s.role, s.file, len(v)]
+            for s, v in zip(fp.samples, values, strict=True)
         ],
     }
-    return zlib.compress(json.dumps(doc, separators=(",", ":")).encode(), 6)
+    meta = zlib.compress(json.dumps(doc, separators=(",", ":")).encode(), 6)
+    return MAGIC + struct.pack("<I", len(meta)) + meta + b"".join(v.tobytes() for v in values)
 
 
 def from_bytes(model: str, data: bytes) -> Fingerprint:
     try:
+        if data[:4] != MAGIC or len(data) < 8:
+            raise ValueError("not a lineage fingerprint")
+        (n,) = struct.unpack("<I", data[4:8])
         inflater = zlib.decompressobj()
-        raw = inflater.decompress(data, MAX_DECOMPRESSED)
+        raw = inflater.decompress(data[8 : 8 + n], MAX_DECOMPRESSED)
         if inflater.unconsumed_tail:
             raise ValueError("over the size limit")
         doc = json.loads(raw)
-        samples = tuple(
-            Sample(
-                str(s["name"]),
-                tuple(int(d) for d in s["shape"]),
-                str(s["dtype"]),
-                str(s["role"]),
-                str(s["file"]),
-                np.frombuffer(base64.b64decode(s["values"]), dtype=np.float16).astype(np.float64),
+        values = np.frombuffer(data, dtype=np.float16, offset=8 + n)
+        samples, at = [], 0
+        for name, shape, dtype, role, file, count in doc["samples"]:
+            if at + int(count) > len(values):
+                raise ValueError("sample values are cut short")
+            chunk = values[at : at + int(count)].astype(np.float64)
+            samples.append(
+                Sample(
+                    str(name), tuple(int(d) for d in shape), str(dtype), str(role), str(file), chunk
+                )
             )
-            for s in doc["samples"]
-        )
+            at += int(count)
         return Fingerprint(
             model,
             doc["format"],
             str(doc["signature"]),
             tuple((str(n), tuple(int(d) for d in s), str(t)) for n, s, t in doc["tensors"]),
-            samples,
+            tuple(samples),
             tuple(str(f) for f in doc["files"]),
             int(doc["bytes_read"]),
             str(doc["note"]),
         )
-    except (zlib.error, ValueError, KeyError, TypeError) as exc:
+    except (zlib.error, ValueError, KeyError, TypeError, struct.error) as exc:
         raise OpennessError(f"the stored fingerprint of {model} is damaged: {exc}") from None

@@ -18,7 +18,7 @@ from ..lineage.serialize import from_bytes, sketch_bytes, to_bytes
 from .tables import lineage_fingerprints as table
 
 SCREEN = 0.3  # sketch correlation below which a candidate is not compared in full
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,24 @@ class Known:
 
 def save_fingerprint(engine: sa.Engine, fp: Fingerprint, license_id: str | None) -> bool:
     """Store (or replace) the fingerprint of `fp.model`; True when it was new."""
-    values = {
+    values = _values(fp, license_id)
+    with engine.begin() as conn:
+        updated = conn.execute(sa.update(table).where(table.c.model == fp.model).values(**values))
+        if updated.rowcount:
+            return False
+        conn.execute(sa.insert(table).values(model=fp.model, **values))
+        return True
+
+
+def add_fingerprints(engine: sa.Engine, items: Sequence[tuple[Fingerprint, str | None]]) -> None:
+    """Insert many new fingerprints in one transaction (bulk indexing); all land or none."""
+    rows = [{"model": fp.model, **_values(fp, license_id)} for fp, license_id in items]
+    with engine.begin() as conn:
+        conn.execute(sa.insert(table), rows)
+
+
+def _values(fp: Fingerprint, license_id: str | None) -> dict[str, Any]:
+    return {
         "license_id": license_id,
         "format": fp.format,
         "signature": fp.signature,
@@ -40,12 +57,6 @@ def save_fingerprint(engine: sa.Engine, fp: Fingerprint, license_id: str | None)
         "tensors": len(fp.tensors),
         "indexed_at": datetime.now(UTC),
     }
-    with engine.begin() as conn:
-        updated = conn.execute(sa.update(table).where(table.c.model == fp.model).values(**values))
-        if updated.rowcount:
-            return False
-        conn.execute(sa.insert(table).values(model=fp.model, **values))
-        return True
 
 
 def count_fingerprints(engine: sa.Engine) -> int:
