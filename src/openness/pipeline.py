@@ -170,6 +170,10 @@ def assess(
         from .integrity.steps import check_trust_options
 
         check_trust_options(signature, public_key, certificate_chain)
+    if lineage_db is not None:
+        from .lineage import require
+
+        require()
     claims_document = None
     if claims is not None:
         from .claims import read_claims_file

@@ -57,6 +57,9 @@ def model_name(target: str) -> str:
 
 def _fingerprint(target: str, name: str | None = None) -> Any:
     from ..errors import OpennessError
+    from ..lineage import require
+
+    require()
     from ..lineage.fingerprint import fingerprint_target
 
     fp = fingerprint_target(target, name)
@@ -78,10 +81,11 @@ def _index(args: argparse.Namespace) -> int:
 
     if args.name and len(args.targets) > 1:
         raise OpennessError("--name names one model: give one TARGET with it")
-    engine = open_store(args.db)
+    engine = None
     for target in args.targets:
         name = args.name or model_name(target)
         fp = _fingerprint(target, name)
+        engine = engine or open_store(args.db)
         license_id = args.license or _stated_license(target)
         new = save_fingerprint(engine, fp, license_id)
         state = "indexed" if new else "re-indexed"
@@ -105,8 +109,8 @@ def _match(args: argparse.Namespace) -> int:
     from ..observatory.store import open_store
     from .output import write_report
 
-    engine = open_store(args.db)
     fp = _fingerprint(args.target)
+    engine = open_store(args.db)
     found = matches(engine, fp)
     doc = {
         "matches": [
