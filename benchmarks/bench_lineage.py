@@ -283,7 +283,15 @@ def fine_tune(
 def independent(
     layers: int, tokens: torch.Tensor, steps: int, seed: int
 ) -> dict[str, torch.Tensor]:
-    return state(train(Bert(layers).init_independently(seed), tokens, steps, 1e-4, seed))
+    lr = 1e-4 * REFERENCE_STEPS / steps
+    return state(train(Bert(layers).init_independently(seed), tokens, steps, lr, seed))
+
+
+def drift(tuned: dict[str, torch.Tensor], base: dict[str, torch.Tensor]) -> float:
+    """||tuned - base|| / ||base|| over every tensor both hold."""
+    num = sum(float((tuned[k].float() - base[k].float()).norm() ** 2) for k in base if k in tuned)
+    den = sum(float(base[k].float().norm() ** 2) for k in base if k in tuned)
+    return (num / den) ** 0.5
 
 
 def int8_rows(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -322,7 +330,9 @@ def cast(tensors: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torc
 # --- the run -------------------------------------------------------------------------------
 
 
-def build(steps: int, work: Path) -> tuple[dict[str, Path], dict[str, str | None]]:
+def build(
+    steps: int, independent_steps: int, work: Path
+) -> tuple[dict[str, Path], dict[str, str | None]]:
     """Model files, and for each the base it derives from (None for negatives)."""
     vocab_text = member("l6", "model/vocab.txt").decode()
     vocab = {w: i for i, w in enumerate(vocab_text.splitlines())}
@@ -342,12 +352,14 @@ def build(steps: int, work: Path) -> tuple[dict[str, Path], dict[str, str | None
         files[name], truth[name] = path, base
 
     t0 = time.perf_counter()
-    ft_a = fine_tune(l6, 6, tokens, steps, 5e-5, 1)
-    ft_b = fine_tune(l6, 6, tokens, steps, 1e-4, 2)
-    ft_l3 = fine_tune(l3, 3, tokens, steps, 1e-4, 3)
-    print(
-        f"fine-tuned 3 models x {steps} steps in {time.perf_counter() - t0:.0f} s", file=sys.stderr
-    )
+    scale = REFERENCE_STEPS / steps  # AdamW moves each weight ~lr per step: same total drift
+    ft_a = fine_tune(l6, 6, tokens, steps, 5e-5 * scale, 1)
+    ft_b = fine_tune(l6, 6, tokens, steps, 1e-4 * scale, 2)
+    ft_l3 = fine_tune(l3, 3, tokens, steps, 1e-4 * scale, 3)
+    took = time.perf_counter() - t0
+    print(f"fine-tuned 3 models x {steps} steps (lr x{scale:.1f}) in {took:.0f} s", file=sys.stderr)
+    for name, tuned, base in (("l6 lr5e-5", ft_a, l6), ("l6 lr1e-4", ft_b, l6), ("l3", ft_l3, l3)):
+        print(f"  {name}: relative weight change {drift(tuned, base):.4f}", file=sys.stderr)
     add("l6-finetune-lr5e-5", ft_a, L6_NAME)
     add("l6-finetune-lr1e-4", ft_b, L6_NAME)
     add("l6-fp16", cast(l6, torch.float16), L6_NAME)
@@ -363,8 +375,8 @@ def build(steps: int, work: Path) -> tuple[dict[str, Path], dict[str, str | None
     add("l3-pruned-heads", prune_heads(l3, {1: [0, 4, 8]}), L3_NAME)
     t0 = time.perf_counter()
     for seed in (11, 12):
-        add(f"independent-l6-arch-{seed}", independent(6, tokens, steps, seed), None)
-    add("independent-l3-arch-13", independent(3, tokens, steps, 13), None)
+        add(f"independent-l6-arch-{seed}", independent(6, tokens, independent_steps, seed), None)
+    add("independent-l3-arch-13", independent(3, tokens, independent_steps, 13), None)
     print(f"trained 3 independent models in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     real_int8 = wheel("int8")
     if real_int8 is not None:
@@ -414,6 +426,9 @@ def main() -> int:
         help="fine-tuning / training steps; below 300 the learning rate is scaled up so the "
         "weights move as far as in 300 AdamW steps",
     )
+    parser.add_argument(
+        "--independent-steps", type=int, default=None, help="training steps of the negatives"
+    )
     parser.add_argument("--index-size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20, help="timed matches")
     args = parser.parse_args()
@@ -421,7 +436,7 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-lineage-") as tmp:
         work = Path(tmp)
-        files, truth = build(args.steps, work)
+        files, truth = build(args.steps, args.independent_steps or args.steps, work)
         l6_path = DATA / "all-MiniLM-L6-v2.safetensors"
         bases = {
             L6_NAME: fingerprint_target(str(l6_path), L6_NAME),
@@ -457,7 +472,7 @@ def main() -> int:
                 fn += not ok
             shown = best.model if best else "-"
             sim = (
-                f"{best.comparison.similarity:.3f}"
+                f"{best.comparison.similarity:.4f}"
                 if best and best.comparison.similarity is not None
                 else "-"
             )
