@@ -156,3 +156,24 @@ def test_truncated_and_malformed_files_give_clear_errors(tmp_path: Path) -> None
     )
     assert result.returncode == 2
     assert "outside the file" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("exported", "normalised"),
+    [
+        (
+            "model.0.auto_model.embeddings.word_embeddings.weight",
+            "embeddings.word_embeddings.weight",
+        ),
+        ("inner.embeddings.word_embeddings.weight_q", "embeddings.word_embeddings.weight"),
+        (
+            "bert.encoder.layer.0.output.dense.weight_quantized",
+            "encoder.layer.0.output.dense.weight",
+        ),
+        ("blk.0.attn_q.weight", "blk.0.attn_q.weight"),
+    ],
+)
+def test_exporters_names_are_normalised(exported: str, normalised: str) -> None:
+    from openness.lineage.names import normalise
+
+    assert normalise(exported) == normalised

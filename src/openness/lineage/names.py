@@ -14,8 +14,10 @@ _PREFIXES = (
     "bert.",
     "roberta.",
     "transformer.",
+    "inner.",
 )
-_SUFFIXES = ("_quantized",)
+#: quantisers' renamings of a weight: dropped so it aligns with the float original
+_SUFFIXES = ("_quantized", ".weight_q")
 _LAYER = re.compile(r"(?:^|\.)(?:layers?|h|blocks?|blk)\.(\d+)\.")
 
 EMBEDDING, ATTENTION, MLP, NORM, OTHER = "embedding", "attention", "mlp", "norm", "other"
@@ -30,7 +32,7 @@ def normalise(name: str) -> str:
                 name, changed = name[len(prefix) :], True
     for suffix in _SUFFIXES:
         if name.endswith(suffix):
-            name = name[: -len(suffix)]
+            name = name[: -len(suffix)] + (".weight" if suffix == ".weight_q" else "")
     return name
 
 
