@@ -28,8 +28,12 @@ def upgrade() -> None:
         sa.Column("tensors", sa.Integer, nullable=False),
         sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False),
     )
-    for column in ("signature", "sketch_key"):
-        op.create_index(f"ix_lineage_fingerprints_{column}", "lineage_fingerprints", [column])
+    op.create_index("ix_lineage_fingerprints_signature", "lineage_fingerprints", ["signature"])
+    # a covering index: the screen reads (id, sketch) of one sketch key without touching the
+    # rows, whose fingerprints are tens of KB (sketches are 128 bytes)
+    op.create_index(
+        "ix_lineage_fingerprints_screen", "lineage_fingerprints", ["sketch_key", "id", "sketch"]
+    )
 
 
 def downgrade() -> None:
