@@ -158,6 +158,9 @@ class TensorInfo(Record):
     dtype: str
     shape: tuple[int, ...]
     storage: str | None = None  # tensors sharing a storage count once
+    #: absolute file offset of the tensor's contiguous row-major bytes, when the reader
+    #: located them (lineage samples values there); None when unknown or not contiguous
+    data_offset: int | None = field(default=None, compare=False)
 
     @property
     def numel(self) -> int:

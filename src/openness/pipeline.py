@@ -23,6 +23,7 @@ from .security.interface import run_analyzers
 from .sources import Release, open_release
 
 if TYPE_CHECKING:
+    from .lineage.fingerprint import Fingerprint
     from .rubrics.engine import Rubric
 
 
@@ -139,6 +140,7 @@ def assess(
     now: float | None = None,
     follow_links: int = 0,
     follow_max_bytes: int = 64 * 1024 * 1024,
+    lineage_db: str | Path | None = None,
 ) -> Assessment:
     """Assess a release (folder, file, archive, manifest, `hf:` or `gh:` repository) and return a
     frozen Assessment: the same value `openness assess --format json` prints for the same options.
@@ -154,6 +156,9 @@ def assess(
       `"none"`; default all). Openwashing always reads every framework.
     - `follow_links`: also read up to this many of the release's own GitHub repositories linked
       in its documents, each at most `follow_max_bytes` (see sources/follow.py).
+    - `lineage_db`: a store holding fingerprints of known models (`openness lineage index`):
+      the closest known base of the weights (`lineage.*` evidence) and OPN-LIN findings when
+      it contradicts the stated license or the card's base_model (docs/lineage.md).
 
     Claims, integrity and health are evidence producers: they run before the ratings and the
     frameworks, which read all evidence. Raises `TargetError` when the target cannot be opened at
@@ -175,6 +180,10 @@ def assess(
         from .integrity.steps import check_trust_options
 
         check_trust_options(signature, public_key, certificate_chain)
+    if lineage_db is not None:
+        from .lineage import require
+
+        require()
     claims_document = None
     if claims is not None:
         from .claims import read_claims_file
@@ -186,6 +195,9 @@ def assess(
         docs = collect_documents(release, limits)
         card_text = card_text_facts(release, limits) + release_doc_facts(release, limits)
         place_specs = release_places(release)
+        fingerprint = None
+        if lineage_db is not None:
+            fingerprint = _fingerprint(release, read, limits)
 
     results = [s.result for s in read.scanned if s.result is not None]
     artifacts = tuple(r.artifact for r in results)
@@ -250,6 +262,16 @@ def assess(
             now=now,
         )
         produced.append(_Produced(code.evidence, code.findings, code.incomplete, code.complete))
+    if fingerprint is not None and lineage_db is not None:
+        from .lineage.attach import lineage_step
+
+        stated = resolution.verdict.spdx or resolution.verdict.id or resolution.verdict.declared
+        lineage = lineage_step(fingerprint, str(lineage_db), stated, evidence)
+        produced.append(
+            _Produced(
+                lineage.evidence, lineage.findings, lineage.incomplete, not lineage.incomplete
+            )
+        )
     for step in produced:
         evidence += step.evidence
         findings += step.findings
@@ -314,6 +336,23 @@ def _framework_names(
     if isinstance(frameworks, str):
         return parse(frameworks)
     return parse(",".join(frameworks)) if frameworks else ()
+
+
+def _fingerprint(release: Release, read: _Read, limits: Limits) -> Fingerprint:
+    """The weights' fingerprint from the headers the readers already parsed; a weight file that
+    could not be parsed leaves the lineage check incomplete rather than failing the assessment."""
+    from .errors import FormatError
+    from .lineage.fingerprint import Fingerprint, WeightFile, fingerprint_weights
+
+    weights = [
+        WeightFile(s.entry.path, s.entry.size, s.entry.format, s.result.tensors)
+        for s in read.scanned
+        if s.result is not None
+    ]
+    try:
+        return fingerprint_weights(release, read.origin.target, weights, limits)
+    except FormatError as exc:
+        return Fingerprint(read.origin.target, None, "", (), (), note=f"cannot sample: {exc}")
 
 
 def _path(value: str | Path | None) -> Path | None:

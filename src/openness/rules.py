@@ -483,6 +483,22 @@ RULES: dict[str, RuleInfo] = {
             "safetensors or GGUF.",
         ),
         RuleInfo(
+            "OPN-LIN-001",
+            _S.HIGH,
+            "weights come from a known base model whose license differs from the one stated",
+            "Lineage read from the weights (docs/lineage.md): the values match a known base "
+            "model released under another license, whose terms still bind a derivative. Name "
+            "the base model and state its license, or show the weights were trained "
+            "independently.",
+        ),
+        RuleInfo(
+            "OPN-LIN-002",
+            _S.MEDIUM,
+            "card's base_model contradicts the weights",
+            "The card names a base model, but the weights match another known model or do not "
+            "match the named one (docs/lineage.md). Correct base_model in the card.",
+        ),
+        RuleInfo(
             "OPN-INT-001",
             _S.HIGH,
             "file does not match its listed digest",

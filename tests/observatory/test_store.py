@@ -16,18 +16,20 @@ from openness.pipeline import assess
 from openness.serialize import assessment_from_data, to_data
 from tests.observatory.conftest import make_release
 
+HEAD = "0005"  # the latest migration
+
 
 def test_migrations_build_exactly_the_declared_tables(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     engine = open_store(db_url)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
     open_store(db_url)  # a second open migrates nothing and fails on nothing
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == HEAD
 
 
 def test_sqlite_store_runs_in_wal_mode(tmp_path: Path) -> None:
@@ -178,7 +180,7 @@ def test_migration_0003_backfills_rows_stored_at_0002(db_url: str, tmp_path: Pat
                 {**{k: v for k, v in row.items() if k in old_table.c}, "openwashing": False},
             )
     open_store(db_url)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == HEAD
     columns = ("mof_class", "osaid", "openwashing_rules", "openwashing", "claims_open")
     with engine.connect() as conn:
         stored = {
@@ -213,4 +215,21 @@ def test_migration_0003_downgrades_to_0002(tmp_path: Path) -> None:
         names = {c["name"] for c in sa.inspect(conn).get_columns("assessments")}
     assert "mof_class" not in names and "openwashing" in names
     open_store(url)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == HEAD
+
+
+def test_migration_0004_adds_the_lineage_index_and_downgrades_to_0003(db_url: str) -> None:
+    from alembic import command
+
+    from openness.observatory.store import alembic_config
+
+    engine = open_store(db_url)
+    with engine.connect() as conn:
+        assert "lineage_fingerprints" in sa.inspect(conn).get_table_names()
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+    assert current_revision(engine) == "0003"
+    with engine.connect() as conn:
+        assert "lineage_fingerprints" not in sa.inspect(conn).get_table_names()
+    open_store(db_url)
+    assert current_revision(engine) == HEAD

@@ -131,6 +131,12 @@ def add_parser(commands: Any) -> None:
         metavar="PATH",
         help="OSV database (folder or zip) to check the code repository's dependencies against",
     )
+    p.add_argument(
+        "--lineage-db",
+        metavar="DB",
+        help="a store of known models' weight fingerprints (openness lineage index): report "
+        "the closest known base and license or base_model contradictions (docs/lineage.md)",
+    )
     p.set_defaults(run=run)
 
 
@@ -175,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
                 frameworks=args.framework,
                 follow_links=max(0, args.follow_links),
                 follow_max_bytes=_parse_size(args.follow_max_bytes),
+                lineage_db=args.lineage_db,
             )
     except EmptyTarget as exc:
         # an input error (exit 2): a short human report instead of a full empty one; machine

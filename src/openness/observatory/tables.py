@@ -151,3 +151,28 @@ hub_models = sa.Table(
     sa.Column("datasets_named", sa.Boolean, nullable=False),
     sa.PrimaryKeyConstraint("snapshot_id", "model", name="pk_hub_models"),
 )
+
+#: weight fingerprints of known models (migration 0004; see docs/lineage.md): screened by
+#: `sketch_key` (name and shape of the first sampled tensor), then compared on `fingerprint`
+lineage_fingerprints = sa.Table(
+    "lineage_fingerprints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("model", sa.String(512), nullable=False, unique=True),
+    sa.Column("license_id", sa.String(256)),
+    sa.Column("format", sa.String(32)),
+    sa.Column("signature", sa.String(64), nullable=False, index=True),
+    sa.Column("sketch_key", sa.String(32)),
+    #: float16 z-scores of the first sampled tensor's first values, for a vectorised screen
+    sa.Column("sketch", sa.LargeBinary),
+    sa.Column("fingerprint", sa.LargeBinary, nullable=False),
+    sa.Column("tensors", sa.Integer, nullable=False),
+    sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False),
+)
+#: the screen reads (id, sketch) of one sketch key from this index alone, never the large rows
+sa.Index(
+    "ix_lineage_fingerprints_screen",
+    lineage_fingerprints.c.sketch_key,
+    lineage_fingerprints.c.id,
+    lineage_fingerprints.c.sketch,
+)

@@ -2,7 +2,8 @@
 
 Only the fields below are decoded; every other field is skipped by its wire type. Lengths are
 checked against the enclosing message before use, nesting (graphs inside node attributes) is
-capped, and `raw_data` and the typed data fields are never read. The file is mapped with mmap when
+capped, and `raw_data` and the typed data fields are never read (only where `raw_data` starts is
+noted, for lineage sampling). The file is mapped with mmap when
 the stream has a real file descriptor, otherwise read through a small window. Protobuf has no end
 marker: a file cut exactly between two top-level fields cannot be told from a whole one.
 """
@@ -378,6 +379,7 @@ class _Parser:
         dtype, name = 0, ""
         locations: list[str] = []
         where: dict[str, str] = {}
+        raw_at: int | None = None
         for g in w.fields(f.value, f.end):
             if g.number == 1:
                 for d in w.ints(g):
@@ -388,6 +390,8 @@ class _Parser:
                 dtype = g.value
             elif g.number == 8:
                 name = w.text(g)
+            elif g.number == 9 and g.wire == _LEN:
+                raw_at = g.value
             elif g.number == 13 and g.wire == _LEN:
                 key, value = self.entry(g)
                 if key == "location":
@@ -403,7 +407,8 @@ class _Parser:
         storage = None
         if "location" in where:
             storage = f"{where['location']}@{where.get('offset', '0')}+{where.get('length', '')}"
-        self.add(TensorInfo(name, DATA_TYPES.get(dtype, f"ONNX_{dtype}"), shape, storage), f.value)
+        info = TensorInfo(name, DATA_TYPES.get(dtype, f"ONNX_{dtype}"), shape, storage, raw_at)
+        self.add(info, f.value)
         for loc in locations:
             self.external(loc, name, f.value)
 

@@ -61,13 +61,12 @@ class PytorchZipReader:
             report.findings.append(
                 finding(rule, issue.reason, Location(path, key=issue.member), issue.member)
             )
-        sizes = {e.name: e.size for e in members}
         scripts = _torchscript_archives(path, stream, size, members, pickles, limits)
         for entry in pickles:
             script = scripts.get(_prefix(entry.name))
             report.exempt = torchscript.exempt_global if script is not None else None
             walk = self._walk_member(
-                stream, size, entry, sizes, report, limits, _storage_dir(entry.name, script)
+                stream, size, entry, members, report, limits, _storage_dir(entry.name, script)
             )
             if script is not None and walk is not None:
                 script.check_walk(walk, entry.name)
@@ -97,7 +96,7 @@ class PytorchZipReader:
         archive: BinaryIO,
         archive_size: int,
         entry: Entry,
-        sizes: dict[str, int],
+        members: list[Entry],
         report: PickleReport,
         limits: Limits,
         storage_dir: str | None,
@@ -140,8 +139,10 @@ class PytorchZipReader:
                 )
         if storage_dir is None:
             return walker.result
-        tensors, storages = torch_tensors.recover(walker.result, storage_dir)
+        stored = {e.name: e.data_offset for e in members if e.method == zipfile.ZIP_STORED}
+        tensors, storages = torch_tensors.recover(walker.result, storage_dir, stored.get)
         report.tensors.extend(tensors)
+        sizes = {e.name: e.size for e in members}
         for s in storages:
             have = sizes.get(f"{storage_dir}{s.key}")
             if have is None:

@@ -54,7 +54,7 @@ class SafetensorsReader:
             raise FormatError(f"header is JSON {type(header).__name__}, not an object", offset=8)
         data_size = size - 8 - n
         metadata = header.pop("__metadata__", None)
-        tensors = [self._tensor(name, spec, data_size) for name, spec in header.items()]
+        tensors = [self._tensor(name, spec, data_size, 8 + n) for name, spec in header.items()]
         check_limit(len(tensors), limits.max_tensors, "tensor count", 8)
         total, dtypes = count_parameters(tensors)
         evidence = [
@@ -86,7 +86,7 @@ class SafetensorsReader:
         )
 
     @staticmethod
-    def _tensor(name: str, spec: Any, data_size: int) -> TensorInfo:
+    def _tensor(name: str, spec: Any, data_size: int, data_start: int) -> TensorInfo:
         if not isinstance(spec, dict):
             raise FormatError(f"tensor {name!r} entry is not an object", key=name)
         dtype, shape, offsets = spec.get("dtype"), spec.get("shape"), spec.get("data_offsets")
@@ -105,7 +105,7 @@ class SafetensorsReader:
             raise FormatError(
                 f"tensor {name!r} data offsets {offsets!r} fall outside the file", key=name
             )
-        info = TensorInfo(name, dtype, tuple(shape))
+        info = TensorInfo(name, dtype, tuple(shape), data_offset=data_start + offsets[0])
         width = _DTYPE_BYTES.get(dtype)
         if width is not None and offsets[1] - offsets[0] != info.numel * width and dtype != "F4":
             raise FormatError(

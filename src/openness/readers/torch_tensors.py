@@ -6,6 +6,8 @@ keys leading to each tensor; traversal is iterative and visits each container on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..model import TensorInfo
 from ..record import Record, record
 from .pickle.values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple
@@ -124,8 +126,13 @@ def _rebuild_args(call: Call) -> tuple[str, tuple[Value, ...]] | None:
     return None
 
 
-def recover(walk: Walk, prefix: str = "") -> tuple[list[TensorInfo], list[Storage]]:
-    """Tensors (named where the object tree names them) and the distinct storages they use."""
+def recover(
+    walk: Walk, prefix: str = "", locate: Callable[[str], int | None] | None = None
+) -> tuple[list[TensorInfo], list[Storage]]:
+    """Tensors (named where the object tree names them) and the distinct storages they use.
+
+    `locate` maps a storage key (with `prefix`) to the file offset of its raw bytes, when they
+    are stored uncompressed; contiguous tensors then get their `data_offset`."""
     found: dict[int, TensorInfo] = {}
     storages: dict[str, Storage] = {}
     for call in walk.calls:
@@ -141,14 +148,36 @@ def recover(walk: Walk, prefix: str = "") -> tuple[list[TensorInfo], list[Storag
         if name == "_rebuild_tensor_v3" and len(args) >= 7 and isinstance(args[6], Global):
             dtype = TORCH_DTYPES.get(args[6].name, dtype)
         storages.setdefault(storage.key, storage)
+        at = _data_offset(args, shape, storage, locate(prefix + storage.key) if locate else None)
         found[id(call)] = TensorInfo(
-            f"<tensor@{call.offset}>", dtype, shape, storage=prefix + storage.key
+            f"<tensor@{call.offset}>", dtype, shape, storage=prefix + storage.key, data_offset=at
         )
     names = _names(walk, set(found))
     return (
-        [TensorInfo(names.get(i, t.name), t.dtype, t.shape, t.storage) for i, t in found.items()],
+        [
+            TensorInfo(names.get(i, t.name), t.dtype, t.shape, t.storage, t.data_offset)
+            for i, t in found.items()
+        ],
         list(storages.values()),
     )
+
+
+def _data_offset(
+    args: tuple[Value, ...], shape: tuple[int, ...], storage: Storage, start: int | None
+) -> int | None:
+    """Where a row-major (contiguous) tensor's first element sits in the file."""
+    if start is None or len(args) < 4:
+        return None
+    offset, stride = args[1], int_tuple(args[3])
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0 or stride is None:
+        return None
+    expected, step = [], 1
+    for d in reversed(shape):
+        expected.append(step)
+        step *= d
+    if tuple(reversed(expected)) != stride and step > 1:
+        return None
+    return start + offset * storage.element_size
 
 
 def _names(walk: Walk, wanted: set[int]) -> dict[int, str]:
