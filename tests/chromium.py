@@ -38,3 +38,31 @@ def launched() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+class FileVisit:
+    """A page opened from a file:// URL that may load nothing else: every other request is
+    recorded and blocked; console errors, page errors and dialogs are recorded."""
+
+    def __init__(self, page: Any, path: Path) -> None:
+        self.page, self.url = page, path.as_uri()
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.route("**/*", self._route)
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", self._dialog)
+        page.goto(self.url)
+        page.wait_for_load_state("load")
+
+    def _route(self, route: Any) -> None:
+        if route.request.url == self.url:
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()

@@ -17,29 +17,6 @@ from tests.exports.hostile import hostile_release
 chromium.require()
 
 
-class Visit:
-    """A page opened from a file:// URL; every other request is recorded and blocked."""
-
-    def __init__(self, page: Any, path: Path) -> None:
-        self.page, self.url = page, path.as_uri()
-        self.blocked: list[str] = []
-        self.dialogs: list[str] = []
-        page.route("**/*", self._route)
-        page.on("dialog", self._dialog)
-        page.goto(self.url)
-
-    def _route(self, route: Any) -> None:
-        if route.request.url == self.url:
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Any:
     with chromium.launched() as browser:
@@ -54,7 +31,7 @@ def write_report(a: openness.Assessment, path: Path) -> Path:
 def test_example_report_renders_offline(browser: Any, tmp_path: Path) -> None:
     a = openness.assess(str(example_path()))
     page = browser.new_page()
-    visit = Visit(page, write_report(a, tmp_path / "report.html"))
+    visit = chromium.FileVisit(page, write_report(a, tmp_path / "report.html"))
     assert visit.blocked == []
     assert page.get_by_role("heading", name="Five attributes of openness").is_visible()
     chart = page.locator("svg.chart")
@@ -74,7 +51,7 @@ def test_example_report_renders_offline(browser: Any, tmp_path: Path) -> None:
 def test_hostile_card_runs_nothing_and_fetches_nothing(browser: Any, tmp_path: Path) -> None:
     a = openness.assess(str(hostile_release(tmp_path / "evil")))
     page = browser.new_page()
-    visit = Visit(page, write_report(a, tmp_path / "evil.html"))
+    visit = chromium.FileVisit(page, write_report(a, tmp_path / "evil.html"))
     assert visit.blocked == [] and visit.dialogs == []
     assert page.evaluate("document.scripts.length") == 0
     assert page.locator("img, iframe").count() == 0
@@ -86,7 +63,7 @@ def test_the_harness_sees_and_blocks_a_request(browser: Any, tmp_path: Path) -> 
     page_path = tmp_path / "fetching.html"
     page_path.write_text('<p>x</p><img src="http://127.0.0.1:9/pixel.png">', encoding="utf-8")
     page = browser.new_page()
-    visit = Visit(page, page_path)
+    visit = chromium.FileVisit(page, page_path)
     page.wait_for_load_state("load")
     assert visit.blocked == ["http://127.0.0.1:9/pixel.png"]
     page.close()

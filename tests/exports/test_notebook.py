@@ -23,34 +23,10 @@ HOST = (
 )
 
 
-class Notebook:
-    """The host page opened from a file:// URL, recording console errors, page errors, dialogs and
-    every request other than the page itself (blocked)."""
-
-    def __init__(self, browser: Any, path: Path, html: str) -> None:
-        path.write_text(HOST.format(html), encoding="utf-8")
-        self.url = path.as_uri()
-        self.page = browser.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(self.url)
-        self.page.wait_for_load_state("load")
-
-    def _route(self, route: Any) -> None:
-        if route.request.url == self.url:
-            route.continue_()
-        else:
-            self.requests.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
+def notebook(browser: Any, path: Path, html: str) -> chromium.FileVisit:
+    """The repr's HTML in a host page like a notebook's output area."""
+    path.write_text(HOST.format(html), encoding="utf-8")
+    return chromium.FileVisit(browser.new_page(), path)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +45,8 @@ def test_html_repr_renders_verdict_first_offline(
 ) -> None:
     html = example._repr_html_()
     assert html is not None and "<script" not in html
-    nb = Notebook(browser, tmp_path / "notebook.html", html)
-    assert nb.requests == [] and nb.errors == [] and nb.dialogs == []
+    nb = notebook(browser, tmp_path / "notebook.html", html)
+    assert nb.blocked == [] and nb.errors == [] and nb.dialogs == []
     first = nb.page.locator("#out p").first
     assert first.is_visible() and "Commercial use:" in first.inner_text()
     report = nb.page.frame_locator("#out iframe")
@@ -87,8 +63,8 @@ def test_html_repr_of_a_hostile_release_runs_and_fetches_nothing(
     browser: Any, tmp_path: Path
 ) -> None:
     a = openness.assess(str(hostile_release(tmp_path / "evil")))
-    nb = Notebook(browser, tmp_path / "notebook.html", a._repr_html_() or "")
-    assert nb.requests == [] and nb.errors == [] and nb.dialogs == []
+    nb = notebook(browser, tmp_path / "notebook.html", a._repr_html_() or "")
+    assert nb.blocked == [] and nb.errors == [] and nb.dialogs == []
     assert nb.page.locator("#out iframe").count() == 1  # only the report's own frame
     report = nb.page.frame_locator("#out iframe")
     assert report.get_by_text(PAYLOAD).first.is_visible()
