@@ -121,6 +121,33 @@ def test_reads_stay_small_on_a_large_file(tmp_path: Path) -> None:
     assert fp.bytes_read < MAX_SAMPLE_BYTES + 64 * 1024 <= 512 * 1024
 
 
+def test_onnx_reads_stay_small_too(tmp_path: Path) -> None:
+    """Tensor headers lie between the raw_data payloads: reading them must not pull in the
+    weights around them (a 64 KB window per header read 1.5-2.8 MB of a 23 MB ONNX)."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    inits = [
+        numpy_helper.from_array(
+            rng.standard_normal((384, 384), dtype=np.float32),
+            f"encoder.layer.{i}.attention.self.query.weight",
+        )
+        for i in range(24)
+    ]
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1])],
+        initializer=inits,
+    )
+    onnx.save(helper.make_model(graph), str(tmp_path / "model.onnx"))  # about 14 MB
+    fp = fingerprint_target(str(tmp_path / "model.onnx"))
+    assert fp.sampled
+    assert fp.bytes_read <= 512 * 1024, fp.bytes_read
+
+
 def test_files_without_weights_give_an_empty_fingerprint(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# nothing\n")
     fp = fingerprint_target(str(tmp_path))

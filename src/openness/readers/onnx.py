@@ -32,7 +32,10 @@ MAX_DIMS = 64
 KEEP_TEXT = 4096
 MAX_OP_TYPES = 1000  # distinct op types kept; more are lumped together
 MAX_KEPT = 200  # metadata entries, external locations and domains kept
-_WINDOW = 1 << 16
+_WINDOW = 1 << 16  # what a sequential scan (varint_count) asks for at a time
+#: what a small random read (a tag, a name, dims) pulls in when the file is not mapped: tensor
+#: headers lie between large raw_data payloads, so a big window would read the weights it skips
+_SMALL_WINDOW = 1 << 12
 _LOW_BYTES = bytes(range(0x80))  # a varint's last byte has no continuation bit
 
 _VARINT, _I64, _LEN, _SGROUP, _EGROUP, _I32 = range(6)
@@ -95,7 +98,7 @@ class _Bytes:
             return self._map[offset : offset + n]
         if not (self._at <= offset and offset + n <= self._at + len(self._buf)):
             self._stream.seek(offset)
-            self._buf, self._at = self._stream.read(max(n, _WINDOW)), offset
+            self._buf, self._at = self._stream.read(max(n, _SMALL_WINDOW)), offset
         start = offset - self._at
         return self._buf[start : start + n]
 
