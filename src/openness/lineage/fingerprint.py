@@ -14,11 +14,11 @@ from ..errors import FormatError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import TensorInfo
 from ..readers import detect
+from ..readers.observed import CountedStream
 from ..readers.registry import reader_for
 from ..sources import Release, open_release
 from ..sources.interface import READ_ERRORS
 from . import decode, names, sampling
-from .counted import CountedStream
 
 #: weight formats in the order one is chosen when a release carries several copies of a model
 WEIGHT_FORMATS = (

@@ -20,6 +20,7 @@ from typing import BinaryIO, cast
 
 from ..errors import FormatError
 from ..record import Record, record
+from .observed import ObservedStream
 
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # signature .. extra length: 30 bytes
 LOCAL_SIG = b"PK\x03\x04"
@@ -216,30 +217,16 @@ def crc_checked(
     return cast(BinaryIO, io.BufferedReader(raw, 256 * 1024))
 
 
-class _CrcCheck(io.RawIOBase):
+class _CrcCheck(ObservedStream):
     def __init__(self, inner: BinaryIO, entry: Entry, on_mismatch: OnMismatch, verify_up_to: int):
-        self._inner, self._entry, self._report = inner, entry, on_mismatch
+        super().__init__(inner)
+        self._entry, self._report = entry, on_mismatch
         self._verify_up_to = verify_up_to
         self._crc, self._crc_pos, self._settled = 0, 0, False
         self.owned: BinaryIO | None = None
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._inner.tell()
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._inner.seek(offset, whence)
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        start = self._inner.tell()
-        n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
-        self._track(start, memoryview(buffer)[:n])
-        return int(n)
+    def observe(self, start: int, data: memoryview) -> None:
+        self._track(start, data)
 
     def _track(self, start: int, data: memoryview) -> None:
         if self._settled:
