@@ -39,6 +39,7 @@ from ..sources import READ_ERRORS, Release
 from .frontmatter import FrontMatterError, parse_front_matter
 from .links import classify_url, urls_in
 from .sections import find_headings
+from .weights_links import owners_of, weights_download_facts
 
 MAX_DOCUMENTS = 400
 MAX_NAMED = 8  # documents named in a rationale
@@ -193,7 +194,10 @@ _GENERIC = frozenset(
 
 
 def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
+    from ..sources.places import release_places
+
     names = _release_names(release.members)
+    owners = owners_of(t for spec in release_places(release) for t in (spec.name, spec.target))
     out: list[Evidence] = []
     for member in _documents(release.members):
         try:
@@ -202,7 +206,7 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
         except READ_ERRORS:
             continue  # collect_documents reports unreadable documents
         text = data.decode("utf-8", "replace")
-        out.extend(document_facts(member.path, text, names))
+        out.extend(document_facts(member.path, text, names, owners))
     return out + summary_facts(out)
 
 
@@ -232,10 +236,13 @@ def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
     return out
 
 
-def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evidence]:
+def document_facts(
+    path: str, text: str, names: frozenset[str], owners: frozenset[str] = frozenset()
+) -> Iterable[Evidence]:
     lines = text.split("\n")
     yield Evidence("doc.read", path, Location(path))
-    headings = [(h.text.lower(), h.line) for h in find_headings(lines)]
+    found = find_headings(lines)
+    headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
     names = names | _stems(posixpath.dirname(path).replace("+", "/")) | _stems(title)
     if _is_model_card(path, text):
@@ -253,6 +260,7 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines)
     yield from _hardware(path, lines)
+    yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
