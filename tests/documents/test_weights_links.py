@@ -107,6 +107,20 @@ def test_gated_weights_are_partial(tmp_path: Path) -> None:
     assert levels["base_model_weights"][0] == "partial"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Once your request is approved, you will receive a signed URL.",
+        "Note: access to the Base model requires manual approval.",
+        "Accept the license and you will be granted access to all the models.",
+    ],
+)
+def test_access_after_approval_is_gated(tmp_path: Path, sentence: str) -> None:
+    assert _assess(tmp_path, DOWNLOAD_TABLE + "\n" + sentence + "\n")["end_model_weights"][0] == (
+        "partial"
+    )
+
+
 def test_ungated_is_not_gated(tmp_path: Path) -> None:
     text = DOWNLOAD_TABLE + "\nThe license gives ungated access to the weights.\n"
     assert _assess(tmp_path, text)["end_model_weights"][0] == "open"

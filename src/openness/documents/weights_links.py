@@ -51,7 +51,9 @@ _NOT_WEIGHTS = lazy(r"optimi[sz]er|tokeni[sz]er|(^|[-_/])(demo|space|dataset)s?(
 _SENTENCE_END = lazy(r"(?<=[.!?])\s+(?=[A-Z\[*`])")
 _GATED = lazy(
     r"(?<![\w-])(?<!not )(?<!no )gated\b|\brequest(ing)?\s+access\b|\baccess\s+requests?\b|"
-    r"\bapply\s+for\s+access\b|\bagree\s+to\s+share\s+your\s+contact",
+    r"\bapply\s+for\s+access\b|\bagree\s+to\s+share\s+your\s+contact|"
+    r"\brequest\s+(is|was|has\s+been)\s+approved\b|\bgranted\s+access\b|"
+    r"\brequires?\s+(manual\s+)?approval\b",
     re.I,
 )
 _LIST_ITEM = lazy(r"\s*([-*+]|\d{1,3}[.)])\s")
