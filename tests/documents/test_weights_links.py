@@ -69,6 +69,19 @@ def test_a_download_sentence_a_cli_command_and_a_checkpoint_file() -> None:
     ]
 
 
+def test_a_list_of_the_releases_models_names_its_weights() -> None:
+    text = (
+        "# Wombat\n\nWombat comes in two flavours.\n\n"
+        "- [`acme-ai/wombat-2b`](https://huggingface.co/acme-ai/wombat-2b): the chat model\n"
+        "- see also [our space](https://huggingface.co/spaces/acme-ai/demo)\n\n"
+        "| [Wombat Base](https://huggingface.co/acme-ai/wombat-2b-base) | pretrained |\n"
+    )
+    assert _facts(text, owners_of(["acme-ai/wombat"])) == [
+        ("doc.weights.end", "acme-ai/wombat-2b"),
+        ("doc.weights.base", "acme-ai/wombat-2b-base"),
+    ]
+
+
 def test_a_size_called_base_is_not_a_base_model() -> None:
     text = "## Released checkpoints\n\n- [w](https://huggingface.co/acme-ai/wombat-base-summarise)"
     assert _facts(text, owners_of(["acme-ai/wombat"])) == [
@@ -121,9 +134,17 @@ def test_access_after_approval_is_gated(tmp_path: Path, sentence: str) -> None:
     )
 
 
-def test_ungated_is_not_gated(tmp_path: Path) -> None:
-    text = DOWNLOAD_TABLE + "\nThe license gives ungated access to the weights.\n"
-    assert _assess(tmp_path, text)["end_model_weights"][0] == "open"
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The license gives ungated access to the weights.",
+        "Wombat uses gated linear units (GLU).",
+    ],
+)
+def test_ungated_access_and_gated_units_are_not_gated(tmp_path: Path, sentence: str) -> None:
+    assert _assess(tmp_path, DOWNLOAD_TABLE + "\n" + sentence + "\n")["end_model_weights"][0] == (
+        "open"
+    )
 
 
 @pytest.mark.skipif(not (CORPUS / "dots-llm1").is_dir(), reason="realworld-dev corpus absent")
@@ -136,3 +157,30 @@ def test_a_real_download_table_gives_both_weights() -> None:
         assert components[component].status == "open"
         cited = [e.location for e in components[component].evidence]
         assert ("rednote-hilab+dots.llm1/README.md", line) in [(c.file, c.line) for c in cited]
+
+
+def test_a_linked_repository_that_was_not_read_lends_no_owner(tmp_path: Path) -> None:
+    """With --follow-links, links that were not read are listed as places (`#unread/...`); a
+    comparison table linking another lab's model must not become the release's weights."""
+    from openness.documents.release_docs import release_doc_facts
+    from openness.limits import Limits
+    from openness.sources import open_release
+    from openness.sources.places import PlaceSpec
+
+    place = tmp_path / "acme-ai+wombat"
+    place.mkdir()
+    (place / "README.md").write_text(
+        "| Model | Download |\n|---|---|\n| [K](https://huggingface.co/other-lab/kangaroo) | x |\n",
+        encoding="utf-8",
+    )
+    with open_release(str(tmp_path), Limits()) as release:
+        unread = PlaceSpec(
+            "#unread/gh:other-lab/kangaroo",
+            "gh:other-lab/kangaroo",
+            "link",
+            "gh:other-lab/kangaroo",
+            "linked, not verified",
+        )
+        release.place_specs = (unread,)  # type: ignore[attr-defined]
+        facts = release_doc_facts(release, Limits())
+    assert not [e for e in facts if e.fact.startswith("doc.weights")]

@@ -197,7 +197,8 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
     from ..sources.places import release_places
 
     names = _release_names(release.members)
-    owners = owners_of(t for spec in release_places(release) for t in (spec.name, spec.target))
+    read = [spec for spec in release_places(release) if not spec.prefix.startswith("#")]
+    owners = owners_of(t for spec in read for t in (spec.name, spec.target))
     out: list[Evidence] = []
     for member in _documents(release.members):
         try:

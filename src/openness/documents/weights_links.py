@@ -48,9 +48,11 @@ _WEIGHT_FILE = lazy(r"\.(safetensors|pt|pth|bin|ckpt|gguf|onnx|h5|msgpack)$", re
 #: `codet5-base-multi-sum` are sizes), or pretrained anywhere (`pretrained/3B/checkpoint.pt`)
 _BASE_NAME = lazy(r"(^|[-_.])(base|pt)$|(^|[-_./])pre-?train(ed|ing)?([-_./]|$)", re.I)
 _NOT_WEIGHTS = lazy(r"optimi[sz]er|tokeni[sz]er|(^|[-_/])(demo|space|dataset)s?([-_/]|$)", re.I)
+_LINK_TO = lazy(r"\[[^\]]{0,160}\]\(\s*([^)\s]{1,500})")
 _SENTENCE_END = lazy(r"(?<=[.!?])\s+(?=[A-Z\[*`])")
 _GATED = lazy(
-    r"(?<![\w-])(?<!not )(?<!no )gated\b|\brequest(ing)?\s+access\b|\baccess\s+requests?\b|"
+    r"(?<![\w-])(?<!not )(?<!no )gated\s+(access|repo\w*|models?|weights|checkpoints?)\b|"
+    r"\b(access|repo\w*|models?|weights|checkpoints?)\s+(is|are)\s+gated\b|\brequest(ing)?\s+access\b|\baccess\s+requests?\b|"
     r"\bapply\s+for\s+access\b|\bagree\s+to\s+share\s+your\s+contact|"
     r"\brequest\s+(is|was|has\s+been)\s+approved\b|\bgranted\s+access\b|"
     r"\brequires?\s+(manual\s+)?approval\b",
@@ -163,9 +165,12 @@ def _stage_text(name: str) -> str:
 def _download_context(
     lines: Sequence[str], index: int, headings: Sequence[Heading], needle: str
 ) -> bool:
-    """The words around a link: its sentence (a long line may speak of training and link the
-    model it trains), its table's header row, its list's lead-in sentence, its heading."""
+    """A listing of models (a list item or table row that starts with the link), or the words
+    around the link: its sentence (a long line may speak of training and link the model it
+    trains), its table's header row, its list's lead-in sentence, its heading."""
     line = lines[index][:MAX_LINE]
+    if _lists(line, needle):
+        return True
     if line.lstrip().startswith("|"):
         context = [line]
     else:
@@ -189,6 +194,21 @@ def _download_context(
     if heading is not None:
         context.append(heading.text)
     return any(_DOWNLOAD_WORDS.search(_without_urls(text)) for text in context)
+
+
+def _lists(line: str, needle: str) -> bool:
+    """`- [acme/wombat-7b](https://huggingface.co/acme/wombat-7b): the chat model` or
+    `| [Wombat 7B](https://...) | ... |`: an entry of a list of the release's models."""
+    item = _LIST_ITEM.match(line)
+    if item:
+        rest = line[item.end() :]
+    elif line.lstrip().startswith("|"):
+        rest = line.lstrip()[1:]
+    else:
+        return False
+    rest = rest.lstrip(" *_")
+    link = _LINK_TO.match(rest)
+    return rest.startswith(needle) or (link is not None and link.group(1) == needle)
 
 
 def _without_urls(text: str) -> str:
