@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import openness
+from openness.documents.place_names import owners_of
 from openness.documents.sections import find_headings
-from openness.documents.weights_links import owners_of, weights_download_facts
+from openness.documents.weights_links import weights_download_facts
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "realworld-dev"
 

@@ -38,8 +38,9 @@ from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
 from .frontmatter import FrontMatterError, parse_front_matter
 from .links import classify_url, urls_in
+from .place_names import owners_of, repository_names_of
 from .sections import find_headings
-from .weights_links import owners_of, weights_download_facts
+from .weights_links import weights_download_facts
 
 MAX_DOCUMENTS = 400
 MAX_NAMED = 8  # documents named in a rationale
@@ -198,7 +199,9 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
 
     names = _release_names(release.members)
     read = [spec for spec in release_places(release) if not spec.prefix.startswith("#")]
-    owners = owners_of(t for spec in read for t in (spec.name, spec.target))
+    targets = [t for spec in read for t in (spec.name, spec.target)]
+    owners = owners_of(targets)
+    repositories = repository_names_of(targets)
     out: list[Evidence] = []
     for member in _documents(release.members):
         try:
@@ -207,7 +210,7 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
         except READ_ERRORS:
             continue  # collect_documents reports unreadable documents
         text = data.decode("utf-8", "replace")
-        out.extend(document_facts(member.path, text, names, owners))
+        out.extend(document_facts(member.path, text, names, owners, repositories))
     return out + summary_facts(out)
 
 
@@ -238,14 +241,23 @@ def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
 
 
 def document_facts(
-    path: str, text: str, names: frozenset[str], owners: frozenset[str] = frozenset()
+    path: str,
+    text: str,
+    names: frozenset[str],
+    owners: frozenset[str] = frozenset(),
+    repositories: frozenset[str] = frozenset(),
 ) -> Iterable[Evidence]:
+    """`names`: distinctive words of the release's folders; `owners` and `repositories`: the
+    organisations and repository names of the places read (a `gh:` place's README lies at the
+    root, so no folder names the release)."""
     lines = text.split("\n")
     yield Evidence("doc.read", path, Location(path))
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
     names = names | _stems(posixpath.dirname(path).replace("+", "/")) | _stems(title)
+    for repository in repositories:
+        names |= _stems(repository)
     if _is_model_card(path, text):
         yield Evidence("doc.model_card", path, Location(path), Confidence.HIGH)
         yield from _topics("doc.model_card.topic", path, headings, CARD_TOPICS)
@@ -266,7 +278,10 @@ def document_facts(
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        yield from _citations(path, lines, names, _compact_names(path, title))
+        compact_names = _compact_names(path, title) | {
+            _compact(r) for r in repositories if len(_compact(r)) >= 3
+        }
+        yield from _citations(path, lines, names, compact_names)
         yield from _badge_preprints(path, lines)
 
 
@@ -508,7 +523,7 @@ def _citations(
         if not own:
             continue
         venue = fields.get("booktitle") or fields.get("journal") or ""
-        eprint = fields.get("eprint") or fields.get("archiveprefix") or ""
+        eprint = " ".join(f for f in (fields.get("eprint"), fields.get("archiveprefix")) if f)
         if venue and not _PREPRINT.search(venue):
             yield Evidence("doc.paper.venue", venue[:160], Location(path, line=line))
         elif _PREPRINT.search(" ".join((venue, eprint, fields.get("url", "")))):

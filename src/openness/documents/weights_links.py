@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from ..lazy_re import lazy
 from ..model import Confidence, Evidence, Location
 from .links import classify_url, urls_in
+from .place_names import MIN_OWNER, compact
 from .sections import Heading
 
 MAX_LINE = 2_000
@@ -59,24 +60,6 @@ _GATED = lazy(
     re.I,
 )
 _LIST_ITEM = lazy(r"\s*([-*+]|\d{1,3}[.)])\s")
-_OWNER = lazy(
-    r"(?:gh:|hf:|github:)?(?:https?://(?:www\.)?(?:github\.com|huggingface\.co)/)?"
-    r"(?P<owner>[A-Za-z0-9][\w.-]*)/[\w.-]+(@\S*)?"
-)
-_MIN_OWNER = 4
-
-
-def owners_of(targets: Iterable[str]) -> frozenset[str]:
-    """The organisations of the places read (`OWNER/NAME`, `gh:OWNER/NAME`, `hf:ORG/NAME`),
-    compacted (`MiniMax-AI` -> `minimaxai`)."""
-    out = set()
-    for target in targets:
-        match = _OWNER.fullmatch(target.strip())
-        if match:
-            owner = _compact(match.group("owner"))
-            if len(owner) >= _MIN_OWNER:
-                out.add(owner)
-    return frozenset(out)
 
 
 def weights_download_facts(
@@ -150,9 +133,9 @@ def _owned(org: str, owners: frozenset[str]) -> bool:
     """The organisation is, contains or is part of one of the places' owners (`Snowflake` for
     `Snowflake-Labs`); a host is owned when one of its labels is an owner."""
     if "." in org:  # a host: one of its labels is the owner (docs-assets.developer.apple.com)
-        return any(_compact(label) in owners for label in org.split(".")[:-1])
-    name = _compact(org)
-    return len(name) >= _MIN_OWNER and any(name == o or o in name or name in o for o in owners)
+        return any(compact(label) in owners for label in org.split(".")[:-1])
+    name = compact(org)
+    return len(name) >= MIN_OWNER and any(name == o or o in name or name in o for o in owners)
 
 
 def _stage_text(name: str) -> str:
@@ -214,7 +197,3 @@ def _lists(line: str, needle: str) -> bool:
 def _without_urls(text: str) -> str:
     """The words of a line, not its link targets (a URL's path may say `download`)."""
     return re.sub(r"\]\([^)\s]{0,500}\)|https?://\S+", " ", text)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
