@@ -30,16 +30,16 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
+from .dataset_links import is_data_link, is_evaluation_data
 from .frontmatter import FrontMatterError, parse_front_matter
-from .links import classify_url, urls_in
+from .links import urls_in
 from .place_names import owners_of, repository_names_of
-from .sections import find_headings
+from .sections import Heading, find_headings
 from .weights_links import weights_download_facts
 
 MAX_DOCUMENTS = 400
@@ -64,10 +64,6 @@ _DATA_PREP_PATH = lazy(
 _DATASHEET_PATH = lazy(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
-_DATA_HOSTS = lazy(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
-_CODE_HOSTS = frozenset({"github.com", "gitlab.com"})
-_DATA_WORD = lazy(r"(data(set)?s?|corpus)\b", re.I)
-_DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "corpus"})
 _PRIMARY_NAME = lazy(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
 _PAPER_HOSTS = lazy(
     r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
@@ -271,7 +267,7 @@ def document_facts(
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
     yield from _training_sections(path, lines, headings)
-    yield from _links(path, lines)
+    yield from _links(path, lines, found)
     yield from _hardware(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
@@ -367,7 +363,9 @@ def _topics(
                 yield Evidence(fact, topic, Location(path, line=line), note=text[:120])
 
 
-def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iterable[Evidence]:
+    """Paper links, and data links: training data, or evaluation data (a benchmark). A URL in
+    a BibTeX field is a citation (a Zenodo DOI of the software), not a data source."""
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if "://" not in line:
@@ -376,31 +374,13 @@ def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             if url in seen:
                 continue
             seen.add(url)
-            if _is_data_link(url):
-                yield Evidence("doc.dataset_link", url, Location(path, line=number))
+            if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
+                heading = next((h.text for h in reversed(headings) if h.line <= number), "")
+                evaluation = is_evaluation_data(url, line[:10_000], heading)
+                fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
+                yield Evidence(fact, url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
-
-
-def _is_data_link(url: str) -> bool:
-    """A dataset host, a repository named for data, or a data folder inside a repository."""
-    if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
-        return True
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").removeprefix("www.")
-    except ValueError:
-        return False
-    if host not in _CODE_HOSTS:
-        return False
-    segments = parts.path.split("/")[1:]
-    if len(segments) >= 2 and _DATA_WORD.search(segments[1]):
-        return True
-    return (
-        len(segments) > 4
-        and segments[2] in ("tree", "blob")
-        and any(s.lower() in _DATA_FOLDERS for s in segments[4:12])
-    )
 
 
 def license_statements(
