@@ -39,7 +39,7 @@ from .dataset_links import is_data_link, is_evaluation_data
 from .frontmatter import FrontMatterError, parse_front_matter
 from .links import urls_in
 from .place_names import owners_of, repository_names_of
-from .sections import Heading, find_headings
+from .sections import Heading, find_headings, heading_at
 from .weights_links import weights_download_facts
 
 MAX_DOCUMENTS = 400
@@ -375,8 +375,8 @@ def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iter
                 continue
             seen.add(url)
             if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
-                heading = next((h.text for h in reversed(headings) if h.line <= number), "")
-                evaluation = is_evaluation_data(url, line[:10_000], heading)
+                heading = heading_at(headings, number)
+                evaluation = is_evaluation_data(url, line[:10_000], heading.text if heading else "")
                 fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
                 yield Evidence(fact, url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):

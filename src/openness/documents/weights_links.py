@@ -29,10 +29,11 @@ from ..lazy_re import lazy
 from ..model import Confidence, Evidence, Location
 from .links import classify_url, urls_in
 from .place_names import MIN_OWNER, compact
-from .sections import Heading
+from .sections import Heading, heading_at
 
 MAX_LINE = 2_000
 MAX_LEAD_IN = 30  # lines a list may run below the sentence that introduces it
+MAX_TABLE_ROWS = 500  # rows walked up to a table's header (bounded on hostile tables)
 MAX_PER_DOCUMENT = 4  # facts of one stage cited per document
 
 _DOWNLOAD_WORDS = lazy(
@@ -86,10 +87,10 @@ def weights_download_facts(
         for name, org, needle in _models(line):
             if not _owned(org, owners) or _NOT_WEIGHTS.search(name):
                 continue
-            if name in seen or not _download_context(lines, index, headings, needle):
-                continue
             stage = "base" if _BASE_NAME.search(_stage_text(name)) else "end"
-            if cited[stage] >= MAX_PER_DOCUMENT:
+            if name in seen or cited[stage] >= MAX_PER_DOCUMENT:
+                continue
+            if not _download_context(lines, index, headings, needle):
                 continue
             cited[stage] += 1
             seen.add(name)
@@ -160,7 +161,7 @@ def _download_context(
         context = [next((s for s in _SENTENCE_END.split(line) if needle in s), line)]
     if line.lstrip().startswith("|"):
         top = index
-        while top > 0 and lines[top - 1].lstrip().startswith("|"):
+        while top > 0 and index - top < MAX_TABLE_ROWS and lines[top - 1].lstrip().startswith("|"):
             top -= 1
         context.append(lines[top][:MAX_LINE])
     elif _LIST_ITEM.match(line):
@@ -173,7 +174,7 @@ def _download_context(
             above -= 1
         if above >= 0:
             context.append(lines[above][:MAX_LINE])
-    heading = next((h for h in reversed(headings) if h.line <= index + 1), None)
+    heading = heading_at(headings, index + 1)
     if heading is not None:
         context.append(heading.text)
     return any(_DOWNLOAD_WORDS.search(_without_urls(text)) for text in context)
