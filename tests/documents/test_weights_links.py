@@ -185,3 +185,24 @@ def test_a_linked_repository_that_was_not_read_lends_no_owner(tmp_path: Path) ->
         release.place_specs = (unread,)  # type: ignore[attr-defined]
         facts = release_doc_facts(release, Limits())
     assert not [e for e in facts if e.fact.startswith("doc.weights")]
+
+
+def test_the_heading_above_a_line() -> None:
+    from openness.documents.sections import heading_at
+
+    lines = ["intro", "# One", "text", "## Two", "text"]
+    headings = find_headings(lines)
+    assert heading_at(headings, 1) is None
+    assert heading_at(headings, 3).text == "One"  # type: ignore[union-attr]
+    assert heading_at(headings, 5).text == "Two"  # type: ignore[union-attr]
+
+
+def test_malformed_links_and_a_header_far_above_say_nothing() -> None:
+    owners = owners_of(["acme-ai/wombat"])
+    broken = (
+        "## Download\n\n- [w](https://[::1/acme-ai/x) https://huggingface.co/ https://%%%/a.pt\n"
+    )
+    assert _facts(broken, owners) == []
+    far = ["| Model | Download |", "|---|---|"] + ["| x | y |"] * 600
+    far.append("| w | [w](https://huggingface.co/acme-ai/wombat-7b) |")
+    assert _facts("\n".join(far), owners) == []
