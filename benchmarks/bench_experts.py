@@ -9,7 +9,8 @@ sub-folder per repository) is assessed as it lies, and the tool's `osai-index` c
 compared with the experts' 12 ratings in expert.json. A tool answer of `unknown` is not a
 confident answer: it counts for coverage, never for agreement. Printed per parameter and overall:
 agreement on confident answers, coverage, the confusion table, and whether the five most open
-releases (by the experts' summed levels) rank above the five most closed by the tool's.
+releases (by the experts' summed levels) rank above the five most closed by the tool's, with
+`unknown` counted as the midpoint (the headline) and, for comparison, as closed.
 
 The split is fixed (by a hash of the slug) so that rules tuned on `dev` can be checked on
 `holdout` releases they were not tuned on.
