@@ -268,3 +268,9 @@ def test_a_repository_name_does_not_make_the_work_it_is_named_after_its_own() ->
     text = "@article{t2023wombat,\n  title={Wombat: hopping models},\n  journal={arXiv},\n}\n"
     facts = document_facts("README.md", text, frozenset(), repositories=frozenset({"open_wombat"}))
     assert not [e for e in facts if e.fact == "doc.paper.preprint"]
+
+
+@pytest.mark.parametrize("path", ["docs/finetuning.md", "guides/fine-tuning.md", "fine_tuning.md"])
+def test_a_fine_tuning_guide_is_training_documentation(path: str) -> None:
+    facts = [e.fact for e in document_facts(path, "# Guide\n\nSome text.\n", frozenset())]
+    assert "doc.training" in facts

@@ -52,7 +52,7 @@ _NOT_DOCUMENTS = lazy(
 _CARD_NAME = lazy(r"(^|/)(model[-_ ]?card[^/]*|readme[-_]model[^/]*)\.(md|markdown)$", re.I)
 _CARD_KEYS = frozenset({"pipeline_tag", "base_model", "model-index", "library_name", "model_name"})
 _TRAINING_PATH = lazy(
-    r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine_tuning|sft|dpo|"
+    r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine[-_]?tuning|sft|dpo|"
     r"rlhf|recipes?)([-_/.]|$)",
     re.I,
 )
