@@ -9,7 +9,8 @@ sub-folder per repository) is assessed as it lies, and the tool's `osai-index` c
 compared with the experts' 12 ratings in expert.json. A tool answer of `unknown` is not a
 confident answer: it counts for coverage, never for agreement. Printed per parameter and overall:
 agreement on confident answers, coverage, the confusion table, and whether the five most open
-releases (by the experts' summed levels) rank above the five most closed by the tool's.
+releases (by the experts' summed levels) rank above the five most closed by the tool's, with
+`unknown` counted as the midpoint (the headline) and, for comparison, as closed.
 
 The split is fixed (by a hash of the slug) so that rules tuned on `dev` can be checked on
 `holdout` releases they were not tuned on.
@@ -149,12 +150,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ranking(rows: dict[str, dict[str, tuple[str, str]]]) -> None:
-    """Summed levels (open 2, partial 1, closed 0). `unknown` is counted twice: as 0, as the
-    issue's figure does (it ranks an honest "unknown" with "closed"), and as 1, the midpoint."""
+    """Summed levels (open 2, partial 1, closed 0). The headline counts `unknown` as 1, the
+    midpoint: the sum is then 12 plus one step up for each confident `open` and one step down
+    for each confident `closed`, so only what the tool read moves a release. Counting it as 0
+    (the issue's first figure, kept for comparison) ranks "not read" with "closed", which the
+    levels say it is not: a release whose openness lives on the Hub sinks for being unread."""
     expert_sum = {s: sum(SCORE[e] for e, _ in row.values()) for s, row in rows.items()}
     tool_sums = {
         unknown: {s: sum(SCORE.get(t, unknown) for _, t in row.values()) for s, row in rows.items()}
-        for unknown in (0, 1)
+        for unknown in (1, 0)
     }
     ordered = sorted(rows, key=lambda s: (-expert_sum[s], s))
     k = min(5, len(ordered) // 2)
@@ -163,15 +167,19 @@ def _ranking(rows: dict[str, dict[str, tuple[str, str]]]) -> None:
     most_open, most_closed = ordered[:k], ordered[-k:]
     print(f"Ranking: the {k} most open releases (experts) vs the {k} most closed")
     print()
-    print("| release | experts' sum | openness' sum (unknown 0) | (unknown 1) |")
+    print("| release | experts' sum | openness' sum (unknown 1, headline) | (unknown 0) |")
     print("|---|---:|---:|---:|")
     for slug in (*most_open, *most_closed):
-        print(f"| {slug} | {expert_sum[slug]} | {tool_sums[0][slug]} | {tool_sums[1][slug]} |")
+        print(f"| {slug} | {expert_sum[slug]} | {tool_sums[1][slug]} | {tool_sums[0][slug]} |")
     print()
     for unknown, tool_sum in tool_sums.items():
         inversions = sum(tool_sum[o] <= tool_sum[c] for o in most_open for c in most_closed)
         verdict = "not separated" if inversions else "every open one ranks above every closed one"
-        print(f"unknown counted {unknown}: pairs out of order: {inversions} of {k * k} ({verdict})")
+        label = "midpoint, headline" if unknown else "as closed"
+        print(
+            f"unknown counted {unknown} ({label}): pairs out of order: {inversions} of {k * k} "
+            f"({verdict})"
+        )
 
 
 def _pct(part: int, whole: int) -> str:

@@ -248,3 +248,29 @@ def test_long_hostile_links_and_commands_give_no_false_facts() -> None:
     for text in (links, commands):
         facts = _facts("README.md", text)
         assert "doc.dataset_link" not in facts and "doc.training.section" not in facts
+
+
+def test_a_repository_place_names_the_release_whose_readme_lies_at_its_root() -> None:
+    """A `gh:acme/WombatLM-3` place: its README is `README.md`, no folder names the release,
+    and its title is a logo; the repository's name makes the BibTeX entry its own."""
+    text = (
+        '<div align="center"><img src="logo.svg"></div>\n\n## Citation\n\n'
+        "@misc{acme2025wombatlm,\n  title={WombatLM-3 Technical Report},\n"
+        "  eprint={2501.01234},\n  archivePrefix={arXiv},\n}\n"
+    )
+    anonymous = list(document_facts("README.md", text, frozenset()))
+    assert not [e for e in anonymous if e.fact == "doc.paper.preprint"]
+    named = document_facts("README.md", text, frozenset(), repositories=frozenset({"WombatLM-3"}))
+    assert [e.value for e in named if e.fact == "doc.paper.preprint"] == ["arXiv:2501.01234"]
+
+
+def test_a_repository_name_does_not_make_the_work_it_is_named_after_its_own() -> None:
+    text = "@article{t2023wombat,\n  title={Wombat: hopping models},\n  journal={arXiv},\n}\n"
+    facts = document_facts("README.md", text, frozenset(), repositories=frozenset({"open_wombat"}))
+    assert not [e for e in facts if e.fact == "doc.paper.preprint"]
+
+
+@pytest.mark.parametrize("path", ["docs/finetuning.md", "guides/fine-tuning.md", "fine_tuning.md"])
+def test_a_fine_tuning_guide_is_training_documentation(path: str) -> None:
+    facts = [e.fact for e in document_facts(path, "# Guide\n\nSome text.\n", frozenset())]
+    assert "doc.training" in facts

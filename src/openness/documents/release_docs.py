@@ -30,15 +30,17 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
+from .dataset_links import is_data_link, is_evaluation_data
 from .frontmatter import FrontMatterError, parse_front_matter
-from .links import classify_url, urls_in
-from .sections import find_headings
+from .links import urls_in
+from .place_names import owners_of, repository_names_of
+from .sections import Heading, find_headings, heading_at
+from .weights_links import weights_download_facts
 
 MAX_DOCUMENTS = 400
 MAX_NAMED = 8  # documents named in a rationale
@@ -50,7 +52,7 @@ _NOT_DOCUMENTS = lazy(
 _CARD_NAME = lazy(r"(^|/)(model[-_ ]?card[^/]*|readme[-_]model[^/]*)\.(md|markdown)$", re.I)
 _CARD_KEYS = frozenset({"pipeline_tag", "base_model", "model-index", "library_name", "model_name"})
 _TRAINING_PATH = lazy(
-    r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine_tuning|sft|dpo|"
+    r"(^|/|[-_])(train|training|pretrain|pretraining|finetune|fine-tune|fine[-_]?tuning|sft|dpo|"
     r"rlhf|recipes?)([-_/.]|$)",
     re.I,
 )
@@ -62,10 +64,6 @@ _DATA_PREP_PATH = lazy(
 _DATASHEET_PATH = lazy(
     r"(^|/)[^/]*(datasheet|data[-_]?card|dataset[-_]?card|readme[-_]dataset)[^/]*$", re.I
 )
-_DATA_HOSTS = lazy(r"(huggingface\.co|hf\.co)/datasets/|kaggle\.com/datasets/|zenodo", re.I)
-_CODE_HOSTS = frozenset({"github.com", "gitlab.com"})
-_DATA_WORD = lazy(r"(data(set)?s?|corpus)\b", re.I)
-_DATA_FOLDERS = frozenset({"data", "dataset", "datasets", "corpus"})
 _PRIMARY_NAME = lazy(r"^(readme|model[-_ ]?card)[^/]*\.(md|markdown|rst|txt)$", re.I)
 _PAPER_HOSTS = lazy(
     r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
@@ -193,7 +191,13 @@ _GENERIC = frozenset(
 
 
 def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
+    from ..sources.places import release_places
+
     names = _release_names(release.members)
+    read = [spec for spec in release_places(release) if not spec.prefix.startswith("#")]
+    targets = [t for spec in read for t in (spec.name, spec.target)]
+    owners = owners_of(targets)
+    repositories = repository_names_of(targets)
     out: list[Evidence] = []
     for member in _documents(release.members):
         try:
@@ -202,7 +206,7 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
         except READ_ERRORS:
             continue  # collect_documents reports unreadable documents
         text = data.decode("utf-8", "replace")
-        out.extend(document_facts(member.path, text, names))
+        out.extend(document_facts(member.path, text, names, owners, repositories))
     return out + summary_facts(out)
 
 
@@ -232,12 +236,24 @@ def summary_facts(facts: Sequence[Evidence]) -> list[Evidence]:
     return out
 
 
-def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evidence]:
+def document_facts(
+    path: str,
+    text: str,
+    names: frozenset[str],
+    owners: frozenset[str] = frozenset(),
+    repositories: frozenset[str] = frozenset(),
+) -> Iterable[Evidence]:
+    """`names`: distinctive words of the release's folders; `owners` and `repositories`: the
+    organisations and repository names of the places read (a `gh:` place's README lies at the
+    root, so no folder names the release)."""
     lines = text.split("\n")
     yield Evidence("doc.read", path, Location(path))
-    headings = [(h.text.lower(), h.line) for h in find_headings(lines)]
+    found = find_headings(lines)
+    headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
     names = names | _stems(posixpath.dirname(path).replace("+", "/")) | _stems(title)
+    for repository in repositories:
+        names |= _stems(repository)
     if _is_model_card(path, text):
         yield Evidence("doc.model_card", path, Location(path), Confidence.HIGH)
         yield from _topics("doc.model_card.topic", path, headings, CARD_TOPICS)
@@ -251,13 +267,17 @@ def document_facts(path: str, text: str, names: frozenset[str]) -> Iterable[Evid
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
     yield from _training_sections(path, lines, headings)
-    yield from _links(path, lines)
+    yield from _links(path, lines, found)
     yield from _hardware(path, lines)
+    yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        yield from _citations(path, lines, names, _compact_names(path, title))
+        compact_names = _compact_names(path, title) | {
+            _compact(r) for r in repositories if len(_compact(r)) >= 3
+        }
+        yield from _citations(path, lines, names, compact_names)
         yield from _badge_preprints(path, lines)
 
 
@@ -343,7 +363,9 @@ def _topics(
                 yield Evidence(fact, topic, Location(path, line=line), note=text[:120])
 
 
-def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iterable[Evidence]:
+    """Paper links, and data links: training data, or evaluation data (a benchmark). A URL in
+    a BibTeX field is a citation (a Zenodo DOI of the software), not a data source."""
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if "://" not in line:
@@ -352,31 +374,13 @@ def _links(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
             if url in seen:
                 continue
             seen.add(url)
-            if _is_data_link(url):
-                yield Evidence("doc.dataset_link", url, Location(path, line=number))
+            if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
+                heading = heading_at(headings, number)
+                evaluation = is_evaluation_data(url, line[:10_000], heading.text if heading else "")
+                fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
+                yield Evidence(fact, url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
-
-
-def _is_data_link(url: str) -> bool:
-    """A dataset host, a repository named for data, or a data folder inside a repository."""
-    if _DATA_HOSTS.search(url) or classify_url(url) == "dataset":
-        return True
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").removeprefix("www.")
-    except ValueError:
-        return False
-    if host not in _CODE_HOSTS:
-        return False
-    segments = parts.path.split("/")[1:]
-    if len(segments) >= 2 and _DATA_WORD.search(segments[1]):
-        return True
-    return (
-        len(segments) > 4
-        and segments[2] in ("tree", "blob")
-        and any(s.lower() in _DATA_FOLDERS for s in segments[4:12])
-    )
 
 
 def license_statements(
@@ -499,7 +503,7 @@ def _citations(
         if not own:
             continue
         venue = fields.get("booktitle") or fields.get("journal") or ""
-        eprint = fields.get("eprint") or fields.get("archiveprefix") or ""
+        eprint = " ".join(f for f in (fields.get("eprint"), fields.get("archiveprefix")) if f)
         if venue and not _PREPRINT.search(venue):
             yield Evidence("doc.paper.venue", venue[:160], Location(path, line=line))
         elif _PREPRINT.search(" ".join((venue, eprint, fields.get("url", "")))):

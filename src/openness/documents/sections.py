@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,3 +177,10 @@ def section_excerpts(
         if text:
             out.extend((topic, h.line, text) for topic in topics)
     return out
+
+
+def heading_at(headings: Sequence[Heading], line: int) -> Heading | None:
+    """The last heading at or before `line` (1-based), by bisection: a document may hold
+    many thousands of headings and links."""
+    index = bisect.bisect_right(headings, line, key=lambda h: h.line)
+    return headings[index - 1] if index else None
