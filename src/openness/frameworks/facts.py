@@ -81,7 +81,92 @@ def derive_framework_facts(
     )
     out.extend(_paper_kinds(evidence))
     out.extend(weights_license_facts(evidence, files, licenses))
+    out.extend(scoped_license_facts([*evidence, *out], files, licenses))
     return out
+
+
+def scoped_license_facts(
+    evidence: Sequence[Evidence], files: Sequence[FileEntry], licenses: Sequence[DetectedLicense]
+) -> Iterable[Evidence]:
+    """`fw.license.scope.<kind>` = `open` | `restricted`, at the license or sentence that speaks
+    for that kind of component (code, weights, data, documentation); no fact when nothing read
+    does, so a component found without one is "present, license unknown", never credited with
+    another component's license. For weights, data and documentation a restrictive license wins
+    over an open one; a code license stays the code's beside a restrictive model license.
+
+    - code: an OSI-approved license scoped to the code or covering the release, or a sentence
+      about the code; restricted when the only licenses covering it are not open.
+    - weights: `fw.license.weights_open` / `_restricted` (license files that cover the weights,
+      sentences about the weights).
+    - documentation: the license files that cover the model's own files (as for the weights,
+      without sentences about the weights alone).
+    - data: sentences about the data, and the license files that cover the model's own files
+      when the data lies among them."""
+    by_fact: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        by_fact.setdefault(e.fact, []).append(e)
+
+    def statements(kind: str, level: str) -> list[Evidence]:
+        return [e for e in by_fact.get("doc.license_statement", []) if e.value == f"{kind}:{level}"]
+
+    model_release = is_model_release(evidence, files)
+    own_files = [
+        lic
+        for lic in licenses
+        if lic.kind == "license" and (lic.scope == "model" or (lic.scope is None and model_release))
+    ]
+    files_open = [_cite(lic) for lic in own_files if _open_unrestricted(lic)]
+    files_restricted = [_cite(lic) for lic in own_files if not _open_unrestricted(lic)]
+
+    code_open = [
+        _cite(lic)
+        for lic in licenses
+        if lic.kind == "license"
+        and lic.scope != "model"
+        and lic.osi_approved
+        and lic.status == "identified"
+        and (lic.scope == "code" or _open_unrestricted(lic))
+    ] + statements("code", "open")
+    # an unidentified license restricts nothing we can name: the code's license stays unknown
+    code_restricted = statements("code", "restricted") + [
+        _cite(lic)
+        for lic in licenses
+        if lic.kind == "license"
+        and lic.scope != "model"
+        and lic.status == "identified"
+        and not _open_unrestricted(lic)
+    ]
+    data_in_release = "file.role.dataset" in by_fact
+    scoped = {
+        "code": (code_open, [] if code_open else code_restricted),
+        "weights": (
+            by_fact.get("fw.license.weights_open", []),
+            by_fact.get("fw.license.weights_restricted", []),
+        ),
+        "documentation": (files_open, files_restricted),
+        "data": (
+            statements("data", "open") + (files_open if data_in_release else []),
+            statements("data", "restricted") + (files_restricted if data_in_release else []),
+        ),
+    }
+    for kind, (open_, restricted) in scoped.items():
+        level, cited = ("restricted", restricted) if restricted else ("open", open_)
+        for e in dict.fromkeys(cited):
+            yield replace(e, fact=f"fw.license.scope.{kind}", value=level, note=_named(e))
+
+
+def _cite(lic: DetectedLicense) -> Evidence:
+    name = lic.id if lic.status == "identified" else f"{lic.status} license"
+    return Evidence("license", name, lic.source, note=name)
+
+
+def _named(e: Evidence) -> str:
+    """What the license is: its id, or the sentence that states it and what it scopes it to
+    (`weights:restricted: the model weights are licensed under the Model License`)."""
+    value = str(e.value)
+    if value.split(":")[0] in ("code", "weights", "data"):
+        return f"{value}: {e.note}" if e.note else value
+    return value.split(" (")[0]  # `LicenseRef-x (restricted)`: the id
 
 
 def weights_license_facts(
