@@ -80,6 +80,7 @@ def derive_framework_facts(
         and (lic.scope == "code" or _open_unrestricted(lic))
     )
     out.extend(_paper_kinds(evidence))
+    out.extend(links_elsewhere(evidence, files))
     out.extend(weights_license_facts(evidence, files, licenses))
     out.extend(scoped_license_facts([*evidence, *out], files, licenses))
     return out
@@ -214,12 +215,24 @@ def weights_license_facts(
             first.source,
             note="a release of code and documents: its license files speak for the code",
         )
-    if any(e.fact == "doc.model_card" for e in evidence) or (
-        model_release and any(e.fact == "card.present" for e in evidence)
-    ):
-        card = next((e for e in evidence if e.fact in ("doc.model_card", "card.present")), None)
-        if card is not None:
-            yield replace(card, fact="fw.card.model_card", value=card.location.file)
+    yield from model_card_facts(evidence, model_release)
+
+
+def model_card_facts(evidence: Sequence[Evidence], model_release: bool) -> Iterable[Evidence]:
+    """`fw.card.model_card` (path): the model card read, a document that is one by its name or
+    front matter (a repository's README is not), or the card of a model release. `fw.card.sole`:
+    it is the only model card read and the one whose sections the `card.*` facts come from, so
+    what those sections lack the release's card lacks."""
+    cards = [e for e in evidence if e.fact == "doc.model_card"]
+    sectioned = next((e for e in evidence if e.fact == "card.present"), None)
+    if not cards and model_release and sectioned is not None:
+        cards = [sectioned]
+    if not cards:
+        return
+    yield replace(cards[0], fact="fw.card.model_card", value=cards[0].location.file)
+    paths = {e.location.file for e in cards}
+    if sectioned is not None and paths == {sectioned.location.file}:
+        yield replace(cards[0], fact="fw.card.sole", value=cards[0].location.file)
 
 
 def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> bool:
@@ -238,6 +251,32 @@ def _open_unrestricted(lic: DetectedLicense) -> bool:
         and not terms.use_restrictions
         and terms.commercial_use not in ("conditional", "prohibited")
     )
+
+
+_REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
+_CHECKOUT_FOLDER = lazy(r"^([A-Za-z0-9][\w.-]*)\+([\w.-]+)/")
+
+
+def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> Iterable[Evidence]:
+    """`link.code.elsewhere`: a code link that points outside the places read. A link to a
+    GitHub repository that was read (a `gh:` place, an `OWNER+NAME/` checkout) is not "linked,
+    not verified": what it holds was read."""
+    read = {
+        str(e.value).removeprefix("gh:").split("@")[0].lower()
+        for e in evidence
+        if e.fact == "place.git"
+    }
+    for f in files:
+        folder = _CHECKOUT_FOLDER.match(f.path)
+        if folder:
+            read.add(f"{folder.group(1)}/{folder.group(2)}".lower())
+    for e in evidence:
+        if e.fact != "link.code" or not isinstance(e.value, str):
+            continue
+        repo = _REPO_URL.match(e.value)
+        if repo and f"{repo.group(2)}/{repo.group(3)}".lower() in read:
+            continue
+        yield replace(e, fact="link.code.elsewhere")
 
 
 def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
