@@ -127,7 +127,15 @@ def scoped_license_facts(
         and lic.osi_approved
         and lic.status == "identified"
         and (lic.scope == "code" or _open_unrestricted(lic))
-    ] + statements("code", "open")
+    ]
+    # a code place's own license (a manifest's `code` place), as its source reports it
+    seen = {e.location for e in code_open}
+    code_open += [
+        replace(e, note=str(e.value))
+        for e in by_fact.get("fw.license.code", [])
+        if isinstance(e.value, str) and e.location not in seen
+    ]
+    code_open += statements("code", "open")
     # an unidentified license restricts nothing we can name: the code's license stays unknown
     code_restricted = statements("code", "restricted") + [
         _cite(lic)
@@ -179,6 +187,11 @@ def weights_license_facts(
     documents only, a plain LICENSE is the code's license and says nothing about the weights.
     README sentences that scope a license to the weights (`doc.license_statement`) count too."""
     model_release = is_model_release(evidence, files)
+    if model_release:  # the binding license (`license.category`) then covers the weights
+        weight = next((f for f in files if f.format in detect.WEIGHT_FORMATS), None)
+        declared = next((e for e in evidence if e.fact == "card.license"), None)
+        where = Location(weight.path) if weight else declared.location if declared else Location("")
+        yield Evidence("fw.release.model", True, where)
     covering = 0
     for lic in licenses:
         if lic.kind != "license":
