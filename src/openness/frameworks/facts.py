@@ -267,6 +267,12 @@ def _open_unrestricted(lic: DetectedLicense) -> bool:
 
 
 _REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
+#: a logo, badge or figure in another repository, or its issues and discussions: not code
+_NOT_CODE_LINK = lazy(
+    r"\.(svg|png|jpe?g|gif|webp|ico|mp4|pdf)([?#]|$)|[?&]raw=true|"
+    r"^https?://[^/]+/[^/]+/[^/]+/(issues|pulls?|discussions|stargazers|network|actions|wiki)\b",
+    re.I,
+)
 _CHECKOUT_FOLDER = lazy(r"^([A-Za-z0-9][\w.-]*)\+([\w.-]+)/")
 
 
@@ -284,7 +290,7 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         if folder:
             read.add(f"{folder.group(1)}/{folder.group(2)}".lower())
     for e in evidence:
-        if e.fact != "link.code" or not isinstance(e.value, str):
+        if e.fact != "link.code" or not isinstance(e.value, str) or _NOT_CODE_LINK.search(e.value):
             continue
         repo = _REPO_URL.match(e.value)
         if repo and f"{repo.group(2)}/{repo.group(3)}".lower() in read:
