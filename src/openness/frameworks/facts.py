@@ -99,8 +99,8 @@ def scoped_license_facts(
       about the code; restricted when the only licenses covering it are not open.
     - weights: `fw.license.weights_open` / `_restricted` (license files that cover the weights,
       sentences about the weights).
-    - documentation: the license files that cover the model's own files (as for the weights,
-      without sentences about the weights alone).
+    - documentation: the license files of a model release (weights, or a card that declares a
+      license), which cover its card; not sentences about the weights alone.
     - data: sentences about the data, and the license files that cover the model's own files
       when the data lies among them."""
     by_fact: dict[str, list[Evidence]] = {}
@@ -110,11 +110,13 @@ def scoped_license_facts(
     def statements(kind: str, level: str) -> list[Evidence]:
         return [e for e in by_fact.get("doc.license_statement", []) if e.value == f"{kind}:{level}"]
 
+    # the model's own files (its card, its data) are under the license of a model release; in
+    # a repository of code and documents even a LICENSE-MODEL speaks only for the weights
     model_release = is_model_release(evidence, files)
     own_files = [
         lic
         for lic in licenses
-        if lic.kind == "license" and (lic.scope == "model" or (lic.scope is None and model_release))
+        if lic.kind == "license" and model_release and lic.scope in (None, "model")
     ]
     files_open = [_cite(lic) for lic in own_files if _open_unrestricted(lic)]
     files_restricted = [_cite(lic) for lic in own_files if not _open_unrestricted(lic)]
