@@ -127,3 +127,48 @@ def test_a_state_holds_only_when_no_earlier_state_does() -> None:
     assert state(link + primary) == ["linked"]
     assert state(primary) == ["absent"]
     assert state([]) == ["unknown"]
+
+
+def test_a_logo_in_another_repository_is_not_a_code_link(tmp_path: Path) -> None:
+    """DeepSeek-V3's README shows a logo kept in the DeepSeek-V2 repository."""
+    readme = (
+        '# Wombat\n\n<img src="https://github.com/acme/wombat-v1/blob/main/figures/logo.svg'
+        '?raw=true" />\n\nThe Wombat model.\n'
+    )
+    root = _repo(tmp_path / "docs", {"acme+wombat/README.md": readme})
+    a = assess(str(root), hash_files=False, health=False)
+    assert _component(a, "mof", "inference_code")[0] == "unknown"
+
+
+def test_open_code_needs_the_training_code_read_not_a_link(tmp_path: Path) -> None:
+    """Inference code under Apache-2.0 and a link to an inference engine: the training code
+    was not read, so the code is partly open, not open."""
+    readme = (
+        "# Wombat\n\nRun `python generate.py`, or serve it with "
+        "[an engine](https://github.com/other/engine).\n"
+    )
+    files = {"acme+wombat/README.md": readme, "acme+wombat/generate.py": "print(1)\n"}
+    root = _repo(tmp_path / "docs", {**files, "acme+wombat/LICENSE": APACHE})
+    a = assess(str(root), hash_files=False, health=False)
+    open_code = next(r for r in a.ratings if r.attribute.value == "open_code")
+    assert open_code.level == "partial", open_code.rationale
+    assert _component(a, "mof", "inference_code")[0] == "open"
+    with_training = _repo(tmp_path / "docs2", {**files, "acme+wombat/train.py": "print(2)\n"})
+    (with_training / "acme+wombat" / "LICENSE").write_text(APACHE)
+    b = assess(str(with_training), hash_files=False, health=False)
+    assert next(r for r in b.ratings if r.attribute.value == "open_code").level == "open"
+
+
+def test_a_model_license_in_a_code_repository_licenses_only_the_weights(tmp_path: Path) -> None:
+    """A LICENSE-MODEL beside a README with evaluation results: the weights are under it, the
+    README is not (it is not a model release's card)."""
+    readme = "# Wombat\n\n## Evaluation\n\nAccuracy 0.5.\n"
+    root = _repo(
+        tmp_path / "docs",
+        {
+            "acme+wombat/README.md": readme,
+            "acme+wombat/LICENSE-MODEL": "WOMBAT MODEL LICENSE AGREEMENT\n\nFor research only.\n",
+        },
+    )
+    a = assess(str(root), hash_files=False, health=False)
+    assert _component(a, "mof", "evaluation_results")[0] == "license unknown"
