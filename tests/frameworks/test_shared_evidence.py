@@ -172,3 +172,17 @@ def test_a_model_license_in_a_code_repository_licenses_only_the_weights(tmp_path
     )
     a = assess(str(root), hash_files=False, health=False)
     assert _component(a, "mof", "evaluation_results")[0] == "license unknown"
+
+
+def test_a_fine_tuning_demo_is_not_the_training_code(tmp_path: Path) -> None:
+    """ChatGLM3 ships `finetune_demo/finetune_hf.py` for its users; how the model itself was
+    trained is not in the repository. A `train.py` at the top of a repository is."""
+    files = {"acme+wombat/README.md": "# Wombat\n\nA model.\n", "acme+wombat/LICENSE": APACHE}
+    demo = _repo(tmp_path / "a", {**files, "acme+wombat/finetune_demo/finetune_hf.py": "1\n"})
+    a = assess(str(demo), hash_files=False, health=False)
+    assert _component(a, "mof", "training_code")[0] != "open"
+    own = _repo(tmp_path / "b", {**files, "acme+wombat/train.py": "1\n"})
+    assert (
+        _component(assess(str(own), hash_files=False, health=False), "mof", "training_code")[0]
+        == "open"
+    )

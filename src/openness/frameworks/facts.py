@@ -56,6 +56,11 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+#: roles that say how the developer made the model, which demos and examples for users do not
+_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code"})
+_FOR_USERS = lazy(
+    r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
+)
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
@@ -309,6 +314,8 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
             continue
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
+                if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
+                    break  # a fine-tuning demo for users is not how the model was trained
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 break
 
