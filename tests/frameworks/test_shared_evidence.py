@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 
 from openness.evidence_index import EvidenceIndex
+from openness.formats import get
+from openness.formats.interface import RenderOptions
 from openness.model import Assessment, Evidence, Location
 from openness.pipeline import assess
 from openness.rubrics.components import components
@@ -47,6 +49,9 @@ def test_a_code_license_never_licenses_the_model_card(tmp_path: Path) -> None:
     assert status == "license unknown", why
     assert "no license read speaks for the documentation" in why
     assert _component(a, "osaid", "any_purpose")[0] == "unknown"
+    mot = yaml.safe_load(get("mof-yaml")(a, RenderOptions()))
+    card = next(c for c in mot["release"]["components"] if c["name"] == "Model card")
+    assert "license" not in card  # the Model Openness Tool file does not credit the code license
 
 
 def test_a_link_to_the_repository_read_is_not_a_claim(tmp_path: Path) -> None:
