@@ -152,7 +152,7 @@ def scoped_license_facts(
         and lic.status == "identified"
         and not _open_unrestricted(lic)
     ]
-    data_in_release = "file.role.dataset" in by_fact
+    data_in_release = "file.role.dataset" in by_fact or "file.role.evaluation_data" in by_fact
     scoped = {
         "code": (code_open, [] if code_open else code_restricted),
         "weights": (
