@@ -191,3 +191,14 @@ def test_a_fine_tuning_demo_is_not_the_training_code(tmp_path: Path) -> None:
         _component(assess(str(own), hash_files=False, health=False), "mof", "training_code")[0]
         == "open"
     )
+
+
+def test_a_card_front_matter_is_not_a_license_sentence() -> None:
+    """`license: apache-2.0` beside `datasets:` in a Hub card's metadata says nothing about the
+    data's license; the same words in prose do."""
+    from openness.documents.release_docs import license_statements
+
+    card = ["---", "license: apache-2.0", "datasets:", "- acme/corpus", "---", "# Wombat", ""]
+    assert list(license_statements("README.md", card)) == []
+    prose = [*card, "The training data is licensed under CC-BY-4.0."]
+    assert [e.value for e in license_statements("README.md", prose)] == ["data:open"]
