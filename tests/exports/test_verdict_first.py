@@ -102,10 +102,11 @@ def test_links_point_at_the_pinned_revision() -> None:
 
 
 def test_openwashing_quotes_the_claim_and_the_evidence_against_it(tmp_path: Path) -> None:
-    root = build(tmp_path / "r", "III", claim="A fully open release.")
+    # non-commercial weights: evidence against "fully open" (an unread component is not)
+    root = build(tmp_path / "r", "III", claim="A fully open release.", license="cc-by-nc-4.0")
     a = openness.assess(str(root), hash_files=False)
     (washed,) = [f for f in a.findings if f.rule_id == "OPN-OWS-002"]
-    missing = washed.trigger.split("missing: ")[1].split(", ")
+    missing = washed.trigger.split("against it: ")[1].split(", ")
     assert len(missing) == len(set(missing))  # each component named once
     html = get("html")(a, RenderOptions())
     assert '<div class="claim">card says “fully open”</div>' in html

@@ -40,7 +40,7 @@ def test_binary_card_is_read_without_error(tmp_path: Path) -> None:
                 "id": "x",
                 "title": "X",
                 "classes": [{"name": "C", "requires": ["zz"]}],
-                "components": [{"id": "a", "title": "A", "present": {"fact": "f"}}],
+                "components": [{"id": "a", "title": "A", "component": "weights"}],
             },
             "requires unknown",
         ),
@@ -48,9 +48,34 @@ def test_binary_card_is_read_without_error(tmp_path: Path) -> None:
             {
                 "id": "x",
                 "title": "X",
-                "components": [{"id": "a", "title": "A", "present": {"fact": "f"}, "license": "x"}],
+                "components": [{"id": "a", "title": "A", "component": "weights", "license": "x"}],
             },
             "license must be one of",
+        ),
+        (
+            {"id": "x", "title": "X", "components": [{"id": "a", "title": "A", "component": "zz"}]},
+            "unknown component 'zz'",
+        ),
+        (
+            {
+                "id": "x",
+                "title": "X",
+                "components": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "rules": [
+                            {
+                                "status": "s",
+                                "when": {"component": "weights", "is": "gone"},
+                                "because": "b",
+                            },
+                            {"status": "t", "when": {"always": True}, "because": "b"},
+                        ],
+                    }
+                ],
+            },
+            "unknown state 'gone'",
         ),
     ],
 )

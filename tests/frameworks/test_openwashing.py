@@ -85,10 +85,33 @@ def test_open_license_release_claiming_open_source_is_not_openwashing(tmp_path: 
 
 
 def test_fully_open_and_class_claims_are_checked(tmp_path: Path) -> None:
+    # the weights are under a non-commercial license: evidence against every class and OSAID
     claim = "A fully open release: MOF Class I. It conforms to the Open Source AI Definition."
-    a = assess(str(build(tmp_path / "r", "III", claim=claim)), hash_files=False)
+    release = build(tmp_path / "r", "III", claim=claim, license="cc-by-nc-4.0")
+    a = assess(str(release), hash_files=False)
     rules = sorted(f.rule_id for f in a.findings if f.rule_id.startswith("OPN-OWS"))
     assert rules == ["OPN-OWS-002", "OPN-OWS-004", "OPN-OWS-005"]
+
+
+def test_claims_are_not_contradicted_by_what_was_not_read(tmp_path: Path) -> None:
+    """Under Apache-2.0 with its training code not in the folder (it may be in a repository
+    that was not read), "fully open" is unverified, not contradicted: MOF and OSAID say
+    unknown, and no openwashing is reported."""
+    claim = "A fully open release: MOF Class I. It conforms to the Open Source AI Definition."
+    a = assess(str(build(tmp_path / "r", "III", claim=claim)), hash_files=False)
+    assert framework(a, "mof").verdict == "Class III"
+    assert [f.rule_id for f in a.findings if f.rule_id.startswith("OPN-OWS")] == []
+
+
+def test_open_weights_in_a_code_repository_are_not_contradicted(tmp_path: Path) -> None:
+    """grok-1's GitHub README announces open weights that live on the Hub: a repository of code
+    and documents holds no weights, and that is not evidence against the claim."""
+    root = tmp_path / "acme+wombat"
+    root.mkdir()
+    (root / "README.md").write_text("# Wombat\n\nWe release open weights for Wombat.\n")
+    (root / "run.py").write_text("print(1)\n")
+    a = assess(str(tmp_path), hash_files=False)
+    assert [f.rule_id for f in a.findings if f.rule_id.startswith("OPN-OWS")] == []
 
 
 def test_claims_of_open_weights_without_weights(tmp_path: Path) -> None:

@@ -392,9 +392,10 @@ def license_statements(
     agreement, says nothing here. A clause whose subject is the release by name (`names`) and
     that names no other component speaks for the weights. A request ("we ask that users...")
     is not a license term."""
+    front = _front_matter_end(lines)
     for number, line in _paragraphs(lines):
-        if not _LICENSE_WORD.search(line):
-            continue
+        if number <= front or not _LICENSE_WORD.search(line):
+            continue  # a card's YAML front matter (`license:` beside `datasets:`) is not prose
         bare = _URL_TARGET.sub("", line)
         for clause in _CLAUSE_SPLIT.split(bare):
             kind = _license_kind(clause)
@@ -411,6 +412,13 @@ def license_statements(
                     Confidence.MEDIUM,
                     note=" ".join(clause.split())[:160],
                 )
+
+
+def _front_matter_end(lines: Sequence[str]) -> int:
+    """The line closing a leading `---` YAML block, or 0 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    return next((i for i in range(2, min(len(lines), 400) + 1) if lines[i - 1].strip() == "---"), 0)
 
 
 def _paragraphs(lines: Sequence[str]) -> Iterable[tuple[int, str]]:

@@ -34,6 +34,8 @@ STATUS_MARK = {
     "fail": "○",
     "not met": "○",
     "not checkable": "·",
+    "license unknown": "?",
+    "unknown": "?",
 }
 #: a mark -> a colour word, which each renderer maps to its own palette
 MARK_TONE = {"●": "good", "◐": "mixed", "◌": "mixed", "○": "bad", "?": "unknown", "·": "unknown"}

@@ -56,7 +56,7 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         "producer": "",
         "contact": "",
         "license": {"distribution": distribution},
-        "components": [_component(c, license_name, license_path) for c in _components(mof)],
+        "components": [_component(a, c, license_name) for c in _components(mof)],
     }
     if options.created:  # MOT's date is a calendar date: left out rather than left blank
         release = {"date": options.created[:10], **release}
@@ -80,15 +80,28 @@ def _components(mof: FrameworkResult | None) -> tuple[ComponentResult, ...]:
     return mof.components if mof is not None else ()
 
 
-def _component(c: ComponentResult, license_name: str, license_path: str) -> dict[str, str]:
+def _component(a: Assessment, c: ComponentResult, release_license: str) -> dict[str, str]:
     where = next((str(e.location) for e in c.evidence if e.location.file), "")
     description = c.rationale + (f" (found at {where})" if where else "")
     out = {"name": MOT_NAMES.get(c.id, c.title), "description": description}
-    if c.status in RELEASED:
-        out["license"] = license_name
-        if license_path:
-            out["license_path"] = license_path
+    scoped = next((e for e in c.evidence if e.fact.startswith("fw.license.scope.")), None)
+    if c.status in RELEASED and scoped is not None:
+        # the license that speaks for this component, never the release's code license
+        out["license"] = _license_name(scoped.note, release_license)
+        if scoped.location.file:
+            out["license_path"] = _file_url(a, scoped.location.file)
     return out
+
+
+def _license_name(note: str, release_license: str) -> str:
+    """A license file's id, or for a README sentence (`weights:open: ... under Apache-2.0`) the
+    release's license when the sentence names it, else the sentence."""
+    scope, _, sentence = note.partition(": ")
+    if scope.split(":")[0] not in ("code", "weights", "data"):
+        return note
+    if release_license.lower() in sentence.lower():
+        return release_license
+    return _one_line(sentence)[:120]
 
 
 def _name(name: str) -> str:

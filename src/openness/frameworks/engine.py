@@ -3,9 +3,11 @@
 A framework file lists components; each has a rule list of the one rule engine
 (`rubrics/engine.py`): rules tried in order, the first whose condition holds gives the status
 and the rationale, citing the evidence the condition looked at; the last rule is `always`.
-A component may instead give the shorthand `present`, `claimed` and `license` (code | data |
-content): it is then `open` when present under an open license of that type, `restricted` when
-present under another license, `claimed` when only linked or named, `absent` otherwise.
+A component may instead name a release component of `rubrics/components.yaml` (`component:`),
+whose calibrated state and scoped license decide: `open` / `restricted` when present under an
+open / another license that speaks for its kind (code, weights, data, documentation),
+`license unknown` when present and no license read speaks for it, `claimed` when only linked,
+`absent` when a place read lacks it, `unknown` otherwise.
 Components with `checkable: false` are reported as `not checkable` with their `why`. Classes
 are cumulative: each requires its own components and those of the classes before it, and is
 reached only when all of them have a `met` status.
@@ -21,6 +23,7 @@ from typing import Any
 from ..datafiles import load_yaml
 from ..evidence_index import EvidenceIndex
 from ..model import ClassProgress, ComponentResult, Evidence, FrameworkResult
+from ..rubrics.components import KINDS, ComponentError, component
 from ..rubrics.engine import (
     Condition,
     RubricError,
@@ -30,13 +33,8 @@ from ..rubrics.engine import (
     parse_rules,
 )
 
-#: the fact each license type of the shorthand reads
-LICENSE_FACTS = {
-    "code": "fw.license.code",
-    "data": "fw.license.open_content",
-    "content": "fw.license.open_content",
-}
 NOT_CHECKABLE = "not checkable"
+LICENSE_UNKNOWN = "license unknown"
 
 
 @dataclass(frozen=True)
@@ -163,30 +161,61 @@ def _component(raw: Any, where: str) -> Component:
         return Component(cid, title, group, None, str(raw.get("why", "not in released artifacts")))
     if "rules" in raw:
         rules = parse_rules(raw["rules"], here, "status", str)
-    elif "present" in raw:
+    elif "component" in raw:
         rules = _shorthand(raw, here)
     else:
-        raise RubricError(f"{here}: give 'rules', 'present' or 'checkable: false'")
+        raise RubricError(f"{here}: give 'rules', 'component' or 'checkable: false'")
     return Component(cid, title, group, rules)
 
 
 def _shorthand(raw: Mapping[str, Any], here: str) -> RuleList[str]:
-    kind = str(raw.get("license", "content"))
-    if kind not in LICENSE_FACTS:
-        raise RubricError(f"{here}: license must be one of {sorted(LICENSE_FACTS)}")
-    present = parse_condition(raw["present"], here)
-    licensed = Condition("all", children=(present, Condition("fact", LICENSE_FACTS[kind])))
+    name = str(raw["component"])
+    try:
+        shared = component(name)
+    except ComponentError as exc:
+        raise RubricError(f"{here}: {exc}") from None
+    kind = str(raw.get("license") or shared.kind)
+    if kind not in KINDS:
+        raise RubricError(f"{here}: license must be one of {KINDS}")
+
+    def state(value: str) -> Condition:
+        return parse_condition({"component": name, "is": value}, here)
+
+    def licensed(level: str) -> Condition:
+        scope = Condition("fact", f"fw.license.scope.{kind}", (level,))
+        return Condition("all", children=(state("present"), scope))
+
     rules = [
-        Rule("open", licensed, f"released under an open {kind} license"),
-        Rule("restricted", present, f"released, but not under an open {kind} license"),
+        Rule("open", licensed("open"), f"in the places read, under an open {kind} license"),
+        Rule(
+            "restricted",
+            licensed("restricted"),
+            f"in the places read, under a {kind} license that is not open",
+        ),
+        Rule(
+            LICENSE_UNKNOWN,
+            state("present"),
+            f"in the places read; no license read speaks for the {kind}",
+        ),
+        Rule(
+            "claimed",
+            state("linked"),
+            shared.because.get("linked", "linked, not verified: not read, so only a claim"),
+        ),
+        Rule(
+            "absent",
+            state("absent"),
+            shared.because.get(
+                "absent",
+                "not in the places read, and none of the {doc.read.count} documents read names"
+                " it (read: {doc.read.list})",
+            ),
+        ),
+        Rule(
+            "unknown",
+            Condition("always"),
+            "not in the places read; a place that was not read (a Hub repository, a paper)"
+            " may hold it",
+        ),
     ]
-    if "claimed" in raw:
-        rules.append(
-            Rule(
-                "claimed",
-                parse_condition(raw["claimed"], here),
-                "only linked or named in the card; not read, so it counts as a claim",
-            )
-        )
-    rules.append(Rule("absent", Condition("always"), "not found in the release"))
     return RuleList(here, tuple(rules))

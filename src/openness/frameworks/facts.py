@@ -13,6 +13,12 @@ from dataclasses import replace
 from ..lazy_re import lazy
 from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
+from .license_scope import (
+    OPEN_CATEGORIES,
+    open_unrestricted,
+    scoped_license_facts,
+    weights_license_facts,
+)
 
 _CODE = r"\.(py|ipynb|sh|c|cpp|cu|rs|js|ts|go|jl|r)$"
 _DATA = r"\.(jsonl|csv|tsv|parquet|arrow|txt|json)$"
@@ -56,10 +62,13 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+#: roles that say how the developer made the model, which demos and examples for users do not
+_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code"})
+_FOR_USERS = lazy(
+    r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
+)
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
-
-_OPEN = ("open-source", "open-content")
 
 
 def derive_framework_facts(
@@ -77,82 +86,45 @@ def derive_framework_facts(
         and lic.scope != "model"
         and lic.osi_approved
         and lic.status == "identified"
-        and (lic.scope == "code" or _open_unrestricted(lic))
+        and (lic.scope == "code" or open_unrestricted(lic))
     )
     out.extend(_paper_kinds(evidence))
+    out.extend(links_elsewhere(evidence, files))
     out.extend(weights_license_facts(evidence, files, licenses))
+    out.extend(scoped_license_facts([*evidence, *out], files, licenses))
     return out
 
 
-def weights_license_facts(
-    evidence: Sequence[Evidence], files: Sequence[FileEntry], licenses: Sequence[DetectedLicense]
-) -> Iterable[Evidence]:
-    """`fw.license.weights_open` / `fw.license.weights_restricted`: a license that covers the
-    weights. A license file speaks for the weights when its name says so (LICENSE-MODEL) or when
-    the release holds weights or a card that declares a license; in a release of code and
-    documents only, a plain LICENSE is the code's license and says nothing about the weights.
-    README sentences that scope a license to the weights (`doc.license_statement`) count too."""
-    model_release = is_model_release(evidence, files)
-    covering = 0
-    for lic in licenses:
-        if lic.kind != "license":
-            continue
-        covers_weights = lic.scope == "model" or (lic.scope is None and model_release)
-        if not covers_weights:
-            continue
-        covering += 1
-        if _open_unrestricted(lic):
-            yield Evidence("fw.license.weights_open", lic.id, lic.source, note=lic.name)
-        else:
-            yield Evidence(
-                "fw.license.weights_restricted",
-                f"{lic.id} ({lic.category})"
-                if lic.status == "identified"
-                else f"{lic.status} license",
-                lic.source,
-                note=lic.name,
-            )
-    statements = [
-        e
+_REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
+#: a logo, badge or figure in another repository, or its issues and discussions: not code
+_NOT_CODE_LINK = lazy(
+    r"\.(svg|png|jpe?g|gif|webp|ico|mp4|pdf)([?#]|$)|[?&]raw=true|"
+    r"^https?://[^/]+/[^/]+/[^/]+/(issues|pulls?|discussions|stargazers|network|actions|wiki)\b",
+    re.I,
+)
+_CHECKOUT_FOLDER = lazy(r"^([A-Za-z0-9][\w.-]*)\+([\w.-]+)/")
+
+
+def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> Iterable[Evidence]:
+    """`link.code.elsewhere`: a code link that points outside the places read. A link to a
+    GitHub repository that was read (a `gh:` place, an `OWNER+NAME/` checkout) is not "linked,
+    not verified": what it holds was read."""
+    read = {
+        str(e.value).removeprefix("gh:").split("@")[0].lower()
         for e in evidence
-        if e.fact == "doc.license_statement" and e.value in ("weights:open", "weights:restricted")
-    ]
-    for e in statements:
-        suffix = "open" if e.value == "weights:open" else "restricted"
-        yield replace(e, fact=f"fw.license.weights_{suffix}")
-    code_licenses = [lic for lic in licenses if lic.kind == "license"]
-    if code_licenses and not covering and not statements:
-        first = code_licenses[0]
-        yield Evidence(
-            "fw.license.code_only",
-            first.id,
-            first.source,
-            note="a release of code and documents: its license files speak for the code",
-        )
-    if any(e.fact == "doc.model_card" for e in evidence) or (
-        model_release and any(e.fact == "card.present" for e in evidence)
-    ):
-        card = next((e for e in evidence if e.fact in ("doc.model_card", "card.present")), None)
-        if card is not None:
-            yield replace(card, fact="fw.card.model_card", value=card.location.file)
-
-
-def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> bool:
-    """A release of a model (weights, or a card that declares a license as Hub cards do), as
-    opposed to a folder of code and documents."""
-    return any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
-        e.fact == "card.license" for e in evidence
-    )
-
-
-def _open_unrestricted(lic: DetectedLicense) -> bool:
-    terms = lic.terms
-    return (
-        lic.status == "identified"
-        and lic.category in _OPEN
-        and not terms.use_restrictions
-        and terms.commercial_use not in ("conditional", "prohibited")
-    )
+        if e.fact == "place.git"
+    }
+    for f in files:
+        folder = _CHECKOUT_FOLDER.match(f.path)
+        if folder:
+            read.add(f"{folder.group(1)}/{folder.group(2)}".lower())
+    for e in evidence:
+        if e.fact != "link.code" or not isinstance(e.value, str) or _NOT_CODE_LINK.search(e.value):
+            continue
+        repo = _REPO_URL.match(e.value)
+        if repo and f"{repo.group(2)}/{repo.group(3)}".lower() in read:
+            continue
+        yield replace(e, fact="link.code.elsewhere")
 
 
 def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
@@ -164,6 +136,8 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
             continue
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
+                if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
+                    break  # a fine-tuning demo for users is not how the model was trained
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 break
 
@@ -187,7 +161,7 @@ def _license_types(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
         yield replace(restricting[0], fact="fw.license.restricted", value=True)
     free = not restricting
     for e in category:
-        if e.value in _OPEN and free:
+        if e.value in OPEN_CATEGORIES and free:
             yield replace(e, fact="fw.license.open_content", value=e.value)
         if e.value == "open-source" and osi and free:
             yield replace(osi[0], fact="fw.license.open", value=True)

@@ -67,14 +67,40 @@ def framework_facts(index: EvidenceIndex, frameworks: Sequence[FrameworkResult])
         out += [
             Evidence("fw.mof.reached", p.name.split()[1], here) for p in mof.classes if p.reached
         ]
+        out += _contradicted_classes(mof, here)
     osaid = results.get("osaid")
     if osaid is not None:
         failed = [c.title for c in osaid.components if c.status != "pass"]
+        # only a `fail` (evidence against the item) contradicts a claim; `unknown` does not
+        contradicted = [c.title for c in osaid.components if c.status == "fail"]
         out += [
             Evidence("fw.osaid.evaluated", True, here),
             Evidence("fw.osaid.verdict", osaid.verdict, here),
             Evidence("fw.osaid.failed", "; ".join(failed[:MAX_FAILED]), here),
+            Evidence("fw.osaid.contradicted", "; ".join(contradicted[:MAX_FAILED]), here),
         ]
+    return out
+
+
+#: MOF statuses that are evidence against a component (the others only leave it unverified)
+_AGAINST = ("absent", "restricted")
+
+
+def _contradicted_classes(mof: FrameworkResult, here: Location) -> list[Evidence]:
+    """`fw.mof.contradicts` (I, II, III): a class the evidence rules out, because a component it
+    needs is absent from a place read or under a license that is not open; `fw.mof.contradicted`
+    names those components. A class missing only unknown or linked components is not reached,
+    but a claim of it is not contradicted."""
+    status = {c.title: c.status for c in mof.components}
+    against: list[str] = []
+    out = []
+    for p in mof.classes:
+        found = [f"{m} ({status[m]})" for m in p.missing if status.get(m) in _AGAINST]
+        if found:
+            out.append(Evidence("fw.mof.contradicts", p.name.split()[1], here))
+            against += found
+    if against:
+        out.append(Evidence("fw.mof.contradicted", ", ".join(dict.fromkeys(against)), here))
     return out
 
 

@@ -83,7 +83,9 @@ def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Evi
             and e.value.lower() in OPEN_SOURCE_LIBRARIES
         ):
             out.append(replace(e, fact="library.open_source", note="known open-source library"))
-        if e.fact in ("card.datasets", "link.dataset", "hub.dataset.card"):
+        # named as the training data; a dataset link may be evaluation data or another
+        # release's, so it stays a link (`link.dataset`: "linked, not verified")
+        if e.fact in ("card.datasets", "hub.dataset.card"):
             out.append(replace(e, fact="data.sources"))
         if (
             e.fact.startswith("card.")

@@ -12,6 +12,8 @@ applies and there is no "no rule applied" case at run time. Conditions:
     {fact: NAME, min: N}              some evidence for NAME is a number >= N
     {fact: NAME, max: N}              some evidence for NAME is a number <= N (with min: a range)
     {all: [C1, C2]} / {any: [...]} / {not: C} / {always: true}
+    {component: NAME, is: STATE}      a release component's calibrated state (present, linked,
+                                      absent, unknown), defined once in components.yaml
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from ..evidence_index import EvidenceIndex
 from ..lazy_re import lazy
 from ..model import Attribute, Evidence, JSONValue, Level, Rating
 from ..record import Record, record
+from .components import ComponentError
+from .components import expand as expand_component
 
 
 class RubricError(ValueError):
@@ -86,6 +90,11 @@ def parse_condition(raw: Any, where: str) -> Condition:
             return Condition(kind, children=tuple(parse_condition(c, where) for c in items))
     if "not" in raw:
         return Condition("not", children=(parse_condition(raw["not"], where),))
+    if "component" in raw:
+        try:
+            return parse_condition(expand_component(raw), where)
+        except ComponentError as exc:
+            raise RubricError(f"{where}: {exc}") from None
     if "fact" in raw:
         values: tuple[Any, ...] = ()
         if "equals" in raw:

@@ -1,0 +1,204 @@
+"""Every framework and the five attributes read one calibrated evidence: the release components
+of rubrics/components.yaml and the licenses scoped to code, weights, data or documentation."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from openness.evidence_index import EvidenceIndex
+from openness.formats import get
+from openness.formats.interface import RenderOptions
+from openness.model import Assessment, Evidence, Location
+from openness.pipeline import assess
+from openness.rubrics.components import components
+from openness.rubrics.engine import parse_condition
+
+#: the example release's LICENSE: the Apache-2.0 text, shipped with the package
+APACHE = resources.files("openness.examples").joinpath("tiny-release/LICENSE").read_text("utf-8")
+
+
+def _component(a: Assessment, framework: str, cid: str) -> tuple[str, str]:
+    result = next(f for f in a.frameworks if f.framework == framework)
+    c = next(c for c in result.components if c.id == cid)
+    return c.status, c.rationale
+
+
+def _repo(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_code_license_never_licenses_the_model_card(tmp_path: Path) -> None:
+    """A code repository with a model card and an Apache-2.0 LICENSE: the card is found, its
+    license is not known (the LICENSE is the code's), in MOF as in the EU index."""
+    root = _repo(
+        tmp_path / "docs",
+        {
+            "acme+wombat/README.md": "# Wombat\n\nInference code for the Wombat models.\n",
+            "acme+wombat/MODEL_CARD.md": "# Wombat model card\n\n## Model details\n\nA model.\n",
+            "acme+wombat/LICENSE": APACHE,
+        },
+    )
+    a = assess(str(root), hash_files=False, health=False)
+    status, why = _component(a, "mof", "model_card")
+    assert status == "license unknown", why
+    assert "no license read speaks for the documentation" in why
+    assert _component(a, "osaid", "any_purpose")[0] == "unknown"
+    mot = yaml.safe_load(get("mof-yaml")(a, RenderOptions()))
+    card = next(c for c in mot["release"]["components"] if c["name"] == "Model card")
+    assert "license" not in card  # the Model Openness Tool file does not credit the code license
+
+
+def test_a_link_to_the_repository_read_is_not_a_claim(tmp_path: Path) -> None:
+    """grok-1's README tells how to clone itself: that link is the place read, which holds no
+    training code, so training code is absent rather than "linked, not verified"."""
+    readme = (
+        "# Wombat\n\nThe Wombat weights, with code to load them.\n\n"
+        "```\ngit clone https://github.com/acme/wombat.git && cd wombat\n```\n"
+    )
+    root = _repo(tmp_path / "docs", {"acme+wombat/README.md": readme})
+    a = assess(str(root), hash_files=False, health=False)
+    assert _component(a, "mof", "training_code")[0] == "absent"
+    other = readme.replace("acme/wombat.git", "acme/wombat-train")
+    root = _repo(tmp_path / "docs2", {"acme+wombat/README.md": other})
+    b = assess(str(root), hash_files=False, health=False)
+    assert _component(b, "mof", "training_code")[0] == "claimed"
+
+
+def test_threats_are_read_from_every_model_card(tmp_path: Path) -> None:
+    """dbrx: a repository README without limitations beside MODEL_CARD_*.md files that document
+    them is not a release that documents no threats."""
+    root = _repo(
+        tmp_path / "docs",
+        {
+            "acme+wombat/README.md": "# Wombat\n\n## Usage\n\nRun generate.py.\n",
+            "acme+wombat/MODEL_CARD_wombat_base.md": (
+                "# Wombat Base\n\n## Model Overview\n\nA model.\n\n"
+                "## Limitations and Ethical Considerations\n\nIt errs.\n"
+            ),
+        },
+    )
+    a = assess(str(root), hash_files=False, health=False)
+    threats = next(r for r in a.ratings if r.attribute.value == "threats_transparency")
+    assert threats.level == "partial", threats.rationale
+    assert _component(a, "fmti", "limitations")[0] != "not met"
+
+
+def test_no_framework_file_reads_links_or_licenses_of_its_own() -> None:
+    """The framework files name release components, never the raw link or release-wide
+    license facts that each used to read its own way."""
+    own = ("link.code", "link.paper", "fw.license.open_content", "fw.license.code}", "card.present")
+    for package, name in (
+        ("openness.frameworks", "mof.yaml"),
+        ("openness.frameworks", "osaid.yaml"),
+        ("openness.frameworks", "fmti.yaml"),
+        ("openness.rubrics", "five_attributes.yaml"),
+    ):
+        text = resources.files(package).joinpath(name).read_text("utf-8")
+        assert [fact for fact in own if fact in text] == [], name
+
+
+def test_absence_is_decided_as_the_eu_index_decides_it() -> None:
+    shared = yaml.safe_load(
+        resources.files("openness.rubrics").joinpath("components.yaml").read_text("utf-8")
+    )
+    index = yaml.safe_load(
+        resources.files("openness.frameworks").joinpath("osai_index.yaml").read_text("utf-8")
+    )
+    for anchor in ("absent_data", "absent_training", "absent_papers"):
+        assert shared[anchor] == index[anchor], anchor
+
+
+def test_a_state_holds_only_when_no_earlier_state_does() -> None:
+    training = components()["training_code"]
+    files = [Evidence("file.role.training_code", "train.py", Location("train.py"))]
+    link = [Evidence("link.code.elsewhere", "https://github.com/a/b", Location("README.md", 3))]
+    primary = [Evidence("doc.primary", "README.md", Location("README.md"))]
+
+    def state(evidence: list[Evidence]) -> list[str]:
+        index = EvidenceIndex(evidence)
+        return [
+            s
+            for s in ("present", "linked", "absent", "unknown")
+            if parse_condition(training.condition(s), "t").test(index)[0]
+        ]
+
+    assert state(files + link + primary) == ["present"]
+    assert state(link + primary) == ["linked"]
+    assert state(primary) == ["absent"]
+    assert state([]) == ["unknown"]
+
+
+def test_a_logo_in_another_repository_is_not_a_code_link(tmp_path: Path) -> None:
+    """DeepSeek-V3's README shows a logo kept in the DeepSeek-V2 repository."""
+    readme = (
+        '# Wombat\n\n<img src="https://github.com/acme/wombat-v1/blob/main/figures/logo.svg'
+        '?raw=true" />\n\nThe Wombat model.\n'
+    )
+    root = _repo(tmp_path / "docs", {"acme+wombat/README.md": readme})
+    a = assess(str(root), hash_files=False, health=False)
+    assert _component(a, "mof", "inference_code")[0] == "unknown"
+
+
+def test_open_code_needs_the_training_code_read_not_a_link(tmp_path: Path) -> None:
+    """Inference code under Apache-2.0 and a link to an inference engine: the training code
+    was not read, so the code is partly open, not open."""
+    readme = (
+        "# Wombat\n\nRun `python generate.py`, or serve it with "
+        "[an engine](https://github.com/other/engine).\n"
+    )
+    files = {"acme+wombat/README.md": readme, "acme+wombat/generate.py": "print(1)\n"}
+    root = _repo(tmp_path / "docs", {**files, "acme+wombat/LICENSE": APACHE})
+    a = assess(str(root), hash_files=False, health=False)
+    open_code = next(r for r in a.ratings if r.attribute.value == "open_code")
+    assert open_code.level == "partial", open_code.rationale
+    assert _component(a, "mof", "inference_code")[0] == "open"
+    with_training = _repo(tmp_path / "docs2", {**files, "acme+wombat/train.py": "print(2)\n"})
+    (with_training / "acme+wombat" / "LICENSE").write_text(APACHE)
+    b = assess(str(with_training), hash_files=False, health=False)
+    assert next(r for r in b.ratings if r.attribute.value == "open_code").level == "open"
+
+
+def test_a_model_license_in_a_code_repository_licenses_only_the_weights(tmp_path: Path) -> None:
+    """A LICENSE-MODEL beside a README with evaluation results: the weights are under it, the
+    README is not (it is not a model release's card)."""
+    readme = "# Wombat\n\n## Evaluation\n\nAccuracy 0.5.\n"
+    root = _repo(
+        tmp_path / "docs",
+        {
+            "acme+wombat/README.md": readme,
+            "acme+wombat/LICENSE-MODEL": "WOMBAT MODEL LICENSE AGREEMENT\n\nFor research only.\n",
+        },
+    )
+    a = assess(str(root), hash_files=False, health=False)
+    assert _component(a, "mof", "evaluation_results")[0] == "license unknown"
+
+
+def test_a_fine_tuning_demo_is_not_the_training_code(tmp_path: Path) -> None:
+    """ChatGLM3 ships `finetune_demo/finetune_hf.py` for its users; how the model itself was
+    trained is not in the repository. A `train.py` at the top of a repository is."""
+    files = {"acme+wombat/README.md": "# Wombat\n\nA model.\n", "acme+wombat/LICENSE": APACHE}
+    demo = _repo(tmp_path / "a", {**files, "acme+wombat/finetune_demo/finetune_hf.py": "1\n"})
+    a = assess(str(demo), hash_files=False, health=False)
+    assert _component(a, "mof", "training_code")[0] != "open"
+    own = _repo(tmp_path / "b", {**files, "acme+wombat/train.py": "1\n"})
+    assert (
+        _component(assess(str(own), hash_files=False, health=False), "mof", "training_code")[0]
+        == "open"
+    )
+
+
+def test_a_card_front_matter_is_not_a_license_sentence() -> None:
+    """`license: apache-2.0` beside `datasets:` in a Hub card's metadata says nothing about the
+    data's license; the same words in prose do."""
+    from openness.documents.release_docs import license_statements
+
+    card = ["---", "license: apache-2.0", "datasets:", "- acme/corpus", "---", "# Wombat", ""]
+    assert list(license_statements("README.md", card)) == []
+    prose = [*card, "The training data is licensed under CC-BY-4.0."]
+    assert [e.value for e in license_statements("README.md", prose)] == ["data:open"]
