@@ -6,7 +6,6 @@ size. Every malformed input raises FormatError with the byte offset; `PickleWalk
 what was learned before the error, so readers can still report it.
 """
 
-import re
 import struct
 from collections.abc import Callable
 from typing import BinaryIO
@@ -35,10 +34,8 @@ _SHORT_BLOBS = frozenset(b"\x8cUC")  # SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_
 _MARKED = frozenset(b"eut")  # APPENDS, SETITEMS, TUPLE
 _LINE_OPS = frozenset(b"FIpg")  # FLOAT, INT, PUT, GET: protocol 0 text arguments
 _EMPTY: dict[int, Callable[[], Value]] = {0x29: tuple, 0x5D: PList, 0x7D: PDict, 0x8F: PSet}
-_RUN_PATTERNS = {
-    code: re.compile(b"(?:" + re.escape(bytes([code])) + b".{%d})+" % width, re.DOTALL)
-    for code, (width, _) in SCALAR_RUNS.items()
-}
+_APPENDS = 0x65
+_RUN_BYTES = {code: bytes([code]) for code in SCALAR_RUNS}
 BuildHook = Callable[[Call, "PickleWalker"], None]
 
 
@@ -138,7 +135,7 @@ class PickleWalker(OpcodeHandlers):
                 if code in SCALAR_RUNS:
                     width, const = SCALAR_RUNS[code]
                     if buf[i + width + 1] == code:
-                        i, ops = self._scalar_run(buf, i, code, ops, stack)
+                        i, ops = self._scalar_run(buf, i, code, ops, stack, safe)
                     elif width == 1:
                         stack.append(buf[i + 1])
                         i += 2
@@ -274,28 +271,38 @@ class PickleWalker(OpcodeHandlers):
             self.result.ops = max(self.result.ops, ops)
 
     def _scalar_run(
-        self, buf: bytes, i: int, code: int, ops: int, stack: list[Value]
+        self, buf: bytes, i: int, code: int, ops: int, stack: list[Value], safe: int
     ) -> tuple[int, int]:
-        """Push the run of one scalar opcode that starts at `i`, as far as it is buffered."""
+        """Push the run of one scalar opcode that starts at `i`, as far as it is buffered.
+
+        A run that fills a MARK and ends at an inline APPENDS whose container already keeps
+        MAX_KEPT_SCALARS items is counted, not pushed: the container would drop every value.
+        """
         width, const = SCALAR_RUNS[code]
         step = width + 1
-        match = _RUN_PATTERNS[code].match(buf, i)
-        assert match is not None
-        count = (match.end() - i) // step
+        count = _run_length(buf, i, code, step)
         limit = self.limits.max_pickle_ops
         if ops - 1 + count > limit:
             raise LimitExceeded(
                 f"more than {limit:,} pickle opcodes",
                 offset=self.cursor.base + i + (limit - ops + 1) * step,
             )
+        end = i + count * step
+        if (
+            end < safe  # APPENDS runs inline: no buffer refill (and state check) in between
+            and buf[end] == _APPENDS
+            and ops + count <= limit
+            and _append_dropped(stack, self._f.marks, count)
+        ):
+            return end + 1, ops + count
         if width == 0:
             stack.extend([const] * count)
         elif width == 1:
-            stack.extend(buf[i + 1 : i + 2 * count : 2])
+            stack.extend(buf[i + 1 : end : 2])
         else:
             assert isinstance(const, str)
             stack.extend(struct.unpack_from(const[0] + const[1:] * count, buf, i))
-        return i + count * step, ops + count - 1
+        return end, ops + count - 1
 
     def _checked_op(self, start: int) -> PickleInfo | None:
         """One opcode through its handler, every read checked; the PickleInfo when it is STOP."""
@@ -327,6 +334,50 @@ class PickleWalker(OpcodeHandlers):
             self.result.pickles.append(info)
             return info
         return None
+
+
+def _run_length(buf: bytes, i: int, code: int, step: int) -> int:
+    """How many opcodes `code` follow each other from `i`, each with its argument in `buf`.
+
+    Reads the opcode bytes of a window of steps at a time (a strided slice, stripped at C speed);
+    the window grows so short runs stay cheap and long ones take few slices."""
+    last = len(buf) - step + 1  # an opcode starting before this has its whole argument
+    opcode = _RUN_BYTES[code]
+    count, window = 0, 16
+    while True:
+        at = i + count * step
+        stop = min(at + window * step, last)
+        codes = buf[at:stop:step]
+        same = len(codes) - len(codes.lstrip(opcode))
+        count += same
+        if same < len(codes) or stop >= last:
+            return count
+        window *= 8
+
+
+def _append_dropped(stack: list[Value], marks: list[int], count: int) -> bool:
+    """APPENDS of the marked items plus `count` more scalars when the target keeps no more
+    scalars (see values.keep_items); False, changing nothing, when the checked APPENDS must run."""
+    if not marks:
+        return False
+    k = marks[-1]
+    if k <= (marks[-2] if len(marks) > 1 else 0):
+        return False  # APPENDS would underflow: the inline path says so
+    target = stack[k - 1]
+    if isinstance(target, PList | PSet):
+        kept = target.items
+    elif isinstance(target, Call):
+        kept = target.appended
+    else:
+        kept = None
+    if kept is not None and len(kept) < MAX_KEPT_SCALARS:
+        return False
+    marks.pop()
+    extend_items(target, stack[k:])
+    del stack[k:]
+    if isinstance(target, PList | PSet | Call):
+        target.dropped += count
+    return True
 
 
 def walk(stream: BinaryIO, size: int, limits: Limits, *, start: int = 0) -> Walk:

@@ -1,0 +1,187 @@
+"""Bulk scalar runs in the walker's hot loop (issue 20): a run of one scalar opcode that fills a
+MARK and ends at APPENDS onto a container that keeps no more scalars is counted, not pushed.
+
+Every stream is walked twice, by the hot loop and by the checked handlers alone; both must agree
+on every value (dropped counts included), offset, op count and error.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import random
+import struct
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from openness.errors import FormatError
+from openness.limits import Limits
+from openness.readers.pickle import cursor as pickle_cursor
+from openness.readers.pickle import walker as pickle_walker
+from openness.readers.pickle.values import MAX_KEPT_SCALARS, Call, PList
+from tests.readers.test_pickle_vm import deep
+
+FULL = MAX_KEPT_SCALARS  # items that fill a container's kept prefix
+PAD = b"\xff" * 600  # no opcode: the hot loop stays buffered up to the end of the pickle
+
+
+def _walk(data: bytes, limits: Limits) -> tuple[Any, ...]:
+    w = pickle_walker.PickleWalker(io.BytesIO(data), len(data), limits)
+    error = None
+    try:
+        w.walk_all()
+    except FormatError as exc:
+        error = (type(exc).__name__, str(exc), exc.offset)
+    r = w.result
+    return (
+        error,
+        [(g.module, g.name, g.offset, g.opcode) for g in r.globals],
+        [(c.kind, c.offset) for c in r.calls],
+        [(p.start, p.end, p.protocol, deep(p.value)) for p in r.pickles],
+        # a budget error in a run leaves these at the run's start or end (as before issue 20)
+        None if error and error[0] == "LimitExceeded" else (r.ops, r.end),
+    )
+
+
+def both(data: bytes, limits: Limits | None = None) -> tuple[Any, ...]:
+    """The hot loop's walk, asserted equal to the checked handlers' walk."""
+    limits = limits or Limits(max_string_bytes=64)
+    hot = _walk(data, limits)
+    with mock.patch.object(pickle_walker, "_LOOKAHEAD", 1 << 62):
+        checked = _walk(data, limits)
+    assert hot == checked
+    return hot
+
+
+def batch(op: bytes, n: int) -> bytes:
+    return b"(" + op * n + b"e"
+
+
+def full_list(op: bytes = b"K\x07") -> bytes:
+    """A list whose kept prefix is full: the next APPENDS of scalars only counts them."""
+    return b"]" + batch(op, FULL)
+
+
+SCALAR_OPS = [
+    b"G" + struct.pack(">d", 0.25),  # BINFLOAT
+    b"K\x07",  # BININT1
+    b"M\x01\x02",  # BININT2
+    b"J\xff\xff\xff\xff",  # BININT
+    b"N",  # NONE
+    b"\x88",  # NEWTRUE
+    b"\x89",  # NEWFALSE
+]
+
+
+@pytest.mark.parametrize("op", SCALAR_OPS)
+def test_a_counted_run_drops_what_pushing_it_would_drop(op: bytes) -> None:
+    data = full_list() + batch(op, 700) + batch(op, 3) + b"." + PAD
+    error, _, _, pickles, (ops, _) = both(data)
+    assert error is None
+    top = pickles[0][3]
+    assert top[0] == "list" and len(top[1]) == FULL and top[2] == 703
+    assert ops == 1 + (FULL + 2) + 702 + 5 + 1
+
+
+def test_real_pickles_of_long_lists_walk_the_same_on_both_paths() -> None:
+    rng = random.Random(20)
+    pool: list[Any] = [0.5, 7, 300, 70_000, -1, None, True, False]
+    for value in (
+        [rng.random() for _ in range(40_000)],
+        [rng.choice(pool) for _ in range(30_000)],
+        [rng.randrange(256) for _ in range(25_000)] + [{"k": 1}, 3, (1, 2)] * 400,
+    ):
+        for protocol in (1, 2, 4, 5):  # 4 and 5 frame the stream: runs are cut by FRAME
+            data = pickle.dumps(value, protocol=protocol) + PAD
+            top = both(data, Limits())[3][0][3]
+            assert len(top[1]) + top[2] == len(value)
+
+
+def test_objects_marked_before_the_run_are_kept() -> None:
+    obj = b"\x8c\x01m\x8c\x01C\x93"  # STACK_GLOBAL m.C
+    data = full_list() + b"(" + obj + b"K\x01" + obj + b"K\x02" * 50 + b"e." + PAD
+    top = both(data)[3][0][3]
+    assert [x[0] for x in top[1][FULL:]] == ["global", "global"]
+    assert top[2] == 51
+
+
+def test_a_run_appended_to_a_call_result_is_counted_on_the_call() -> None:
+    call = b"\x8c\x01m\x8c\x01C\x93)R"  # m.C()
+    data = call + batch(b"K\x01", FULL) + batch(b"N", 40) + b"." + PAD
+    top = both(data)[3][0][3]
+    assert top[0] == "call" and len(top[8]) == FULL and top[9] == 40
+
+
+def test_a_run_appended_to_a_scalar_or_a_tuple_is_ignored() -> None:
+    assert both(b"K\x05" + batch(b"K\x01", 30) + b"." + PAD)[3][0][3] == ("int", 5)
+    assert both(b")" + batch(b"N", 30) + b"." + PAD)[3][0][3] == ()
+
+
+def test_a_list_with_room_left_keeps_the_run() -> None:
+    data = b"]" + batch(b"K\x07", FULL - 10) + batch(b"K\x08", 30) + b"." + PAD
+    top = both(data)[3][0][3]
+    assert top[1][-10:] == [("int", 8)] * 10 and top[2] == 20
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # APPENDS with nothing below
+        (b"](" + batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # a MARK below, no list
+        (full_list() + b"K\x01" * 30 + b"e." + PAD, "no MARK on the stack"),
+    ],
+)
+def test_a_run_that_cannot_be_appended_fails_as_on_the_checked_path(
+    data: bytes, message: str
+) -> None:
+    error = both(data)[0]
+    assert error is not None and error[1] == message
+
+
+@pytest.mark.parametrize(
+    ("spare", "refused_at"), [(-2, 49 * 2), (-1, 50 * 2), (0, 50 * 2 + 1), (1, None)]
+)
+def test_the_opcode_budget_counts_a_counted_run_and_its_appends(
+    spare: int, refused_at: int | None
+) -> None:
+    """`spare` opcodes more than MARK, the run of 50 and APPENDS: the first one too many (the
+    run's last, APPENDS or STOP) is refused where it is."""
+    head = full_list()
+    head_ops = 1 + FULL + 2
+    data = head + batch(b"K\x01", 50) + b"." + PAD
+    limits = Limits(max_pickle_ops=head_ops + 52 + spare, max_string_bytes=64)
+    error, *_, counts = both(data, limits)
+    if refused_at is None:
+        assert error is None and counts[0] == head_ops + 53
+    else:
+        assert error is not None and error[0] == "LimitExceeded"
+        assert error[2] == len(head) + 1 + refused_at
+
+
+def test_a_counted_run_is_not_unpacked() -> None:
+    data = full_list() + batch(b"G" + bytes(8), 5000) + b"." + PAD
+    unpacked = []
+    real = struct.unpack_from
+
+    def spy(fmt: str, buf: bytes, i: int = 0) -> tuple[Any, ...]:
+        values = real(fmt, buf, i)
+        unpacked.append(len(values))
+        return values
+
+    with mock.patch.object(pickle_walker.struct, "unpack_from", spy):
+        w = pickle_walker.walk(io.BytesIO(data), len(data), Limits())
+    top = w.pickles[0].value
+    assert isinstance(top, PList) and not isinstance(top, Call)
+    assert top.dropped == 5000
+    assert sum(unpacked) == 0
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 8, 9, 10, 4096])
+def test_runs_cut_by_the_read_buffer_at_any_byte_walk_the_same(chunk: int) -> None:
+    value = [i / 7 for i in range(FULL + 3000)] + [None] * 3000 + list(range(200, 3200))
+    data = pickle.dumps(value, protocol=2) + PAD
+    expected = both(data, Limits())
+    with mock.patch.object(pickle_cursor, "_CHUNK", chunk):
+        assert both(data, Limits()) == expected
