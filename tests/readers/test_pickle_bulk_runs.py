@@ -20,6 +20,7 @@ from openness.errors import FormatError
 from openness.limits import Limits
 from openness.readers.pickle import cursor as pickle_cursor
 from openness.readers.pickle import walker as pickle_walker
+from openness.readers.pickle.cursor import Cursor
 from openness.readers.pickle.values import MAX_KEPT_SCALARS, Call, PList
 from tests.readers.test_pickle_vm import deep
 
@@ -185,3 +186,37 @@ def test_runs_cut_by_the_read_buffer_at_any_byte_walk_the_same(chunk: int) -> No
     expected = both(data, Limits())
     with mock.patch.object(pickle_cursor, "_CHUNK", chunk):
         assert both(data, Limits()) == expected
+
+
+# -- the cursor and handler fast paths ---------------------------------------------------------
+
+
+def test_a_buffered_read_is_checked_like_any_other() -> None:
+    c = Cursor(io.BytesIO(b"0123456789"), 0, 6)
+    c.fill(6)
+    assert c.read(2, "x") == b"01" and c.pos == 2
+    with pytest.raises(FormatError, match="stream ends inside the x"):
+        c.read(-1, "x")  # a negative length never moves the cursor back
+    assert c.read(4, "x") == b"2345"
+    with pytest.raises(FormatError, match=r"file ends inside the x \(wanted 1 bytes, 0 left\)"):
+        c.read(1, "x")  # past the declared end, though the stream has more
+
+
+def test_near_the_end_the_buffer_is_kept_not_copied_per_opcode() -> None:
+    c = Cursor(io.BytesIO(b"0123456789"), 0, 10)
+    c.fill(10)
+    buf = c.buf
+    c.at(3)
+    c.fill(600)  # the hot loop asks for its lookahead at every opcode of a stream's last bytes
+    assert c.buf is buf and (c.base, c.i) == (0, 3)
+
+
+def test_walkers_keep_their_own_handlers() -> None:
+    one = b"J\x01\x00\x00\x00." + b"J\x02\x00\x00\x00."
+    two = b"J\x03\x00\x00\x00."
+    a = pickle_walker.PickleWalker(io.BytesIO(one), len(one), Limits())
+    b = pickle_walker.PickleWalker(io.BytesIO(two), len(two), Limits())
+    assert a.walk_one().value == 1
+    assert b.walk_one().value == 3
+    assert a.walk_one().value == 2
+    assert (a.result.ops, b.result.ops) == (4, 2)

@@ -57,10 +57,7 @@ class PickleWalker(OpcodeHandlers):
         self.result = Walk(end=start)
         self._f = Frame()
         self._op_offset = start
-        self._ops: dict[int, tuple[Callable[[], Value], bool]] = {}
-        for code, name in OPCODES.items():
-            handler = getattr(self, "_op_" + name.lower(), None) or self._sized_op(name)
-            self._ops[code] = (handler, name not in NO_PUSH)
+        self._sized: dict[str, Callable[[], Value]] = {}  # built on first use (see _sized)
         self.cursor.on_fill = self._check_state  # last: mutant numbers in triage stay valid
 
     def _check_state(self, offset: int) -> None:
@@ -308,7 +305,7 @@ class PickleWalker(OpcodeHandlers):
         """One opcode through its handler, every read checked; the PickleInfo when it is STOP."""
         self._op_offset = self.pos
         code = self.read(1, "opcode")[0]
-        entry = self._ops.get(code)
+        entry = _HANDLERS.get(code)
         if entry is None:
             raise FormatError(f"byte 0x{code:02x} is not a pickle opcode", offset=self._op_offset)
         self.result.ops += 1
@@ -319,7 +316,7 @@ class PickleWalker(OpcodeHandlers):
             )
         handler, pushes = entry
         try:
-            value = handler()
+            value = handler(self)
         except FormatError:
             raise
         except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
@@ -334,6 +331,25 @@ class PickleWalker(OpcodeHandlers):
             self.result.pickles.append(info)
             return info
         return None
+
+
+def _sized(name: str) -> Callable[[PickleWalker], Value]:
+    """The handler of a fixed-width or length-prefixed opcode, made once per walker."""
+
+    def call(walker: PickleWalker) -> Value:
+        handler = walker._sized.get(name)
+        if handler is None:
+            handler = walker._sized[name] = walker._sized_op(name)
+        return handler()
+
+    return call
+
+
+#: opcode -> (its handler, whether it pushes what the handler returns); one table for all walkers
+_HANDLERS: dict[int, tuple[Callable[[PickleWalker], Value], bool]] = {
+    code: (getattr(PickleWalker, "_op_" + name.lower(), None) or _sized(name), name not in NO_PUSH)
+    for code, name in OPCODES.items()
+}
 
 
 def _run_length(buf: bytes, i: int, code: int, step: int) -> int:
