@@ -188,6 +188,68 @@ def test_runs_cut_by_the_read_buffer_at_any_byte_walk_the_same(chunk: int) -> No
         assert both(data, Limits()) == expected
 
 
+def frame(length: int) -> bytes:
+    return b"\x95" + length.to_bytes(8, "little")
+
+
+G = b"G" + struct.pack(">d", 0.5)
+
+
+def test_a_run_cut_by_frames_is_counted_as_one() -> None:
+    data = full_list() + b"(" + G * 40 + frame(100) + G * 30 + frame(9) + G + b"e." + PAD
+    error, _, _, pickles, (ops, _) = both(data)
+    assert error is None
+    assert pickles[0][3][2] == 71  # dropped
+    assert ops == 1 + (FULL + 2) + 1 + 71 + 2 + 1 + 1
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        frame(10**9),  # runs past the end of the stream: the checked FRAME says so
+        frame(5) + b"K\x01" * 20,  # the run goes on with another opcode
+        frame(5) + frame(5) + G * 20,  # two FRAMEs in a row
+        frame(5) + b"N" + G * 20,
+        b"N" + frame(5) + G * 20,
+    ],
+)
+def test_runs_and_frames_that_cannot_be_joined_walk_the_same(middle: bytes) -> None:
+    data = full_list() + b"(" + G * 40 + middle + G * 5 + b"e." + PAD
+    error = both(data)[0]
+    if middle == frame(10**9):
+        assert error is not None and error[1].startswith("FRAME length 1,000,000,000 runs past")
+        assert error[2] == len(full_list()) + 1 + 40 * 9
+    else:
+        assert error is None
+
+
+@pytest.mark.parametrize("over", [1, 40, 41, 42, 71, 72, 73])
+def test_the_budget_across_frames_refuses_the_same_opcode(over: int) -> None:
+    """The `over`th opcode after MARK is the first one past the budget."""
+    head = full_list() + b"("
+    head_ops = 1 + FULL + 2 + 1
+    data = head + G * 40 + frame(50) + G * 30 + b"e." + PAD
+    limits = Limits(max_pickle_ops=head_ops + over - 1, max_string_bytes=64)
+    error = both(data, limits)[0]
+    assert error is not None and error[0] == "LimitExceeded"
+
+
+def test_a_framed_run_is_not_unpacked() -> None:
+    data = full_list() + b"(" + G * 3000 + frame(9000) + G * 2000 + b"e." + PAD
+    unpacked = []
+    real = struct.unpack_from
+
+    def spy(fmt: str, buf: bytes, i: int = 0) -> tuple[Any, ...]:
+        unpacked.append(fmt)
+        return real(fmt, buf, i)
+
+    with mock.patch.object(pickle_walker.struct, "unpack_from", spy):
+        w = pickle_walker.walk(io.BytesIO(data), len(data), Limits())
+    top = w.pickles[0].value
+    assert isinstance(top, PList) and top.dropped == 5000
+    assert unpacked == []
+
+
 # -- the cursor and handler fast paths ---------------------------------------------------------
 
 
@@ -220,3 +282,15 @@ def test_walkers_keep_their_own_handlers() -> None:
     assert b.walk_one().value == 3
     assert a.walk_one().value == 2
     assert (a.result.ops, b.result.ops) == (4, 2)
+
+
+@pytest.mark.parametrize("beyond", [0, 1])
+def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> None:
+    """Inside a run and between opcodes: a FRAME as long as what is left is valid, one byte
+    more is not."""
+    rest = G * 5 + b"e." + PAD
+    data = full_list() + b"(" + G * 40 + frame(len(rest) + beyond) + rest
+    assert (both(data)[0] is None) == (beyond == 0)
+    rest = b"N." + PAD
+    data = b"\x80\x04" + frame(len(rest) + beyond) + rest
+    assert (both(data)[0] is None) == (beyond == 0)

@@ -35,6 +35,7 @@ _MARKED = frozenset(b"eut")  # APPENDS, SETITEMS, TUPLE
 _LINE_OPS = frozenset(b"FIpg")  # FLOAT, INT, PUT, GET: protocol 0 text arguments
 _EMPTY: dict[int, Callable[[], Value]] = {0x29: tuple, 0x5D: PList, 0x7D: PDict, 0x8F: PSet}
 _APPENDS = 0x65
+_FRAME = 0x95
 _RUN_BYTES = {code: bytes([code]) for code in SCALAR_RUNS}
 BuildHook = Callable[[Call, "PickleWalker"], None]
 
@@ -244,6 +245,10 @@ class PickleWalker(OpcodeHandlers):
                         stack.append(memo[key])
                     else:
                         raise FormatError(f"memo key {key} was never stored", offset=at)
+                elif code == _FRAME and int.from_bytes(buf[i + 1 : i + 9], "little") <= (
+                    cur.end - at - 9
+                ):
+                    i += 9
                 else:
                     cur.at(i)
                     ops -= 1  # the handler counts its opcode itself
@@ -274,6 +279,7 @@ class PickleWalker(OpcodeHandlers):
 
         A run that fills a MARK and ends at an inline APPENDS whose container already keeps
         MAX_KEPT_SCALARS items is counted, not pushed: the container would drop every value.
+        Such a run may go on after FRAME opcodes (protocol 4 cuts frames between any two).
         """
         width, const = SCALAR_RUNS[code]
         step = width + 1
@@ -285,13 +291,14 @@ class PickleWalker(OpcodeHandlers):
                 offset=self.cursor.base + i + (limit - ops + 1) * step,
             )
         end = i + count * step
+        tail, more, frames = self._across_frames(buf, end, code, step, safe)
         if (
-            end < safe  # APPENDS runs inline: no buffer refill (and state check) in between
-            and buf[end] == _APPENDS
-            and ops + count <= limit
-            and _append_dropped(stack, self._f.marks, count)
+            tail < safe  # APPENDS runs inline: no buffer refill (and state check) in between
+            and buf[tail] == _APPENDS
+            and ops + count + more + frames <= limit
+            and _append_dropped(stack, self._f.marks, count + more)
         ):
-            return end + 1, ops + count
+            return tail + 1, ops + count + more + frames
         if width == 0:
             stack.extend([const] * count)
         elif width == 1:
@@ -300,6 +307,23 @@ class PickleWalker(OpcodeHandlers):
             assert isinstance(const, str)
             stack.extend(struct.unpack_from(const[0] + const[1:] * count, buf, i))
         return end, ops + count - 1
+
+    def _across_frames(
+        self, buf: bytes, end: int, code: int, step: int, safe: int
+    ) -> tuple[int, int, int]:
+        """Where a run that ends at `end` stops when it goes on after valid FRAME opcodes: the
+        index after it, how many more opcodes of the run, how many FRAMEs."""
+        more = frames = 0
+        left = self.cursor.end - self.cursor.base  # the stream's end as an index of buf
+        while (
+            end + 9 < safe
+            and buf[end] == _FRAME
+            and buf[end + 9] == code
+            and int.from_bytes(buf[end + 1 : end + 9], "little") <= left - end - 9
+        ):
+            n = _run_length(buf, end + 9, code, step)
+            more, frames, end = more + n, frames + 1, end + 9 + n * step
+        return end, more, frames
 
     def _checked_op(self, start: int) -> PickleInfo | None:
         """One opcode through its handler, every read checked; the PickleInfo when it is STOP."""
