@@ -15,13 +15,17 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openness.errors import FormatError
 from openness.limits import Limits
 from openness.readers.pickle import cursor as pickle_cursor
+from openness.readers.pickle import values as pickle_values
 from openness.readers.pickle import walker as pickle_walker
 from openness.readers.pickle.cursor import Cursor
 from openness.readers.pickle.values import MAX_KEPT_SCALARS, Call, PList
+from tests.fuzz.profile import fuzz
 from tests.readers.test_pickle_vm import deep
 
 FULL = MAX_KEPT_SCALARS  # items that fill a container's kept prefix
@@ -294,3 +298,34 @@ def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> Non
     rest = b"N." + PAD
     data = b"\x80\x04" + frame(len(rest) + beyond) + rest
     assert (both(data)[0] is None) == (beyond == 0)
+
+
+# -- fuzzed: any mix of marks, runs, frames, objects and appends -------------------------------
+
+CAP = 3  # the kept prefix, made small so a fuzzed list fills it at once
+
+_ITEMS = st.one_of(
+    st.tuples(st.sampled_from(SCALAR_OPS), st.integers(1, 40)).map(lambda t: t[0] * t[1]),
+    st.integers(0, 200).map(frame),
+    st.tuples(st.sampled_from(SCALAR_OPS), st.integers(1, 9), st.integers(0, 99)).map(
+        lambda t: t[0] * t[1] + frame(t[2]) + t[0] * t[1]  # a run cut by a frame
+    ),
+    st.just(frame(10**6)),  # runs past the end of the stream
+    st.just(b"\x8c\x01m\x8c\x01C\x93"),  # an object (a global)
+    st.sampled_from([b"N", b"]", b")", b"(", b"0"]),  # a scalar, list, tuple, MARK, POP
+)
+_BATCHES = st.one_of(
+    st.lists(_ITEMS, max_size=6).map(lambda xs: b"(" + b"".join(xs) + b"e"),  # APPENDS
+    st.lists(_ITEMS, max_size=3).map(lambda xs: b"](" + b"".join(xs) + b"ea"),  # a nested list
+)
+
+
+@fuzz(150)
+@given(st.lists(_BATCHES, max_size=12))
+def test_fuzzed_batches_walk_the_same_on_both_paths(batches: list[bytes]) -> None:
+    data = b"\x80\x04](" + b"K\x01" * CAP + b"e" + b"".join(batches) + b"." + PAD
+    with (
+        mock.patch.object(pickle_values, "MAX_KEPT_SCALARS", CAP),
+        mock.patch.object(pickle_walker, "MAX_KEPT_SCALARS", CAP),
+    ):
+        both(data)
