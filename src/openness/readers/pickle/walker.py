@@ -290,8 +290,10 @@ class PickleWalker(OpcodeHandlers):
                 f"more than {limit:,} pickle opcodes",
                 offset=self.cursor.base + i + (limit - ops + 1) * step,
             )
-        end = i + count * step
-        tail, more, frames = self._across_frames(buf, end, code, step, safe)
+        end = tail = i + count * step
+        more = frames = 0
+        if end < safe and buf[end] == _FRAME:
+            tail, more, frames = self._across_frames(buf, end, code, step, safe)
         if (
             tail < safe  # APPENDS runs inline: no buffer refill (and state check) in between
             and buf[tail] == _APPENDS
