@@ -11,8 +11,8 @@ timeout; the exit code and the tool's own report say whether it flagged the file
   flagged; every sample of BENIGN (real torch.save checkpoints, TorchScript archives from
   torch.jit.script/trace/freeze and a quantized model, NumPy, joblib, scikit-learn) must not
   be. A tool that errors or times out on a file did not flag it.
-- performance, best of --reps runs each (wall time including start-up, peak RSS), every tool
-  from cached bytecode:
+- performance, best of --reps runs each (wall time including start-up, CPU time user + system
+  of the whole process tree, peak RSS), every tool from cached bytecode:
   (a) a pickle of 3 million small opcodes (a list of 3M floats, 27 MB),
   (b) a 200 MB NumPy array pickle, (c) a real 200 MB torch.save checkpoint,
   (d) a folder of mixed files: the benign corpus plus three configs (24 files; 20 before the
@@ -29,6 +29,7 @@ import json
 import os
 import pickle
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -66,6 +67,7 @@ class Run:
     peak_mb: float
     exit: int | None  # None: timed out
     verdict: Verdict
+    cpu: float = 0.0  # user + system seconds of the tool and its children
 
 
 @dataclass
@@ -161,11 +163,13 @@ TOOLS = [
 def run_once(tool: Tool, target: Path, timeout: float) -> Run:
     """One run under /usr/bin/time (max RSS of the tree), killed at `timeout`. Wall time is
     measured here with perf_counter: time's own %e has a 10 ms resolution, too coarse for
-    start-up-dominated runs; the wrapper adds the same ~1 ms to every tool."""
+    start-up-dominated runs; the wrapper adds the same ~1 ms to every tool. CPU time is this
+    process's children's usage before and after (time waits for the tool, we wait for time)."""
     with tempfile.TemporaryDirectory(prefix="scan-peers-") as tmp:
         scratch = Path(tmp)
         timing = scratch / "time.txt"
         argv = ["/usr/bin/time", "-f", "%e %M", "-o", str(timing), *tool.command(target, scratch)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(
             argv,
@@ -184,12 +188,15 @@ def run_once(tool: Tool, target: Path, timeout: float) -> Run:
             proc.communicate()
             return Run(time.perf_counter() - start, 0.0, None, Verdict(False, True, "timeout"))
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
         peak_mb = 0.0
         lines = timing.read_text().split("\n") if timing.exists() else []
         for line in lines:
             if re.fullmatch(r"[\d.]+ \d+", line.strip()):
                 peak_mb = int(line.split()[1]) / 1024
-        return Run(wall, peak_mb, proc.returncode, tool.verdict(proc.returncode, out, scratch))
+        verdict = tool.verdict(proc.returncode, out, scratch)
+        return Run(wall, peak_mb, proc.returncode, verdict, cpu)
 
 
 def run_tool(tool: Tool, target: Path, timeout: float) -> Run:
@@ -206,6 +213,7 @@ def run_tool(tool: Tool, target: Path, timeout: float) -> Run:
             any(r.verdict.error for r in runs),
             f"{len(runs)} files, {sum(r.verdict.flagged for r in runs)} flagged",
         ),
+        sum(r.cpu for r in runs),
     )
 
 
@@ -333,7 +341,7 @@ def detection(tools: list[Tool], timeout: float) -> list[str]:
 
 
 def performance(tools: list[Tool], reps: int, timeout: float) -> list[str]:
-    out = [f"## Performance (best of {reps} runs; wall seconds / peak MB)", ""]
+    out = [f"## Performance (best of {reps} runs; wall seconds / peak MB, least CPU seconds)", ""]
     header = "| file | " + " | ".join(t.name for t in tools)
     out += [header + " | openness/peer time |", "|---|" + "---|" * (len(tools) + 1)]
     targets = perf_targets()
@@ -341,22 +349,32 @@ def performance(tools: list[Tool], reps: int, timeout: float) -> list[str]:
         run_tool(tool, targets["(d) folder of 24 files"], timeout)
     for label, target in targets.items():
         best: dict[str, Run] = {}
+        cpu: dict[str, float] = {}
         for _ in range(reps):
             for tool in tools:  # interleaved, so load from other jobs spreads over every tool
                 run = run_tool(tool, target, timeout)
                 prev = best.get(tool.name)
                 if prev is None or (run.exit is not None and run.seconds < prev.seconds):
                     best[tool.name] = run
-                print(f"{label:26s} {tool.name:10s} {run.seconds:7.3f}s {run.peak_mb:7.0f}MB "
-                      f"exit {run.exit} {run.verdict.detail}")  # fmt: skip
+                if run.exit is not None:
+                    cpu[tool.name] = min(cpu.get(tool.name, run.cpu), run.cpu)
+                print(f"{label:26s} {tool.name:10s} {run.seconds:7.3f}s cpu {run.cpu:7.3f}s "
+                      f"{run.peak_mb:7.0f}MB exit {run.exit} {run.verdict.detail}")  # fmt: skip
         cells = []
         for tool in tools:
             r = best[tool.name]
             note = " timeout" if r.exit is None else " error" if r.verdict.error else ""
-            cells.append(f"{r.seconds:.3f} s / {r.peak_mb:.0f} MB{note}")
+            cells.append(
+                f"{r.seconds:.3f} s / {r.peak_mb:.0f} MB, cpu {cpu.get(tool.name, 0):.3f} s{note}"
+            )
         mine = best.get("openness")
         ratios = [
             f"{t.name} {mine.seconds / best[t.name].seconds:.2f}"
+            + (
+                f" (cpu {cpu['openness'] / cpu[t.name]:.2f})"
+                if cpu.get(t.name) and "openness" in cpu
+                else ""
+            )
             for t in tools
             if mine is not None and t.name != "openness" and best[t.name].seconds > 0
         ]

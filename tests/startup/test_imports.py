@@ -91,3 +91,28 @@ def test_license_file_needs_no_yaml_parser_once_cached(tmp_path: Path) -> None:
     assert "openness.licenses.match" in names
     assert not _top(names) & {"yaml", "license_expression", "jinja2", "sqlalchemy", "pydantic"}
     assert "importlib.resources" not in names
+
+
+def test_assess_of_a_release_without_a_repository_loads_no_health_analysis(
+    tmp_path: Path,
+) -> None:
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "weights.pkl").write_bytes(pickle.dumps({"w": [1.0]}, protocol=4))
+    (release / "LICENSE").write_text("MIT License\n")
+    names = imported("assess", str(release), cache=tmp_path / "cache")
+    assert "openness.health.attach" in names  # the health step did run, and found no repository
+    assert "openness.health.analysis" not in names
+    assert "packaging" not in _top(names)
+
+
+def test_the_health_package_exports_the_function_whatever_was_imported_first() -> None:
+    code = (
+        "import openness.health.analysis, openness.health.attach\n"
+        "from openness.health import analyse, HealthReport\n"
+        "assert callable(analyse) and analyse.__module__ == 'openness.health.analysis'\n"
+        "assert HealthReport.__name__ == 'HealthReport'\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..documents.frontmatter import FrontMatterError, parse_front_matter
 from ..model import Assessment, Evidence, Finding, Location
-from .analyse import analyse
 from .gitrun import git_dir_of
-from .model import HealthReport
+
+if TYPE_CHECKING:
+    from .model import HealthReport
 
 MANIFEST_KEYS = ("code_repository", "repository")
 _MAX_CARD_BYTES = 64 * 1024
@@ -87,6 +89,8 @@ def health_evidence(
 
             raise OpennessError("--osv-db needs a release that is or names a git repository")
         return HealthEvidence()
+    from .analysis import analyse  # only now: most releases have no repository to analyse
+
     report = analyse(repo, osv_db=osv_db, release_license=release_license, now=now)
     prefix = _prefix(Path(target), repo)
     evidence = [_rebase_evidence(e, prefix) for e in report.evidence]

@@ -48,7 +48,9 @@ class Cursor:
         if avail >= n:
             return
         want = min(max(n - avail, _CHUNK), self.end - self.base - len(self.buf))
-        chunk = self.stream.read(want) if want > 0 else b""
+        if want <= 0:
+            return  # every byte up to the end is buffered
+        chunk = self.stream.read(want)
         if not chunk and self.i == 0:
             return
         self.base += self.i
@@ -64,6 +66,11 @@ class Cursor:
         return self.buf[self.i] if self.i < len(self.buf) else None
 
     def read(self, n: int, what: str) -> bytes:
+        i = self.i
+        j = i + n
+        if i <= j <= len(self.buf) and self.base + j <= self.end:  # buffered: no check left
+            self.i = j
+            return self.buf[i:j]
         start = self.pos
         if n > self.remaining():
             raise FormatError(

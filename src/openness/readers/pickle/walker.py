@@ -6,7 +6,6 @@ size. Every malformed input raises FormatError with the byte offset; `PickleWalk
 what was learned before the error, so readers can still report it.
 """
 
-import re
 import struct
 from collections.abc import Callable
 from typing import BinaryIO
@@ -35,10 +34,9 @@ _SHORT_BLOBS = frozenset(b"\x8cUC")  # SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_
 _MARKED = frozenset(b"eut")  # APPENDS, SETITEMS, TUPLE
 _LINE_OPS = frozenset(b"FIpg")  # FLOAT, INT, PUT, GET: protocol 0 text arguments
 _EMPTY: dict[int, Callable[[], Value]] = {0x29: tuple, 0x5D: PList, 0x7D: PDict, 0x8F: PSet}
-_RUN_PATTERNS = {
-    code: re.compile(b"(?:" + re.escape(bytes([code])) + b".{%d})+" % width, re.DOTALL)
-    for code, (width, _) in SCALAR_RUNS.items()
-}
+_APPENDS = 0x65
+_FRAME = 0x95
+_RUN_BYTES = {code: bytes([code]) for code in SCALAR_RUNS}
 BuildHook = Callable[[Call, "PickleWalker"], None]
 
 
@@ -60,10 +58,7 @@ class PickleWalker(OpcodeHandlers):
         self.result = Walk(end=start)
         self._f = Frame()
         self._op_offset = start
-        self._ops: dict[int, tuple[Callable[[], Value], bool]] = {}
-        for code, name in OPCODES.items():
-            handler = getattr(self, "_op_" + name.lower(), None) or self._sized_op(name)
-            self._ops[code] = (handler, name not in NO_PUSH)
+        self._sized: dict[str, Callable[[], Value]] = {}  # built on first use (see _sized)
         self.cursor.on_fill = self._check_state  # last: mutant numbers in triage stay valid
 
     def _check_state(self, offset: int) -> None:
@@ -138,7 +133,7 @@ class PickleWalker(OpcodeHandlers):
                 if code in SCALAR_RUNS:
                     width, const = SCALAR_RUNS[code]
                     if buf[i + width + 1] == code:
-                        i, ops = self._scalar_run(buf, i, code, ops, stack)
+                        i, ops = self._scalar_run(buf, i, code, ops, stack, safe)
                     elif width == 1:
                         stack.append(buf[i + 1])
                         i += 2
@@ -250,6 +245,10 @@ class PickleWalker(OpcodeHandlers):
                         stack.append(memo[key])
                     else:
                         raise FormatError(f"memo key {key} was never stored", offset=at)
+                elif code == _FRAME and int.from_bytes(buf[i + 1 : i + 9], "little") <= (
+                    cur.end - at - 9
+                ):
+                    i += 9
                 else:
                     cur.at(i)
                     ops -= 1  # the handler counts its opcode itself
@@ -274,34 +273,65 @@ class PickleWalker(OpcodeHandlers):
             self.result.ops = max(self.result.ops, ops)
 
     def _scalar_run(
-        self, buf: bytes, i: int, code: int, ops: int, stack: list[Value]
+        self, buf: bytes, i: int, code: int, ops: int, stack: list[Value], safe: int
     ) -> tuple[int, int]:
-        """Push the run of one scalar opcode that starts at `i`, as far as it is buffered."""
+        """Push the run of one scalar opcode that starts at `i`, as far as it is buffered.
+
+        A run that fills a MARK and ends at an inline APPENDS whose container already keeps
+        MAX_KEPT_SCALARS items is counted, not pushed: the container would drop every value.
+        Such a run may go on after FRAME opcodes (protocol 4 cuts frames between any two).
+        """
         width, const = SCALAR_RUNS[code]
         step = width + 1
-        match = _RUN_PATTERNS[code].match(buf, i)
-        assert match is not None
-        count = (match.end() - i) // step
+        count = _run_length(buf, i, code, step)
         limit = self.limits.max_pickle_ops
         if ops - 1 + count > limit:
             raise LimitExceeded(
                 f"more than {limit:,} pickle opcodes",
                 offset=self.cursor.base + i + (limit - ops + 1) * step,
             )
+        end = tail = i + count * step
+        more = frames = 0
+        if end < safe and buf[end] == _FRAME:
+            tail, more, frames = self._across_frames(buf, end, code, step, safe)
+        if (
+            tail < safe  # APPENDS runs inline: no buffer refill (and state check) in between
+            and buf[tail] == _APPENDS
+            and ops + count + more + frames <= limit
+            and _append_dropped(stack, self._f.marks, count + more)
+        ):
+            return tail + 1, ops + count + more + frames
         if width == 0:
             stack.extend([const] * count)
         elif width == 1:
-            stack.extend(buf[i + 1 : i + 2 * count : 2])
+            stack.extend(buf[i + 1 : end : 2])
         else:
             assert isinstance(const, str)
             stack.extend(struct.unpack_from(const[0] + const[1:] * count, buf, i))
-        return i + count * step, ops + count - 1
+        return end, ops + count - 1
+
+    def _across_frames(
+        self, buf: bytes, end: int, code: int, step: int, safe: int
+    ) -> tuple[int, int, int]:
+        """Where a run that ends at `end` stops when it goes on after valid FRAME opcodes: the
+        index after it, how many more opcodes of the run, how many FRAMEs."""
+        more = frames = 0
+        left = self.cursor.end - self.cursor.base  # the stream's end as an index of buf
+        while (
+            end + 9 < safe
+            and buf[end] == _FRAME
+            and buf[end + 9] == code
+            and int.from_bytes(buf[end + 1 : end + 9], "little") <= left - end - 9
+        ):
+            n = _run_length(buf, end + 9, code, step)
+            more, frames, end = more + n, frames + 1, end + 9 + n * step
+        return end, more, frames
 
     def _checked_op(self, start: int) -> PickleInfo | None:
         """One opcode through its handler, every read checked; the PickleInfo when it is STOP."""
         self._op_offset = self.pos
         code = self.read(1, "opcode")[0]
-        entry = self._ops.get(code)
+        entry = _HANDLERS.get(code)
         if entry is None:
             raise FormatError(f"byte 0x{code:02x} is not a pickle opcode", offset=self._op_offset)
         self.result.ops += 1
@@ -312,7 +342,7 @@ class PickleWalker(OpcodeHandlers):
             )
         handler, pushes = entry
         try:
-            value = handler()
+            value = handler(self)
         except FormatError:
             raise
         except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
@@ -327,6 +357,69 @@ class PickleWalker(OpcodeHandlers):
             self.result.pickles.append(info)
             return info
         return None
+
+
+def _sized(name: str) -> Callable[[PickleWalker], Value]:
+    """The handler of a fixed-width or length-prefixed opcode, made once per walker."""
+
+    def call(walker: PickleWalker) -> Value:
+        handler = walker._sized.get(name)
+        if handler is None:
+            handler = walker._sized[name] = walker._sized_op(name)
+        return handler()
+
+    return call
+
+
+#: opcode -> (its handler, whether it pushes what the handler returns); one table for all walkers
+_HANDLERS: dict[int, tuple[Callable[[PickleWalker], Value], bool]] = {
+    code: (getattr(PickleWalker, "_op_" + name.lower(), None) or _sized(name), name not in NO_PUSH)
+    for code, name in OPCODES.items()
+}
+
+
+def _run_length(buf: bytes, i: int, code: int, step: int) -> int:
+    """How many opcodes `code` follow each other from `i`, each with its argument in `buf`.
+
+    Reads the opcode bytes of a window of steps at a time (a strided slice, stripped at C speed);
+    the window grows so short runs stay cheap and long ones take few slices."""
+    last = len(buf) - step + 1  # an opcode starting before this has its whole argument
+    opcode = _RUN_BYTES[code]
+    count, window = 0, 16
+    while True:
+        at = i + count * step
+        stop = min(at + window * step, last)
+        codes = buf[at:stop:step]
+        same = len(codes) - len(codes.lstrip(opcode))
+        count += same
+        if same < len(codes) or stop >= last:
+            return count
+        window *= 8
+
+
+def _append_dropped(stack: list[Value], marks: list[int], count: int) -> bool:
+    """APPENDS of the marked items plus `count` more scalars when the target keeps no more
+    scalars (see values.keep_items); False, changing nothing, when the checked APPENDS must run."""
+    if not marks:
+        return False
+    k = marks[-1]
+    if k <= (marks[-2] if len(marks) > 1 else 0):
+        return False  # APPENDS would underflow: the inline path says so
+    target = stack[k - 1]
+    if isinstance(target, PList | PSet):
+        kept = target.items
+    elif isinstance(target, Call):
+        kept = target.appended
+    else:
+        kept = None
+    if kept is not None and len(kept) < MAX_KEPT_SCALARS:
+        return False
+    marks.pop()
+    extend_items(target, stack[k:])
+    del stack[k:]
+    if isinstance(target, PList | PSet | Call):
+        target.dropped += count
+    return True
 
 
 def walk(stream: BinaryIO, size: int, limits: Limits, *, start: int = 0) -> Walk:
