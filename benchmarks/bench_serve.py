@@ -102,6 +102,8 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
     with tempfile.TemporaryDirectory() as work:
         docs = real_documents(Path(work))
     base = [row_for(d, "x/y", datetime(2025, 1, 1, tzinfo=UTC)) for d in docs]
+    rendered = [_rendering(d) for d in docs]  # what save_assessment stores with each copy
+    base_of: dict[str, int] = {}
     for row in base:  # each real document is encoded once, not once per copy
         row["document_json"] = json.dumps(row.pop("document"))
     insert = _insert_encoded(engine, [k for k in base[0] if k != "document_json"])
@@ -115,7 +117,8 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
             family = rng.choice(list(FAMILIES))
             category = FAMILIES[family]
             month = f"{rng.choice((2023, 2024, 2025))}-{rng.randint(1, 12):02d}"
-            row = dict(rng.choice(base))
+            which = rng.randrange(len(base))
+            row = dict(base[which])
             row.update(
                 model=model,
                 author=model.split("/")[0],
@@ -129,14 +132,43 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
                 mof_class=rng.choice(MOF_CLASSES),
                 osaid=rng.choice(OSAID_RESULTS),
             )
+            base_of[row["revision"]] = which
             batch.append(row)
             if len(batch) == 1000:
                 conn.execute(insert, batch)
                 batch = []
         if batch:
             conn.execute(insert, batch)
+        _store_renderings(conn, {i: rendered[base_of[r]] for i, r in _revisions(conn)})
     engine.dispose()
     return models
+
+
+def _rendering(document: dict[str, Any]) -> dict[str, Any]:
+    from openness.observatory import report_store
+
+    found = report_store.render(document)
+    assert found is not None, "a real document renders"
+    return report_store.values(0, found)
+
+
+def _revisions(conn: Any) -> list[tuple[int, str]]:
+    import sqlalchemy as sa
+
+    from openness.observatory.tables import assessments
+
+    query = sa.select(assessments.c.id, assessments.c.revision)
+    return [(int(i), str(r)) for i, r in conn.execute(query)]
+
+
+def _store_renderings(conn: Any, by_id: dict[int, dict[str, Any]]) -> None:
+    import sqlalchemy as sa
+
+    from openness.observatory.tables import report_sections
+
+    rows = [{**values, "assessment_id": i} for i, values in by_id.items()]
+    for start in range(0, len(rows), 1000):
+        conn.execute(sa.insert(report_sections), rows[start : start + 1000])
 
 
 def _insert_encoded(engine: Any, keys: list[str]) -> Any:

@@ -97,9 +97,9 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
             q or None, license_family or None, commercial_use, open_weights, chosen
         )
 
-    def record(model: str, revision: str | None = None) -> dict[str, Any]:
+    def record(model: str, revision: str | None = None, document: bool = True) -> dict[str, Any]:
         try:
-            return queries.model_record(engine, model, revision)
+            return queries.model_record(engine, model, revision, document=document)
         except OpennessError as exc:
             raise HTTPException(404, str(exc)) from None
 
@@ -143,15 +143,17 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
     def model_page(id: Id, revision: Text = None) -> str:
-        row = record(id, revision)
-        return pages.model_page(engine, LINKS, row["model"], row["revision"])
+        try:
+            return pages.model_page(engine, LINKS, id, revision)
+        except OpennessError as exc:
+            raise HTTPException(404, str(exc)) from None
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(m: Annotated[list[str], Query(max_length=4)] = []) -> str:  # noqa: B006
         if len(set(m)) < 2:
             raise HTTPException(400, "choose 2 to 4 models to compare (tick their boxes)")
         for name in m:
-            record(name)
+            record(name, document=False)
         return pages.compare_page(engine, LINKS, m)
 
     @app.get("/ecosystem", response_class=HTMLResponse, include_in_schema=False)

@@ -13,6 +13,7 @@ from ...errors import OpennessError
 from ...formats import context, html_sections
 from ...model import Attribute
 from ...serialize import assessment_from_data
+from .. import report_store
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
 from . import charts, queries
@@ -102,21 +103,20 @@ def model_page(
 ) -> str:
     """The stored assessment, rendered by the HTML report's renderer (html_sections) from the
     same report context; `shown_as` names the model where its id must not be shown (a local
-    path on a published site)."""
+    path on a published site). The server's page uses the rendering stored with the assessment
+    (report_store.py) when there is one of this renderer."""
     from markupsafe import Markup
 
-    record = queries.model_record(engine, model, revision)
+    record = queries.model_record(engine, model, revision, document=False)
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
-    report, problem = "", ""
-    try:
-        document = record["document"]
-        if shown_as is not None:
-            document = without_local_paths(document, model, shown_as)
-        view = context.build(assessment_from_data(document))
-    except OpennessError as exc:  # an older or damaged document: the record's columns remain
-        problem = str(exc)
+    stored = None
+    if shown_as is None and not links.static_site:
+        with engine.connect() as conn:
+            stored = report_store.stored(conn, record["id"])
+    if stored is not None:
+        report, problem = stored.around(chart), ""
     else:
-        report = html_sections.sections(view, chart, local_links=not links.static_site)
+        report, problem = _report(engine, links, record, chart, shown_as)
     return _render(
         "model.html",
         links,
@@ -131,8 +131,23 @@ def model_page(
     )
 
 
+def _report(
+    engine: sa.Engine, links: Links, record: dict[str, Any], chart: str, shown_as: str | None
+) -> tuple[str, str]:
+    """(report sections, "") rendered from the stored document, or ("", why it cannot be)."""
+    model = record["model"]
+    try:
+        document = queries.model_record(engine, model, record["revision"])["document"]
+        if shown_as is not None:
+            document = without_local_paths(document, model, shown_as)
+        view = context.build(assessment_from_data(document))
+    except OpennessError as exc:  # an older or damaged document: the record's columns remain
+        return "", str(exc)
+    return html_sections.sections(view, chart, local_links=not links.static_site), ""
+
+
 def compare_page(engine: sa.Engine, links: Links, models: list[str]) -> str:
-    records = [queries.model_record(engine, m) for m in models]
+    records = [queries.model_record(engine, m, document=False) for m in models]
     columns = [
         {
             "record": r,

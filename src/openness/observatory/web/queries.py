@@ -231,9 +231,13 @@ def license_families(engine: sa.Engine) -> list[str]:
     return families
 
 
-def model_record(engine: sa.Engine, model: str, revision: str | None = None) -> dict[str, Any]:
-    """The stored row of model@revision (latest without one), document included."""
-    query = sa.select(assessments).where(assessments.c.model == model)
+def model_record(
+    engine: sa.Engine, model: str, revision: str | None = None, *, document: bool = True
+) -> dict[str, Any]:
+    """The stored row of model@revision (latest without one), document included unless
+    `document=False` (a page that shows only the columns: the ~30 KB JSON is not decoded)."""
+    columns = [c for c in assessments.c if document or c.name != "document"]
+    query = sa.select(*columns).where(assessments.c.model == model)
     query = query.where(assessments.c.revision == revision) if revision else query
     with engine.connect() as conn:
         row = conn.execute(query.order_by(assessments.c.id.desc()).limit(1)).first()
