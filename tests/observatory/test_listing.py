@@ -68,7 +68,7 @@ def test_migration_0005_backfills_and_downgrades(db_url: str, document: dict[str
         for model, revision in (("a/one", "r1"), ("a/one", "r2"), ("b/two", "r1")):
             row = _row(document, model, revision)
             conn.execute(sa.insert(old), {k: v for k, v in row.items() if k in old.c})
-    open_store(db_url)
+    upgrade(engine, "0005")
     assert current_revision(engine) == "0005"
     assert _flags(engine) == {("a/one", "r1"): False, ("a/one", "r2"): True, ("b/two", "r1"): True}
     with engine.begin() as connection:

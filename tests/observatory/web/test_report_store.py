@@ -91,3 +91,22 @@ def test_prerender_fills_what_an_older_store_lacks(db_url: str, tmp_path: Path) 
         assert report_store.stored(conn, row["id"]) is not None
     assert pages.model_page(engine, ServerLinks(), "acme/a") == live
     engine.dispose()
+
+
+def test_migration_0006_adds_an_empty_table_and_downgrades(db_url: str) -> None:
+    """Existing assessments keep working without a rendering (the page renders the document)."""
+    from alembic import command
+
+    from openness.observatory.store import alembic_config, current_revision, upgrade
+
+    engine = open_store(db_url, migrate=False)
+    upgrade(engine, "0005")
+    assert "report_sections" not in sa.inspect(engine).get_table_names()
+    upgrade(engine)
+    assert current_revision(engine) == "0006"
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(report_sections)).scalar() == 0
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0005")
+    assert "report_sections" not in sa.inspect(engine).get_table_names()
+    engine.dispose()

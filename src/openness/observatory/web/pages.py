@@ -16,7 +16,7 @@ from ...serialize import assessment_from_data
 from .. import report_store
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
-from . import charts, queries
+from . import charts, list_rows, queries
 from .links import Links
 from .local_paths import without_local_paths
 
@@ -79,6 +79,7 @@ def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: q
         "list.html",
         links,
         page=page,
+        rows=list_rows.rows_html(page.rows, links),
         filters=filters,
         params=_with_per_page(filters.as_params(), page.per_page),
         families=queries.license_families(engine),
