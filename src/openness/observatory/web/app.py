@@ -8,7 +8,7 @@ the spec itself is at /openapi.json.
 """
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode
@@ -32,10 +32,12 @@ from . import pages, queries
 from .api_models import Health, ModelDetail, ModelPage, ModelRow
 from .cache import cache_for
 from .links import ServerLinks
+from .responses import cached, json_bytes
 
 if TYPE_CHECKING:
     from .jobs import JobsConfig
 
+JSON = "application/json"
 Level = Literal["open", "partial", "closed", "unknown"]
 Commercial = Literal["yes", "conditional", "no", "unknown"]
 LINKS = ServerLinks()
@@ -60,6 +62,9 @@ class ListRequest:
     page: int
     per_page: int
     after: str | None
+
+    def key(self) -> Hashable:
+        return (queries.filter_key(self.filters), self.page, self.per_page, self.after)
 
 
 def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
@@ -142,26 +147,30 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
 
     Listing = Annotated[ListRequest, Depends(listing)]
 
-    def listed(request: ListRequest) -> queries.Page:
-        return queries.list_models(
-            engine, request.filters, request.page, request.per_page, request.after
-        )
+    def listed(asked: ListRequest) -> queries.Page:
+        return queries.list_models(engine, asked.filters, asked.page, asked.per_page, asked.after)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Listing) -> str:
-        chosen, page = request.filters, listed(request)
-        if page.page > page.pages:
-            raise HTTPException(
-                404, f"there is no page {page.page}: the list has {page.pages} page(s)"
-            )
-        return pages.list_page(engine, LINKS, chosen, page)
+    def home(request: Request, asked: Listing) -> Response:
+        def build() -> bytes:
+            page = listed(asked)
+            if page.page > page.pages:
+                raise HTTPException(
+                    404, f"there is no page {page.page}: the list has {page.pages} page(s)"
+                )
+            return pages.list_page(engine, LINKS, asked.filters, page).encode()
+
+        return cached(engine, request, ("/", asked.key()), build)
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
-    def model_page(id: Id, revision: Text = None) -> str:
-        try:
-            return pages.model_page(engine, LINKS, id, revision)
-        except OpennessError as exc:
-            raise HTTPException(404, str(exc)) from None
+    def model_page(request: Request, id: Id, revision: Text = None) -> Response:
+        def build() -> bytes:
+            try:
+                return pages.model_page(engine, LINKS, id, revision).encode()
+            except OpennessError as exc:
+                raise HTTPException(404, str(exc)) from None
+
+        return cached(engine, request, ("/model", id, revision), build)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(m: Annotated[list[str], Query(max_length=4)] = []) -> str:  # noqa: B006
@@ -172,26 +181,30 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         return pages.compare_page(engine, LINKS, m)
 
     @app.get("/ecosystem", response_class=HTMLResponse, include_in_schema=False)
-    def ecosystem() -> str:
-        page: str = cache_for(engine).get(
-            ("ecosystem.html",), lambda: pages.ecosystem_page(engine, LINKS, metrics())
-        )
-        return page
+    def ecosystem(request: Request) -> Response:
+        def build() -> bytes:
+            return pages.ecosystem_page(engine, LINKS, metrics()).encode()
+
+        return cached(engine, request, ("/ecosystem",), build)
 
     def metrics() -> Any:
         return cache_for(engine).get(("metrics",), lambda: compute(engine))
 
     @app.get("/api/models", response_model=ModelPage, tags=["models"])
-    def api_models(request: Listing) -> dict[str, Any]:
-        page = listed(request)
-        return {
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-            "pages": page.pages,
-            "items": page.rows,
-            "next_after": page.next_after,
-        }
+    def api_models(request: Request, asked: Listing) -> Response:
+        def build() -> bytes:
+            page = listed(asked)
+            payload = ModelPage(
+                total=page.total,
+                page=page.page,
+                per_page=page.per_page,
+                pages=page.pages,
+                items=[ModelRow.model_validate(r) for r in page.rows],
+                next_after=page.next_after,
+            )
+            return json_bytes(payload.model_dump(mode="json"))
+
+        return cached(engine, request, ("/api/models", asked.key()), build, JSON)
 
     @app.get(
         "/api/model",

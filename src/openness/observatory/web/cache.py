@@ -70,13 +70,19 @@ class StoreCache:
             return value
 
 
-_CACHES: weakref.WeakKeyDictionary[sa.Engine, StoreCache] = weakref.WeakKeyDictionary()
+_CACHES: weakref.WeakKeyDictionary[sa.Engine, dict[str, StoreCache]] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def cache_for(engine: sa.Engine) -> StoreCache:
+def cache_for(
+    engine: sa.Engine, kind: str = "derived", max_entries: int = MAX_ENTRIES
+) -> StoreCache:
+    """The engine's cache of one kind: whole responses are kept apart from what is derived from
+    the store (counts, page boundaries, metrics), so many distinct URLs never push out an entry
+    that costs seconds to rebuild."""
     with _CACHES_LOCK:
-        found = _CACHES.get(engine)
+        kinds = _CACHES.setdefault(engine, {})
+        found = kinds.get(kind)
         if found is None:
-            found = _CACHES[engine] = StoreCache(engine)
+            found = kinds[kind] = StoreCache(engine, max_entries)
         return found

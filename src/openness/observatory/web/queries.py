@@ -143,7 +143,7 @@ def list_models(
     where = _where(filters)
     cache = cache_for(engine)
     index = cache.get(
-        ("pages", _filter_key(filters), per_page), lambda: _page_index(engine, where, per_page)
+        ("pages", filter_key(filters), per_page), lambda: _page_index(engine, where, per_page)
     )
     if after is not None:
         where.append(assessments.c.model > after)
@@ -214,7 +214,7 @@ def _page_index(engine: sa.Engine, where: list[Any], per_page: int) -> _PageInde
     return _PageIndex(int(found[0].total) if found else 0, tuple(r.model for r in found))
 
 
-def _filter_key(filters: Filters) -> tuple[tuple[str, str], ...]:
+def filter_key(filters: Filters) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(filters.as_params().items()))
 
 
