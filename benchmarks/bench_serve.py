@@ -218,13 +218,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time of the server and its worker processes (`--workers`), 0 where unavailable."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return cpu_seconds(pid) + sum(server_cpu_seconds(int(c)) for c in children)
+
+
 @contextmanager
-def server(db: str) -> Iterator[tuple[int, int]]:
+def server(db: str, workers: int = 1) -> Iterator[tuple[int, int]]:
     """The server's (port, pid)."""
     port = free_port()
-    code = (
-        f"from openness.cli.main import main; main(['serve', '--db', {db!r}, '--port', '{port}'])"
-    )
+    argv = ["serve", "--db", db, "--port", str(port), "--workers", str(workers)]
+    code = f"from openness.cli.main import main; main({argv!r})"
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     try:
         for _ in range(300):
@@ -378,8 +386,9 @@ def main() -> int:
         metavar="FILE",
         help="SQLite: use this store, filled by this script's fill() earlier (filled when absent)",
     )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, {args.workers} worker(s)")
     columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
     columns += ("server CPU ms/req",)
     print("| " + " | ".join(columns) + " | load avg |")
@@ -390,12 +399,12 @@ def main() -> int:
             models = stored_models(db) or fill(db, args.assessments)
             print(f"<!-- {backend}: {len(models)} models ready in "
                   f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
-            with server(db) as (port, pid):
+            with server(db, args.workers) as (port, pid):
                 for name, paths in scenarios(models).items():
                     for clients in args.concurrency or [1, 8, 32]:
-                        cpu = cpu_seconds(pid)
+                        cpu = server_cpu_seconds(pid)
                         r = load(port, paths, args.requests, clients)
-                        per_request = 1000 * (cpu_seconds(pid) - cpu) / max(r["requests"], 1)
+                        per_request = 1000 * (server_cpu_seconds(pid) - cpu) / max(r["requests"], 1)
                         print(
                             f"| {backend} | {name} | {clients} | {r['requests']:.0f} | "
                             f"{r['errors']:.0f} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "

@@ -38,6 +38,14 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--db", default=None, help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes (1); on a machine with several cores, up to one per core "
+        "serves more readers at once (read-only mode only)",
+    )
     jobs = p.add_argument_group("starting assessments over the API (off without a token)")
     jobs.add_argument(
         "--token-file",
@@ -79,6 +87,12 @@ def _serve(args: argparse.Namespace) -> int:
     from ..observatory.web.app import create_app
 
     jobs = jobs_config(args)
+    if not 1 <= args.workers <= 64:
+        raise OpennessError("--workers must be between 1 and 64")
+    if args.workers > 1:
+        if jobs is not None:  # the job board lives in one process's memory
+            raise OpennessError("--workers needs read-only mode (no token): jobs use one process")
+        return _serve_workers(args, uvicorn)
     app = create_app(open_store(args.db or DEFAULT_DB), jobs)
     if jobs is not None:
         import multiprocessing
@@ -93,6 +107,25 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, uvicorn: Any) -> int:
+    from ..observatory.store import DEFAULT_DB, open_store
+    from ..observatory.web.factory import DB_ENV
+
+    db = args.db or DEFAULT_DB
+    open_store(db).dispose()  # migrate once, here, before any worker opens the store
+    os.environ[DB_ENV] = db
+    uvicorn.run(
+        "openness.observatory.web.factory:from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        server_header=False,
+    )
     return 0
 
 
