@@ -364,8 +364,10 @@ def postgres() -> Iterator[str]:
 
 
 @contextmanager
-def store(backend: str, sqlite_db: str | None = None) -> Iterator[str]:
-    if backend == "postgresql":
+def store(backend: str, sqlite_db: str | None = None, pg_url: str | None = None) -> Iterator[str]:
+    if backend == "postgresql" and pg_url:
+        yield pg_url
+    elif backend == "postgresql":
         with postgres() as url:
             yield url
     elif sqlite_db:
@@ -386,6 +388,12 @@ def main() -> int:
         metavar="FILE",
         help="SQLite: use this store, filled by this script's fill() earlier (filled when absent)",
     )
+    parser.add_argument(
+        "--postgresql-url",
+        metavar="URL",
+        help="PostgreSQL: use this database, filled by this script's fill() earlier (filled when "
+        "empty), instead of a throwaway cluster",
+    )
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, {args.workers} worker(s)")
@@ -394,7 +402,7 @@ def main() -> int:
     print("| " + " | ".join(columns) + " | load avg |")
     print("|---" * (len(columns) + 1) + "|")
     for backend in args.backend or ["sqlite", "postgresql"]:
-        with store(backend, args.sqlite_db) as db:
+        with store(backend, args.sqlite_db, args.postgresql_url) as db:
             start = time.perf_counter()
             models = stored_models(db) or fill(db, args.assessments)
             print(f"<!-- {backend}: {len(models)} models ready in "
