@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ...errors import OpennessError
 from ..licensing import OPEN_CATEGORIES
 from ..tables import LEVEL_COLUMNS, assessments
+from . import listing
 from .cache import cache_for
 
 LEVELS = ("open", "partial", "closed", "unknown")
@@ -104,6 +105,7 @@ def open_weights_clause() -> Any:
 
 
 def _where(filters: Filters) -> list[Any]:
+    """The filters in SQL: what `listing.Listing.select` computes in memory, and must match."""
     c = assessments.c
     where: list[Any] = [is_latest()]
     if filters.q:
@@ -135,83 +137,56 @@ def list_models(
     """One page of the latest revisions, by model id: page `page`, or with `after` the page
     that starts right after that model id (keyset pagination).
 
-    Either way the rows are read by seeking to their first model id in the listing index, never
-    by skipping rows: the total and the first model id of every page come from one pass over
-    the index per filter, cached until the store changes (`cache.py`).
+    The models a filter keeps come from the listing held in memory per store version
+    (`listing.py`), never from skipping rows; the page's other columns are read by id.
     """
     per_page = min(max(per_page, 1), PER_PAGE_MAX)
-    where = _where(filters)
     cache = cache_for(engine)
-    index = cache.get(
-        ("pages", filter_key(filters), per_page), lambda: _page_index(engine, where, per_page)
-    )
+    listed = cache.get(("listing",), lambda: listing.load(engine))
+    kept = cache.get(("kept", filter_key(filters)), lambda: listed.select(filters))
+    total = len(kept)
+    models = listed.columns["model"]
     if after is not None:
-        where.append(assessments.c.model > after)
+        first = bisect_right(_KeyedBy(models, kept), after)
+        page = first // per_page + 1
     else:
         page = max(page, 1)
-        if page > len(index.starts):
-            return Page([], index.total, page, per_page)
-        where.append(assessments.c.model >= index.starts[page - 1])
-    rows = _page_rows(engine, where, per_page + 1)
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    if after is not None:
-        page = bisect_right(index.starts, rows[0]["model"]) if rows else len(index.starts) + 1
-    return Page(rows, index.total, page, per_page, rows[-1]["model"] if more else None)
+        first = (page - 1) * per_page
+    chosen = [int(i) for i in kept[first : first + per_page + 1]]
+    more = len(chosen) > per_page
+    rows = _with_rest(engine, listed.rows(chosen[:per_page]))
+    if after is not None and not rows:
+        page = -(-total // per_page) + 1
+    return Page(rows, total, page, per_page, rows[-1]["model"] if more else None)
 
 
-#: list columns the listing index holds; the others are read from the rows, by id
-INDEXED_COLUMNS = (
-    "id",
-    "model",
-    "license_family",
-    "commercial_use",
-    "parameters",
-    *LEVEL_COLUMNS,
-    "mof_class",
-    "osaid",
-)
+class _KeyedBy:
+    """The kept models' ids as a sorted sequence, for bisect (without copying them out)."""
+
+    def __init__(self, models: list[str], kept: Any) -> None:
+        self.models, self.kept = models, kept
+
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    def __getitem__(self, i: int) -> str:
+        return self.models[int(self.kept[i])]
 
 
-def _page_rows(engine: sa.Engine, where: list[Any], limit: int) -> list[dict[str, Any]]:
-    """The page's rows in two reads: the listing index gives ids and its own columns, then the
-    rows give the rest, all stored before the large JSON document (on SQLite a column after it,
-    such as `mof_class`, costs a walk over the document's overflow pages)."""
-    indexed = [assessments.c[name] for name in INDEXED_COLUMNS]
-    query = sa.select(*indexed).where(*where).order_by(assessments.c.model).limit(limit)
-    rest = [assessments.c[n] for n in LIST_COLUMNS if n not in INDEXED_COLUMNS]
+def _with_rest(engine: sa.Engine, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The listed rows completed with the columns the listing does not hold, read by id: all
+    stored before the large JSON document (on SQLite a column after it costs a walk over the
+    document's overflow pages)."""
+    ids = [r["id"] for r in found]
+    rest = [assessments.c[n] for n in LIST_COLUMNS if n not in listing.COLUMNS]
+    more = sa.select(assessments.c.id, *rest).where(assessments.c.id.in_(ids))
     with engine.connect() as conn:
-        found = [dict(r._mapping) for r in conn.execute(query)]
-        ids = [r["id"] for r in found]
-        more = sa.select(assessments.c.id, *rest).where(assessments.c.id.in_(ids))
         by_id = {r.id: r._mapping for r in conn.execute(more)} if ids else {}
     out = []
     for r in found:
         r.update({k: v for k, v in by_id[r["id"]].items() if k != "id"})
         out.append(_row_of({name: r[name] for name in LIST_COLUMNS}))
     return out
-
-
-@dataclass(frozen=True)
-class _PageIndex:
-    total: int
-    starts: tuple[str, ...]  # the first model id of each page
-
-
-def _page_index(engine: sa.Engine, where: list[Any], per_page: int) -> _PageIndex:
-    listed = (
-        sa.select(
-            assessments.c.model,
-            sa.func.row_number().over(order_by=assessments.c.model).label("n"),
-            sa.func.count().over().label("total"),
-        )
-        .where(*where)
-        .subquery()
-    )
-    query = sa.select(listed.c.model, listed.c.total).where(listed.c.n % per_page == 1)
-    with engine.connect() as conn:
-        found = conn.execute(query.order_by(listed.c.n)).all()
-    return _PageIndex(int(found[0].total) if found else 0, tuple(r.model for r in found))
 
 
 def filter_key(filters: Filters) -> tuple[tuple[str, str], ...]:
