@@ -53,3 +53,38 @@ def test_workers_need_read_only_mode(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "--workers needs read-only mode" in refused.stderr
     zero = run_cli("serve", "--db", db, "--workers", "0")
     assert zero.returncode == 2 and "--workers must be between 1 and 64" in zero.stderr
+
+
+def test_prerender_renders_what_was_stored_before_then_serves(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from openness.observatory.record import row_for
+    from openness.observatory.repository import save_assessment
+    from openness.observatory.store import open_store
+    from openness.observatory.tables import report_sections
+    from openness.pipeline import assess
+    from openness.serialize import to_data
+    from tests.observatory.conftest import make_release
+
+    db = str(tmp_path / "s.db")
+    engine = open_store(db)
+    data = to_data(assess(str(make_release(tmp_path / "r"))))
+    save_assessment(engine, row_for(data, "acme/a", datetime(2025, 1, 1, tzinfo=UTC)), "t", None)
+    with engine.begin() as conn:  # as a store filled before migration 0006
+        conn.execute(sa.delete(report_sections))
+    port = _free_port()
+    argv = ["serve", "--db", db, "--port", str(port), "--prerender"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "openness", *argv], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stderr is not None
+        assert "rendered 1 model page(s)" in child.stderr.readline()
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(report_sections)).scalar()
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+        engine.dispose()

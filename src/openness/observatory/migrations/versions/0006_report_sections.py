@@ -2,7 +2,7 @@
 renders the ~30 KB document per request (report_store.py).
 
 The table starts empty: a model page without a stored rendering is rendered from its document,
-as before. `openness observe prerender` fills it for assessments stored earlier.
+as before. `openness serve --prerender` fills it for assessments stored earlier.
 
 Revision ID: 0006
 """
