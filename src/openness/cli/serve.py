@@ -50,7 +50,7 @@ def add_parser(commands: Any) -> None:
         "--prerender",
         action="store_true",
         help="first render the model pages' report sections of assessments stored before "
-        "this version (about 20 ms each), then serve: their pages are then read, not rendered",
+        "this version (about 25 ms each), then serve: their pages are then read, not rendered",
     )
     jobs = p.add_argument_group("starting assessments over the API (off without a token)")
     jobs.add_argument(
