@@ -108,12 +108,13 @@ def model_page(
     (report_store.py) when there is one of this renderer."""
     from markupsafe import Markup
 
-    record = queries.model_record(engine, model, revision, document=False)
-    chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
-    stored = None
-    if shown_as is None and not links.static_site:
-        with engine.connect() as conn:
+    with engine.connect() as conn:
+        record = queries.model_record(conn, model, revision, document=False)
+        stored = None
+        if shown_as is None and not links.static_site:
             stored = report_store.stored(conn, record["id"])
+        history = queries.model_history(conn, model)
+    chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
     if stored is not None:
         report, problem = stored.around(chart), ""
     else:
@@ -128,7 +129,7 @@ def model_page(
         chart=chart,
         report=Markup(report),  # built from escaped parts by html_sections
         problem=problem,
-        history=queries.model_history(engine, model),
+        history=history,
     )
 
 
