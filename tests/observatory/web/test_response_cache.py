@@ -43,3 +43,22 @@ def test_pages_are_kept_until_the_store_changes(db_url: str, tmp_path: Path) -> 
     assert "EDITED-IN-PLACE" in after["/model?id=acme/a"]
     assert client.get("/api/models").json()["total"] == 2
     engine.dispose()
+
+
+def test_the_version_probe_survives_a_broken_connection(db_url: str, tmp_path: Path) -> None:
+    """The probe runs on a connection kept for it; when that connection breaks (a database
+    restart), the probe drops it and reads through the pool, then keeps a new one."""
+    from openness.observatory.web.cache import StoreCache
+
+    engine = open_store(db_url)
+    data = to_data(assess(str(make_release(tmp_path / "r"))))
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    cache = StoreCache(engine)
+    assert cache.version() == 0
+    save_assessment(engine, row_for(data, "acme/a", when), "t1", None)
+    assert cache.version() == 1  # a write is seen at once: no transaction left open
+    cache._probe.driver_connection.close()
+    save_assessment(engine, row_for(data, "acme/b", when), "t2", None)
+    assert cache.version() == 2
+    assert cache.version() == 2 and cache._probe is not None
+    engine.dispose()
