@@ -17,6 +17,7 @@ from .. import report_store
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
 from . import charts, list_rows, queries
+from .cache import cache_for
 from .links import Links
 from .local_paths import without_local_paths
 
@@ -75,19 +76,30 @@ def count(value: object) -> str:
 
 
 def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: queries.Page) -> str:
+    from markupsafe import Markup
+
+    def form() -> str:
+        return _render(
+            "list_form.html",
+            links,
+            filters=filters,
+            families=queries.license_families(engine),
+            levels=queries.LEVELS,
+            commercial=queries.COMMERCIAL_USE,
+            mof_classes=MOF_CLASSES,
+            osaid_results=OSAID_RESULTS,
+        )
+
+    # the filter form (rendered with autoescape) is the same on every page of a filter: written
+    # once per store version; the static site has none
+    key = ("list form", queries.filter_key(filters))
     return _render(
         "list.html",
         links,
         page=page,
         rows=list_rows.rows_html(page.rows, links),
-        filters=filters,
+        form="" if links.static_site else Markup(cache_for(engine).get(key, form)),
         params=_with_per_page(filters.as_params(), page.per_page),
-        families=queries.license_families(engine),
-        levels=queries.LEVELS,
-        commercial=queries.COMMERCIAL_USE,
-        mof_classes=MOF_CLASSES,
-        osaid_results=OSAID_RESULTS,
-        chart=charts.attribute_chart,
     )
 
 
