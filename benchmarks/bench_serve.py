@@ -3,6 +3,7 @@
     python benchmarks/bench_serve.py [--assessments 100000] [--requests 1000]
                                      [--concurrency 1 --concurrency 8 --concurrency 32]
                                      [--backend sqlite --backend postgresql]
+                                     [--sqlite-db FILE] [--postgresql-url URL] [--workers N]
 
 Fills a fresh store with varied copies of real assessment JSON (five real releases assessed by
 the tool, each copy with its own model id, revision, month, license family and levels; two
