@@ -91,6 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
         ) from None
     from ..observatory.store import DEFAULT_DB, open_store
     from ..observatory.web.app import create_app
+    from ..observatory.web.warm import warm_in_background
 
     jobs = jobs_config(args)
     if args.prerender:
@@ -101,7 +102,9 @@ def _serve(args: argparse.Namespace) -> int:
         if jobs is not None:  # the job board lives in one process's memory
             raise OpennessError("--workers needs read-only mode (no token): jobs use one process")
         return _serve_workers(args, uvicorn)
-    app = create_app(open_store(args.db or DEFAULT_DB), jobs)
+    engine = open_store(args.db or DEFAULT_DB)
+    warm_in_background(engine)  # the listing and metrics, before the first reader asks
+    app = create_app(engine, jobs)
     if jobs is not None:
         import multiprocessing
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -61,4 +62,29 @@ def test_the_version_probe_survives_a_broken_connection(db_url: str, tmp_path: P
     save_assessment(engine, row_for(data, "acme/b", when), "t2", None)
     assert cache.version() == 2
     assert cache.version() == 2 and cache._probe is not None
+    engine.dispose()
+
+
+def test_the_server_prepares_listing_and_metrics_before_the_first_reader(
+    tmp_path: Path, capsys: Any
+) -> None:
+    from openness.observatory.web.cache import cache_for
+    from openness.observatory.web.warm import warm_in_background
+
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    data = to_data(assess(str(make_release(tmp_path / "r"))))
+    save_assessment(engine, row_for(data, "acme/a", datetime(2025, 1, 1, tzinfo=UTC)), "t", None)
+    warm_in_background(engine).join(timeout=120)
+
+    def rebuilt() -> None:
+        raise AssertionError("built again: the warm-up did not keep it")
+
+    cache = cache_for(engine)
+    assert cache.get(("listing",), rebuilt).size == 1
+    assert cache.get(("metrics",), rebuilt) is not None
+    with engine.begin() as conn:  # a store the warm-up cannot read: a message, no traceback
+        conn.exec_driver_sql("DROP TABLE report_sections")
+        conn.exec_driver_sql("ALTER TABLE assessments RENAME TO gone")
+    warm_in_background(engine).join(timeout=120)
+    assert "caches built on first use" in capsys.readouterr().err
     engine.dispose()

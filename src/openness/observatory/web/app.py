@@ -25,14 +25,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ... import __version__
 from ...errors import OpennessError
-from ..metrics import compute
 from ..metrics_render import render as render_metrics
 from ..tables import assessments
 from . import pages, queries
 from .api_models import Health, ModelDetail, ModelPage, ModelRow
-from .cache import cache_for
 from .links import ServerLinks
 from .responses import cached, json_bytes
+from .warm import ecosystem_metrics
 
 if TYPE_CHECKING:
     from .jobs import JobsConfig
@@ -188,7 +187,7 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         return cached(engine, request, ("/ecosystem",), build)
 
     def metrics() -> Any:
-        return cache_for(engine).get(("metrics",), lambda: compute(engine))
+        return ecosystem_metrics(engine)
 
     @app.get("/api/models", response_model=ModelPage, tags=["models"])
     def api_models(request: Request, asked: Listing) -> Response:

@@ -17,8 +17,11 @@ def from_environment() -> Any:
     from ...errors import OpennessError
     from ..store import open_store
     from .app import create_app
+    from .warm import warm_in_background
 
     db = os.environ.get(DB_ENV)
     if not db:
         raise OpennessError(f"{DB_ENV} is not set: start workers with `openness serve --workers`")
-    return create_app(open_store(db, migrate=False))
+    engine = open_store(db, migrate=False)
+    warm_in_background(engine)
+    return create_app(engine)
