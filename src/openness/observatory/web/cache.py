@@ -1,8 +1,9 @@
 """What the dashboard derives from the whole store, kept until the store changes.
 
-Counts, page boundaries, the license families of the filter form and the ecosystem metrics each
-read every latest row; a page view needs them on every request. They are computed once per
-*store version*, the highest assessment id, read with one probe of the primary key per request:
+The model listing, the license families of the filter form, the ecosystem metrics and whole
+responses each read every latest row or cost a rendering; a page view needs them on every
+request. They are computed once per *store version*, the highest assessment id, read with a
+probe of the primary key (on a connection kept for it) each time an entry is asked for:
 the store is append-only (every write inserts rows with new, higher ids; no code path updates or
 deletes an assessment), so a new id is exactly a write. Entries of older versions are dropped
 as soon as a newer version is seen; per version the entries are bounded (least recently used
