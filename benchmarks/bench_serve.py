@@ -3,6 +3,7 @@
     python benchmarks/bench_serve.py [--assessments 100000] [--requests 1000]
                                      [--concurrency 1 --concurrency 8 --concurrency 32]
                                      [--backend sqlite --backend postgresql]
+                                     [--sqlite-db FILE] [--postgresql-url URL] [--workers N]
 
 Fills a fresh store with varied copies of real assessment JSON (five real releases assessed by
 the tool, each copy with its own model id, revision, month, license family and levels; two
@@ -102,6 +103,8 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
     with tempfile.TemporaryDirectory() as work:
         docs = real_documents(Path(work))
     base = [row_for(d, "x/y", datetime(2025, 1, 1, tzinfo=UTC)) for d in docs]
+    rendered = [_rendering(d) for d in docs]  # what save_assessment stores with each copy
+    base_of: dict[str, int] = {}
     for row in base:  # each real document is encoded once, not once per copy
         row["document_json"] = json.dumps(row.pop("document"))
     insert = _insert_encoded(engine, [k for k in base[0] if k != "document_json"])
@@ -115,7 +118,8 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
             family = rng.choice(list(FAMILIES))
             category = FAMILIES[family]
             month = f"{rng.choice((2023, 2024, 2025))}-{rng.randint(1, 12):02d}"
-            row = dict(rng.choice(base))
+            which = rng.randrange(len(base))
+            row = dict(base[which])
             row.update(
                 model=model,
                 author=model.split("/")[0],
@@ -129,14 +133,43 @@ def fill(db: str, n: int, seed: int = 7) -> list[str]:
                 mof_class=rng.choice(MOF_CLASSES),
                 osaid=rng.choice(OSAID_RESULTS),
             )
+            base_of[row["revision"]] = which
             batch.append(row)
             if len(batch) == 1000:
                 conn.execute(insert, batch)
                 batch = []
         if batch:
             conn.execute(insert, batch)
+        _store_renderings(conn, {i: rendered[base_of[r]] for i, r in _revisions(conn)})
     engine.dispose()
     return models
+
+
+def _rendering(document: dict[str, Any]) -> dict[str, Any]:
+    from openness.observatory import report_store
+
+    found = report_store.render(document)
+    assert found is not None, "a real document renders"
+    return report_store.values(0, found)
+
+
+def _revisions(conn: Any) -> list[tuple[int, str]]:
+    import sqlalchemy as sa
+
+    from openness.observatory.tables import assessments
+
+    query = sa.select(assessments.c.id, assessments.c.revision)
+    return [(int(i), str(r)) for i, r in conn.execute(query)]
+
+
+def _store_renderings(conn: Any, by_id: dict[int, dict[str, Any]]) -> None:
+    import sqlalchemy as sa
+
+    from openness.observatory.tables import report_sections
+
+    rows = [{**values, "assessment_id": i} for i, values in by_id.items()]
+    for start in range(0, len(rows), 1000):
+        conn.execute(sa.insert(report_sections), rows[start : start + 1000])
 
 
 def _insert_encoded(engine: Any, keys: list[str]) -> Any:
@@ -186,13 +219,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time of the server and its worker processes (`--workers`), 0 where unavailable."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return cpu_seconds(pid) + sum(server_cpu_seconds(int(c)) for c in children)
+
+
 @contextmanager
-def server(db: str) -> Iterator[tuple[int, int]]:
+def server(db: str, workers: int = 1) -> Iterator[tuple[int, int]]:
     """The server's (port, pid)."""
     port = free_port()
-    code = (
-        f"from openness.cli.main import main; main(['serve', '--db', {db!r}, '--port', '{port}'])"
-    )
+    argv = ["serve", "--db", db, "--port", str(port), "--workers", str(workers)]
+    code = f"from openness.cli.main import main; main({argv!r})"
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     try:
         for _ in range(300):
@@ -324,8 +365,10 @@ def postgres() -> Iterator[str]:
 
 
 @contextmanager
-def store(backend: str, sqlite_db: str | None = None) -> Iterator[str]:
-    if backend == "postgresql":
+def store(backend: str, sqlite_db: str | None = None, pg_url: str | None = None) -> Iterator[str]:
+    if backend == "postgresql" and pg_url:
+        yield pg_url
+    elif backend == "postgresql":
         with postgres() as url:
             yield url
     elif sqlite_db:
@@ -346,24 +389,31 @@ def main() -> int:
         metavar="FILE",
         help="SQLite: use this store, filled by this script's fill() earlier (filled when absent)",
     )
+    parser.add_argument(
+        "--postgresql-url",
+        metavar="URL",
+        help="PostgreSQL: use this database, filled by this script's fill() earlier (filled when "
+        "empty), instead of a throwaway cluster",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, {args.workers} worker(s)")
     columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
     columns += ("server CPU ms/req",)
     print("| " + " | ".join(columns) + " | load avg |")
     print("|---" * (len(columns) + 1) + "|")
     for backend in args.backend or ["sqlite", "postgresql"]:
-        with store(backend, args.sqlite_db) as db:
+        with store(backend, args.sqlite_db, args.postgresql_url) as db:
             start = time.perf_counter()
             models = stored_models(db) or fill(db, args.assessments)
             print(f"<!-- {backend}: {len(models)} models ready in "
                   f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
-            with server(db) as (port, pid):
+            with server(db, args.workers) as (port, pid):
                 for name, paths in scenarios(models).items():
                     for clients in args.concurrency or [1, 8, 32]:
-                        cpu = cpu_seconds(pid)
+                        cpu = server_cpu_seconds(pid)
                         r = load(port, paths, args.requests, clients)
-                        per_request = 1000 * (cpu_seconds(pid) - cpu) / max(r["requests"], 1)
+                        per_request = 1000 * (server_cpu_seconds(pid) - cpu) / max(r["requests"], 1)
                         print(
                             f"| {backend} | {name} | {clients} | {r['requests']:.0f} | "
                             f"{r['errors']:.0f} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "

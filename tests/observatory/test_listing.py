@@ -68,7 +68,7 @@ def test_migration_0005_backfills_and_downgrades(db_url: str, document: dict[str
         for model, revision in (("a/one", "r1"), ("a/one", "r2"), ("b/two", "r1")):
             row = _row(document, model, revision)
             conn.execute(sa.insert(old), {k: v for k, v in row.items() if k in old.c})
-    open_store(db_url)
+    upgrade(engine, "0005")
     assert current_revision(engine) == "0005"
     assert _flags(engine) == {("a/one", "r1"): False, ("a/one", "r2"): True, ("b/two", "r1"): True}
     with engine.begin() as connection:
@@ -139,3 +139,48 @@ def test_cached_counts_and_families_follow_a_write(db_url: str, document: dict[s
     assert queries.license_families(engine) == ["apache", "mit", "zzz"]
     search = queries.list_models(engine, queries.Filters(q="first"), 1, 50)
     assert [r["model"] for r in search.rows] == ["a/first"]
+
+
+def test_the_listing_in_memory_keeps_what_the_sql_filters_keep(
+    db_url: str, document: dict[str, Any]
+) -> None:
+    """Issue 20: every filter, a search (SQL LIKE: ASCII case folded on SQLite only) and the
+    open-weights clause select the same models, in the same order, as the SQL they replace."""
+    import random
+
+    rng = random.Random(3)
+    levels = ("open", "partial", "closed", "unknown")
+    rows = []
+    for i in range(120):
+        model = f"{rng.choice(['Org', 'org', 'ÖRG', 'x_y'])}/m-{i:03d}%"
+        rows.append(
+            _row(document, model, "r1", license_family=rng.choice(["apache", "mit", "llama"]),
+                 license_category=rng.choice(["open-source", "restricted", "open-content"]),
+                 parameters=rng.choice([None, 10]), open_code=rng.choice(levels),
+                 mof_class=rng.choice(["I", "II", "none"]), osaid=rng.choice(["pass", "fail"]))
+        )  # fmt: skip
+    engine = open_store(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(assessments), rows)
+    cases = [
+        queries.Filters(),
+        queries.Filters(q="org"),
+        queries.Filters(q="ORG"),
+        queries.Filters(q="örg"),
+        queries.Filters(q="_y/m-01"),
+        queries.Filters(q="%"),
+        queries.Filters(q="nothing"),
+        queries.Filters(license_family="mit", levels={"open_code": "open"}),
+        queries.Filters(mof_class="II", osaid="fail", license_family="apache"),
+        queries.Filters(open_weights=True),
+        queries.Filters(open_weights=False, q="x"),
+        queries.Filters(license_family="no-such-family"),
+    ]
+    for filters in cases:
+        query = sa.select(assessments.c.model).where(*queries._where(filters))
+        with engine.connect() as conn:
+            expected = list(conn.execute(query.order_by(assessments.c.model)).scalars())
+        walked = _walk(engine, filters, 7)
+        assert [r["model"] for p in walked for r in p.rows] == expected, filters
+        assert walked[0].total == len(expected), filters
+    engine.dispose()

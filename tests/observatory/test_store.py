@@ -16,7 +16,7 @@ from openness.pipeline import assess
 from openness.serialize import assessment_from_data, to_data
 from tests.observatory.conftest import make_release
 
-HEAD = "0005"  # the latest migration
+HEAD = "0006"  # the latest migration
 
 
 def test_migrations_build_exactly_the_declared_tables(db_url: str) -> None:

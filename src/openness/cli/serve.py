@@ -38,6 +38,20 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--db", default=None, help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes (1); on a machine with several cores, up to one per core "
+        "serves more readers at once (read-only mode only)",
+    )
+    p.add_argument(
+        "--prerender",
+        action="store_true",
+        help="first render the model pages' report sections of assessments stored before "
+        "this version (about 25 ms each), then serve: their pages are then read, not rendered",
+    )
     jobs = p.add_argument_group("starting assessments over the API (off without a token)")
     jobs.add_argument(
         "--token-file",
@@ -77,9 +91,20 @@ def _serve(args: argparse.Namespace) -> int:
         ) from None
     from ..observatory.store import DEFAULT_DB, open_store
     from ..observatory.web.app import create_app
+    from ..observatory.web.warm import warm_in_background
 
     jobs = jobs_config(args)
-    app = create_app(open_store(args.db or DEFAULT_DB), jobs)
+    if args.prerender:
+        _prerender(args.db or DEFAULT_DB)
+    if not 1 <= args.workers <= 64:
+        raise OpennessError("--workers must be between 1 and 64")
+    if args.workers > 1:
+        if jobs is not None:  # the job board lives in one process's memory
+            raise OpennessError("--workers needs read-only mode (no token): jobs use one process")
+        return _serve_workers(args, uvicorn)
+    engine = open_store(args.db or DEFAULT_DB)
+    warm_in_background(engine)  # the listing and metrics, before the first reader asks
+    app = create_app(engine, jobs)
     if jobs is not None:
         import multiprocessing
 
@@ -93,6 +118,36 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    return 0
+
+
+def _prerender(db: str) -> None:
+    from ..observatory.report_store import prerender
+    from ..observatory.store import open_store
+
+    engine = open_store(db)
+    rendered, unreadable = prerender(engine)
+    engine.dispose()
+    skipped = f"; {unreadable} stored document(s) cannot be shown as a report" if unreadable else ""
+    print(f"openness serve: rendered {rendered} model page(s){skipped}", file=sys.stderr)
+
+
+def _serve_workers(args: argparse.Namespace, uvicorn: Any) -> int:
+    from ..observatory.store import DEFAULT_DB, open_store
+    from ..observatory.web.factory import DB_ENV
+
+    db = args.db or DEFAULT_DB
+    open_store(db).dispose()  # migrate once, here, before any worker opens the store
+    os.environ[DB_ENV] = db
+    uvicorn.run(
+        "openness.observatory.web.factory:from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        server_header=False,
+    )
     return 0
 
 

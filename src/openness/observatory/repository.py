@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import OpennessError
+from . import report_store
 from .tables import assessments, targets
 
 
@@ -44,6 +45,7 @@ def save_assessment(
                     new_id = conn.execute(
                         sa.insert(assessments).values(**row).returning(assessments.c.id)
                     ).scalar_one()
+                    report_store.save(conn, new_id, row["document"])
                 _mark_target(conn, target, fingerprint, "done", existing or new_id, None)
                 return Stored(existing or new_id, row["model"], row["revision"], existing is None)
         except sa.exc.IntegrityError:  # another writer stored the same revision meanwhile

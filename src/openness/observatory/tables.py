@@ -176,3 +176,21 @@ sa.Index(
     lineage_fingerprints.c.id,
     lineage_fingerprints.c.sketch,
 )
+
+#: each assessment's report sections as the dashboard shows them, rendered once when stored
+#: (migration 0006; see report_store.py): the HTML before and after the attribute chart, which
+#: is drawn from the row's columns at request time. `renderer` fingerprints the rendering code;
+#: a row of another renderer is ignored and the page rendered from the document instead
+report_sections = sa.Table(
+    "report_sections",
+    metadata,
+    sa.Column(
+        "assessment_id",
+        sa.Integer,
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("renderer", sa.String(64), nullable=False),
+    sa.Column("head", sa.LargeBinary, nullable=False),
+    sa.Column("tail", sa.LargeBinary, nullable=False),
+)

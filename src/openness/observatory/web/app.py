@@ -8,7 +8,8 @@ the spec itself is at /openapi.json.
 """
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
@@ -24,17 +25,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ... import __version__
 from ...errors import OpennessError
-from ..metrics import compute
 from ..metrics_render import render as render_metrics
 from ..tables import assessments
 from . import pages, queries
 from .api_models import Health, ModelDetail, ModelPage, ModelRow
-from .cache import cache_for
 from .links import ServerLinks
+from .responses import cached, json_bytes
+from .warm import ecosystem_metrics
 
 if TYPE_CHECKING:
     from .jobs import JobsConfig
 
+JSON = "application/json"
 Level = Literal["open", "partial", "closed", "unknown"]
 Commercial = Literal["yes", "conditional", "no", "unknown"]
 LINKS = ServerLinks()
@@ -49,6 +51,19 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """A list page or API list request, parsed (the query runs in the route)."""
+
+    filters: queries.Filters
+    page: int
+    per_page: int
+    after: str | None
+
+    def key(self) -> Hashable:
+        return (queries.filter_key(self.filters), self.page, self.per_page, self.after)
 
 
 def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
@@ -97,13 +112,13 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
             q or None, license_family or None, commercial_use, open_weights, chosen
         )
 
-    def record(model: str, revision: str | None = None) -> dict[str, Any]:
+    def record(model: str, revision: str | None = None, document: bool = True) -> dict[str, Any]:
         try:
-            return queries.model_record(engine, model, revision)
+            return queries.model_record(engine, model, revision, document=document)
         except OpennessError as exc:
             raise HTTPException(404, str(exc)) from None
 
-    def listing(
+    async def listing(  # async: only parses the query, no thread hop for it (~0.5 ms)
         q: Text = None,
         license_family: Text = None,
         commercial_use: Commercial | None = None,
@@ -118,7 +133,7 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
         page: PageNo = 1,
         per_page: PerPage = queries.DEFAULT_PER_PAGE,
         after: Annotated[str | None, Query(max_length=512)] = None,
-    ) -> tuple[queries.Filters, queries.Page]:
+    ) -> ListRequest:
         levels = {
             "open_code": open_code,
             "open_license": open_license,
@@ -127,54 +142,68 @@ def create_app(engine: sa.Engine, jobs: "JobsConfig | None" = None) -> FastAPI:
             "open_standards": open_standards,
         }
         chosen = filters(q, license_family, commercial_use, open_weights, levels)
-        chosen = chosen.with_frameworks(mof_class, osaid)
-        return chosen, queries.list_models(engine, chosen, page, per_page, after)
+        return ListRequest(chosen.with_frameworks(mof_class, osaid), page, per_page, after)
 
-    Listing = Annotated[tuple[queries.Filters, queries.Page], Depends(listing)]
+    Listing = Annotated[ListRequest, Depends(listing)]
+
+    def listed(asked: ListRequest) -> queries.Page:
+        return queries.list_models(engine, asked.filters, asked.page, asked.per_page, asked.after)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(listed: Listing) -> str:
-        chosen, page = listed
-        if page.page > page.pages:
-            raise HTTPException(
-                404, f"there is no page {page.page}: the list has {page.pages} page(s)"
-            )
-        return pages.list_page(engine, LINKS, chosen, page)
+    def home(request: Request, asked: Listing) -> Response:
+        def build() -> bytes:
+            page = listed(asked)
+            if page.page > page.pages:
+                raise HTTPException(
+                    404, f"there is no page {page.page}: the list has {page.pages} page(s)"
+                )
+            return pages.list_page(engine, LINKS, asked.filters, page).encode()
+
+        return cached(engine, request, ("/", asked.key()), build)
 
     @app.get("/model", response_class=HTMLResponse, include_in_schema=False)
-    def model_page(id: Id, revision: Text = None) -> str:
-        row = record(id, revision)
-        return pages.model_page(engine, LINKS, row["model"], row["revision"])
+    def model_page(request: Request, id: Id, revision: Text = None) -> Response:
+        def build() -> bytes:
+            try:
+                return pages.model_page(engine, LINKS, id, revision).encode()
+            except OpennessError as exc:
+                raise HTTPException(404, str(exc)) from None
+
+        return cached(engine, request, ("/model", id, revision), build)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(m: Annotated[list[str], Query(max_length=4)] = []) -> str:  # noqa: B006
         if len(set(m)) < 2:
             raise HTTPException(400, "choose 2 to 4 models to compare (tick their boxes)")
         for name in m:
-            record(name)
+            record(name, document=False)
         return pages.compare_page(engine, LINKS, m)
 
     @app.get("/ecosystem", response_class=HTMLResponse, include_in_schema=False)
-    def ecosystem() -> str:
-        page: str = cache_for(engine).get(
-            ("ecosystem.html",), lambda: pages.ecosystem_page(engine, LINKS, metrics())
-        )
-        return page
+    def ecosystem(request: Request) -> Response:
+        def build() -> bytes:
+            return pages.ecosystem_page(engine, LINKS, metrics()).encode()
+
+        return cached(engine, request, ("/ecosystem",), build)
 
     def metrics() -> Any:
-        return cache_for(engine).get(("metrics",), lambda: compute(engine))
+        return ecosystem_metrics(engine)
 
     @app.get("/api/models", response_model=ModelPage, tags=["models"])
-    def api_models(listed: Listing) -> dict[str, Any]:
-        _, page = listed
-        return {
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-            "pages": page.pages,
-            "items": page.rows,
-            "next_after": page.next_after,
-        }
+    def api_models(request: Request, asked: Listing) -> Response:
+        def build() -> bytes:
+            page = listed(asked)
+            payload = ModelPage(
+                total=page.total,
+                page=page.page,
+                per_page=page.per_page,
+                pages=page.pages,
+                items=[ModelRow.model_validate(r) for r in page.rows],
+                next_after=page.next_after,
+            )
+            return json_bytes(payload.model_dump(mode="json"))
+
+        return cached(engine, request, ("/api/models", asked.key()), build, JSON)
 
     @app.get(
         "/api/model",

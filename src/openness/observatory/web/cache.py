@@ -1,8 +1,9 @@
 """What the dashboard derives from the whole store, kept until the store changes.
 
-Counts, page boundaries, the license families of the filter form and the ecosystem metrics each
-read every latest row; a page view needs them on every request. They are computed once per
-*store version*, the highest assessment id, read with one probe of the primary key per request:
+The model listing, the license families of the filter form, the ecosystem metrics and whole
+responses each read every latest row or cost a rendering; a page view needs them on every
+request. They are computed once per *store version*, the highest assessment id, read with a
+probe of the primary key (on a connection kept for it) each time an entry is asked for:
 the store is append-only (every write inserts rows with new, higher ids; no code path updates or
 deletes an assessment), so a new id is exactly a write. Entries of older versions are dropped
 as soon as a newer version is seen; per version the entries are bounded (least recently used
@@ -11,6 +12,7 @@ first out), so hostile query strings cannot grow memory.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections import OrderedDict
@@ -23,6 +25,7 @@ from ..tables import assessments
 
 T = TypeVar("T")
 MAX_ENTRIES = 512
+VERSION_SQL = "SELECT max(id) FROM assessments"
 
 
 class StoreCache:
@@ -33,14 +36,37 @@ class StoreCache:
         self._version: int | None = None
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._building: dict[Hashable, threading.Lock] = {}
+        self._probe_lock = threading.Lock()
+        self._probe: Any = None  # a DBAPI connection of the engine's pool, kept for probes
 
     def version(self) -> int:
+        """The highest assessment id, read on a connection kept for it: a checkout from the
+        pool per probe cost more than the probe (~0.3 ms of CPU, several per request)."""
         engine = self._engine()
         if engine is None:
             return -1
-        with engine.connect() as conn:
-            found = conn.execute(sa.select(sa.func.max(assessments.c.id))).scalar_one_or_none()
-        return int(found or 0)
+        with self._probe_lock:
+            try:
+                if self._probe is None:
+                    self._probe = engine.raw_connection()
+                cursor = self._probe.cursor()
+                try:
+                    cursor.execute(VERSION_SQL)
+                    found = cursor.fetchone()
+                finally:
+                    cursor.close()
+                self._probe.commit()  # no transaction stays open: the next probe sees new writes
+            except engine.dialect.loaded_dbapi.Error:  # a broken connection: drop it, use the pool
+                self._close_probe()
+                with engine.connect() as conn:
+                    found = (conn.execute(sa.select(sa.func.max(assessments.c.id))).scalar(),)
+        return int(found[0] or 0) if found else 0
+
+    def _close_probe(self) -> None:
+        probe, self._probe = self._probe, None
+        if probe is not None:
+            with contextlib.suppress(Exception):  # already broken; nothing else to release
+                probe.invalidate()
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """`build()` for this store version, computed once even under concurrent requests."""
@@ -70,13 +96,19 @@ class StoreCache:
             return value
 
 
-_CACHES: weakref.WeakKeyDictionary[sa.Engine, StoreCache] = weakref.WeakKeyDictionary()
+_CACHES: weakref.WeakKeyDictionary[sa.Engine, dict[str, StoreCache]] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
-def cache_for(engine: sa.Engine) -> StoreCache:
+def cache_for(
+    engine: sa.Engine, kind: str = "derived", max_entries: int = MAX_ENTRIES
+) -> StoreCache:
+    """The engine's cache of one kind: whole responses are kept apart from what is derived from
+    the store (counts, page boundaries, metrics), so many distinct URLs never push out an entry
+    that costs seconds to rebuild."""
     with _CACHES_LOCK:
-        found = _CACHES.get(engine)
+        kinds = _CACHES.setdefault(engine, {})
+        found = kinds.get(kind)
         if found is None:
-            found = _CACHES[engine] = StoreCache(engine)
+            found = kinds[kind] = StoreCache(engine, max_entries)
         return found

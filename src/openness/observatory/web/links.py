@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 
 def slug(model: str) -> str:
@@ -28,8 +28,9 @@ class ServerLinks:
         return "/" + (f"?{urlencode(query)}" if query else "")
 
     def model(self, model: str, revision: str | None = None) -> str:
-        query = {"id": model, **({"revision": revision} if revision else {})}
-        return f"/model?{urlencode(query)}"
+        # what urlencode() writes, without its per-call overhead (50 of these per list page)
+        query = f"id={quote_plus(model)}"
+        return f"/model?{query}&revision={quote_plus(revision)}" if revision else f"/model?{query}"
 
     def compare(self, models: Sequence[str]) -> str:
         return "/compare?" + urlencode([("m", m) for m in models])

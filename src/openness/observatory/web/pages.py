@@ -13,9 +13,11 @@ from ...errors import OpennessError
 from ...formats import context, html_sections
 from ...model import Attribute
 from ...serialize import assessment_from_data
+from .. import report_store
 from ..metrics import Metrics, compute
 from ..tables import MOF_CLASSES, OSAID_RESULTS
-from . import charts, queries
+from . import charts, list_rows, queries
+from .cache import cache_for
 from .links import Links
 from .local_paths import without_local_paths
 
@@ -74,18 +76,30 @@ def count(value: object) -> str:
 
 
 def list_page(engine: sa.Engine, links: Links, filters: queries.Filters, page: queries.Page) -> str:
+    from markupsafe import Markup
+
+    def form() -> str:
+        return _render(
+            "list_form.html",
+            links,
+            filters=filters,
+            families=queries.license_families(engine),
+            levels=queries.LEVELS,
+            commercial=queries.COMMERCIAL_USE,
+            mof_classes=MOF_CLASSES,
+            osaid_results=OSAID_RESULTS,
+        )
+
+    # the filter form (rendered with autoescape) is the same on every page of a filter: written
+    # once per store version; the static site has none
+    key = ("list form", queries.filter_key(filters))
     return _render(
         "list.html",
         links,
         page=page,
-        filters=filters,
+        rows=list_rows.rows_html(page.rows, links),
+        form="" if links.static_site else Markup(cache_for(engine).get(key, form)),
         params=_with_per_page(filters.as_params(), page.per_page),
-        families=queries.license_families(engine),
-        levels=queries.LEVELS,
-        commercial=queries.COMMERCIAL_USE,
-        mof_classes=MOF_CLASSES,
-        osaid_results=OSAID_RESULTS,
-        chart=charts.attribute_chart,
     )
 
 
@@ -102,21 +116,21 @@ def model_page(
 ) -> str:
     """The stored assessment, rendered by the HTML report's renderer (html_sections) from the
     same report context; `shown_as` names the model where its id must not be shown (a local
-    path on a published site)."""
+    path on a published site). The server's page uses the rendering stored with the assessment
+    (report_store.py) when there is one of this renderer."""
     from markupsafe import Markup
 
-    record = queries.model_record(engine, model, revision)
+    with engine.connect() as conn:
+        record = queries.model_record(conn, model, revision, document=False)
+        stored = None
+        if shown_as is None and not links.static_site:
+            stored = report_store.stored(conn, record["id"])
+        history = queries.model_history(conn, model)
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
-    report, problem = "", ""
-    try:
-        document = record["document"]
-        if shown_as is not None:
-            document = without_local_paths(document, model, shown_as)
-        view = context.build(assessment_from_data(document))
-    except OpennessError as exc:  # an older or damaged document: the record's columns remain
-        problem = str(exc)
+    if stored is not None:
+        report, problem = stored.around(chart), ""
     else:
-        report = html_sections.sections(view, chart, local_links=not links.static_site)
+        report, problem = _report(engine, links, record, chart, shown_as)
     return _render(
         "model.html",
         links,
@@ -127,12 +141,27 @@ def model_page(
         chart=chart,
         report=Markup(report),  # built from escaped parts by html_sections
         problem=problem,
-        history=queries.model_history(engine, model),
+        history=history,
     )
 
 
+def _report(
+    engine: sa.Engine, links: Links, record: dict[str, Any], chart: str, shown_as: str | None
+) -> tuple[str, str]:
+    """(report sections, "") rendered from the stored document, or ("", why it cannot be)."""
+    model = record["model"]
+    try:
+        document = queries.model_record(engine, model, record["revision"])["document"]
+        if shown_as is not None:
+            document = without_local_paths(document, model, shown_as)
+        view = context.build(assessment_from_data(document))
+    except OpennessError as exc:  # an older or damaged document: the record's columns remain
+        return "", str(exc)
+    return html_sections.sections(view, chart, local_links=not links.static_site), ""
+
+
 def compare_page(engine: sa.Engine, links: Links, models: list[str]) -> str:
-    records = [queries.model_record(engine, m) for m in models]
+    records = [queries.model_record(engine, m, document=False) for m in models]
     columns = [
         {
             "record": r,
