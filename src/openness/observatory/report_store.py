@@ -6,9 +6,10 @@ and a decompression. The attribute chart sits between the sections and is drawn 
 columns per request, so the rendering is kept as the HTML before and after it.
 
 A rendering is only used by the renderer that wrote it: `renderer()` fingerprints the tool
-version and the source of the code that renders (the formats package, the Assessment model and
-its decoder). After an upgrade that changes any of it, pages are rendered from the documents
-again until `prerender` has rewritten the stored renderings.
+version and every source and data file of the package (what renders reaches into the model, its
+decoder, the license catalog and the framework titles, so no shorter list is safe). After an
+upgrade that changes any of it, pages are rendered from the documents again until `prerender`
+has rewritten the stored renderings.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from .tables import assessments, report_sections
 #: a stored part larger than this once inflated is not used (the page is rendered live)
 MAX_PART_BYTES = 16 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parents[1]
-_RENDERING_SOURCES = ("serialize.py", "model.py", "notebook.py", "lazy_re.py")
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,14 @@ class Rendered:
 @cache
 def renderer() -> str:
     digest = hashlib.sha256(__version__.encode())
-    sources = sorted((_PACKAGE / "formats").glob("*.py"))
-    sources += [_PACKAGE / name for name in _RENDERING_SOURCES]
+    sources = sorted(
+        path
+        for path in _PACKAGE.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
     for path in sources:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        name = path.relative_to(_PACKAGE).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
 
 
