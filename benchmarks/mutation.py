@@ -3,6 +3,7 @@
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy                # run, summarise
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy --summary       # the last run again
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy --rev f90bbe0  # as of a commit
+    .venv-mut/bin/python benchmarks/mutation.py pickle.handlers --resume --mutants 'NAME*'  # chunk
 
 Each module gets its own scratch copy of `src/` and `tests/` under
 `benchmarks/data/mutation/<module>/` (git-ignored) with a `[tool.mutmut]` section appended to
@@ -97,8 +98,16 @@ def _mutmut_config(module: str, work: Path) -> str:
     return "\n".join(lines)
 
 
-def prepare(module: str, rev: str | None) -> Path:
+def prepare(module: str, rev: str | None, resume: bool = False) -> Path:
     work = DATA / (module if rev is None else f"{module}@{rev}")
+    if resume and rev is None and work.exists():
+        # keep mutmut's results (mutants/*.meta) and bring the copy up to date: mutmut re-copies
+        # tests/ itself, regenerates the module's mutants if it changed (resetting only the
+        # functions that changed) and collects coverage for new tests
+        ignore = shutil.ignore_patterns("__pycache__", ".cache", ".artifacts", "*.egg-info")
+        for part in ("src", "tests"):
+            shutil.copytree(ROOT / part, work / part, ignore=ignore, dirs_exist_ok=True)
+        return work
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     if rev is None:
@@ -115,8 +124,8 @@ def prepare(module: str, rev: str | None) -> Path:
     return work
 
 
-def run(module: str, max_children: int, rev: str | None, mutants: list[str]) -> Path:
-    work = prepare(module, rev)
+def run(module: str, max_children: int, rev: str | None, mutants: list[str], resume: bool) -> Path:
+    work = prepare(module, rev, resume)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     mutmut = Path(sys.executable).with_name("mutmut")
     cmd = [str(mutmut), "run", "--max-children", str(max_children), *mutants]
@@ -156,7 +165,8 @@ def summarise(module: str, work: Path) -> dict[str, object]:
     meta = json.loads((work / "mutants" / (path + ".meta")).read_text())
     codes: dict[str, int | None] = meta["exit_code_by_key"]
     triage = _triage(module, work)
-    excluded = {k: v[0] for k, v in triage.items() if k in codes}
+    # only mutants this run ran: a chunk's figures leave the rest of the module out
+    excluded = {k: v[0] for k, v in triage.items() if codes.get(k) is not None}
     # a mutant mutmut has not run yet (an interrupted run) is left out, and reported as such
     counted = {k: c for k, c in codes.items() if k not in excluded and c is not None}
     killed = sorted(k for k, c in counted.items() if c in _KILLED)
@@ -199,10 +209,15 @@ def main() -> None:
     parser.add_argument(
         "--mutants", nargs="+", default=[], help="run only these mutants (mutmut names, fnmatch)"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the last run's results and add to them (chunks of one module)",
+    )
     args = parser.parse_args()
     work = DATA / (args.module if args.rev is None else f"{args.module}@{args.rev}")
     if not args.summary:
-        work = run(args.module, args.max_children, args.rev, args.mutants)
+        work = run(args.module, args.max_children, args.rev, args.mutants, args.resume)
     s = summarise(args.module, work)
     if s["unchecked"]:
         print(f"{s['module']}: {s['unchecked']} mutants not run yet, left out of the figures")

@@ -9,6 +9,7 @@ nothing is unpickled (issue 16: mutation testing of pickle_ops, pickle_handlers,
 from __future__ import annotations
 
 import io
+import pickle
 import struct
 from typing import Any
 
@@ -191,6 +192,25 @@ def test_string_must_be_quoted_at_both_ends(ops: bytes) -> None:
     assert exc.offset == 0
 
 
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_a_lone_surrogate_loads_like_cpython(protocol: int) -> None:
+    """pickle.dumps writes lone surrogates with surrogatepass; pickle.loads reads them back."""
+    data = pickle.dumps("a\ud800b", protocol=protocol)
+    assert value(data) == pickle.loads(data) == "a\ud800b"
+    big = b"\x8d\x05" + bytes(7) + "a\ud800b".encode("utf-8", "surrogatepass") + b"."
+    assert value(big) == "a\ud800b"  # BINUNICODE8
+
+
+@pytest.mark.parametrize(
+    "data", [sbu("os"), b"X\x02\x00\x00\x00os", b"C\x02ab", b"U\x02ab", b"\x8a\x02\x01\x02"]
+)
+def test_a_blob_that_ends_exactly_at_the_end_of_the_stream_is_read(data: bytes) -> None:
+    """The blob fits: the stream is cut after it, where the next opcode should be."""
+    exc = fails(data, pad=False)
+    assert str(exc) == "file ends inside the opcode (wanted 1 bytes, 0 left)"
+    assert exc.offset == len(data)
+
+
 def test_a_long_binunicode_is_read_past_the_inline_window() -> None:
     text = "é" * 300  # 600 bytes: more than the hot loop reads inline
     data = b"X" + struct.pack("<I", 600) + text.encode() + b"."
@@ -344,6 +364,23 @@ def test_long_lists_keep_a_bounded_prefix_and_every_object() -> None:
     lst = value(many)
     assert isinstance(lst, PList)
     assert (len(lst.items), lst.dropped) == (MAX_KEPT_SCALARS, 5)
+
+
+def test_scalars_dropped_past_the_kept_prefix_add_up_over_several_opcodes() -> None:
+    """Each APPENDS/SETITEMS past MAX_KEPT_SCALARS adds what it dropped, on lists, dicts and
+    on the result of a call alike."""
+    n = MAX_KEPT_SCALARS
+    call = b"\x8c\x01m\x8c\x01C\x93)R"
+    appends = b"(" + b"K\x01" * (n + 3) + b"e(" + b"K\x01" * 4 + b"e."
+    for head in (b"]", call):
+        top = value(head + appends)
+        assert isinstance(top, PList | Call)
+        assert top.dropped == 3 + 4
+    setitems = b"(" + b"K\x01K\x02" * (n + 2) + b"u(" + b"K\x01K\x02" * 5 + b"u."
+    for head in (b"}", call):
+        top = value(head + setitems)
+        assert isinstance(top, PDict | Call)
+        assert top.dropped == 2 + 5
 
 
 # -- imports and calls -----------------------------------------------------------------------
