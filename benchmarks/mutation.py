@@ -50,6 +50,8 @@ _DETECT_TESTS = [
 ]
 _VM_TESTS = [
     "tests/readers/test_pickle_vm.py",
+    "tests/readers/test_pickle_state_limits.py",
+    "tests/readers/test_pickle_opcode_table.py",
     "tests/readers/test_pickle.py",
     "tests/security/test_redteam.py",
     "tests/fuzz/test_pickle_vm.py",
@@ -77,8 +79,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 _KILLED = {1, 3, 36, 24, -24, 152, 255}
 
 
-def _mutmut_config(module: str, work: Path) -> str:
+def _mutmut_config(module: str, work: Path, only_tests: list[str] | None = None) -> str:
     path, tests = MODULES[module]
+    tests = only_tests or tests
     tests = [t for t in tests if (work / t).exists()]
     lines = [
         "",
@@ -98,8 +101,17 @@ def _mutmut_config(module: str, work: Path) -> str:
     return "\n".join(lines)
 
 
-def prepare(module: str, rev: str | None, resume: bool = False) -> Path:
-    work = DATA / (module if rev is None else f"{module}@{rev}")
+def workdir(module: str, rev: str | None, tests: list[str] | None) -> Path:
+    """A run with its own test selection gets its own folder: mutmut resets every result when
+    the selection changes."""
+    name = module if rev is None else f"{module}@{rev}"
+    return DATA / (name + "~tests" if tests else name)
+
+
+def prepare(
+    module: str, rev: str | None, resume: bool = False, tests: list[str] | None = None
+) -> Path:
+    work = workdir(module, rev, tests)
     if resume and rev is None and work.exists():
         # keep mutmut's results (mutants/*.meta) and bring the copy up to date: mutmut re-copies
         # tests/ itself, regenerates the module's mutants if it changed (resetting only the
@@ -119,13 +131,20 @@ def prepare(module: str, rev: str | None, resume: bool = False) -> Path:
             ["git", "archive", rev, "src", "tests"], cwd=ROOT, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(work)], input=tar, check=True)
-    text = (ROOT / "pyproject.toml").read_text() + _mutmut_config(module, work)
+    text = (ROOT / "pyproject.toml").read_text() + _mutmut_config(module, work, tests)
     (work / "pyproject.toml").write_text(text)
     return work
 
 
-def run(module: str, max_children: int, rev: str | None, mutants: list[str], resume: bool) -> Path:
-    work = prepare(module, rev, resume)
+def run(
+    module: str,
+    max_children: int,
+    rev: str | None,
+    mutants: list[str],
+    resume: bool,
+    tests: list[str] | None = None,
+) -> Path:
+    work = prepare(module, rev, resume, tests)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     mutmut = Path(sys.executable).with_name("mutmut")
     cmd = [str(mutmut), "run", "--max-children", str(max_children), *mutants]
@@ -214,10 +233,16 @@ def main() -> None:
         action="store_true",
         help="keep the last run's results and add to them (chunks of one module)",
     )
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        help="run these tests instead of the module's selection, in a folder of their own (a "
+        "fast first pass: re-run its survivors by name without --tests)",
+    )
     args = parser.parse_args()
-    work = DATA / (args.module if args.rev is None else f"{args.module}@{args.rev}")
+    work = workdir(args.module, args.rev, args.tests)
     if not args.summary:
-        work = run(args.module, args.max_children, args.rev, args.mutants, args.resume)
+        work = run(args.module, args.max_children, args.rev, args.mutants, args.resume, args.tests)
     s = summarise(args.module, work)
     if s["unchecked"]:
         print(f"{s['module']}: {s['unchecked']} mutants not run yet, left out of the figures")

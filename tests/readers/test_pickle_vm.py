@@ -529,6 +529,32 @@ def test_a_stream_that_fails_to_read_is_a_format_error_where_it_failed() -> None
     assert exc.value.offset == 2 and w.result.end == 2
 
 
+class _FailingAfter(io.BytesIO):
+    """A stream that serves its first `good` bytes, then fails."""
+
+    def __init__(self, data: bytes, good: int) -> None:
+        super().__init__(data)
+        self.good = good
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() >= self.good:
+            raise OSError("device gone")
+        want = self.good - self.tell() if size is None or size < 0 else size
+        return super().read(min(want, self.good - self.tell()))
+
+
+@pytest.mark.parametrize("opcode", [b"c", b"I", b"V", b"p"])
+def test_a_stream_that_fails_inside_a_line_is_a_format_error_where_it_failed(
+    opcode: bytes,
+) -> None:
+    """A line longer than the hot loop looks ahead goes to its handler, which reads on."""
+    data = b"N" * 3 + opcode + b"1" * 2000 + b"\nx\n."
+    w = PickleWalker(_FailingAfter(data, 1000), len(data), LIMITS)
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert (str(exc.value), exc.value.offset) == ("cannot read the stream: device gone", 1000)
+
+
 # -- malformed streams: each raises FormatError at the opcode --------------------------------
 
 
