@@ -555,6 +555,18 @@ def test_a_stream_that_fails_inside_a_line_is_a_format_error_where_it_failed(
     assert (str(exc.value), exc.value.offset) == ("cannot read the stream: device gone", 1000)
 
 
+@pytest.mark.parametrize("opcode", [b"X", b"B"])
+def test_a_stream_that_fails_inside_a_long_blob_is_a_format_error_where_the_read_began(
+    opcode: bytes,
+) -> None:
+    """A blob longer than the hot loop looks ahead is read by its handler."""
+    data = b"N" * 3 + opcode + struct.pack("<I", 2000) + b"a" * 2000 + b"."
+    w = PickleWalker(_FailingAfter(data, 1000), len(data), Limits(max_string_bytes=4096))
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert (str(exc.value), exc.value.offset) == ("cannot read the stream: device gone", 8)
+
+
 # -- malformed streams: each raises FormatError at the opcode --------------------------------
 
 
