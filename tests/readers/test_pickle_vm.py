@@ -211,6 +211,22 @@ def test_a_blob_that_ends_exactly_at_the_end_of_the_stream_is_read(data: bytes) 
     assert exc.offset == len(data)
 
 
+def test_a_binunicode_cut_short_past_the_inline_window_is_refused() -> None:
+    """515 bytes declared, 510 there: more than the hot loop may read inline, so the checked
+    handler refuses it instead of the hot loop pushing what the buffer holds."""
+    data = b"X" + struct.pack("<I", 515) + b"a" * 510
+    exc = fails(data, Limits(max_string_bytes=4096), pad=False)
+    assert str(exc) == "str length 515 runs past the end of the stream (510 bytes left)"
+    assert exc.offset == 0
+
+
+def test_binunicode_lengths_are_little_endian_in_the_hot_loop() -> None:
+    """Read big-endian, this length would be 5 and the string pushed inline."""
+    with pytest.raises(FormatError, match="str length 83,886,080 runs past the end") as exc:
+        _walker(b"X\x00\x00\x00\x05abcde." + PAD).walk_all()
+    assert exc.value.offset == 0
+
+
 def test_a_long_binunicode_is_read_past_the_inline_window() -> None:
     text = "é" * 300  # 600 bytes: more than the hot loop reads inline
     data = b"X" + struct.pack("<I", 600) + text.encode() + b"."
@@ -588,6 +604,8 @@ def test_a_stream_that_fails_inside_a_long_blob_is_a_format_error_where_the_read
         (b"}(NNs", "stack underflow", 4),
         (b"}(N2s", "stack underflow", 4),
         (b"(e", "stack underflow", 1),
+        (b"]((e", "stack underflow", 3),  # the list is below the outer mark: out of reach
+        (b"}((u", "stack underflow", 3),
         (b"e", "no MARK on the stack", 0),
         (b"u", "no MARK on the stack", 0),
         (b"t", "no MARK on the stack", 0),
