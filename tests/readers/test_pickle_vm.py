@@ -633,6 +633,7 @@ def test_malformed_streams_fail_at_the_opcode(data: bytes, message: str, offset:
     ("data", "message"),
     [
         (b"I12x\n.", "malformed INT argument"),
+        (b"I12XX\nXX.", "malformed INT argument"),  # the line ends at the newline, not before
         (b"Fabc\n.", "malformed FLOAT argument"),
         (b"Lxyz\n.", "malformed LONG argument"),
         (b"px\n.", "malformed PUT argument"),
