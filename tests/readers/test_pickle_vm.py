@@ -677,6 +677,14 @@ def test_the_walk_keeps_what_it_learned_before_an_error() -> None:
     assert w.result.end == 11
 
 
+def test_a_malformed_argument_in_the_hot_loop_keeps_where_the_walk_stopped() -> None:
+    w = _walker(b"cos\nsystem\nI12x\n." + PAD)
+    with pytest.raises(FormatError, match="malformed INT argument"):
+        w.walk_all()
+    assert [g.dotted for g in w.result.globals] == ["os.system"]
+    assert w.result.end == 11
+
+
 # -- the opcode budget -----------------------------------------------------------------------
 
 
