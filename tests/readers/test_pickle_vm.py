@@ -227,6 +227,16 @@ def test_binunicode_lengths_are_little_endian_in_the_hot_loop() -> None:
     assert exc.value.offset == 0
 
 
+@pytest.mark.parametrize(
+    "op", [b"M\x05\x01", b"J\xfe\xff\xff\xff", b"G" + struct.pack(">d", -2.25)]
+)
+@pytest.mark.parametrize("count", [1, 3])
+def test_wide_scalars_alone_and_in_runs_read_like_cpython(op: bytes, count: int) -> None:
+    """After another opcode (not at offset 0), one alone and a run of them, on both paths."""
+    data = b"\x80\x04N(" + op * count + b"t."
+    assert value(data) == pickle.loads(data)
+
+
 def test_a_long_binunicode_is_read_past_the_inline_window() -> None:
     text = "é" * 300  # 600 bytes: more than the hot loop reads inline
     data = b"X" + struct.pack("<I", 600) + text.encode() + b"."
