@@ -3,6 +3,7 @@
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy                # run, summarise
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy --summary       # the last run again
     .venv-mut/bin/python benchmarks/mutation.py pickle.policy --rev f90bbe0  # as of a commit
+    .venv-mut/bin/python benchmarks/mutation.py pickle.handlers --resume --mutants 'NAME*'  # chunk
 
 Each module gets its own scratch copy of `src/` and `tests/` under
 `benchmarks/data/mutation/<module>/` (git-ignored) with a `[tool.mutmut]` section appended to
@@ -49,6 +50,8 @@ _DETECT_TESTS = [
 ]
 _VM_TESTS = [
     "tests/readers/test_pickle_vm.py",
+    "tests/readers/test_pickle_state_limits.py",
+    "tests/readers/test_pickle_opcode_table.py",
     "tests/readers/test_pickle.py",
     "tests/security/test_redteam.py",
     "tests/fuzz/test_pickle_vm.py",
@@ -76,8 +79,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 _KILLED = {1, 3, 36, 24, -24, 152, 255}
 
 
-def _mutmut_config(module: str, work: Path) -> str:
+def _mutmut_config(module: str, work: Path, only_tests: list[str] | None = None) -> str:
     path, tests = MODULES[module]
+    tests = only_tests or tests
     tests = [t for t in tests if (work / t).exists()]
     lines = [
         "",
@@ -97,8 +101,25 @@ def _mutmut_config(module: str, work: Path) -> str:
     return "\n".join(lines)
 
 
-def prepare(module: str, rev: str | None) -> Path:
-    work = DATA / (module if rev is None else f"{module}@{rev}")
+def workdir(module: str, rev: str | None, tests: list[str] | None) -> Path:
+    """A run with its own test selection gets its own folder: mutmut resets every result when
+    the selection changes."""
+    name = module if rev is None else f"{module}@{rev}"
+    return DATA / (name + "~tests" if tests else name)
+
+
+def prepare(
+    module: str, rev: str | None, resume: bool = False, tests: list[str] | None = None
+) -> Path:
+    work = workdir(module, rev, tests)
+    if resume and rev is None and work.exists():
+        # keep mutmut's results (mutants/*.meta) and bring the copy up to date: mutmut re-copies
+        # tests/ itself, regenerates the module's mutants if it changed (resetting only the
+        # functions that changed) and collects coverage for new tests
+        ignore = shutil.ignore_patterns("__pycache__", ".cache", ".artifacts", "*.egg-info")
+        for part in ("src", "tests"):
+            shutil.copytree(ROOT / part, work / part, ignore=ignore, dirs_exist_ok=True)
+        return work
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     if rev is None:
@@ -110,13 +131,20 @@ def prepare(module: str, rev: str | None) -> Path:
             ["git", "archive", rev, "src", "tests"], cwd=ROOT, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(work)], input=tar, check=True)
-    text = (ROOT / "pyproject.toml").read_text() + _mutmut_config(module, work)
+    text = (ROOT / "pyproject.toml").read_text() + _mutmut_config(module, work, tests)
     (work / "pyproject.toml").write_text(text)
     return work
 
 
-def run(module: str, max_children: int, rev: str | None, mutants: list[str]) -> Path:
-    work = prepare(module, rev)
+def run(
+    module: str,
+    max_children: int,
+    rev: str | None,
+    mutants: list[str],
+    resume: bool,
+    tests: list[str] | None = None,
+) -> Path:
+    work = prepare(module, rev, resume, tests)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     mutmut = Path(sys.executable).with_name("mutmut")
     cmd = [str(mutmut), "run", "--max-children", str(max_children), *mutants]
@@ -156,7 +184,8 @@ def summarise(module: str, work: Path) -> dict[str, object]:
     meta = json.loads((work / "mutants" / (path + ".meta")).read_text())
     codes: dict[str, int | None] = meta["exit_code_by_key"]
     triage = _triage(module, work)
-    excluded = {k: v[0] for k, v in triage.items() if k in codes}
+    # only mutants this run ran: a chunk's figures leave the rest of the module out
+    excluded = {k: v[0] for k, v in triage.items() if codes.get(k) is not None}
     # a mutant mutmut has not run yet (an interrupted run) is left out, and reported as such
     counted = {k: c for k, c in codes.items() if k not in excluded and c is not None}
     killed = sorted(k for k, c in counted.items() if c in _KILLED)
@@ -199,10 +228,21 @@ def main() -> None:
     parser.add_argument(
         "--mutants", nargs="+", default=[], help="run only these mutants (mutmut names, fnmatch)"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the last run's results and add to them (chunks of one module)",
+    )
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        help="run these tests instead of the module's selection, in a folder of their own (a "
+        "fast first pass: re-run its survivors by name without --tests)",
+    )
     args = parser.parse_args()
-    work = DATA / (args.module if args.rev is None else f"{args.module}@{args.rev}")
+    work = workdir(args.module, args.rev, args.tests)
     if not args.summary:
-        work = run(args.module, args.max_children, args.rev, args.mutants)
+        work = run(args.module, args.max_children, args.rev, args.mutants, args.resume, args.tests)
     s = summarise(args.module, work)
     if s["unchecked"]:
         print(f"{s['module']}: {s['unchecked']} mutants not run yet, left out of the figures")

@@ -86,6 +86,35 @@ def test_legacy_h5(tmp_path: Path) -> None:
     assert "boom" in finding.trigger
 
 
+def test_layers_held_by_wrappers_are_layers(tmp_path: Path) -> None:
+    """TimeDistributed, Bidirectional and RNN hold their layer under `layer`, `backward_layer`,
+    `cell`: a Keras 2 Lambda there (marshalled code in a list, no `__lambda__` marker) runs on
+    load like one listed under `layers`, and a wrapped custom layer needs its module's code."""
+    lam = {
+        "class_name": "Lambda",
+        "config": {"name": "boom", "function_type": "lambda", "function": ["4wEA", None, None]},
+    }
+    custom = {"class_name": "Mine", "module": "my_pkg.layers", "config": {"name": "mine"}}
+    wrappers = [
+        {"class_name": "TimeDistributed", "config": {"name": "td", "layer": lam}},
+        {"class_name": "Bidirectional", "config": {"layer": {}, "backward_layer": custom}},
+        {"class_name": "RNN", "config": {"cell": {"class_name": "StackedRNNCells",
+                                                  "config": {"cells": [lam]}}}},
+    ]  # fmt: skip
+    config = {"class_name": "Sequential", "config": {"name": "seq", "layers": wrappers}}
+    path = tmp_path / "wrapped.h5"
+    write_legacy(path, config)
+    result = read(path)
+    found = sorted((x.rule_id, x.location.key) for x in result.findings)
+    assert found == [
+        (KRS_001, "model_config:config.layers[0].config.layer"),
+        (KRS_001, "model_config:config.layers[2].config.cell.config.cells[0]"),
+        (KRS_002, "model_config:config.layers[1].config.backward_layer"),
+    ]
+    layers = dict(facts(result)["keras.layers"])
+    assert layers["Lambda"] == 2 and layers["TimeDistributed"] == 1 and layers["Mine"] == 1
+
+
 def test_plain_hdf5_and_links(tmp_path: Path) -> None:
     path = tmp_path / "data.h5"
     with h5py.File(path, "w") as h5:

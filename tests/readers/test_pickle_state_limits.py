@@ -73,3 +73,24 @@ def test_reader_reports_the_limit_incomplete(tmp_path: Path) -> None:
     assert not result.artifact.complete
     assert "values on the pickle stack" in result.artifact.note
     assert by_rule(result, "OPN-PKL-001") and by_rule(result, "OPN-PKL-004")
+
+
+def test_the_limits_are_inclusive_and_the_refusal_names_the_chunk() -> None:
+    """Exactly max_pickle_stack values (marks included) and max_pickle_memo entries are allowed;
+    one more is refused at the offset of the chunk being read."""
+    from openness.readers.pickle.walker import PickleWalker
+
+    w = PickleWalker(io.BytesIO(b"N."), 2, SMALL)
+    state = w._f  # the per-pickle frame the walker checks at each chunk
+    state.stack[:], state.marks[:] = [None] * 99, [0]
+    state.memo.update({k: None for k in range(100)})
+    w._check_state(7)
+    state.stack.append(None)
+    with pytest.raises(LimitExceeded, match="more than 100 values on the pickle stack") as err:
+        w._check_state(7)
+    assert err.value.offset == 7
+    state.stack.pop()
+    state.memo[100] = None
+    with pytest.raises(LimitExceeded, match="more than 100 memo entries") as err:
+        w._check_state(9)
+    assert err.value.offset == 9

@@ -9,6 +9,7 @@ nothing is unpickled (issue 16: mutation testing of pickle_ops, pickle_handlers,
 from __future__ import annotations
 
 import io
+import pickle
 import struct
 from typing import Any
 
@@ -191,6 +192,51 @@ def test_string_must_be_quoted_at_both_ends(ops: bytes) -> None:
     assert exc.offset == 0
 
 
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_a_lone_surrogate_loads_like_cpython(protocol: int) -> None:
+    """pickle.dumps writes lone surrogates with surrogatepass; pickle.loads reads them back."""
+    data = pickle.dumps("a\ud800b", protocol=protocol)
+    assert value(data) == pickle.loads(data) == "a\ud800b"
+    big = b"\x8d\x05" + bytes(7) + "a\ud800b".encode("utf-8", "surrogatepass") + b"."
+    assert value(big) == "a\ud800b"  # BINUNICODE8
+
+
+@pytest.mark.parametrize(
+    "data", [sbu("os"), b"X\x02\x00\x00\x00os", b"C\x02ab", b"U\x02ab", b"\x8a\x02\x01\x02"]
+)
+def test_a_blob_that_ends_exactly_at_the_end_of_the_stream_is_read(data: bytes) -> None:
+    """The blob fits: the stream is cut after it, where the next opcode should be."""
+    exc = fails(data, pad=False)
+    assert str(exc) == "file ends inside the opcode (wanted 1 bytes, 0 left)"
+    assert exc.offset == len(data)
+
+
+def test_a_binunicode_cut_short_past_the_inline_window_is_refused() -> None:
+    """515 bytes declared, 510 there: more than the hot loop may read inline, so the checked
+    handler refuses it instead of the hot loop pushing what the buffer holds."""
+    data = b"X" + struct.pack("<I", 515) + b"a" * 510
+    exc = fails(data, Limits(max_string_bytes=4096), pad=False)
+    assert str(exc) == "str length 515 runs past the end of the stream (510 bytes left)"
+    assert exc.offset == 0
+
+
+def test_binunicode_lengths_are_little_endian_in_the_hot_loop() -> None:
+    """Read big-endian, this length would be 5 and the string pushed inline."""
+    with pytest.raises(FormatError, match="str length 83,886,080 runs past the end") as exc:
+        _walker(b"X\x00\x00\x00\x05abcde." + PAD).walk_all()
+    assert exc.value.offset == 0
+
+
+@pytest.mark.parametrize(
+    "op", [b"M\x05\x01", b"J\xfe\xff\xff\xff", b"G" + struct.pack(">d", -2.25)]
+)
+@pytest.mark.parametrize("count", [1, 3])
+def test_wide_scalars_alone_and_in_runs_read_like_cpython(op: bytes, count: int) -> None:
+    """After another opcode (not at offset 0), one alone and a run of them, on both paths."""
+    data = b"\x80\x04N(" + op * count + b"t."
+    assert value(data) == pickle.loads(data)
+
+
 def test_a_long_binunicode_is_read_past_the_inline_window() -> None:
     text = "é" * 300  # 600 bytes: more than the hot loop reads inline
     data = b"X" + struct.pack("<I", 600) + text.encode() + b"."
@@ -346,6 +392,23 @@ def test_long_lists_keep_a_bounded_prefix_and_every_object() -> None:
     assert (len(lst.items), lst.dropped) == (MAX_KEPT_SCALARS, 5)
 
 
+def test_scalars_dropped_past_the_kept_prefix_add_up_over_several_opcodes() -> None:
+    """Each APPENDS/SETITEMS past MAX_KEPT_SCALARS adds what it dropped, on lists, dicts and
+    on the result of a call alike."""
+    n = MAX_KEPT_SCALARS
+    call = b"\x8c\x01m\x8c\x01C\x93)R"
+    appends = b"(" + b"K\x01" * (n + 3) + b"e(" + b"K\x01" * 4 + b"e."
+    for head in (b"]", call):
+        top = value(head + appends)
+        assert isinstance(top, PList | Call)
+        assert top.dropped == 3 + 4
+    setitems = b"(" + b"K\x01K\x02" * (n + 2) + b"u(" + b"K\x01K\x02" * 5 + b"u."
+    for head in (b"}", call):
+        top = value(head + setitems)
+        assert isinstance(top, PDict | Call)
+        assert top.dropped == 2 + 5
+
+
 # -- imports and calls -----------------------------------------------------------------------
 
 
@@ -492,6 +555,44 @@ def test_a_stream_that_fails_to_read_is_a_format_error_where_it_failed() -> None
     assert exc.value.offset == 2 and w.result.end == 2
 
 
+class _FailingAfter(io.BytesIO):
+    """A stream that serves its first `good` bytes, then fails."""
+
+    def __init__(self, data: bytes, good: int) -> None:
+        super().__init__(data)
+        self.good = good
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() >= self.good:
+            raise OSError("device gone")
+        want = self.good - self.tell() if size is None or size < 0 else size
+        return super().read(min(want, self.good - self.tell()))
+
+
+@pytest.mark.parametrize("opcode", [b"c", b"I", b"V", b"p"])
+def test_a_stream_that_fails_inside_a_line_is_a_format_error_where_it_failed(
+    opcode: bytes,
+) -> None:
+    """A line longer than the hot loop looks ahead goes to its handler, which reads on."""
+    data = b"N" * 3 + opcode + b"1" * 2000 + b"\nx\n."
+    w = PickleWalker(_FailingAfter(data, 1000), len(data), LIMITS)
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert (str(exc.value), exc.value.offset) == ("cannot read the stream: device gone", 1000)
+
+
+@pytest.mark.parametrize("opcode", [b"X", b"B"])
+def test_a_stream_that_fails_inside_a_long_blob_is_a_format_error_where_the_read_began(
+    opcode: bytes,
+) -> None:
+    """A blob longer than the hot loop looks ahead is read by its handler."""
+    data = b"N" * 3 + opcode + struct.pack("<I", 2000) + b"a" * 2000 + b"."
+    w = PickleWalker(_FailingAfter(data, 1000), len(data), Limits(max_string_bytes=4096))
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert (str(exc.value), exc.value.offset) == ("cannot read the stream: device gone", 8)
+
+
 # -- malformed streams: each raises FormatError at the opcode --------------------------------
 
 
@@ -513,6 +614,8 @@ def test_a_stream_that_fails_to_read_is_a_format_error_where_it_failed() -> None
         (b"}(NNs", "stack underflow", 4),
         (b"}(N2s", "stack underflow", 4),
         (b"(e", "stack underflow", 1),
+        (b"]((e", "stack underflow", 3),  # the list is below the outer mark: out of reach
+        (b"}((u", "stack underflow", 3),
         (b"e", "no MARK on the stack", 0),
         (b"u", "no MARK on the stack", 0),
         (b"t", "no MARK on the stack", 0),
@@ -540,6 +643,7 @@ def test_malformed_streams_fail_at_the_opcode(data: bytes, message: str, offset:
     ("data", "message"),
     [
         (b"I12x\n.", "malformed INT argument"),
+        (b"I12XX\nXX.", "malformed INT argument"),  # the line ends at the newline, not before
         (b"Fabc\n.", "malformed FLOAT argument"),
         (b"Lxyz\n.", "malformed LONG argument"),
         (b"px\n.", "malformed PUT argument"),
@@ -578,6 +682,14 @@ def test_truncated_arguments_say_what_was_cut(data: bytes, message: str, offset:
 def test_the_walk_keeps_what_it_learned_before_an_error() -> None:
     w = _walker(b"cos\nsystem\n\xff")
     with pytest.raises(FormatError):
+        w.walk_all()
+    assert [g.dotted for g in w.result.globals] == ["os.system"]
+    assert w.result.end == 11
+
+
+def test_a_malformed_argument_in_the_hot_loop_keeps_where_the_walk_stopped() -> None:
+    w = _walker(b"cos\nsystem\nI12x\n." + PAD)
+    with pytest.raises(FormatError, match="malformed INT argument"):
         w.walk_all()
     assert [g.dotted for g in w.result.globals] == ["os.system"]
     assert w.result.end == 11

@@ -29,6 +29,9 @@ _LAMBDA_REASON = "Lambda layer carries serialized code that runs on load"
 _CUSTOM_REASON = "layer class from a custom module"
 #: module roots of Keras itself and its official libraries
 KNOWN_MODULES = frozenset({"keras", "keras_hub", "keras_nlp", "keras_cv", "tf_keras", "tensorflow"})
+#: keys whose value is a layer or a list of layers: models list theirs under "layers", wrappers
+#: (TimeDistributed, Bidirectional, RNN) hold one under these others, Lambda layers included
+_LAYER_KEYS = frozenset({"layers", "layer", "forward_layer", "backward_layer", "cell", "cells"})
 MAX_FINDINGS = 50
 MAX_H5_DEPTH = 32
 #: top-level groups holding optimizer state (legacy .h5, Keras 3 model.weights.h5), not weights
@@ -54,7 +57,7 @@ class _Scan:
 
 
 def scan_config(config: Any, scan: _Scan) -> None:
-    """Walk a model config iteratively; layers are the dicts listed under a "layers" key."""
+    """Walk a model config iteratively; layers are the dicts held under a _LAYER_KEYS key."""
     if isinstance(config, dict) and isinstance(config.get("class_name"), str):
         scan.class_name = config["class_name"]
     stack: list[tuple[Any, str, bool, bool]] = [(config, "", False, False)]
@@ -79,7 +82,7 @@ def scan_config(config: Any, scan: _Scan) -> None:
         for key, value in obj.items():
             if isinstance(value, dict | list):
                 sub = f"{where}.{key}" if where else str(key)
-                stack.append((value, sub, key == "layers" and isinstance(value, list), in_lambda))
+                stack.append((value, sub, key in _LAYER_KEYS, in_lambda))
 
 
 def _lambda_trigger(layer: dict[str, Any]) -> str:
