@@ -202,3 +202,15 @@ def test_a_card_front_matter_is_not_a_license_sentence() -> None:
     assert list(license_statements("README.md", card)) == []
     prose = [*card, "The training data is licensed under CC-BY-4.0."]
     assert [e.value for e in license_statements("README.md", prose)] == ["data:open"]
+
+
+def test_weights_the_documents_say_are_downloadable_are_linked_in_every_framework() -> None:
+    """The EU index reads the documents' download statements; MOF and the others must see the
+    same statement as 'linked, not verified', not as nothing."""
+    weights = components()["weights"]
+    said = [
+        Evidence("doc.weights.end", "https://huggingface.co/acme/wombat", Location("README.md", 9))
+    ]
+    index = EvidenceIndex(said)
+    assert parse_condition(weights.condition("linked"), "w").test(index)[0]
+    assert not parse_condition(weights.condition("present"), "w").test(index)[0]
