@@ -32,8 +32,8 @@ FULL = MAX_KEPT_SCALARS  # items that fill a container's kept prefix
 PAD = b"\xff" * 600  # no opcode: the hot loop stays buffered up to the end of the pickle
 
 
-def _walk(data: bytes, limits: Limits) -> tuple[Any, ...]:
-    w = pickle_walker.PickleWalker(io.BytesIO(data), len(data), limits)
+def _walk(data: bytes, limits: Limits, start: int = 0) -> tuple[Any, ...]:
+    w = pickle_walker.PickleWalker(io.BytesIO(data), len(data), limits, start=start)
     error = None
     try:
         w.walk_all()
@@ -50,12 +50,12 @@ def _walk(data: bytes, limits: Limits) -> tuple[Any, ...]:
     )
 
 
-def both(data: bytes, limits: Limits | None = None) -> tuple[Any, ...]:
+def both(data: bytes, limits: Limits | None = None, start: int = 0) -> tuple[Any, ...]:
     """The hot loop's walk, asserted equal to the checked handlers' walk."""
     limits = limits or Limits(max_string_bytes=64)
-    hot = _walk(data, limits)
+    hot = _walk(data, limits, start)
     with mock.patch.object(pickle_walker, "_LOOKAHEAD", 1 << 62):
-        checked = _walk(data, limits)
+        checked = _walk(data, limits, start)
     assert hot == checked
     return hot
 
@@ -298,6 +298,16 @@ def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> Non
     rest = b"N." + PAD
     data = b"\x80\x04" + frame(len(rest) + beyond) + rest
     assert (both(data)[0] is None) == (beyond == 0)
+
+
+@pytest.mark.parametrize("beyond", [0, 1])
+def test_a_frame_inside_a_run_is_bounded_by_the_stream_not_the_buffer(beyond: int) -> None:
+    """The same from an offset inside the file (a pickle after a header): the stream's end is
+    counted from where the buffer starts, not from byte 0 of the buffer."""
+    head = b"\xff" * 40
+    rest = G * 5 + b"e." + PAD
+    data = head + full_list() + b"(" + G * 40 + frame(len(rest) + beyond) + rest
+    assert (both(data, start=len(head))[0] is None) == (beyond == 0)
 
 
 # -- fuzzed: any mix of marks, runs, frames, objects and appends -------------------------------
