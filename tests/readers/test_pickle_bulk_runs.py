@@ -135,6 +135,8 @@ def test_a_list_with_room_left_keeps_the_run() -> None:
     [
         (batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # APPENDS with nothing below
         (b"](" + batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # a MARK below, no list
+        # a full list below the outer MARK: the run's MARK is empty, CPython's fence refuses it
+        (full_list() + b"(" + batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),
         (full_list() + b"K\x01" * 30 + b"e." + PAD, "no MARK on the stack"),
     ],
 )
