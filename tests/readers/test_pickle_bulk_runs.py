@@ -290,6 +290,20 @@ def test_walkers_keep_their_own_handlers() -> None:
     assert (a.result.ops, b.result.ops) == (4, 2)
 
 
+def test_a_pickle_after_a_header_is_walked_up_to_the_declared_end_only() -> None:
+    """The stream may hold more than the declared size: a walk from an offset inside it reads
+    nothing past the end (the buffer is filled up to the end, not up to the end plus the
+    offset), so a pickle cut by the end fails there."""
+    head = b"\xff" * 10_000
+    body = b"\x80\x02]" + batch(b"K\x01", 3000) + b"."
+    size = len(head) + len(body) - 100
+    w = pickle_walker.PickleWalker(io.BytesIO(head + body), size, Limits(), start=len(head))
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert exc.value.offset is not None and exc.value.offset <= size
+    assert w.result.ops <= 3 + (size - len(head) - 4) // 2 + 1
+
+
 @pytest.mark.parametrize("beyond", [0, 1])
 def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> None:
     """Inside a run and between opcodes: a FRAME as long as what is left is valid, one byte
