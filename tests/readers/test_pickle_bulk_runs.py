@@ -290,6 +290,15 @@ def test_walkers_keep_their_own_handlers() -> None:
     assert (a.result.ops, b.result.ops) == (4, 2)
 
 
+@pytest.mark.parametrize("head", [b"", b"\x80\x04"])
+def test_an_inline_frame_length_is_little_endian_wherever_the_frame_is(head: bytes) -> None:
+    """A FRAME whose length is 5 read big-endian runs far past the end read little-endian: the
+    hot loop refuses it as the handler does, at the buffer's first byte and after PROTO."""
+    data = head + b"\x95" + (5).to_bytes(8, "big") + b"N." + PAD
+    error = both(data)[0]
+    assert error is not None and error[2] == len(head)
+
+
 def test_a_pickle_after_a_header_is_walked_up_to_the_declared_end_only() -> None:
     """The stream may hold more than the declared size: a walk from an offset inside it reads
     nothing past the end (the buffer is filled up to the end, not up to the end plus the
