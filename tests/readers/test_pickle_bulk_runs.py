@@ -32,8 +32,8 @@ FULL = MAX_KEPT_SCALARS  # items that fill a container's kept prefix
 PAD = b"\xff" * 600  # no opcode: the hot loop stays buffered up to the end of the pickle
 
 
-def _walk(data: bytes, limits: Limits) -> tuple[Any, ...]:
-    w = pickle_walker.PickleWalker(io.BytesIO(data), len(data), limits)
+def _walk(data: bytes, limits: Limits, start: int = 0) -> tuple[Any, ...]:
+    w = pickle_walker.PickleWalker(io.BytesIO(data), len(data), limits, start=start)
     error = None
     try:
         w.walk_all()
@@ -50,12 +50,12 @@ def _walk(data: bytes, limits: Limits) -> tuple[Any, ...]:
     )
 
 
-def both(data: bytes, limits: Limits | None = None) -> tuple[Any, ...]:
+def both(data: bytes, limits: Limits | None = None, start: int = 0) -> tuple[Any, ...]:
     """The hot loop's walk, asserted equal to the checked handlers' walk."""
     limits = limits or Limits(max_string_bytes=64)
-    hot = _walk(data, limits)
+    hot = _walk(data, limits, start)
     with mock.patch.object(pickle_walker, "_LOOKAHEAD", 1 << 62):
-        checked = _walk(data, limits)
+        checked = _walk(data, limits, start)
     assert hot == checked
     return hot
 
@@ -135,6 +135,8 @@ def test_a_list_with_room_left_keeps_the_run() -> None:
     [
         (batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # APPENDS with nothing below
         (b"](" + batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),  # a MARK below, no list
+        # a full list below the outer MARK: the run's MARK is empty, CPython's fence refuses it
+        (full_list() + b"(" + batch(b"K\x01", 30) + b"." + PAD, "stack underflow"),
         (full_list() + b"K\x01" * 30 + b"e." + PAD, "no MARK on the stack"),
     ],
 )
@@ -288,6 +290,29 @@ def test_walkers_keep_their_own_handlers() -> None:
     assert (a.result.ops, b.result.ops) == (4, 2)
 
 
+@pytest.mark.parametrize("head", [b"", b"\x80\x04"])
+def test_an_inline_frame_length_is_little_endian_wherever_the_frame_is(head: bytes) -> None:
+    """A FRAME whose length is 5 read big-endian runs far past the end read little-endian: the
+    hot loop refuses it as the handler does, at the buffer's first byte and after PROTO."""
+    data = head + b"\x95" + (5).to_bytes(8, "big") + b"N." + PAD
+    error = both(data)[0]
+    assert error is not None and error[2] == len(head)
+
+
+def test_a_pickle_after_a_header_is_walked_up_to_the_declared_end_only() -> None:
+    """The stream may hold more than the declared size: a walk from an offset inside it reads
+    nothing past the end (the buffer is filled up to the end, not up to the end plus the
+    offset), so a pickle cut by the end fails there."""
+    head = b"\xff" * 10_000
+    body = b"\x80\x02]" + batch(b"K\x01", 3000) + b"."
+    size = len(head) + len(body) - 100
+    w = pickle_walker.PickleWalker(io.BytesIO(head + body), size, Limits(), start=len(head))
+    with pytest.raises(FormatError) as exc:
+        w.walk_all()
+    assert exc.value.offset is not None and exc.value.offset <= size
+    assert w.result.ops <= 3 + (size - len(head) - 4) // 2 + 1
+
+
 @pytest.mark.parametrize("beyond", [0, 1])
 def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> None:
     """Inside a run and between opcodes: a FRAME as long as what is left is valid, one byte
@@ -298,6 +323,16 @@ def test_a_frame_may_reach_the_end_of_the_stream_not_past_it(beyond: int) -> Non
     rest = b"N." + PAD
     data = b"\x80\x04" + frame(len(rest) + beyond) + rest
     assert (both(data)[0] is None) == (beyond == 0)
+
+
+@pytest.mark.parametrize("beyond", [0, 1])
+def test_a_frame_inside_a_run_is_bounded_by_the_stream_not_the_buffer(beyond: int) -> None:
+    """The same from an offset inside the file (a pickle after a header): the stream's end is
+    counted from where the buffer starts, not from byte 0 of the buffer."""
+    head = b"\xff" * 40
+    rest = G * 5 + b"e." + PAD
+    data = head + full_list() + b"(" + G * 40 + frame(len(rest) + beyond) + rest
+    assert (both(data, start=len(head))[0] is None) == (beyond == 0)
 
 
 # -- fuzzed: any mix of marks, runs, frames, objects and appends -------------------------------
