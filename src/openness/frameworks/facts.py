@@ -15,8 +15,8 @@ from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
 from .license_scope import (
     OPEN_CATEGORIES,
-    open_unrestricted,
     scoped_license_facts,
+    speaks_for_code,
     weights_license_facts,
 )
 
@@ -82,11 +82,7 @@ def derive_framework_facts(
     out.extend(
         Evidence("fw.license.code", lic.id, lic.source, note="license scoped to the code")
         for lic in licenses
-        if lic.kind == "license"
-        and lic.scope != "model"
-        and lic.osi_approved
-        and lic.status == "identified"
-        and (lic.scope == "code" or open_unrestricted(lic))
+        if speaks_for_code(lic)
     )
     out.extend(_paper_kinds(evidence))
     out.extend(links_elsewhere(evidence, files))

@@ -53,15 +53,7 @@ def scoped_license_facts(
     files_open = [_cite(lic) for lic in own_files if open_unrestricted(lic)]
     files_restricted = [_cite(lic) for lic in own_files if not open_unrestricted(lic)]
 
-    code_open = [
-        _cite(lic)
-        for lic in licenses
-        if lic.kind == "license"
-        and lic.scope != "model"
-        and lic.osi_approved
-        and lic.status == "identified"
-        and (lic.scope == "code" or open_unrestricted(lic))
-    ]
+    code_open = [_cite(lic) for lic in licenses if speaks_for_code(lic)]
     # a code place's own license (a manifest's `code` place), as its source reports it
     seen = {e.location for e in code_open}
     code_open += [
@@ -187,6 +179,18 @@ def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -
     opposed to a folder of code and documents."""
     return any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
         e.fact == "card.license" for e in evidence
+    )
+
+
+def speaks_for_code(lic: DetectedLicense) -> bool:
+    """An identified OSI-approved license, not scoped to the model, that is scoped to the code
+    or restricts nothing (a code license stays one beside a restrictive model license)."""
+    return (
+        lic.kind == "license"
+        and lic.scope != "model"
+        and lic.osi_approved is True
+        and lic.status == "identified"
+        and (lic.scope == "code" or open_unrestricted(lic))
     )
 
 
