@@ -42,7 +42,7 @@ def assessment_from_data(data: Any) -> Assessment:
 
 
 def from_data(cls: type[T], data: Any) -> T:
-    return typing.cast(T, _decode(cls, data))
+    return typing.cast(T, _decoder(cls)(data))
 
 
 @cache
@@ -50,43 +50,70 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _decode(tp: Any, data: Any) -> Any:
+Decoder = typing.Callable[[Any], Any]
+
+
+@cache
+def _decoder(tp: Any) -> Decoder:
+    """The function that decodes JSON data of type `tp`, built once per type: reading the
+    type's hints and fields for every value was most of the cost of reading a document back."""
     if tp is Any or tp is JSONValue:
-        return _json_value(data)
+        return _json_value
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(tp) if a is not type(None)]
-        if data is None:
-            return None
-        if len(args) == 1:
-            return _decode(args[0], data)
-        return _json_value(data)
+        return _optional(_decoder(args[0]) if len(args) == 1 else _json_value)
     if origin is tuple:
-        (item, *_rest) = get_args(tp)
+        return _tuple_of(_decoder(get_args(tp)[0]))
+    if isinstance(tp, type) and issubclass(tp, IntEnum):
+        return lambda data: tp[str(data).upper()]
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return tp
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _dataclass_of(tp)
+    if tp in (str, int, float, bool):
+        return _scalar(tp)
+    raise TypeError(f"cannot decode type {tp!r}")
+
+
+def _optional(decode: Decoder) -> Decoder:
+    return lambda data: None if data is None else decode(data)
+
+
+def _tuple_of(decode: Decoder) -> Decoder:
+    def decoded(data: Any) -> tuple[Any, ...]:
         if not isinstance(data, list):
             raise TypeError(f"expected a list, got {type(data).__name__}")
-        return tuple(_decode(item, v) for v in data)
-    if isinstance(tp, type) and issubclass(tp, IntEnum):
-        return tp[str(data).upper()]
-    if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(data)
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return tuple(decode(v) for v in data)
+
+    return decoded
+
+
+def _dataclass_of(tp: type) -> Decoder:
+    fields: list[tuple[str, Decoder]] | None = None  # built on first use: types may recurse
+
+    def decoded(data: Any) -> Any:
+        nonlocal fields
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {tp.__name__}")
-        hints = _hints(tp)
-        kwargs = {
-            f.name: _decode(hints[f.name], data[f.name])
-            for f in dataclasses.fields(tp)
-            if f.compare and f.name in data
-        }
-        return tp(**kwargs)
-    if tp in (str, int, float, bool):
+        if fields is None:
+            hints = _hints(tp)
+            kept = [f.name for f in dataclasses.fields(tp) if f.compare]
+            fields = [(name, _decoder(hints[name])) for name in kept]
+        return tp(**{name: decode(data[name]) for name, decode in fields if name in data})
+
+    return decoded
+
+
+def _scalar(tp: type) -> Decoder:
+    def decoded(data: Any) -> Any:
         if tp is float and isinstance(data, int) and not isinstance(data, bool):
             return float(data)
         if not isinstance(data, tp):
             raise TypeError(f"expected {tp.__name__}, got {type(data).__name__}")
         return data
-    raise TypeError(f"cannot decode type {tp!r}")
+
+    return decoded
 
 
 def _json_value(data: Any) -> JSONValue:

@@ -7,9 +7,11 @@ columns per request, so the rendering is kept as the HTML before and after it.
 
 A rendering is only used by the renderer that wrote it: `renderer()` fingerprints the tool
 version and every source and data file of the package (what renders reaches into the model, its
-decoder, the license catalog and the framework titles, so no shorter list is safe). After an
-upgrade that changes any of it, pages are rendered from the documents again until `prerender`
-has rewritten the stored renderings.
+decoder, the license catalog and the framework titles), except the dashboard server's and the
+command line's (`SERVING`): the renderer never imports them (tests/observatory/
+test_renderer_fingerprint.py walks its import graph), so changing how pages are served keeps the
+stored renderings. After an upgrade that changes anything else, pages are rendered from the
+documents again until `prerender` has rewritten the stored renderings.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from .tables import assessments, report_sections
 #: a stored part larger than this once inflated is not used (the page is rendered live)
 MAX_PART_BYTES = 16 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parents[1]
+#: package folders the renderer does not import: their files are not part of its fingerprint
+SERVING = ("observatory/web", "cli")
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,19 @@ def renderer() -> str:
     sources = sorted(
         path
         for path in _PACKAGE.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and not _serving(path.relative_to(_PACKAGE).as_posix())
     )
     for path in sources:
         name = path.relative_to(_PACKAGE).as_posix()
         digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _serving(name: str) -> bool:
+    return any(name.startswith(folder + "/") for folder in SERVING)
 
 
 def render(document: Mapping[str, Any]) -> Rendered | None:

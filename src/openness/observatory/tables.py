@@ -31,6 +31,25 @@ MOF_CLASSES = {
 }
 OSAID_RESULTS = {"pass": "pass", "fail": "fail", "unknown": "not rated"}
 FRAMEWORK_COLUMNS = ("mof_class", "osaid")
+#: the columns a list row shows (never the document: lists stay light at any size)
+LIST_COLUMNS = (
+    "model",
+    "revision",
+    "author",
+    "assessed_at",
+    "license_id",
+    "license_family",
+    "license_category",
+    "commercial_use",
+    "claims_open",
+    "openwashing",
+    "parameters",
+    "findings",
+    "max_severity",
+    "complete",
+    *LEVEL_COLUMNS,
+    *FRAMEWORK_COLUMNS,
+)
 
 
 def release_columns() -> list[sa.Column[Any]]:

@@ -7,7 +7,8 @@ probe of the primary key (on a connection kept for it) each time an entry is ask
 the store is append-only (every write inserts rows with new, higher ids; no code path updates or
 deletes an assessment), so a new id is exactly a write. Entries of older versions are dropped
 as soon as a newer version is seen; per version the entries are bounded (least recently used
-first out), so hostile query strings cannot grow memory.
+first out), so hostile query strings cannot grow memory. Within `one_version`, a request's
+entries all come from the version probed first (one probe per request, not one per entry).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import contextlib
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -26,6 +27,22 @@ from ..tables import assessments
 T = TypeVar("T")
 MAX_ENTRIES = 512
 VERSION_SQL = "SELECT max(id) FROM assessments"
+_pinned = threading.local()  # engine id -> the version this thread's request reads
+
+
+@contextlib.contextmanager
+def one_version(engine: sa.Engine) -> Iterator[None]:
+    """Every cache of `engine` read in this block (in this thread) answers for one store
+    version: the one probed on entry."""
+    pins: dict[int, int] = _pinned.__dict__.setdefault("pins", {})
+    if id(engine) in pins:  # nested: the outer block's version holds
+        yield
+        return
+    pins[id(engine)] = cache_for(engine).probe()
+    try:
+        yield
+    finally:
+        del pins[id(engine)]
 
 
 class StoreCache:
@@ -40,8 +57,14 @@ class StoreCache:
         self._probe: Any = None  # a DBAPI connection of the engine's pool, kept for probes
 
     def version(self) -> int:
+        """The version pinned for this thread by `one_version`, else a fresh probe."""
+        engine = self._engine()
+        pinned = getattr(_pinned, "pins", {}).get(id(engine)) if engine is not None else None
+        return self.probe() if pinned is None else pinned
+
+    def probe(self) -> int:
         """The highest assessment id, read on a connection kept for it: a checkout from the
-        pool per probe cost more than the probe (~0.3 ms of CPU, several per request)."""
+        pool per probe cost more than the probe (~0.3 ms of CPU)."""
         engine = self._engine()
         if engine is None:
             return -1

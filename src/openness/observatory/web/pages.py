@@ -42,6 +42,7 @@ def environment() -> Any:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
+        auto_reload=False,  # templates are package data: a stat per render was ~5% of a page
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -125,12 +126,13 @@ def model_page(
         stored = None
         if shown_as is None and not links.static_site:
             stored = report_store.stored(conn, record["id"])
+        document = queries.document_of(conn, record["id"]) if stored is None else None
         history = queries.model_history(conn, model)
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
     if stored is not None:
         report, problem = stored.around(chart), ""
     else:
-        report, problem = _report(engine, links, record, chart, shown_as)
+        report, problem = _report(links, model, document, chart, shown_as)
     return _render(
         "model.html",
         links,
@@ -146,12 +148,10 @@ def model_page(
 
 
 def _report(
-    engine: sa.Engine, links: Links, record: dict[str, Any], chart: str, shown_as: str | None
+    links: Links, model: str, document: Any, chart: str, shown_as: str | None
 ) -> tuple[str, str]:
     """(report sections, "") rendered from the stored document, or ("", why it cannot be)."""
-    model = record["model"]
     try:
-        document = queries.model_record(engine, model, record["revision"])["document"]
         if shown_as is not None:
             document = without_local_paths(document, model, shown_as)
         view = context.build(assessment_from_data(document))

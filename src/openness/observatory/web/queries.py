@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ...errors import OpennessError
 from ..licensing import OPEN_CATEGORIES
-from ..tables import LEVEL_COLUMNS, assessments
+from ..tables import LEVEL_COLUMNS, LIST_COLUMNS, assessments
 from . import listing
 from .cache import cache_for
 
@@ -21,27 +21,6 @@ LEVELS = ("open", "partial", "closed", "unknown")
 COMMERCIAL_USE = ("yes", "conditional", "no", "unknown")
 PER_PAGE_MAX = 200
 DEFAULT_PER_PAGE = 50
-
-#: the columns a list row shows (never the document: lists stay light at any size)
-LIST_COLUMNS = (
-    "model",
-    "revision",
-    "author",
-    "assessed_at",
-    "license_id",
-    "license_family",
-    "license_category",
-    "commercial_use",
-    "claims_open",
-    "openwashing",
-    "parameters",
-    "findings",
-    "max_severity",
-    "complete",
-    *LEVEL_COLUMNS,
-    "mof_class",
-    "osaid",
-)
 
 
 @dataclass(frozen=True)
@@ -139,7 +118,7 @@ def list_models(
     that starts right after that model id (keyset pagination).
 
     The models a filter keeps come from the listing held in memory per store version
-    (`listing.py`), never from skipping rows; the page's other columns are read by id.
+    (`listing.py`) with their rows, never from skipping rows.
     """
     per_page = min(max(per_page, 1), PER_PAGE_MAX)
     cache = cache_for(engine)
@@ -155,7 +134,7 @@ def list_models(
         first = (page - 1) * per_page
     chosen = [int(i) for i in kept[first : first + per_page + 1]]
     more = len(chosen) > per_page
-    rows = _with_rest(engine, listed.rows(chosen[:per_page]))
+    rows = [_row_of(r) for r in listed.rows(chosen[:per_page])]
     if after is not None and not rows:
         page = -(-total // per_page) + 1
     return Page(rows, total, page, per_page, rows[-1]["model"] if more else None)
@@ -172,22 +151,6 @@ class _KeyedBy:
 
     def __getitem__(self, i: int) -> str:
         return self.models[int(self.kept[i])]
-
-
-def _with_rest(engine: sa.Engine, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The listed rows completed with the columns the listing does not hold, read by id: all
-    stored before the large JSON document (on SQLite a column after it costs a walk over the
-    document's overflow pages)."""
-    ids = [r["id"] for r in found]
-    rest = [assessments.c[n] for n in LIST_COLUMNS if n not in listing.COLUMNS]
-    more = sa.select(assessments.c.id, *rest).where(assessments.c.id.in_(ids))
-    with engine.connect() as conn:
-        by_id = {r.id: r._mapping for r in conn.execute(more)} if ids else {}
-    out = []
-    for r in found:
-        r.update({k: v for k, v in by_id[r["id"]].items() if k != "id"})
-        out.append(_row_of({name: r[name] for name in LIST_COLUMNS}))
-    return out
 
 
 def filter_key(filters: Filters) -> tuple[tuple[str, str], ...]:
@@ -225,6 +188,12 @@ def model_record(
         at = f"@{revision}" if revision else ""
         raise OpennessError(f"no stored assessment for {model}{at}")
     return _row(row)
+
+
+def document_of(conn: sa.Connection, assessment_id: int) -> Any:
+    """The stored document of an assessment read by its id."""
+    query = sa.select(assessments.c.document).where(assessments.c.id == assessment_id)
+    return conn.execute(query).scalar_one()
 
 
 def model_history(engine: sa.Engine | sa.Connection, model: str) -> list[dict[str, Any]]:
