@@ -42,7 +42,8 @@ def assessment_from_data(data: Any) -> Assessment:
 
 
 def from_data(cls: type[T], data: Any) -> T:
-    return typing.cast(T, _decoder(cls)(data))
+    tp: Any = cls  # a type is hashable; mypy's type[T] is not known to be
+    return typing.cast(T, _decoder(tp)(data))
 
 
 @cache

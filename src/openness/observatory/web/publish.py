@@ -25,6 +25,7 @@ from ...formats.context import build
 from ...serialize import assessment_from_data
 from ..metrics import compute
 from ..metrics_render import render as render_metrics
+from ..tables import LIST_COLUMNS
 from . import pages, queries
 from .links import SiteLinks, slug
 from .local_paths import is_local_path, without_local_paths
@@ -32,7 +33,7 @@ from .local_paths import is_local_path, without_local_paths
 SITE_PER_PAGE = 100
 #: a model's row in data/models.json and .parquet: the list columns (MOF class and OSAID
 #: included) and the OPN-OWS rules behind its openwashing flag (null: the tag heuristic)
-PUBLISHED_COLUMNS = (*queries.LIST_COLUMNS, "openwashing_rules")
+PUBLISHED_COLUMNS = (*LIST_COLUMNS, "openwashing_rules")
 
 
 def site_files(engine: sa.Engine, per_page: int = SITE_PER_PAGE) -> Iterator[tuple[str, bytes]]:
