@@ -153,6 +153,50 @@ def _rendering(document: dict[str, Any]) -> dict[str, Any]:
     return report_store.values(0, found)
 
 
+def refresh_renderings(db: str) -> int:
+    """A store filled by an older version of the tool: its stored renderings (fill() stores them
+    as save_assessment does) are of another renderer, so pages would be rendered live until
+    `openness serve --prerender`. That re-renders every assessment (~30 minutes at 100,000);
+    the copies share five documents, so each is rendered once, as fill() does. Returns how
+    many assessments got a rendering."""
+    import hashlib
+
+    import sqlalchemy as sa
+
+    from openness.observatory import report_store
+    from openness.observatory.store import open_store
+    from openness.observatory.tables import assessments, report_sections
+
+    engine = open_store(db)
+    current = sa.select(report_sections.c.assessment_id).where(
+        report_sections.c.renderer == report_store.renderer()
+    )
+    missing = sa.select(sa.func.count()).where(assessments.c.id.not_in(current))
+    with engine.connect() as conn:
+        if not conn.execute(missing).scalar():
+            engine.dispose()
+            return 0
+    text = "document::text" if engine.dialect.name == "postgresql" else "document"
+    by_digest: dict[bytes, dict[str, Any]] = {}
+    refreshed = 0
+    page = sa.text(f"SELECT id, {text} FROM assessments WHERE id > :after ORDER BY id LIMIT 1000")
+    with engine.begin() as conn:
+        conn.execute(sa.delete(report_sections))
+        after = 0
+        while found := conn.execute(page, {"after": after}).all():
+            rows = []
+            for assessment_id, document in found:
+                digest = hashlib.sha256(document.encode()).digest()
+                if digest not in by_digest:
+                    by_digest[digest] = _rendering(json.loads(document))
+                rows.append({**by_digest[digest], "assessment_id": int(assessment_id)})
+            conn.execute(sa.insert(report_sections), rows)
+            refreshed += len(rows)
+            after = int(found[-1][0])
+    engine.dispose()
+    return refreshed
+
+
 def _revisions(conn: Any) -> list[tuple[int, str]]:
     import sqlalchemy as sa
 
@@ -396,6 +440,12 @@ def main() -> int:
         "empty), instead of a throwaway cluster",
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
+    parser.add_argument(
+        "--live-pages",
+        action="store_true",
+        help="keep a reused store's renderings as they are: after an upgrade of the renderer "
+        "model pages are then rendered from the documents (before `serve --prerender`)",
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, {args.workers} worker(s)")
     columns = ("backend", "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms")
@@ -406,9 +456,14 @@ def main() -> int:
         with store(backend, args.sqlite_db, args.postgresql_url) as db:
             start = time.perf_counter()
             models = stored_models(db) or fill(db, args.assessments)
+            refreshed = 0 if args.live_pages else refresh_renderings(db)
             print(f"<!-- {backend}: {len(models)} models ready in "
-                  f"{time.perf_counter() - start:.1f} s -->", flush=True)  # fmt: skip
+                  f"{time.perf_counter() - start:.1f} s ({refreshed} renderings refreshed) -->",
+                  flush=True)  # fmt: skip
             with server(db, args.workers) as (port, pid):
+                start = time.perf_counter()
+                load(port, lambda r: "/ecosystem", 2, 2)  # waits for the caches built at start
+                print(f"<!-- caches built in {time.perf_counter() - start:.1f} s -->", flush=True)
                 for name, paths in scenarios(models).items():
                     for clients in args.concurrency or [1, 8, 32]:
                         cpu = server_cpu_seconds(pid)

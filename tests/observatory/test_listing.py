@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from openness.observatory.record import row_for
 from openness.observatory.repository import save_assessment
 from openness.observatory.store import alembic_config, current_revision, open_store
 from openness.observatory.tables import assessments
-from openness.observatory.web import queries
+from openness.observatory.web import listing, queries
 from openness.pipeline import assess
 from openness.serialize import to_data
 from tests.observatory.conftest import make_release
@@ -170,6 +171,9 @@ def test_the_listing_in_memory_keeps_what_the_sql_filters_keep(
         queries.Filters(q="_y/m-01"),
         queries.Filters(q="%"),
         queries.Filters(q="nothing"),
+        queries.Filters(q="m-011"),  # few matches: the search finds them in one string
+        queries.Filters(q="G/M-10", license_family="mit"),
+        queries.Filters(q="9%"),
         queries.Filters(license_family="mit", levels={"open_code": "open"}),
         queries.Filters(mof_class="II", osaid="fail", license_family="apache"),
         queries.Filters(open_weights=True),
@@ -183,4 +187,20 @@ def test_the_listing_in_memory_keeps_what_the_sql_filters_keep(
         walked = _walk(engine, filters, 7)
         assert [r["model"] for p in walked for r in p.rows] == expected, filters
         assert walked[0].total == len(expected), filters
+    # the rows a page shows are the stored rows, column for column
+    shown = {r["model"]: dict(r) for p in _walk(engine, queries.Filters(), 50) for r in p.rows}
+    assert len(shown) == 120
+    for model, row in shown.items():
+        assert row == dict(queries.model_history(engine, model)[0]), model
     engine.dispose()
+
+
+def test_a_search_finds_models_whatever_their_ids_hold() -> None:
+    """The search string holds every id after a NUL: ids and needles with NULs, matches at the
+    first and last id, overlapping matches and many matches give what `in` gives."""
+    ids = ["a\0b", "ab", "b", "aab", "x" * 50, "ba", "\0", "abab"]
+    weights = np.zeros(len(ids), dtype=bool)
+    found = listing.Listing({"model": ids}, {}, weights, ids, False, *listing.search_index(ids))
+    for needle in ["a", "b", "ab", "ba", "\0", "a\0", "\0b", "xx", "abab", "z", "x" * 51]:
+        kept = found.select(queries.Filters(q=needle))
+        assert list(kept) == [i for i, m in enumerate(ids) if needle in m], needle
