@@ -122,12 +122,11 @@ def model_page(
     from markupsafe import Markup
 
     with engine.connect() as conn:
-        record = queries.model_record(conn, model, revision, document=False)
+        record, history = queries.model_revisions(conn, model, revision)
         stored = None
         if shown_as is None and not links.static_site:
             stored = report_store.stored(conn, record["id"])
         document = queries.document_of(conn, record["id"]) if stored is None else None
-        history = queries.model_history(conn, model)
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
     if stored is not None:
         report, problem = stored.around(chart), ""

@@ -190,6 +190,21 @@ def model_record(
     return _row(row)
 
 
+def model_revisions(
+    conn: sa.Connection, model: str, revision: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the row of model@revision (latest without one), every stored row of the model, newest
+    first) in one query, the document left out: what a model page shows."""
+    columns = [c for c in assessments.c if c.name != "document"]
+    query = sa.select(*columns).where(assessments.c.model == model)
+    rows = [_row(r) for r in conn.execute(query.order_by(assessments.c.id.desc()))]
+    chosen = next((r for r in rows if not revision or r["revision"] == revision), None)
+    if chosen is None:
+        at = f"@{revision}" if revision else ""
+        raise OpennessError(f"no stored assessment for {model}{at}")
+    return chosen, rows
+
+
 def document_of(conn: sa.Connection, assessment_id: int) -> Any:
     """The stored document of an assessment read by its id."""
     query = sa.select(assessments.c.document).where(assessments.c.id == assessment_id)
