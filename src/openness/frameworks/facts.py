@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ..documents.license_sentences import per_model_statements
 from ..lazy_re import lazy
 from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
@@ -76,7 +77,9 @@ def derive_framework_facts(
     files: Sequence[FileEntry],
     licenses: Sequence[DetectedLicense] = (),
 ) -> list[Evidence]:
-    out = list(_file_roles(files))
+    evidence = list(_for_this_model(evidence))
+    out = [e for e in evidence if e.fact == "fw.license.weights_per_model"]
+    out.extend(_file_roles(files))
     out.extend(_license_types(evidence))
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
@@ -89,6 +92,23 @@ def derive_framework_facts(
     out.extend(weights_license_facts(evidence, files, licenses))
     out.extend(scoped_license_facts([*evidence, *out], files, licenses))
     return out
+
+
+def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
+    """The evidence without the weights license sentences about other models of the
+    repository, plus `fw.license.weights_per_model` when which model is the release is not
+    said (see `per_model_statements`)."""
+    names = [
+        str(e.value)
+        for e in evidence
+        if e.fact in ("card.model_name", "card.title") and isinstance(e.value, str)
+    ]
+    aside, facts = per_model_statements(evidence, names)
+    for e in evidence:
+        weights = e.fact == "doc.license_statement" and str(e.value).startswith("weights:")
+        if not (weights and (e.location, e.note) in aside):
+            yield e
+    yield from facts
 
 
 _REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
