@@ -23,6 +23,12 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   the release's own or not.
 - `doc.training.section` (heading or command): a section about training or fine-tuning, or a
   command line that runs a training script.
+- `doc.training.pretraining` (heading): a section about pre-training, which a library for users
+  of a model does not have.
+- `doc.library_for_users` (sentence): the opening of a place's README presents the repository
+  as a library or package for using or fine-tuning the model ("A JAX library to use and
+  fine-tune Gemma"): its fine-tuning code is for users, not necessarily how the release was
+  trained.
 """
 
 from __future__ import annotations
@@ -126,6 +132,14 @@ _ARXIV_LINK = lazy(
 _BADGE_LABEL = lazy(
     r"\W{0,4}\s*((technical|tech)[ -]?report|paper|preprint|arxiv|report)\s*\W{0,4}", re.I
 )
+_PRETRAINING_HEADING = lazy(r"\bpre-?train(ing)?\b(?!\s*(ed|model))", re.I)
+_LIBRARY_FOR_USERS = lazy(
+    r"\b(library|package|toolkit|sdk)\s+(to|for)\s+(\w+\s+(and\s+)?){0,2}?"
+    r"(use|using|run|running|fine-?tun\w*|sampl\w*|deploy\w*|serv\w*)\b",
+    re.I,
+)
+_LINK_TARGET = lazy(r"\]\([^)\s]{0,500}\)")
+_OPENING_LINES = 40
 _TRAIN_WORD = lazy(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
 
 
@@ -205,6 +219,11 @@ def document_facts(
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
+        yield from _library_for_users(path, lines)
+    for text, line in headings:
+        if _PRETRAINING_HEADING.search(text):
+            yield Evidence("doc.training.pretraining", text[:120], Location(path, line=line))
+            break
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines, found)
     yield from _hardware(path, lines)
@@ -228,6 +247,18 @@ def _is_primary(path: str) -> bool:
     if not _PRIMARY_NAME.match(parts[-1]):
         return False
     return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
+
+
+def _library_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """The opening lines of a README, read as one text (sentences wrap), link targets removed."""
+    opening = [line[:1_000] for line in lines[:_OPENING_LINES]]
+    text = " ".join(_LINK_TARGET.sub("]", " ".join(opening)).split())
+    found = _LIBRARY_FOR_USERS.search(text)
+    if found:
+        number = next((n for n, line in enumerate(opening, 1) if found.group(1) in line), 1)
+        sentence = text[max(0, found.start() - 60) : found.end() + 60]
+        where = Location(path, line=number)
+        yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
 
 
 def _training_sections(

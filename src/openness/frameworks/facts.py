@@ -46,7 +46,7 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "training_code",
             r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
-            r"[^/]*" + _CODE + r"|(train|training)/[^/]+" + _CODE + ")",
+            r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
             "inference_code",
