@@ -86,3 +86,14 @@ def test_baichuan2_conjunctive_license_stays_closed() -> None:
     if not docs.is_dir():
         pytest.skip("realworld-dev corpus absent")
     assert _licenses(docs)[0] == "closed"
+
+
+def test_a_license_field_of_the_model_summary_speaks_for_the_weights() -> None:
+    from openness.documents.license_sentences import license_statements
+
+    summary = ["# Wombat", "", "## 2. Model Summary", "", "- Layers: 62", "- License: MIT"]
+    assert [e.value for e in license_statements("README.md", summary)] == ["weights:open"]
+    elsewhere = ["# Wombat", "", "## Installation", "", "- License: MIT"]
+    assert list(license_statements("README.md", elsewhere)) == []
+    unknown_id = ["## Model Details", "", "- License: Wombat Terms"]
+    assert list(license_statements("README.md", unknown_id)) == []

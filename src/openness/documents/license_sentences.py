@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ..lazy_re import lazy
 from ..model import Confidence, Evidence, Location
+from .sections import find_headings, heading_at
 from .words import stems
 
 _LICENSE_WORD = lazy(r"licen[cs]|许可", re.I)
@@ -53,6 +54,16 @@ _REQUEST = lazy(
     re.I,
 )
 _MAX_PARAGRAPH = 2_000
+#: a `License: MIT` field of a list describing the model ("Model Summary", "Model Details")
+_LICENSE_FIELD = lazy(r"^[-*\s]*\**\s*licen[cs]es?\s*\**\s*[:：]", re.I)
+_OPEN_ID = lazy(
+    r"(mit|apache[- ]?(license[- ]?)?2(\.0)?|bsd[- ]?[23][- ]clause|cc[- ]by[- ](sa[- ])?4\.0|"
+    r"cc0(-1\.0)?|mpl[- ]?2\.0|gpl[- ]?[23](\.0)?|lgpl[- ]?[23](\.[01])?|odc[- ]by)\b",
+    re.I,
+)
+_MODEL_HEADING = lazy(
+    r"\bmodel\s+(summary|details|description|overview|information|card)\b|\barchitecture\b", re.I
+)
 #: where a clause's subject ends and what is said of it begins
 _PREDICATE = lazy(r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|:|licen[cs]", re.I)
 _WORD = lazy(r"[a-z0-9][a-z0-9._'-]*", re.I)
@@ -108,17 +119,24 @@ def _license_clauses(
     path: str, lines: Sequence[str], names: frozenset[str]
 ) -> Iterable[tuple[Location, str, str, list[str]]]:
     front = _front_matter_end(lines)
+    headings = None
     for number, line in _paragraphs(lines):
         if number <= front or not _LICENSE_WORD.search(line):
             continue  # a card's YAML front matter (`license:` beside `datasets:`) is not prose
         bare = _URL_TARGET.sub("", line)
         for clause in _CLAUSE_SPLIT.split(bare):
-            kind = _license_kind(clause)
+            field = _LICENSE_FIELD.match(clause)
+            kind = _license_kind(clause) or (_field_kind(clause[field.end() :]) if field else None)
             if kind is None or _REQUEST.search(clause):
                 continue
             components = [c for c, pattern in _COMPONENTS if pattern.search(clause)]
             if not components and _names_release(clause, names):
                 components = ["weights"]
+            if not components and field:
+                headings = find_headings(lines) if headings is None else headings
+                heading = heading_at(headings, number)
+                if heading is not None and _MODEL_HEADING.search(heading.text):
+                    components = ["weights"]
             if components:
                 yield Location(path, line=number), clause, kind, components
 
@@ -251,6 +269,11 @@ def _paragraphs(lines: Sequence[str]) -> Iterable[tuple[int, str]]:
 
 def _names_release(clause: str, names: frozenset[str]) -> bool:
     return bool(names) and bool(stems(clause.split("licen", 1)[0]) & names)
+
+
+def _field_kind(value: str) -> str | None:
+    """The license a `License:` field names by its identifier (`MIT`, `Apache-2.0`)."""
+    return "open" if _OPEN_ID.match(value.strip(" *`[(")) else None
 
 
 def _license_kind(clause: str) -> str | None:
