@@ -97,3 +97,29 @@ def test_a_license_field_of_the_model_summary_speaks_for_the_weights() -> None:
     assert list(license_statements("README.md", elsewhere)) == []
     unknown_id = ["## Model Details", "", "- License: Wombat Terms"]
     assert list(license_statements("README.md", unknown_id)) == []
+
+
+def test_a_restriction_on_some_listed_models_leaves_the_others_undecided(tmp_path: Path) -> None:
+    readme = """# wombat-inference
+
+## Model download
+
+| Name | Download |
+|------|----------|
+| 7B Instruct | https://huggingface.co/wombat-ai/Wombat-7B-Instruct-v0.3 |
+| Large 2 | https://huggingface.co/wombat-ai/Wombat-Large-Instruct-2407 |
+
+Note:
+- `wombat-large-instruct-2407.tar` has a custom non-commercial license, called Wombat
+  Research License
+"""
+    place = tmp_path / "wombat-ai+wombat-inference"  # a checkout: its owner's models are its own
+    place.mkdir()
+    (place / "README.md").write_text(readme)
+    status, why = _licenses(tmp_path)
+    assert status == "unknown" and "Wombat-7B-Instruct-v0.3" in why
+    single = readme.replace(
+        "| 7B Instruct | https://huggingface.co/wombat-ai/Wombat-7B-Instruct-v0.3 |\n", ""
+    )
+    (place / "README.md").write_text(single)
+    assert _licenses(tmp_path)[0] == "closed"

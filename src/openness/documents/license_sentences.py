@@ -68,6 +68,7 @@ _MODEL_HEADING = lazy(
 _PREDICATE = lazy(r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|:|licen[cs]", re.I)
 _WORD = lazy(r"[a-z0-9][a-z0-9._'-]*", re.I)
 #: words that tell one model of a repository from another (`StableLM-Base-Alpha`, "fine-tuned")
+_WEIGHT_SUFFIX = lazy(r"\.(tar|safetensors|gguf|bin|pt|pth|ckpt|zip)$", re.I)
 _DOMAIN = lazy(r"\.(com|org|net|cn|ai|io|co)$")
 _QUALIFIERS = frozenset(
     {
@@ -161,11 +162,12 @@ def per_model_statements(
     parsed = [(e, *_statement(e)) for e in said]
     restricted = [p for p in parsed if p[1] == "restricted"]
     opened = [p for p in parsed if p[1] == "open"]
-    if not restricted or not opened:
-        return frozenset(), []
-    if any(not model or cumulative for _, _, model, cumulative in restricted):
+    if not restricted or any(not model or cumulative for _, _, model, cumulative in restricted):
         return frozenset(), []
     if {m for _, _, m, _ in opened} & {m for _, _, m, _ in restricted}:
+        return frozenset(), []
+    others = _unrestricted_listed(evidence, [m for _, _, m, _ in restricted])
+    if not opened and not others:
         return frozenset(), []
     named = _name_parts(release_names)
     picked = [p for p in parsed if named and _names(p[2], named)]
@@ -176,6 +178,9 @@ def per_model_statements(
     summary = "; ".join(
         f"{model or 'the models'}: {level} ({e.location})" for e, level, model, _ in parsed
     )
+    if others:
+        listed = ", ".join(str(e.value) for e in others[:3])
+        summary += f"; also listed, no license said: {listed} ({others[0].location})"
     fact = Evidence(
         "fw.license.weights_per_model",
         summary[:400],
@@ -184,6 +189,29 @@ def per_model_statements(
         note="the documents license their models differently and do not say which is the release",
     )
     return frozenset((e.location, e.note) for e, *_ in parsed), [fact]
+
+
+def _unrestricted_listed(evidence: Sequence[Evidence], restricted: Sequence[str]) -> list[Evidence]:
+    """Models the documents list for download (`doc.weights.*`) that no restrictive statement
+    names by an identifier: a restriction on some listed models says nothing of the others.
+    Only when every restrictive statement names a model identifier (a qualifier such as
+    "fine-tuned" alone may name all of them)."""
+    identifiers = [[w for w in model.split() if is_model_name(w)] for model in restricted]
+    if not all(identifiers):
+        return []
+    listed = [
+        e
+        for e in evidence
+        if e.fact in ("doc.weights.base", "doc.weights.end") and isinstance(e.value, str)
+    ]
+    return [
+        e
+        for e in listed
+        if not any(
+            _names(" ".join(ids), _name_parts([str(e.value).rsplit("/", 1)[-1]]))
+            for ids in identifiers
+        )
+    ]
 
 
 def _statement(e: Evidence) -> tuple[str, str, bool]:
@@ -197,9 +225,11 @@ def _name_parts(names: Sequence[str]) -> frozenset[str]:
 
 
 def _names(model: str, named: frozenset[str]) -> bool:
-    """A statement names the release when one of its model identifiers is all in its name."""
+    """A statement names the release when one of its model identifiers is all in its name
+    (a weight file's suffix aside: `mistral-large-instruct-2407.tar`)."""
     return any(
-        is_model_name(word) and set(re.split(r"[^a-z0-9]+", word)) - {""} <= named
+        is_model_name(word)
+        and set(re.split(r"[^a-z0-9]+", _WEIGHT_SUFFIX.sub("", word))) - {""} <= named
         for word in model.split()
     )
 
@@ -220,9 +250,10 @@ def model_subject(clause: str) -> tuple[str, ...]:
 
 
 def is_model_name(word: str) -> bool:
-    """A model identifier: letters with digits or hyphens (`stablelm-base-alpha`, `mpt-7b`)."""
+    """A model identifier: letters with digits (`mpt-7b`) or two hyphens
+    (`stablelm-base-alpha`); one hyphen is an English compound ("non-commercial")."""
     letters = any(c.isalpha() for c in word)
-    return letters and len(word) >= 4 and (any(c.isdigit() for c in word) or "-" in word)
+    return letters and len(word) >= 4 and (any(c.isdigit() for c in word) or word.count("-") >= 2)
 
 
 def is_cumulative(clause: str) -> bool:
