@@ -39,10 +39,32 @@ def test_a_librarys_fine_tuning_code_is_not_the_releases_training_code(tmp_path:
     assert levels["code_documentation"] == "unknown"
 
 
-def test_a_repository_describing_its_pretraining_keeps_its_training_code(tmp_path: Path) -> None:
-    readme = LIBRARY + "\n## Pretraining\n\nWe pretrained Wombat with `wombat/configs`.\n"
-    levels = _levels(_release(tmp_path, readme))
-    assert levels["training_code"] != "unknown"
+def test_pretraining_code_beside_a_librarys_fine_tuning_code_is_training_code(
+    tmp_path: Path,
+) -> None:
+    release = _release(tmp_path, LIBRARY)
+    (release / "pretrain").mkdir()
+    (release / "pretrain" / "wombat.py").write_text("STEPS = 10\n")
+    assert _levels(release)["training_code"] != "unknown"
+
+
+def test_a_fine_tuning_script_offered_to_users_is_not_the_releases_training_code(
+    tmp_path: Path,
+) -> None:
+    readme = (
+        "# Wombat\n\nWombat-7B is pretrained on 2T tokens.\n\n## Pretraining\n\nWe describe our "
+        "method.\n\n## Finetuning\n\nWe provide the official training script, `finetune.py`, for "
+        "users to finetune the pretrained model for downstream applications.\n"
+    )
+    assert _levels(_release(tmp_path, readme))["training_code"] == "unknown"
+
+
+def test_example_data_for_users_is_not_training_data() -> None:
+    from openness.frameworks.facts import derive_framework_facts
+    from openness.model import FileEntry
+
+    files = [FileEntry("finetune/wombat_example_dataset/data/train.jsonl", 10, "unknown")]
+    assert not [e for e in derive_framework_facts([], files) if e.fact == "file.role.dataset"]
 
 
 def test_fine_tuning_code_without_a_library_is_still_training_code(tmp_path: Path) -> None:

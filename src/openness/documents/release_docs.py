@@ -23,12 +23,11 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   the release's own or not.
 - `doc.training.section` (heading or command): a section about training or fine-tuning, or a
   command line that runs a training script.
-- `doc.training.pretraining` (heading): a section about pre-training, which a library for users
-  of a model does not have.
 - `doc.library_for_users` (sentence): the opening of a place's README presents the repository
   as a library or package for using or fine-tuning the model ("A JAX library to use and
-  fine-tune Gemma"): its fine-tuning code is for users, not necessarily how the release was
-  trained.
+  fine-tune Gemma"), or a document offers its fine-tuning script to users ("`finetune.py`, for
+  users to finetune the pretrained model for downstream applications"): that code is for users,
+  not necessarily how the release was trained.
 """
 
 from __future__ import annotations
@@ -132,10 +131,15 @@ _ARXIV_LINK = lazy(
 _BADGE_LABEL = lazy(
     r"\W{0,4}\s*((technical|tech)[ -]?report|paper|preprint|arxiv|report)\s*\W{0,4}", re.I
 )
-_PRETRAINING_HEADING = lazy(r"\bpre-?train(ing)?\b(?!\s*(ed|model))", re.I)
 _LIBRARY_FOR_USERS = lazy(
     r"\b(library|package|toolkit|sdk)\s+(to|for)\s+(\w+\s+(and\s+)?){0,2}?"
     r"(use|using|run|running|fine-?tun\w*|sampl\w*|deploy\w*|serv\w*)\b",
+    re.I,
+)
+_FINETUNING_FOR_USERS = lazy(
+    r"\bfor\s+(users|you|developers|the\s+community)\s+to\s+(fine-?tune|finetune)\b|"
+    r"\b(fine-?tun|finetun)\w*\b[^.\n]{0,80}?\b(downstream\s+(tasks?|applications?)|"
+    r"your\s+own\s+(data|datasets?|tasks?))",
     re.I,
 )
 _LINK_TARGET = lazy(r"\]\([^)\s]{0,500}\)")
@@ -220,10 +224,7 @@ def document_facts(
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
-    for text, line in headings:
-        if _PRETRAINING_HEADING.search(text):
-            yield Evidence("doc.training.pretraining", text[:120], Location(path, line=line))
-            break
+    yield from _finetuning_for_users(path, lines)
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines, found)
     yield from _hardware(path, lines)
@@ -259,6 +260,16 @@ def _library_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
         sentence = text[max(0, found.start() - 60) : found.end() + 60]
         where = Location(path, line=number)
         yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
+
+
+def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        found = _FINETUNING_FOR_USERS.search(line[:2_000]) if "tun" in line[:2_000] else None
+        if found:
+            sentence = " ".join(line[max(0, found.start() - 80) : found.end() + 40].split())
+            where = Location(path, line=number)
+            yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
+            return
 
 
 def _training_sections(

@@ -64,10 +64,11 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 #: roles that say how the developer made the model, which demos and examples for users do not
-_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code"})
+_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code", "dataset"})
 _FOR_USERS = lazy(
     r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
 )
+_PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
@@ -153,8 +154,11 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
-                    break  # a fine-tuning demo for users is not how the model was trained
+                    break  # a fine-tuning demo (or its example data) for users is not how the
+                    # model was trained
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
+                if role == "training_code" and _PRETRAINING.search(path):
+                    yield Evidence("file.role.pretraining_code", f.path, Location(f.path))
                 break
 
 
