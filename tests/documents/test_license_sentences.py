@@ -78,7 +78,7 @@ def test_the_subject_names_models_and_qualifiers_not_addresses() -> None:
     assert model_subject("Released Wombat-3B-4E1T model under CC BY-SA-4.0") == ("wombat-3b-4e1t",)
     assert model_subject("send the form to opensource@wombat-inc.com under the license") == ()
     said = model_license_statements("README.md", ["The model weights are under the MIT license."])
-    assert [e.value for e in said] == [("open", "", False)]
+    assert [e.value for e in said] == [("open", "", False, False)]
 
 
 def test_baichuan2_conjunctive_license_stays_closed() -> None:
@@ -123,3 +123,28 @@ Note:
     )
     (place / "README.md").write_text(single)
     assert _licenses(tmp_path)[0] == "closed"
+
+
+def test_a_news_item_is_superseded_by_the_license_section(tmp_path: Path) -> None:
+    readme = """# Wombat
+
+## News
+
+- 2023-11-23: The Wombat Models Community License Agreement is updated to v2.1.
+
+## License
+
+The code and weights of the Wombat models are distributed under the Apache 2.0 license.
+"""
+    (tmp_path / "README.md").write_text(readme)
+    assert _licenses(tmp_path)[0] == "open" and "README.md:9" in _cited(tmp_path)
+    news_only = readme.split("## License")[0]
+    (tmp_path / "README.md").write_text(news_only)
+    assert _licenses(tmp_path)[0] == "closed"  # what the news said is all there is
+
+
+def _cited(folder: Path) -> str:
+    result = openness.assess(str(folder), hash_files=False)
+    index = next(f for f in result.frameworks if f.framework == "osai-index")
+    component = next(c for c in index.components if c.id == "licenses")
+    return " ".join(str(e.location) for e in component.evidence)

@@ -61,6 +61,16 @@ _OPEN_ID = lazy(
     r"cc0(-1\.0)?|mpl[- ]?2\.0|gpl[- ]?[23](\.0)?|lgpl[- ]?[23](\.[01])?|odc[- ]by)\b",
     re.I,
 )
+_DATE = lazy(
+    r"\b(19|20)\d{2}\s?[-./年]\s?(0?[1-9]|1[0-2])\b|"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2}\b",
+    re.I,
+)
+_NEWS_HEADING = lazy(
+    r"\b(news|updates?|change\s?log|what'?s\s+new|release\s+notes|history|announcements?)\b|"
+    r"新闻|更新|动态",
+    re.I,
+)
 _MODEL_HEADING = lazy(
     r"\bmodel\s+(summary|details|description|overview|information|card)\b|\barchitecture\b", re.I
 )
@@ -87,7 +97,7 @@ def license_statements(
     agreement, says nothing here. A clause whose subject is the release by name (`names`) and
     that names no other component speaks for the weights. A request ("we ask that users...")
     is not a license term."""
-    for where, clause, kind, components in _license_clauses(path, lines, names):
+    for where, clause, kind, components, _ in _license_clauses(path, lines, names):
         for component in components:
             yield Evidence(
                 "doc.license_statement",
@@ -102,14 +112,16 @@ def model_license_statements(
     path: str, lines: Sequence[str], names: frozenset[str] = frozenset()
 ) -> Iterable[Evidence]:
     """`doc.license_statement.model` for each weights statement, value `(level, model,
-    cumulative)`: the model names or qualifiers of its subject (`""` when it names none, so it
-    speaks for every model), and whether it puts the subject under an open and a restrictive
-    license at once. Its location and note are those of the `doc.license_statement`."""
-    for where, clause, kind, components in _license_clauses(path, lines, names):
+    cumulative, dated)`: the model names or qualifiers of its subject (`""` when it names none,
+    so it speaks for every model), whether it puts the subject under an open and a restrictive
+    license at once, and whether it is a dated news item (a paragraph opening with a date, or
+    under a "News"/"Updates"/"Changelog" heading), which a later statement may supersede. Its
+    location and note are those of the `doc.license_statement`."""
+    for where, clause, kind, components, dated in _license_clauses(path, lines, names):
         if "weights" in components:
             yield Evidence(
                 "doc.license_statement.model",
-                (kind, " ".join(model_subject(clause)), is_cumulative(clause)),
+                (kind, " ".join(model_subject(clause)), is_cumulative(clause), dated),
                 where,
                 Confidence.MEDIUM,
                 note=_shown(clause),
@@ -118,12 +130,17 @@ def model_license_statements(
 
 def _license_clauses(
     path: str, lines: Sequence[str], names: frozenset[str]
-) -> Iterable[tuple[Location, str, str, list[str]]]:
+) -> Iterable[tuple[Location, str, str, list[str], bool]]:
     front = _front_matter_end(lines)
     headings = None
     for number, line in _paragraphs(lines):
         if number <= front or not _LICENSE_WORD.search(line):
             continue  # a card's YAML front matter (`license:` beside `datasets:`) is not prose
+        headings = find_headings(lines) if headings is None else headings
+        heading = heading_at(headings, number)
+        dated = bool(_DATE.search(line[:80])) or bool(
+            heading is not None and _NEWS_HEADING.search(heading.text)
+        )
         bare = _URL_TARGET.sub("", line)
         for clause in _CLAUSE_SPLIT.split(bare):
             field = _LICENSE_FIELD.match(clause)
@@ -133,13 +150,11 @@ def _license_clauses(
             components = [c for c, pattern in _COMPONENTS if pattern.search(clause)]
             if not components and _names_release(clause, names):
                 components = ["weights"]
-            if not components and field:
-                headings = find_headings(lines) if headings is None else headings
-                heading = heading_at(headings, number)
-                if heading is not None and _MODEL_HEADING.search(heading.text):
-                    components = ["weights"]
+            model_field = field and heading is not None and _MODEL_HEADING.search(heading.text)
+            if not components and model_field:
+                components = ["weights"]
             if components:
-                yield Location(path, line=number), clause, kind, components
+                yield Location(path, line=number), clause, kind, components, dated
 
 
 def _shown(clause: str) -> str:
@@ -212,6 +227,22 @@ def _unrestricted_listed(evidence: Sequence[Evidence], restricted: Sequence[str]
             for ids in identifiers
         )
     ]
+
+
+def superseded_statements(evidence: Sequence[Evidence]) -> frozenset[tuple[Location, str]]:
+    """Weights statements in dated news items, as (location, clause), when a statement outside
+    the news speaks for the weights: a news item tells what was said then ("the Community
+    License Agreement is updated to v2.1"), the license section what holds now."""
+    said = [e for e in evidence if e.fact == "doc.license_statement.model"]
+    dated = [e for e in said if _dated(e)]
+    if len(dated) == len(said):
+        return frozenset()
+    return frozenset((e.location, e.note) for e in dated)
+
+
+def _dated(e: Evidence) -> bool:
+    value = e.value if isinstance(e.value, tuple) else ()
+    return len(value) > 3 and value[3] is True
 
 
 def _statement(e: Evidence) -> tuple[str, str, bool]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..documents.license_sentences import per_model_statements
+from ..documents.license_sentences import per_model_statements, superseded_statements
 from ..lazy_re import lazy
 from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
@@ -96,20 +96,32 @@ def derive_framework_facts(
 
 
 def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
-    """The evidence without the weights license sentences about other models of the
-    repository, plus `fw.license.weights_per_model` when which model is the release is not
-    said (see `per_model_statements`)."""
+    """The evidence without the weights license sentences of old news items and about other
+    models of the repository, plus `fw.license.weights_per_model` when which model is the
+    release is not said (see `superseded_statements`, `per_model_statements`)."""
     names = [
         str(e.value)
         for e in evidence
         if e.fact in ("card.model_name", "card.title") and isinstance(e.value, str)
     ]
-    aside, facts = per_model_statements(evidence, names)
-    for e in evidence:
-        weights = e.fact == "doc.license_statement" and str(e.value).startswith("weights:")
-        if not (weights and (e.location, e.note) in aside):
+    old = superseded_statements(evidence)
+    current = [
+        e
+        for e in evidence
+        if not (e.fact.startswith("doc.license_statement") and _weights_said(e) in old)
+    ]
+    aside, facts = per_model_statements(current, names)
+    for e in current:
+        if not (e.fact == "doc.license_statement" and _weights_said(e) in aside):
             yield e
     yield from facts
+
+
+def _weights_said(e: Evidence) -> tuple[Location, str] | None:
+    """(location, clause) of a weights license statement, None for other evidence."""
+    if e.fact == "doc.license_statement.model" or str(e.value).startswith("weights:"):
+        return e.location, e.note
+    return None
 
 
 _REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
