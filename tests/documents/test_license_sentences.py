@@ -148,3 +148,10 @@ def _cited(folder: Path) -> str:
     index = next(f for f in result.frameworks if f.framework == "osai-index")
     component = next(c for c in index.components if c.id == "licenses")
     return " ".join(str(e.location) for e in component.evidence)
+
+
+def test_a_hostile_document_repeating_a_license_line_gives_bounded_statements() -> None:
+    from openness.documents.license_sentences import MAX_STATEMENTS, license_statements
+
+    lines = ["## Model Summary", *["- License: MIT"] * (MAX_STATEMENTS * 5)]
+    assert len(list(license_statements("README.md", lines))) == MAX_STATEMENTS

@@ -54,6 +54,7 @@ _REQUEST = lazy(
     re.I,
 )
 _MAX_PARAGRAPH = 2_000
+MAX_STATEMENTS = 200  # license clauses read per document
 #: a `License: MIT` field of a list describing the model ("Model Summary", "Model Details")
 _LICENSE_FIELD = lazy(r"^[-*\s]*\**\s*licen[cs]es?\s*\**\s*[:：]", re.I)
 _OPEN_ID = lazy(
@@ -133,6 +134,7 @@ def _license_clauses(
 ) -> Iterable[tuple[Location, str, str, list[str], bool]]:
     front = _front_matter_end(lines)
     headings = None
+    found = 0
     for number, line in _paragraphs(lines):
         if number <= front or not _LICENSE_WORD.search(line):
             continue  # a card's YAML front matter (`license:` beside `datasets:`) is not prose
@@ -155,6 +157,9 @@ def _license_clauses(
                 components = ["weights"]
             if components:
                 yield Location(path, line=number), clause, kind, components, dated
+                found += 1
+                if found >= MAX_STATEMENTS:
+                    return  # a hostile document repeating one line says nothing more
 
 
 def _shown(clause: str) -> str:
