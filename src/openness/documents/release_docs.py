@@ -23,6 +23,11 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   the release's own or not.
 - `doc.training.section` (heading or command): a section about training or fine-tuning, or a
   command line that runs a training script.
+- `doc.library_for_users` (sentence): the opening of a place's README presents the repository
+  as a library or package for using or fine-tuning the model ("A JAX library to use and
+  fine-tune Gemma"), or a document offers its fine-tuning script to users ("`finetune.py`, for
+  users to finetune the pretrained model for downstream applications"): that code is for users,
+  not necessarily how the release was trained.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
 from .dataset_links import is_data_link, is_evaluation_data
 from .frontmatter import FrontMatterError, parse_front_matter
+from .license_sentences import license_statements, model_license_statements
 from .links import urls_in
 from .place_names import owners_of, repository_names_of
 from .sections import Heading, find_headings, heading_at
 from .weights_links import weights_download_facts
+from .words import stems
 
 MAX_DOCUMENTS = 400
 MAX_NAMED = 8  # documents named in a rationale
@@ -124,70 +131,20 @@ _ARXIV_LINK = lazy(
 _BADGE_LABEL = lazy(
     r"\W{0,4}\s*((technical|tech)[ -]?report|paper|preprint|arxiv|report)\s*\W{0,4}", re.I
 )
-_LICENSE_WORD = lazy(r"licen[cs]", re.I)
-_URL_TARGET = lazy(r"\]\([^)\s]{0,500}\)|https?://\S+", re.I)
-_CLAUSE_SPLIT = lazy(
-    r"(?<=[.;])\s+|\bwhile\s+|\bwhereas\s+|,\s+(?=(?:but|we|you|however|and the|the)\b)", re.I
-)
-_COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "weights",
-        re.compile(
-            r"\b(model\s+)?weights?\b|\bcheckpoints?\b|\b(the|our|this|these)\s+"
-            r"(\w+\s+){0,3}models?\b|\bmodels?\s+(is|are)\b",
-            re.I,
-        ),
-    ),
-    ("code", re.compile(r"\b(source\s+)?code\b|\brepository\b|\bthis\s+project\b", re.I)),
-    ("data", re.compile(r"\b(data\s?sets?|training\s+data|corpus)\b", re.I)),
-)
-_OPEN_LICENSE = lazy(
-    r"\b(apache[- ]?(license[- ]?)?(version\s*)?2(\.0)?|mit\s+licen[cs]e|\[mit\]|"
-    r"under\s+(the\s+)?mit\b|"
-    r"bsd[- ]?[23]|gpl|lgpl|mpl[- ]?2|cc[- ]by[- ]4\.0|cc[- ]by[- ]sa|cc0|odc[- ]by|odbl)\b",
+_LIBRARY_FOR_USERS = lazy(
+    r"\b(library|package|toolkit|sdk)\s+(to|for)\s+(\w+\s+(and\s+)?){0,2}?"
+    r"(use|using|run|running|fine-?tun\w*|sampl\w*|deploy\w*|serv\w*)\b",
     re.I,
 )
-_RESTRICTED_LICENSE = lazy(
-    r"\bmodel\s+licen[cs]e|\bcommunity\s+licen[cs]e|\blicen[cs]e\s+agreement|"
-    r"\bnon[- ]?commercial|\bresearch[- ]only|\b(cc[- ]by[- ]nc|[- ]nc\b)|"
-    r"\bopenrail|\brail[- ]?m\b",
+_FINETUNING_FOR_USERS = lazy(
+    r"\bfor\s+(users|you|developers|the\s+community)\s+to\s+(fine-?tune|finetune)\b|"
+    r"\b(fine-?tun|finetun)\w*\b[^.\n]{0,80}?\b(downstream\s+(tasks?|applications?)|"
+    r"your\s+own\s+(data|datasets?|tasks?))",
     re.I,
 )
-_REQUEST = lazy(
-    r"\b(ask|request)(s|ed)?\s+(that|you|users|everyone)\b|\b(encourage|urge)[sd]?\b|\bplease\b",
-    re.I,
-)
-_MAX_PARAGRAPH = 2_000
+_LINK_TARGET = lazy(r"\]\([^)\s]{0,500}\)")
+_OPENING_LINES = 40
 _TRAIN_WORD = lazy(r"\b(train|trained|training|pre-?train\w*)\b", re.I)
-_GENERIC = frozenset(
-    [
-        "model",
-        "models",
-        "language",
-        "large",
-        "small",
-        "base",
-        "chat",
-        "instruct",
-        "open",
-        "source",
-        "code",
-        "the",
-        "and",
-        "for",
-        "with",
-        "version",
-        "release",
-        "official",
-        "technical",
-        "report",
-        "paper",
-        "training",
-        "github",
-        "main",
-        "docs",
-    ]
-)
 
 
 def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
@@ -251,9 +208,9 @@ def document_facts(
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
-    names = names | _stems(posixpath.dirname(path).replace("+", "/")) | _stems(title)
+    names = names | stems(posixpath.dirname(path).replace("+", "/")) | stems(title)
     for repository in repositories:
-        names |= _stems(repository)
+        names |= stems(repository)
     if _is_model_card(path, text):
         yield Evidence("doc.model_card", path, Location(path), Confidence.HIGH)
         yield from _topics("doc.model_card.topic", path, headings, CARD_TOPICS)
@@ -266,11 +223,14 @@ def document_facts(
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
+        yield from _library_for_users(path, lines)
+    yield from _finetuning_for_users(path, lines)
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines, found)
     yield from _hardware(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
+    yield from model_license_statements(path, lines, names)
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
@@ -288,6 +248,28 @@ def _is_primary(path: str) -> bool:
     if not _PRIMARY_NAME.match(parts[-1]):
         return False
     return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
+
+
+def _library_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """The opening lines of a README, read as one text (sentences wrap), link targets removed."""
+    opening = [line[:1_000] for line in lines[:_OPENING_LINES]]
+    text = " ".join(_LINK_TARGET.sub("]", " ".join(opening)).split())
+    found = _LIBRARY_FOR_USERS.search(text)
+    if found:
+        number = next((n for n, line in enumerate(opening, 1) if found.group(1) in line), 1)
+        sentence = text[max(0, found.start() - 60) : found.end() + 60]
+        where = Location(path, line=number)
+        yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
+
+
+def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        found = _FINETUNING_FOR_USERS.search(line[:2_000]) if "tun" in line[:2_000] else None
+        if found:
+            sentence = " ".join(line[max(0, found.start() - 80) : found.end() + 40].split())
+            where = Location(path, line=number)
+            yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
+            return
 
 
 def _training_sections(
@@ -318,17 +300,8 @@ def _release_names(members: Sequence[Member]) -> frozenset[str]:
     words: set[str] = set()
     for member in members:
         top = member.path.split("/", 1)[0] if "/" in member.path else ""
-        words.update(_stems(top.split("+")[-1]))
+        words.update(stems(top.split("+")[-1]))
     return frozenset(words)
-
-
-def _stems(text: str) -> set[str]:
-    out = set()
-    for word in re.findall(r"[a-z][a-z0-9]*", text.lower()):
-        stem = re.sub(r"\d+$", "", word)
-        if len(stem) >= 3 and stem not in _GENERIC:
-            out.add(stem)
-    return out
 
 
 def _is_model_card(path: str, text: str) -> bool:
@@ -383,83 +356,6 @@ def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iter
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
 
 
-def license_statements(
-    path: str, lines: Sequence[str], names: frozenset[str] = frozenset()
-) -> Iterable[Evidence]:
-    """`doc.license_statement`: a sentence that puts a component under a license, value
-    `<component>:<open|restricted>` (components: weights, code, data). A clause that names no
-    component, or a license by a name that is neither a known open license nor a model license
-    agreement, says nothing here. A clause whose subject is the release by name (`names`) and
-    that names no other component speaks for the weights. A request ("we ask that users...")
-    is not a license term."""
-    front = _front_matter_end(lines)
-    for number, line in _paragraphs(lines):
-        if number <= front or not _LICENSE_WORD.search(line):
-            continue  # a card's YAML front matter (`license:` beside `datasets:`) is not prose
-        bare = _URL_TARGET.sub("", line)
-        for clause in _CLAUSE_SPLIT.split(bare):
-            kind = _license_kind(clause)
-            if kind is None or _REQUEST.search(clause):
-                continue
-            components = [c for c, pattern in _COMPONENTS if pattern.search(clause)]
-            if not components and _names_release(clause, names):
-                components = ["weights"]
-            for component in components:
-                yield Evidence(
-                    "doc.license_statement",
-                    f"{component}:{kind}",
-                    Location(path, line=number),
-                    Confidence.MEDIUM,
-                    note=" ".join(clause.split())[:160],
-                )
-
-
-def _front_matter_end(lines: Sequence[str]) -> int:
-    """The line closing a leading `---` YAML block, or 0 when there is none."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    return next((i for i in range(2, min(len(lines), 400) + 1) if lines[i - 1].strip() == "---"), 0)
-
-
-def _paragraphs(lines: Sequence[str]) -> Iterable[tuple[int, str]]:
-    """(first line, text) of each run of prose lines, so that a sentence wrapped over several
-    lines is read whole; headings, list items, tables and code fences start a new run."""
-    start, size = 0, 0
-    parts: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        text = line[:2_000].strip()
-        structural = (
-            not text
-            or text.startswith(("#", "-", "*", "|", "```", ">", "<"))
-            or (text[0].isdigit() and text[:4].rstrip(".) ").isdigit())
-        )
-        if parts and (structural or size > _MAX_PARAGRAPH):
-            yield start, " ".join(parts)
-            parts, size = [], 0
-        if text:
-            if not parts:
-                start = number
-            parts.append(text)
-            size += len(text)
-            if structural:
-                yield start, " ".join(parts)
-                parts, size = [], 0
-    if parts:
-        yield start, " ".join(parts)
-
-
-def _names_release(clause: str, names: frozenset[str]) -> bool:
-    return bool(names) and bool(_stems(clause.split("licen", 1)[0]) & names)
-
-
-def _license_kind(clause: str) -> str | None:
-    if _RESTRICTED_LICENSE.search(clause):
-        return "restricted"
-    if _OPEN_LICENSE.search(clause):
-        return "open"
-    return None
-
-
 def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
     for number, line in enumerate(lines, start=1):
         line = line[:2_000]
@@ -500,7 +396,7 @@ def _citations(
     for entry in _bibtex_entries(lines):
         key, kind, fields, line = entry
         title = fields.get("title", "")
-        own = bool(names & (_stems(title.split(":")[0]) | _stems(key)))
+        own = bool(names & (stems(title.split(":")[0]) | stems(key)))
         own = own and not _names_a_parent(title, compact_names)
         yield Evidence(
             "doc.citation",

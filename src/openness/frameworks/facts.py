@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ..documents.license_sentences import per_model_statements, superseded_statements
 from ..lazy_re import lazy
 from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
@@ -45,7 +46,7 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "training_code",
             r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
-            r"[^/]*" + _CODE + r"|(train|training)/[^/]+" + _CODE + ")",
+            r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
             "inference_code",
@@ -63,10 +64,11 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 #: roles that say how the developer made the model, which demos and examples for users do not
-_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code"})
+_DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code", "dataset"})
 _FOR_USERS = lazy(
     r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
 )
+_PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
@@ -76,7 +78,9 @@ def derive_framework_facts(
     files: Sequence[FileEntry],
     licenses: Sequence[DetectedLicense] = (),
 ) -> list[Evidence]:
-    out = list(_file_roles(files))
+    evidence = list(_for_this_model(evidence))
+    out = [e for e in evidence if e.fact == "fw.license.weights_per_model"]
+    out.extend(_file_roles(files))
     out.extend(_license_types(evidence))
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
@@ -89,6 +93,35 @@ def derive_framework_facts(
     out.extend(weights_license_facts(evidence, files, licenses))
     out.extend(scoped_license_facts([*evidence, *out], files, licenses))
     return out
+
+
+def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
+    """The evidence without the weights license sentences of old news items and about other
+    models of the repository, plus `fw.license.weights_per_model` when which model is the
+    release is not said (see `superseded_statements`, `per_model_statements`)."""
+    names = [
+        str(e.value)
+        for e in evidence
+        if e.fact in ("card.model_name", "card.title") and isinstance(e.value, str)
+    ]
+    old = superseded_statements(evidence)
+    current = [
+        e
+        for e in evidence
+        if not (e.fact.startswith("doc.license_statement") and _weights_said(e) in old)
+    ]
+    aside, facts = per_model_statements(current, names)
+    for e in current:
+        if not (e.fact == "doc.license_statement" and _weights_said(e) in aside):
+            yield e
+    yield from facts
+
+
+def _weights_said(e: Evidence) -> tuple[Location, str] | None:
+    """(location, clause) of a weights license statement, None for other evidence."""
+    if e.fact == "doc.license_statement.model" or str(e.value).startswith("weights:"):
+        return e.location, e.note
+    return None
 
 
 _REPO_URL = lazy(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+?)(\.git)?(/|$|[?#])", re.I)
@@ -133,8 +166,11 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
-                    break  # a fine-tuning demo for users is not how the model was trained
+                    break  # a fine-tuning demo (or its example data) for users is not how the
+                    # model was trained
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
+                if role == "training_code" and _PRETRAINING.search(path):
+                    yield Evidence("file.role.pretraining_code", f.path, Location(f.path))
                 break
 
 
