@@ -206,3 +206,24 @@ def test_malformed_links_and_a_header_far_above_say_nothing() -> None:
     far = ["| Model | Download |", "|---|---|"] + ["| x | y |"] * 600
     far.append("| w | [w](https://huggingface.co/acme-ai/wombat-7b) |")
     assert _facts("\n".join(far), owners) == []
+
+
+def test_a_table_introduced_as_the_download_links_names_the_weights() -> None:
+    """Baichuan 2's README: "The specific released versions and download links are shown in the
+    table below:" above a table whose rows start with a size, not the link."""
+    owners = owners_of(["acme-ai/wombat"])
+    rows = (
+        "|    | Base Models | Aligned Models |\n|:-:|:-:|:-:|\n"
+        "| 7B | [Wombat-7B-Base](https://huggingface.co/acme-ai/Wombat-7B-Base) | "
+        "[Wombat-7B-Chat](https://huggingface.co/acme-ai/Wombat-7B-Chat) |\n"
+    )
+    introduced = "# Models\n\nThe released versions and download links are in the table below:\n\n"
+    assert _facts(introduced + rows, owners) == [
+        ("doc.weights.base", "acme-ai/Wombat-7B-Base"),
+        ("doc.weights.end", "acme-ai/Wombat-7B-Chat"),
+    ]
+    # a table of scores under a sentence about evaluation is no download listing
+    assert _facts("# Models\n\nScores of the models on five benchmarks:\n\n" + rows, owners) == []
+    # the sentence must sit right above the table: one 40 lines higher says nothing of it
+    far = "# Models\n\nThe download links are below.\n" + "\nText.\n" * 20 + "\n" + rows
+    assert _facts(far, owners) == []

@@ -22,7 +22,7 @@ Facts (each cites its file and line; the repository itself is not read, the rati
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from ..lazy_re import lazy
@@ -164,20 +164,29 @@ def _download_context(
         while top > 0 and index - top < MAX_TABLE_ROWS and lines[top - 1].lstrip().startswith("|"):
             top -= 1
         context.append(lines[top][:MAX_LINE])
+        # "the released versions and download links are shown in the table below:"
+        context.extend(_lead_in(lines, top, top, lambda _: False))
     elif _LIST_ITEM.match(line):
-        above = index - 1
-        while (
-            above >= 0
-            and index - above <= MAX_LEAD_IN
-            and (not lines[above].strip() or _LIST_ITEM.match(lines[above]))
-        ):
-            above -= 1
-        if above >= 0:
-            context.append(lines[above][:MAX_LINE])
+        context.extend(_lead_in(lines, index, index, _LIST_ITEM.match))
     heading = heading_at(headings, index + 1)
     if heading is not None:
         context.append(heading.text)
     return any(_DOWNLOAD_WORDS.search(_without_urls(text)) for text in context)
+
+
+def _lead_in(
+    lines: Sequence[str], first: int, index: int, within: Callable[[str], object]
+) -> list[str]:
+    """The sentence introducing a list or table: the first line above `first` that is neither
+    blank nor `within` it, at most MAX_LEAD_IN lines above `index`."""
+    above = first - 1
+    while (
+        above >= 0
+        and index - above <= MAX_LEAD_IN
+        and (not lines[above].strip() or within(lines[above]))
+    ):
+        above -= 1
+    return [lines[above][:MAX_LINE]] if above >= 0 and index - above <= MAX_LEAD_IN else []
 
 
 def _lists(line: str, needle: str) -> bool:
