@@ -441,6 +441,9 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     parser.add_argument(
+        "--only", action="append", metavar="TEXT", help="only the scenarios whose name has TEXT"
+    )
+    parser.add_argument(
         "--live-pages",
         action="store_true",
         help="keep a reused store's renderings as they are: after an upgrade of the renderer "
@@ -465,6 +468,8 @@ def main() -> int:
                 load(port, lambda r: "/ecosystem", 2, 2)  # waits for the caches built at start
                 print(f"<!-- caches built in {time.perf_counter() - start:.1f} s -->", flush=True)
                 for name, paths in scenarios(models).items():
+                    if args.only and not any(o in name for o in args.only):
+                        continue
                     for clients in args.concurrency or [1, 8, 32]:
                         cpu = server_cpu_seconds(pid)
                         r = load(port, paths, args.requests, clients)

@@ -72,6 +72,8 @@ class StoreCache:
             try:
                 if self._probe is None:
                     self._probe = engine.raw_connection()
+                    if engine.dialect.name == "postgresql":  # no BEGIN and COMMIT round trips
+                        self._probe.driver_connection.autocommit = True
                 cursor = self._probe.cursor()
                 try:
                     cursor.execute(VERSION_SQL)

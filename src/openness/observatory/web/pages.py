@@ -121,7 +121,7 @@ def model_page(
     (report_store.py) when there is one of this renderer."""
     from markupsafe import Markup
 
-    with engine.connect() as conn:
+    with queries.reading(engine) as conn:
         record, history = queries.model_revisions(conn, model, revision)
         stored = None
         if shown_as is None and not links.static_site:
