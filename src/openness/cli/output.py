@@ -99,3 +99,33 @@ def progress_reporter(
         yield advance, start
     finally:
         bar.stop()
+
+
+@contextmanager
+def count_progress(verb: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A `progress(done, total)` drawing a bar of items on stderr; None when stderr is not a
+    terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = bar.add_task(verb, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    bar.start()
+    try:
+        yield update
+    finally:
+        bar.stop()

@@ -124,9 +124,11 @@ def _serve(args: argparse.Namespace) -> int:
 def _prerender(db: str) -> None:
     from ..observatory.report_store import prerender
     from ..observatory.store import open_store
+    from .output import count_progress
 
     engine = open_store(db)
-    rendered, unreadable = prerender(engine)
+    with count_progress("rendering model pages") as progress:
+        rendered, unreadable = prerender(engine, progress=progress)
     engine.dispose()
     skipped = f"; {unreadable} stored document(s) cannot be shown as a report" if unreadable else ""
     print(f"openness serve: rendered {rendered} model page(s){skipped}", file=sys.stderr)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -134,9 +134,12 @@ def _inflate(blob: bytes) -> str | None:
         return None
 
 
-def prerender(engine: sa.Engine, batch: int = 200) -> tuple[int, int]:
+def prerender(
+    engine: sa.Engine, batch: int = 200, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
     """Render every stored assessment that has no rendering of this renderer; returns (rendered,
-    not renderable). One transaction per batch: an interrupted run keeps what it wrote."""
+    not renderable). One transaction per batch: an interrupted run keeps what it wrote.
+    `progress(done, total)` is called after each batch."""
     current = report_sections.c.renderer == renderer()
     done = sa.select(report_sections.c.assessment_id).where(current)
     missing = (
@@ -159,4 +162,6 @@ def prerender(engine: sa.Engine, batch: int = 200) -> tuple[int, int]:
                     rendered += 1
                 else:
                     failed += 1
+        if progress is not None:
+            progress(start + len(chunk), len(ids))
     return rendered, failed

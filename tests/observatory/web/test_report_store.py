@@ -82,7 +82,9 @@ def test_prerender_fills_what_an_older_store_lacks(db_url: str, tmp_path: Path) 
         conn.execute(sa.delete(report_sections).where(report_sections.c.assessment_id != 1))
         conn.execute(sa.update(report_sections).values(renderer="an older renderer"))
     live = pages.model_page(engine, ServerLinks(), "acme/a")
-    assert report_store.prerender(engine) == (2, 1)
+    seen: list[tuple[int, int]] = []
+    assert report_store.prerender(engine, 2, lambda *done: seen.append(done)) == (2, 1)
+    assert seen == [(2, 3), (3, 3)]  # after each batch of two: done, of how many
     assert report_store.prerender(engine) == (0, 1)  # the unreadable one is retried, no more
     with engine.connect() as conn:
         found = conn.execute(sa.select(report_sections.c.assessment_id)).scalars().all()
