@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .observe import DB_HELP
+from .store_option import add_db_option
 
 
 def add_parser(commands: Any) -> None:
@@ -25,7 +25,7 @@ def add_parser(commands: Any) -> None:
     )
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
-    p.add_argument("--db", default=None, help=DB_HELP)
+    add_db_option(p)
     p.add_argument("-f", "--format", choices=("terminal", "markdown", "json"), default="terminal")
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument(

@@ -8,6 +8,8 @@ from typing import Any
 #: a single text file is read up to this size; the matcher reads long texts in windows (the
 #: start, the end, lines that look like license titles), so padding never hides a license
 _MAX_LICENSE_FILE = 64 * 1024 * 1024
+_LABEL = 17  # a term's name ("use restrictions") and a space
+_TERM = 27  # a cited term's name
 
 
 def add_parser(commands: Any) -> None:
@@ -116,15 +118,17 @@ def _licenses(target: str) -> tuple[Any, tuple[Any, ...]]:
 
 def _verdict(verdict: Any) -> str:
     """The release's one license verdict, as the headline of `assess` shows it."""
+    from ..text_rows import labelled
+
     if verdict is None:
         return ""
     label = verdict.id or verdict.name or verdict.declared or "none"
     lines = [f"License verdict: {label} ({verdict.category}, {verdict.status})"]
     if verdict.terms is not None:
         t = verdict.terms
-        lines.append(f"  {'commercial use':<17} {t.commercial_use}{_threshold(t)}")
+        lines.append(labelled("commercial use", f"{t.commercial_use}{_threshold(t)}", _LABEL))
     if verdict.note:
-        lines.append(f"  {'why':<17} {verdict.note}")
+        lines.append(labelled("why", verdict.note, _LABEL))
     return "\n".join(lines) + "\n\n"
 
 
@@ -160,6 +164,8 @@ def _json(licenses: tuple[Any, ...]) -> str:
 
 
 def _table(target: str, licenses: tuple[Any, ...]) -> str:
+    from ..text_rows import labelled
+
     if not licenses:
         return f"{target}: no license found\n"
     lines = []
@@ -194,7 +200,7 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
             rows.append(("naming", t.naming))
         if t.note:
             rows.append(("note", t.note))
-        lines += [f"  {k:<17} {v}" for k, v in rows]
+        lines += [labelled(k, v, _LABEL) for k, v in rows]
         if t.sources:
             lines.append("  where each term is stated:")
             lines += _cited(t)
@@ -205,12 +211,15 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
 def _cited(terms: Any) -> list[str]:
     """One line per term: its value, the line of the clause it rests on (or the catalog
     profile) and, where the text differs from the catalog, the catalogued value."""
+    from ..text_rows import labelled
+
     out = []
     for s in terms.sources:
         where = f"line {s.line}" if s.line else s.quote or "catalog profile"
         differs = f"  [catalogued: {s.catalogued}]" if s.catalogued is not None else ""
         quote = f' "{s.quote[:90]}"' if s.line and s.quote else ""
-        out.append(f"    {s.term.replace('_', ' '):<27} {s.value} ({where}){differs}{quote}")
+        value = f"{s.value} ({where}){differs}{quote}"
+        out.append(labelled(s.term.replace("_", " "), value, _TERM, "    "))
     return out
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DB_HELP = "store: a SQLite file path or URL, or postgresql://... (the observatory's store)"
+from .store_option import add_db_option
 
 
 def add_parser(commands: Any) -> None:
@@ -31,7 +31,7 @@ def add_parser(commands: Any) -> None:
         "the folder/file name, with the license its release states (or --license).",
     )
     index.add_argument("targets", metavar="TARGET", nargs="+")
-    index.add_argument("--db", required=True, help=DB_HELP)
+    add_db_option(index, required=True)
     index.add_argument("--name", help="the model's name in the index (one TARGET only)")
     index.add_argument("--license", help="its license (SPDX id) instead of the one read")
     index.set_defaults(run=_index)
@@ -43,7 +43,7 @@ def add_parser(commands: Any) -> None:
         "or above the decision threshold), best first; an empty list when none does.",
     )
     match.add_argument("target", metavar="TARGET")
-    match.add_argument("--db", required=True, help=DB_HELP)
+    add_db_option(match, required=True)
     match.add_argument("-f", "--format", choices=("text", "json"), default="text")
     match.add_argument("-o", "--output", metavar="FILE")
     match.set_defaults(run=_match)

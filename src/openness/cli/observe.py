@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DB_HELP = "store: a SQLite file path or URL, or postgresql://... (default: openness-observatory.db)"
+from .store_option import DB_HELP as DB_HELP  # serve.py imports it from here
+from .store_option import add_db_option, store_of
 
 
 def add_parser(commands: Any) -> None:
@@ -62,7 +63,7 @@ def add_parser(commands: Any) -> None:
         help="with --hub-query: where the listing is saved (default: beside a SQLite store, "
         "else in the current folder)",
     )
-    _db(run)
+    add_db_option(run)
     run.add_argument("-j", "--workers", type=int, default=2, help="parallel assessments (2)")
     run.add_argument(
         "--dask",
@@ -79,13 +80,13 @@ def add_parser(commands: Any) -> None:
         "show (license, weights formats, config, card metadata), vectorised with DuckDB.",
     )
     ingest.add_argument("snapshot", metavar="SNAPSHOT.parquet")
-    _db(ingest)
+    add_db_option(ingest)
     ingest.add_argument("--threads", type=int, default=None, help="DuckDB threads")
     ingest.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
     ingest.set_defaults(run=_ingest)
 
     metrics = sub.add_parser("metrics", help="ecosystem metrics over the store")
-    _db(metrics)
+    add_db_option(metrics)
     metrics.add_argument(
         "--source",
         choices=("assessments", "hub"),
@@ -100,7 +101,7 @@ def add_parser(commands: Any) -> None:
     metrics.set_defaults(run=_metrics)
 
     history = sub.add_parser("list", help="stored assessments: model, revision, levels")
-    _db(history)
+    add_db_option(history)
     history.add_argument("model", nargs="?", help="only this model")
     history.set_defaults(run=_list)
 
@@ -115,7 +116,7 @@ def add_parser(commands: Any) -> None:
         "  openness observe export --db obs.db --table ratings --format csv -o ratings.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _db(export)
+    add_db_option(export)
     export.add_argument(
         "--table", choices=("assessments", "ratings"), default="assessments", help="(assessments)"
     )
@@ -130,7 +131,7 @@ def add_parser(commands: Any) -> None:
         "(data/models.json, data/models.parquet, data/models/*.json, data/metrics.json) into a "
         "folder any web server can host. Filters and compare need `openness serve`.",
     )
-    _db(publish)
+    add_db_option(publish)
     publish.add_argument("--out", required=True, metavar="DIR", help="output folder")
     publish.set_defaults(run=_publish)
 
@@ -155,14 +156,10 @@ Examples:
 """
 
 
-def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=None, help=DB_HELP)
-
-
 def _engine(args: argparse.Namespace) -> Any:
-    from ..observatory.store import DEFAULT_DB, open_store
+    from ..observatory.store import open_store
 
-    return open_store(args.db or DEFAULT_DB)
+    return open_store(store_of(args))
 
 
 def _needs_extra() -> None:
@@ -229,7 +226,6 @@ def _hub_query(args: argparse.Namespace) -> tuple[Any, int]:
 
 def _hub_items(args: argparse.Namespace, query: Any, limit: int) -> list[Any]:
     from ..observatory.hub_targets import expand, expansion_path
-    from ..observatory.store import DEFAULT_DB
     from ..sources.hub_client import HubClient
     from ..sources.hub_search import search_models
 
@@ -237,7 +233,7 @@ def _hub_items(args: argparse.Namespace, query: Any, limit: int) -> list[Any]:
     path = (
         Path(args.expansion)
         if args.expansion
-        else expansion_path(args.db or DEFAULT_DB, client.endpoint, query, limit)
+        else expansion_path(store_of(args), client.endpoint, query, limit)
     )
     expansion = expand(
         path,
@@ -346,9 +342,8 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     _needs_extra()
     from ..observatory.dataframes import export
-    from ..observatory.store import DEFAULT_DB
 
-    rows = export(args.db or DEFAULT_DB, args.table, args.format, Path(args.output))
+    rows = export(store_of(args), args.table, args.format, Path(args.output))
     print(f"{rows} {args.table} rows written to {args.output}", file=sys.stderr)
     return 0
 

@@ -61,6 +61,7 @@ def integrity_paths(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from ..errors import OpennessError
     from ..integrity.steps import integrity_results
+    from ..text_rows import finding_line
     from .main import EXIT_FINDINGS, EXIT_OK
 
     paths = integrity_paths(args)
@@ -71,5 +72,5 @@ def run(args: argparse.Namespace) -> int:
         if e.fact != "integrity.digest":
             print(f"{e.fact}: {e.value}  ({e.note})")
     for f in findings:
-        print(f"{f.severity.name.lower():8} {f.rule_id}  {f.location}  {f.reason}")
+        print(finding_line(f))
     return EXIT_FINDINGS if any(f.rule_id != "OPN-INT-003" for f in findings) else EXIT_OK

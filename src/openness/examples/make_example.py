@@ -7,6 +7,7 @@ a test checks that the shipped copy is byte-identical to what this script writes
 from __future__ import annotations
 
 import json
+import math
 import struct
 import sys
 from pathlib import Path
@@ -101,19 +102,12 @@ def tensors() -> dict[str, tuple[int, ...]]:
     return shapes
 
 
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
-
 def safetensors_bytes() -> bytes:
     header: dict[str, object] = {"__metadata__": {"format": "pt"}}
     blobs = []
     offset = 0
     for i, (name, shape) in enumerate(tensors().items()):
-        count = _numel(shape)
+        count = math.prod(shape)
         blobs.append(struct.pack(f"<{count}e", *(((i + k) % 7 - 3) / 8 for k in range(count))))
         header[name] = {
             "dtype": "F16",
@@ -127,7 +121,7 @@ def safetensors_bytes() -> bytes:
 
 
 def files() -> dict[str, bytes]:
-    params = sum(_numel(s) for s in tensors().values())
+    params = sum(math.prod(s) for s in tensors().values())
     config = {
         "architectures": ["GPT2LMHeadModel"],
         "model_type": "gpt2",

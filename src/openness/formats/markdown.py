@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from ..model import Assessment
+from ..text_rows import md_cell
 from . import context, evidence, places
 from .context import FrameworkView, ReportContext
 from .interface import DEFAULT_OPTIONS, RenderOptions
 
 FORMAT_NAME = "markdown"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _code(text: str) -> str:
@@ -25,15 +22,15 @@ def cite(c: evidence.Citation) -> str:
     remote = c.url is not None and c.url.startswith("https://")
     place = f"[{where}](<{c.url}>)" if remote else where
     what = f"“{c.quote}”" if c.quote else c.detail
-    return f"{place} {_cell(what)}"
+    return f"{place} {md_cell(what)}"
 
 
 def verdict_lines(v: ReportContext) -> list[str]:
     lines = ["## Verdict", "", "| Question | Answer | Why |", "|---|---|---|"]
     for ans in v.answers:
-        lines.append(f"| {ans.question} | {ans.mark} {ans.short} | {_cell(ans.text)} |")
+        lines.append(f"| {ans.question} | {ans.mark} {ans.short} | {md_cell(ans.text)} |")
     for ans in v.openness:
-        lines.append(f"| How open: {ans.question} | {ans.mark} {ans.short} | {_cell(ans.text)} |")
+        lines.append(f"| How open: {ans.question} | {ans.mark} {ans.short} | {md_cell(ans.text)} |")
     lines += ["", "Legend: " + " · ".join(f"{m} {t}" for m, t in v.legend)]
     return lines
 
@@ -61,25 +58,26 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     ]
     for r in v.ratings:
         cites = "<br>".join(cite(c) for c in r.citations) or "—"
-        lines.append(f"| {r.label} | {r.mark} {r.level} | {_cell(r.rationale)} | {cites} |")
+        lines.append(f"| {r.label} | {r.mark} {r.level} | {md_cell(r.rationale)} | {cites} |")
     lines += ["", f"## Findings ({v.severity_counts})", ""]
     if v.findings:
         lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]
         for f in v.findings:
             reason = f.reason + (f" — {f.trigger}" if f.trigger else "")
             lines.append(
-                f"| {f.severity} | [{f.rule_id}]({f.docs}) | `{_cell(f.where)}` | {_cell(reason)} |"
+                f"| {f.severity} | [{f.rule_id}]({f.docs}) | `{md_cell(f.where)}` "
+                f"| {md_cell(reason)} |"
             )
     else:
         lines.append("No findings.")
     lines += framework_lines(v.frameworks)
     if v.places:
         lines += ["", f"## {places.TITLE}", "", "Every rating reads all of them.", ""]
-        lines += [f"- {_cell(line)}" for line in v.places]
+        lines += [f"- {md_cell(line)}" for line in v.places]
     if v.sections:
         lines += ["", "## Model card topics", ""]
         lines += [
-            f"- {sec.topic}: “{_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
+            f"- {sec.topic}: “{md_cell(sec.heading)}” (line {sec.line}, {sec.words} words)"
             for sec in v.sections
         ]
     lines += [
@@ -90,7 +88,7 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
         "|---|---:|---|---|",
     ]
     lines += [
-        f"| `{_cell(f.path)}` | {f.size:,} | {f.format} | {f.sha256 or '—'} |" for f in v.files
+        f"| `{md_cell(f.path)}` | {f.size:,} | {f.format} | {f.sha256 or '—'} |" for f in v.files
     ]
     if v.incomplete:
         lines += [
@@ -100,7 +98,7 @@ def render(a: Assessment, options: RenderOptions = DEFAULT_OPTIONS) -> str:
             "Some content could not be read; this is not a clean bill of health.",
             "",
         ]
-        lines += [f"- {_cell(r)}" for r in v.incomplete]
+        lines += [f"- {md_cell(r)}" for r in v.incomplete]
     return "\n".join(lines) + "\n"
 
 
@@ -120,6 +118,6 @@ def framework_lines(frameworks: tuple[FrameworkView, ...]) -> list[str]:
         for c in f.components:
             cites = "<br>".join(cite(x) for x in c.citations) or "—"
             lines.append(
-                f"| {_cell(c.title)} | {c.mark} {c.status} | {_cell(c.rationale)} | {cites} |"
+                f"| {md_cell(c.title)} | {c.mark} {c.status} | {md_cell(c.rationale)} | {cites} |"
             )
     return lines

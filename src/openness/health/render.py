@@ -7,6 +7,7 @@ from io import StringIO
 
 from ..model import Evidence
 from ..serialize import to_data
+from ..text_rows import finding_line, md_cell
 from .model import HealthReport
 
 FORMATS = ("terminal", "json", "markdown")
@@ -60,29 +61,25 @@ def to_markdown(report: HealthReport) -> str:
     lines = [f"# Code health: `{report.target}`", "", "## Checks", ""]
     lines += ["| Check | Framework | Score | Level | Why |", "|---|---|---:|---|---|"]
     lines += [
-        f"| {c.name} | {c.framework} | {_score(c.score)} | {c.level} | {_cell(c.rationale)} |"
+        f"| {c.name} | {c.framework} | {_score(c.score)} | {c.level} | {md_cell(c.rationale)} |"
         for c in report.checks
     ]
-    lines += ["", f"Aggregate: {_cell(report.aggregate.describe())}."]
+    lines += ["", f"Aggregate: {md_cell(report.aggregate.describe())}."]
     lines += ["", "## Measures", "", "| Measure | Value | Where |", "|---|---:|---|"]
-    lines += [f"| {a} | {b} | `{_cell(c)}` |" for a, b, c in _measures(report)]
+    lines += [f"| {a} | {b} | `{md_cell(c)}` |" for a, b, c in _measures(report)]
     lines += ["", f"## Findings ({len(report.findings)})", ""]
     if report.findings:
         lines += ["| Severity | Rule | Location | Reason |", "|---|---|---|---|"]
         lines += [
-            f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | `{_cell(str(f.location))}` "
-            f"| {_cell(f.reason)} |"
+            f"| {f.severity.name.lower()} | [{f.rule_id}]({f.docs}) | `{md_cell(str(f.location))}` "
+            f"| {md_cell(f.reason)} |"
             for f in report.findings
         ]
     else:
         lines.append("No findings.")
     if report.incomplete:
-        lines += ["", "## Incomplete", ""] + [f"- {_cell(r)}" for r in report.incomplete]
+        lines += ["", "## Incomplete", ""] + [f"- {md_cell(r)}" for r in report.incomplete]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def to_terminal(report: HealthReport, width: int = 80, color: bool = False) -> str:
@@ -116,7 +113,7 @@ def to_terminal(report: HealthReport, width: int = 80, color: bool = False) -> s
     console.print(measures)
     console.print(f"[bold]Findings: {len(report.findings)}[/bold]")
     for f in report.findings:
-        console.print(f"  {f.severity.name.lower():8} {f.rule_id}  {f.location}  {f.reason}")
+        console.print(f"  {finding_line(f)}")
     if report.incomplete:
         console.print("[bold yellow]Incomplete:[/bold yellow]")
         for reason in report.incomplete:

@@ -71,30 +71,12 @@ def shingle_hashes(tokens: list[str], sample: int = SAMPLE) -> set[int]:
     Each word is hashed once (CRC-32); a shingle's hash mixes its words' hashes with fixed odd
     multipliers, so it is the same on every machine and run.
     """
-    n = SHINGLE_WORDS
     if not tokens:
         return set()
-    cache: dict[str, int] = {}
-    hashed = [cache.get(t) or cache.setdefault(t, zlib.crc32(t.encode())) for t in tokens]
-    if len(hashed) < n:
+    hashed = _word_hashes(tokens)
+    if len(hashed) < SHINGLE_WORDS:
         return {_mix(hashed)}
-    out: set[int] = set()
-    top = pow(_P, n - 1, 1 << 32)
-    rolling = 0
-    for i, value in enumerate(hashed):
-        if i >= n:
-            rolling = (rolling - hashed[i - n] * top) & 0xFFFFFFFF
-        rolling = (rolling * _P + value) & 0xFFFFFFFF
-        if i < n - 1:
-            continue
-        h = rolling ^ (rolling >> 16)  # MurmurHash3's finaliser, inline: this loop is hot
-        h = (h * 0x85EBCA6B) & 0xFFFFFFFF
-        h ^= h >> 13
-        h = (h * 0xC2B2AE35) & 0xFFFFFFFF
-        h ^= h >> 16
-        if h % sample == 0:
-            out.add(h)
-    return out
+    return {h for h in _rolling_hashes(hashed) if h % sample == 0}
 
 
 _P = 0x01000193
@@ -103,11 +85,19 @@ _P = 0x01000193
 def shingle_sequence(tokens: list[str]) -> list[int]:
     """The hash of the shingle starting at each word (as `shingle_hashes`, unsampled, in
     order): where in a document the known-license shingles are."""
-    n = SHINGLE_WORDS
-    if len(tokens) < n:
+    if len(tokens) < SHINGLE_WORDS:
         return []
+    return _rolling_hashes(_word_hashes(tokens))
+
+
+def _word_hashes(tokens: list[str]) -> list[int]:
     cache: dict[str, int] = {}
-    hashed = [cache.get(t) or cache.setdefault(t, zlib.crc32(t.encode())) for t in tokens]
+    return [cache.get(t) or cache.setdefault(t, zlib.crc32(t.encode())) for t in tokens]
+
+
+def _rolling_hashes(hashed: list[int]) -> list[int]:
+    """Each shingle's hash, in order: a rolling hash of its word hashes, then mixed."""
+    n = SHINGLE_WORDS
     out: list[int] = []
     top = pow(_P, n - 1, 1 << 32)
     rolling = 0
@@ -117,7 +107,7 @@ def shingle_sequence(tokens: list[str]) -> list[int]:
         rolling = (rolling * _P + value) & 0xFFFFFFFF
         if i < n - 1:
             continue
-        h = rolling ^ (rolling >> 16)
+        h = rolling ^ (rolling >> 16)  # MurmurHash3's finaliser, inline: this loop is hot
         h = (h * 0x85EBCA6B) & 0xFFFFFFFF
         h ^= h >> 13
         h = (h * 0xC2B2AE35) & 0xFFFFFFFF

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
+from ..text_rows import md_cell
 from .diff import Change, Diff, FrameworkChange
 
 DIFF_FORMATS = ("terminal", "markdown", "json")
@@ -88,21 +89,17 @@ def _terminal(d: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _change_table(changes: tuple[Change, ...]) -> list[str]:
     rows = ["| what | before | after |", "|---|---|---|"]
     rows += [
-        f"| {_cell(c.what)} | {_cell(_value(c.before))} | {_cell(_value(c.after))} |"
+        f"| {md_cell(c.what)} | {md_cell(_value(c.before))} | {md_cell(_value(c.after))} |"
         for c in changes
     ]
     return rows
 
 
 def _markdown(d: Diff) -> str:
-    out = [f"# Changes: `{_cell(d.before)}` → `{_cell(d.after)}`", ""]
+    out = [f"# Changes: `{md_cell(d.before)}` → `{md_cell(d.after)}`", ""]
     if d.empty:
         return "\n".join([*out, "No changes.", ""])
     for title, changes in (
@@ -116,8 +113,8 @@ def _markdown(d: Diff) -> str:
     if d.frameworks:
         out += ["## Frameworks", "", "| framework | what | before | after |", "|---|---|---|---|"]
         out += [
-            f"| {_cell(c.framework)} | {_cell(c.what)} | {_cell(c.before or '-')} | "
-            f"{_cell(c.after or '-')} |"
+            f"| {md_cell(c.framework)} | {md_cell(c.what)} | {md_cell(c.before or '-')} | "
+            f"{md_cell(c.after or '-')} |"
             for c in d.frameworks
         ]
         out.append("")
@@ -129,7 +126,7 @@ def _markdown(d: Diff) -> str:
             "|---|---|---|---|",
         ]
         out += [
-            f"| {_cell(f.path)} | {f.change} | {_short(f.before_sha256)} | "
+            f"| {md_cell(f.path)} | {f.change} | {_short(f.before_sha256)} | "
             f"{_short(f.after_sha256)} |"
             for f in d.files
         ]
@@ -138,7 +135,8 @@ def _markdown(d: Diff) -> str:
         out += ["## Findings", "", "| change | rule | severity | where | reason |"]
         out.append("|---|---|---|---|---|")
         out += [
-            f"| {x.change} | {x.rule_id} | {x.severity} | {_cell(x.location)} | {_cell(x.reason)} |"
+            f"| {x.change} | {x.rule_id} | {x.severity} | {md_cell(x.location)} "
+            f"| {md_cell(x.reason)} |"
             for x in d.findings
         ]
         out.append("")

@@ -9,6 +9,7 @@ evaluates literals only. Object arrays (`descr` 'O') store a pickle: that is a f
 from __future__ import annotations
 
 import ast
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,10 +54,7 @@ class NpyHeader:
 
     @property
     def numel(self) -> int:
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
+        return math.prod(self.shape)
 
 
 def dtype_name(descr: Any) -> str:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import Assessment, Finding, Severity
+from ..text_rows import finding_line
 
 #: rule families about the safety of loading the artifacts (plus remote code in configs)
 SECURITY_FAMILIES = (
@@ -67,7 +68,7 @@ def render_text(assessment: Assessment, fail_on: Severity | None) -> str:
 
 def _line(f: Finding) -> str:
     trigger = f" [{f.trigger}]" if f.trigger else ""
-    return f"{f.severity.name:<8} {f.rule_id}  {f.location}  {f.reason}{trigger}  ({f.docs})"
+    return f"{finding_line(f, f.severity.name)}{trigger}  ({f.docs})"
 
 
 def render_json(assessment: Assessment, fail_on: Severity | None) -> str:
