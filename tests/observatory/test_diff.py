@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from openness.observatory.batch import BatchItem, run_batch
@@ -76,6 +77,18 @@ def test_cli_diff_between_two_stored_revisions(tmp_path: Path) -> None:
     assert "family: mit -> gpl" in out.stdout and "~ README.md" in out.stdout
     missing = run_cli("diff", "acme/m@ffff", f"acme/m@{newer}", "--db", db)
     assert missing.returncode == 2 and "no stored assessment" in missing.stderr
+    # without --db: the default store of the working folder, as --help says; none there is an
+    # error, and reading creates no store
+    here = tmp_path / "here"
+    here.mkdir()
+    none = run_cli("diff", f"acme/m@{older}", f"acme/m@{newer}", cwd=here)
+    assert none.returncode == 2 and "none at openness-observatory.db" in none.stderr
+    assert list(here.iterdir()) == []
+    for suffix in ("", "-wal"):  # the store and its write-ahead log
+        if Path(db + suffix).exists():
+            shutil.copy(db + suffix, here / f"openness-observatory.db{suffix}")
+    default = run_cli("diff", f"acme/m@{older}", f"acme/m@{newer}", cwd=here)
+    assert default.returncode == 0 and "family: mit -> gpl" in default.stdout, default.stderr
 
 
 def test_diff_rejects_what_is_not_an_assessment(tmp_path: Path) -> None:

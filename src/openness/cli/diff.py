@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .store_option import add_db_option
+from .store_option import add_db_option, store_of
 
 
 def add_parser(commands: Any) -> None:
@@ -41,13 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from ..observatory.diff_render import render
     from .output import write_report
 
-    before, after = _load(args.a, args.db), _load(args.b, args.db)
+    before, after = _load(args.a, args), _load(args.b, args)
     result = diff(before, after, (label(args.a, before), label(args.b, after)))
     write_report(render(result, args.format), args.output)
     return 1 if args.exit_code and not result.empty else 0
 
 
-def _load(spec: str, db: str | None) -> dict[str, Any]:
+def _load(spec: str, args: argparse.Namespace) -> dict[str, Any]:
     """An assessment's JSON data from a JSON file, a release, or model@revision in the store."""
     from ..errors import OpennessError
     from ..serialize import assessment_from_data, to_data
@@ -67,8 +67,9 @@ def _load(spec: str, db: str | None) -> dict[str, Any]:
         fresh: dict[str, Any] = to_data(assess(spec, health=False))
         return fresh
     if "@" in spec:
-        if db is None:
-            raise OpennessError(f"{spec}: MODEL@REVISION reads the store; give --db")
+        db = store_of(args)  # the default store, as the help says, when --db is not given
+        if args.db is None and not Path(db).is_file():  # reading must not create a store
+            raise OpennessError(f"{spec}: MODEL@REVISION reads the store; none at {db}: give --db")
         from ..observatory.repository import load_document
         from ..observatory.store import open_store
 

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .store_option import DB_HELP as DB_HELP  # serve.py imports it from here
 from .store_option import add_db_option, store_of
 
 

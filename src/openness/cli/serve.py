@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .observe import DB_HELP
+from .store_option import add_db_option, store_of
 
 if TYPE_CHECKING:
     from ..observatory.web.jobs import JobsConfig
@@ -35,7 +35,7 @@ def add_parser(commands: Any) -> None:
         "  openness serve --db obs.db --token-file token.txt --allow-root /srv/models",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--db", default=None, help=DB_HELP)
+    add_db_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (8000)")
     p.add_argument(
@@ -89,20 +89,20 @@ def _serve(args: argparse.Namespace) -> int:
         raise OpennessError(
             "the dashboard needs its extra: pip install 'openness[observatory]'"
         ) from None
-    from ..observatory.store import DEFAULT_DB, open_store
+    from ..observatory.store import open_store
     from ..observatory.web.app import create_app
     from ..observatory.web.warm import warm_in_background
 
     jobs = jobs_config(args)
     if args.prerender:
-        _prerender(args.db or DEFAULT_DB)
+        _prerender(store_of(args))
     if not 1 <= args.workers <= 64:
         raise OpennessError("--workers must be between 1 and 64")
     if args.workers > 1:
         if jobs is not None:  # the job board lives in one process's memory
             raise OpennessError("--workers needs read-only mode (no token): jobs use one process")
         return _serve_workers(args, uvicorn)
-    engine = open_store(args.db or DEFAULT_DB)
+    engine = open_store(store_of(args))
     warm_in_background(engine)  # the listing and metrics, before the first reader asks
     app = create_app(engine, jobs)
     if jobs is not None:
@@ -135,10 +135,10 @@ def _prerender(db: str) -> None:
 
 
 def _serve_workers(args: argparse.Namespace, uvicorn: Any) -> int:
-    from ..observatory.store import DEFAULT_DB, open_store
+    from ..observatory.store import open_store
     from ..observatory.web.factory import DB_ENV
 
-    db = args.db or DEFAULT_DB
+    db = store_of(args)
     open_store(db).dispose()  # migrate once, here, before any worker opens the store
     os.environ[DB_ENV] = db
     uvicorn.run(
