@@ -115,12 +115,15 @@ def stored(conn: sa.Connection, assessment_id: int) -> Rendered | None:
         report_sections.c.renderer == renderer(),
     )
     row = conn.execute(query).first()
-    if row is None:
+    return None if row is None else from_parts(row.head, row.tail)
+
+
+def from_parts(head: bytes, tail: bytes) -> Rendered | None:
+    """A rendering from its stored (compressed) parts; None when they cannot be used."""
+    inflated_head, inflated_tail = _inflate(head), _inflate(tail)
+    if inflated_head is None or inflated_tail is None:
         return None
-    head, tail = _inflate(row.head), _inflate(row.tail)
-    if head is None or tail is None:
-        return None
-    return Rendered(head, tail)
+    return Rendered(inflated_head, inflated_tail)
 
 
 def _inflate(blob: bytes) -> str | None:

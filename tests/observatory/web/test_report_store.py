@@ -112,3 +112,32 @@ def test_migration_0006_adds_an_empty_table_and_downgrades(db_url: str) -> None:
         command.downgrade(alembic_config(connection), "0005")
     assert "report_sections" not in sa.inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_each_revision_page_shows_its_own_stored_rendering(tmp_path: Path) -> None:
+    """The model page reads its row, the history and the stored rendering in one query: an
+    older revision's page shows that revision's rendering, the latest its own, each the page
+    rendered from its document byte for byte."""
+    from openness.pipeline import assess
+    from openness.serialize import to_data
+    from tests.observatory.conftest import make_release
+
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    for n, license_id in enumerate(("mit", "gpl-3.0")):
+        data = to_data(assess(str(make_release(tmp_path / f"r{n}", license_id=license_id))))
+        row = {**row_for(data, "acme/a", when), "revision": f"r{n}"}
+        save_assessment(engine, row, f"t{n}", None)
+    for revision in ("r0", "r1", None):
+        served = pages.model_page(engine, ServerLinks(), "acme/a", revision)
+        with engine.begin() as conn:
+            saved = [dict(r._mapping) for r in conn.execute(sa.select(report_sections))]
+            conn.execute(sa.delete(report_sections))
+        try:
+            assert served == pages.model_page(engine, ServerLinks(), "acme/a", revision)
+        finally:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(report_sections), saved)
+    older = pages.model_page(engine, ServerLinks(), "acme/a", "r0")
+    assert "MIT" in older and "GPL" not in older.split('id="history"')[0]
+    engine.dispose()

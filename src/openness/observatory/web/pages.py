@@ -121,11 +121,12 @@ def model_page(
     (report_store.py) when there is one of this renderer."""
     from markupsafe import Markup
 
+    # a stored rendering holds the model's id and local links: not for a published site
+    renderer = report_store.renderer() if shown_as is None and not links.static_site else None
     with queries.reading(engine) as conn:
-        record, history = queries.model_revisions(conn, model, revision)
-        stored = None
-        if shown_as is None and not links.static_site:
-            stored = report_store.stored(conn, record["id"])
+        found = queries.model_revisions(conn, model, revision, renderer)
+        record, history = found.record, found.history
+        stored = report_store.from_parts(*found.rendering) if found.rendering else None
         document = queries.document_of(conn, record["id"]) if stored is None else None
     chart = charts.attribute_chart({a: record[a] for a, _ in ATTRIBUTES}, label=shown_as or model)
     if stored is not None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ...errors import OpennessError
 from ..licensing import OPEN_CATEGORIES
-from ..tables import LEVEL_COLUMNS, LIST_COLUMNS, assessments
+from ..tables import LEVEL_COLUMNS, LIST_COLUMNS, assessments, report_sections
 from . import listing
 from .cache import cache_for
 
@@ -190,19 +190,48 @@ def model_record(
     return _row(row)
 
 
+@dataclass(frozen=True)
+class Revisions:
+    """What a model page shows of the store: the chosen row, every row of the model (newest
+    first), the stored rendering's parts of the chosen row (None when there is none)."""
+
+    record: dict[str, Any]
+    history: list[dict[str, Any]]
+    rendering: tuple[bytes, bytes] | None
+
+
 def model_revisions(
-    conn: sa.Connection, model: str, revision: str | None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(the row of model@revision (latest without one), every stored row of the model, newest
-    first) in one query, the document left out: what a model page shows."""
+    conn: sa.Connection, model: str, revision: str | None, renderer: str | None = None
+) -> Revisions:
+    """The row of model@revision (latest without one) and every stored row of the model, the
+    document left out; with `renderer`, the chosen row's stored rendering of that renderer
+    too. One query (on PostgreSQL each round trip was a fifth of a model page)."""
+    a, r = assessments.c, report_sections.c
     columns = [c for c in assessments.c if c.name != "document"]
-    query = sa.select(*columns).where(assessments.c.model == model)
-    rows = [_row(r) for r in conn.execute(query.order_by(assessments.c.id.desc()))]
-    chosen = next((r for r in rows if not revision or r["revision"] == revision), None)
+    chosen_id = sa.select(sa.func.max(a.id)).where(a.model == model)
+    if revision:
+        chosen_id = chosen_id.where(a.revision == revision)
+    joined = assessments.outerjoin(
+        report_sections,
+        sa.and_(
+            r.assessment_id == a.id,
+            r.renderer == (renderer or ""),
+            a.id == chosen_id.scalar_subquery(),
+        ),
+    )
+    query = sa.select(*columns, r.head, r.tail).select_from(joined).where(a.model == model)
+    history, rendering = [], None
+    for row in conn.execute(query.order_by(a.id.desc())):
+        values = dict(row._mapping)
+        head, tail = values.pop("head"), values.pop("tail")
+        if head is not None and tail is not None:
+            rendering = (bytes(head), bytes(tail))
+        history.append(_row_of(values))
+    chosen = next((h for h in history if not revision or h["revision"] == revision), None)
     if chosen is None:
         at = f"@{revision}" if revision else ""
         raise OpennessError(f"no stored assessment for {model}{at}")
-    return chosen, rows
+    return Revisions(chosen, history, rendering if renderer else None)
 
 
 def document_of(conn: sa.Connection, assessment_id: int) -> Any:
