@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +43,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             elif line.startswith(" "):
                 out += _command_lines(indent + line, width)
             else:
+                import textwrap  # help only: not imported on every run
+
                 out += textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent)
         return "\n".join(out)
 
@@ -53,6 +54,8 @@ def _command_lines(line: str, width: int) -> list[str]:
     shell command when copied)."""
     if len(line) <= width:
         return [line]
+    import textwrap
+
     margin = line[: len(line) - len(line.lstrip())] + "    "
     pieces = textwrap.wrap(
         line.strip(),
@@ -98,10 +101,16 @@ def _chosen_command(argv: Sequence[str] | None) -> str | None:
 
 
 def command_names() -> list[str]:
-    """A command is named after its module."""
+    """A command is named after its module (listed without pkgutil: ~3 ms of start-up)."""
     from . import __path__ as here
 
-    return sorted(m.name for m in pkgutil.iter_modules(here))
+    found = {
+        entry.name.removesuffix(".py")
+        for folder in here
+        for entry in os.scandir(folder)
+        if entry.name.endswith(".py") and not entry.name.startswith("_")
+    }
+    return sorted(found)
 
 
 def command_modules(only: str | None = None) -> list[Any]:
