@@ -123,7 +123,7 @@ class Listing:
 
 
 def load(engine: sa.Engine) -> Listing:
-    """Read the listing index once: the latest revision of every model, by model id."""
+    """Read the listing once: every list column of the latest revision of every model, by id."""
     import numpy as np
 
     latest = assessments.c.latest == sa.true()  # the flag of migration 0005, as queries.py reads it
