@@ -274,3 +274,14 @@ def test_a_repository_name_does_not_make_the_work_it_is_named_after_its_own() ->
 def test_a_fine_tuning_guide_is_training_documentation(path: str) -> None:
     facts = [e.fact for e in document_facts(path, "# Guide\n\nSome text.\n", frozenset())]
     assert "doc.training" in facts
+
+
+def test_a_citation_of_the_repository_itself_is_no_paper() -> None:
+    text = (
+        "@misc{wombat,\n  title = {Wombat: a marsupial model},\n  publisher = {GitHub},\n"
+        "  journal = {GitHub repository},\n  howpublished = {\\url{https://example.org/wombat}},\n}"
+    )
+    facts = _facts("wombat/README.md", text, frozenset({"wombat"}))
+    assert "doc.paper.venue" not in facts
+    assert "doc.paper.preprint" not in facts
+    assert facts["doc.citation"] == ["wombat"]

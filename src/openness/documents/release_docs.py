@@ -113,6 +113,10 @@ _BIBTEX_START = lazy(r"@(\w+)\s*\{\s*([^,\s]*)\s*,?", re.I)
 _BIBTEX_FIELD = lazy(r"^\s*(\w+)\s*=\s*[{\"]?\s*(.*?)\s*[}\"]?\s*,?\s*$")
 _PREPRINT = lazy(r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|technical report", re.I)
 _ARXIV_ID = lazy(r"\b(\d{4}\.\d{4,5})(v\d+)?\b")
+# a citation of the code or the model itself (`journal = {GitHub repository}`) names no paper
+_NOT_A_VENUE = lazy(
+    r"\b(github|gitlab|hugging\s*face|repository|web\s*(site|page)|blog|model card)\b", re.I
+)
 _HARDWARE = lazy(
     r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?([AHB]\d{2,3}|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
     r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
@@ -408,6 +412,8 @@ def _citations(
             continue
         venue = fields.get("booktitle") or fields.get("journal") or ""
         eprint = " ".join(f for f in (fields.get("eprint"), fields.get("archiveprefix")) if f)
+        if _NOT_A_VENUE.search(venue):
+            continue
         if venue and not _PREPRINT.search(venue):
             yield Evidence("doc.paper.venue", venue[:160], Location(path, line=line))
         elif _PREPRINT.search(" ".join((venue, eprint, fields.get("url", "")))):
@@ -433,6 +439,8 @@ def _citation_file(path: str, text: str) -> Iterable[Evidence]:
         venue = venue.get("name")
     venue = str(venue or "")
     where = Location(path, key="preferred-citation")
+    if _NOT_A_VENUE.search(venue):
+        return
     if venue and not _PREPRINT.search(venue) and kind in ("article", "conference-paper"):
         yield Evidence("doc.paper.venue", venue[:160], where)
     elif _PREPRINT.search(" ".join((venue, str(cited.get("url", "")), kind))):
