@@ -214,3 +214,17 @@ def test_weights_the_documents_say_are_downloadable_are_linked_in_every_framewor
     index = EvidenceIndex(said)
     assert parse_condition(weights.condition("linked"), "w").test(index)[0]
     assert not parse_condition(weights.condition("present"), "w").test(index)[0]
+
+
+def test_a_data_file_among_scripts_is_not_the_training_data(tmp_path: Path) -> None:
+    """A list of shard names beside the processing scripts (`data/processing_scripts/...`) is
+    the scripts' input, not released training data; a file in `data/` itself is."""
+    files = {"acme+wombat/README.md": "# Wombat\n\nA model.\n", "acme+wombat/LICENSE": APACHE}
+    shards = "acme+wombat/data/processing_scripts/python_scripts/01_shard_names.txt"
+    listed = _repo(tmp_path / "a", {**files, shards: "shard-000\nshard-001\n"})
+    a = assess(str(listed), hash_files=False, health=False)
+    assert not [e for e in a.evidence if e.fact == "file.role.dataset"]
+    assert _component(a, "osai-index", "base_model_data")[0] != "open"
+    own = _repo(tmp_path / "b", {**files, "acme+wombat/data/train.jsonl": '{"text": "x"}\n'})
+    b = assess(str(own), hash_files=False, health=False)
+    assert _component(b, "osai-index", "base_model_data")[0] == "open"
