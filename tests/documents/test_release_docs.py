@@ -285,3 +285,43 @@ def test_a_citation_of_the_repository_itself_is_no_paper() -> None:
     assert "doc.paper.venue" not in facts
     assert "doc.paper.preprint" not in facts
     assert facts["doc.citation"] == ["wombat"]
+
+
+DATA_SECTION = """# Wombat-1B
+
+Wombat is a small language model.
+
+## Data Collection
+
+Wombat is trained on web text curated by the authors, synthetic data they generated and
+public datasets with permissive licenses; see the technical report for the list.
+
+## Evaluation
+
+Scores on common benchmarks.
+"""
+
+
+def test_data_described_only_in_prose_is_closed_for_what_it_is(tmp_path: Path) -> None:
+    """A README with a data section but no dataset named, linked or released: the EU index's
+    experts rate that closed, but "no document names a data source" would be a false reason;
+    the reason cites the section instead."""
+    facts = _facts("README.md", DATA_SECTION)
+    assert facts["doc.data.section"] == ["data collection"]
+    (tmp_path / "README.md").write_text(DATA_SECTION)
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "closed"
+    assert "data collection" in data.rationale
+    assert "names or links" not in data.rationale
+    assert ("README.md", 5) in {(e.location.file, e.location.line) for e in data.evidence}
+    sheet = next(c for c in index.components if c.id == "datasheet")
+    assert sheet.status == "closed" and "data collection" in sheet.rationale
+    silent = tmp_path / "silent"
+    silent.mkdir()
+    (silent / "README.md").write_text(DATA_SECTION.split("## Data Collection")[0])
+    b = openness.assess(str(silent), hash_files=False, health=False)
+    index = next(f for f in b.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "closed" and "names or links" in data.rationale

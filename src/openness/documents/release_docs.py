@@ -8,6 +8,7 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
+- `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
 - `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
@@ -76,6 +77,13 @@ _PAPER_HOSTS = lazy(
     r"arxiv\.org|doi\.org|aclanthology\.org|aclweb\.org|openreview\.net|papers\.nips\.cc|"
     r"proceedings\.|dl\.acm\.org|ieeexplore|springer\.com|semanticscholar\.org|"
     r"(huggingface\.co|hf\.co)/papers/",
+    re.I,
+)
+#: a section about the training data ("Data Collection", "Pretraining data"): the documents speak
+#: of the data, so its absence cannot be concluded, though the sources it names are not verified
+_DATA_HEADING = lazy(
+    r"\b((pre-?)?train(ing)?|fine-?tun\w*|sft)\s+(data|datasets?|corpus|corpora|mixture)\b|"
+    r"\bdata\s*(collection|sources?|mixture|curation|composition)\b",
     re.I,
 )
 _TRAINING_HEADING = lazy(
@@ -279,6 +287,9 @@ def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]
 def _training_sections(
     path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
 ) -> Iterable[Evidence]:
+    data = next(((t, n) for t, n in headings if _DATA_HEADING.search(t)), None)
+    if data:
+        yield Evidence("doc.data.section", data[0][:120], Location(path, line=data[1]))
     heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
     if heading:
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
