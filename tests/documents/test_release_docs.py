@@ -325,3 +325,29 @@ def test_data_described_only_in_prose_is_closed_for_what_it_is(tmp_path: Path) -
     index = next(f for f in b.frameworks if f.framework == "osai-index")
     data = next(c for c in index.components if c.id == "base_model_data")
     assert data.status == "closed" and "names or links" in data.rationale
+
+
+FINETUNED = """# Stanford Wombat: an instruction-following Kangaroo model
+
+Wombat is an instruction-following model fine-tuned from a 7B Kangaroo model on 52K
+demonstrations; the demonstrations are released in `data/wombat_data.json`.
+"""
+
+
+def test_a_sentence_naming_another_base_model_makes_the_base_unknown(tmp_path: Path) -> None:
+    """The release's data is not the base model's: a README saying it is fine-tuned from another
+    model (no `base_model` in a card) leaves the base model's data and weights `unknown`."""
+    facts = _facts("README.md", FINETUNED, frozenset({"wombat", "stanford"}))
+    assert facts["doc.base_model"] == ["Kangaroo"]
+    (tmp_path / "README.md").write_text(FINETUNED)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "wombat_data.json").write_text('[{"instruction": "x"}]\n')
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    status = {c.id: c.status for c in index.components}
+    assert status["base_model_data"] == "unknown"
+    assert status["end_model_data"] == "open"
+    # its own base model ("Wombat-Chat is fine-tuned from Wombat-Base") is no other model
+    own = "# Wombat-Chat\n\nWombat-Chat is fine-tuned from Wombat-Base on dialogues.\n"
+    assert "doc.base_model" not in _facts("README.md", own, frozenset({"wombat"}))
+    assert "doc.base_model" not in _facts("README.md", "We fine-tuned from scratch.\n")

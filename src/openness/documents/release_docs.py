@@ -8,6 +8,7 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
+- `doc.base_model` (name): another model the release says it was fine-tuned from.
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
@@ -84,6 +85,13 @@ _PAPER_HOSTS = lazy(
 _DATA_HEADING = lazy(
     r"\b((pre-?)?train(ing)?|fine-?tun\w*|sft)\s+(data|datasets?|corpus|corpora|mixture)\b|"
     r"\bdata\s*(collection|sources?|mixture|curation|composition)\b",
+    re.I,
+)
+#: "fine-tuned from a 7B Wombat model": the release's base model, named in prose
+_FINETUNED_FROM = lazy(
+    r"\b(?:fine-?tuned|instruction[- ]tuned|further trained|trained on top of|built on top of)"
+    r"\s+(?:from|on top of)\s+(?:the\s+|an?\s+)?(?:\d+(?:\.\d+)?[bm]\s+)?"
+    r"(?P<base>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)",
     re.I,
 )
 _TRAINING_HEADING = lazy(
@@ -217,6 +225,10 @@ def document_facts(
     root, so no folder names the release)."""
     lines = text.split("\n")
     yield Evidence("doc.read", path, Location(path))
+    own = names | stems(posixpath.dirname(path).replace("+", "/"))
+    for repository in repositories:
+        own |= stems(repository)
+    yield from _base_models(path, lines, own)
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
@@ -282,6 +294,19 @@ def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]
             where = Location(path, line=number)
             yield Evidence("doc.library_for_users", sentence, where, Confidence.MEDIUM)
             return
+
+
+def _base_models(path: str, lines: Sequence[str], own: set[str] | frozenset[str]) -> Iterable[Evidence]:
+    """The first model the documents say the release was fine-tuned from, when it is not one
+    of the release's own (a chat model fine-tuned from its own base is its own base)."""
+    for number, line in enumerate(lines, start=1):
+        for match in _FINETUNED_FROM.finditer(line[:2000]):
+            base = match.group("base").strip().rstrip(".-")
+            named = stems(base)
+            # a model's name has a capital or a digit ("LLaMA", "gpt2"); "scratch", "our" do not
+            if named and not named & own and re.search(r"[A-Z0-9]", base):
+                yield Evidence("doc.base_model", base[:80], Location(path, line=number))
+                return
 
 
 def _training_sections(
