@@ -296,7 +296,9 @@ def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]
             return
 
 
-def _base_models(path: str, lines: Sequence[str], own: set[str] | frozenset[str]) -> Iterable[Evidence]:
+def _base_models(
+    path: str, lines: Sequence[str], own: set[str] | frozenset[str]
+) -> Iterable[Evidence]:
     """The first model the documents say the release was fine-tuned from, when it is not one
     of the release's own (a chat model fine-tuned from its own base is its own base)."""
     for number, line in enumerate(lines, start=1):
