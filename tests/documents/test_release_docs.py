@@ -351,3 +351,16 @@ def test_a_sentence_naming_another_base_model_makes_the_base_unknown(tmp_path: P
     own = "# Wombat-Chat\n\nWombat-Chat is fine-tuned from Wombat-Base on dialogues.\n"
     assert "doc.base_model" not in _facts("README.md", own, frozenset({"wombat"}))
     assert "doc.base_model" not in _facts("README.md", "We fine-tuned from scratch.\n")
+
+
+def test_fine_tuning_a_named_base_model_names_the_base() -> None:
+    text = "Wombat is created by fine-tuning a Kangaroo base model on 125K conversations.\n"
+    assert _facts("README.md", text, frozenset({"wombat"}))["doc.base_model"] == ["Kangaroo"]
+    for advice in (
+        "We recommend fine-tuning the pretrained model on your own data.\n",
+        "For a minimal example of finetuning a GPT2 model on a local dataset, see `example/`.\n",
+    ):
+        assert "doc.base_model" not in _facts("README.md", advice, frozenset({"wombat"}))
+    # a how-to beside the code is not where the release says what it was made from
+    how_to = "scripts/train/README.md"
+    assert "doc.base_model" not in _facts(how_to, text, frozenset({"wombat"}))

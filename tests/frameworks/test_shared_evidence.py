@@ -11,6 +11,7 @@ import yaml
 from openness.evidence_index import EvidenceIndex
 from openness.formats import get
 from openness.formats.interface import RenderOptions
+from openness.frameworks.facts import derive_framework_facts
 from openness.model import Assessment, Evidence, Location
 from openness.pipeline import assess
 from openness.rubrics.components import components
@@ -24,6 +25,16 @@ def _component(a: Assessment, framework: str, cid: str) -> tuple[str, str]:
     result = next(f for f in a.frameworks if f.framework == framework)
     c = next(c for c in result.components if c.id == cid)
     return c.status, c.rationale
+
+
+def _roles(a: Assessment) -> dict[str, str]:
+    """Each file's role, as the frameworks read it (path below the checkout folder)."""
+    facts = derive_framework_facts(a.evidence, a.files)
+    return {
+        e.location.file.split("acme+wombat/")[-1]: e.fact
+        for e in facts
+        if e.fact.startswith("file.role.")
+    }
 
 
 def _repo(root: Path, files: dict[str, str]) -> Path:
@@ -223,8 +234,26 @@ def test_a_data_file_among_scripts_is_not_the_training_data(tmp_path: Path) -> N
     shards = "acme+wombat/data/processing_scripts/python_scripts/01_shard_names.txt"
     listed = _repo(tmp_path / "a", {**files, shards: "shard-000\nshard-001\n"})
     a = assess(str(listed), hash_files=False, health=False)
-    assert not [e for e in a.evidence if e.fact == "file.role.dataset"]
+    assert "file.role.dataset" not in _roles(a).values()
     assert _component(a, "osai-index", "base_model_data")[0] != "open"
     own = _repo(tmp_path / "b", {**files, "acme+wombat/data/train.jsonl": '{"text": "x"}\n'})
     b = assess(str(own), hash_files=False, health=False)
     assert _component(b, "osai-index", "base_model_data")[0] == "open"
+
+
+def test_dummy_and_judge_data_are_not_the_training_data(tmp_path: Path) -> None:
+    """A dummy conversation to try the fine-tuning script on, and the prompts and questions of
+    an LLM-as-judge benchmark, are not released training data."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/data/dummy_conversation.json": "[]\n",
+        "acme+wombat/wombat/llm_judge/data/judge_prompts.jsonl": "{}\n",
+        "acme+wombat/wombat/llm_judge/data/mt_bench/question.jsonl": "{}\n",
+    }
+    a = assess(str(_repo(tmp_path, files)), hash_files=False, health=False)
+    roles = _roles(a)
+    assert roles["wombat/llm_judge/data/judge_prompts.jsonl"] == "file.role.evaluation_data"
+    assert roles["wombat/llm_judge/data/mt_bench/question.jsonl"] == "file.role.evaluation_data"
+    assert "file.role.dataset" not in roles.values()
+    assert _component(a, "osai-index", "base_model_data")[0] != "open"

@@ -91,7 +91,11 @@ _DATA_HEADING = lazy(
 _FINETUNED_FROM = lazy(
     r"\b(?:fine-?tuned|instruction[- ]tuned|further trained|trained on top of|built on top of)"
     r"\s+(?:from|on top of)\s+(?:the\s+|an?\s+)?(?:\d+(?:\.\d+)?[bm]\s+)?"
-    r"(?P<base>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)",
+    r"(?P<base>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)"
+    # "created by fine-tuning a Wombat base model" (not "for an example of fine-tuning a GPT2
+    # model", which is advice to users)
+    r"|\b(?:created|made|obtained|built|trained|produced)\s+by\s+fine-?tuning\s+(?:the\s+|an?\s+)(?:\d+(?:\.\d+)?[bm]\s+)?"
+    r"(?P<other>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)\s+(?:base\s+)?model",
     re.I,
 )
 _TRAINING_HEADING = lazy(
@@ -228,7 +232,8 @@ def document_facts(
     own = names | stems(posixpath.dirname(path).replace("+", "/"))
     for repository in repositories:
         own |= stems(repository)
-    yield from _base_models(path, lines, own)
+    if _is_primary(path):  # the release's own README or card, not a how-to
+        yield from _base_models(path, lines, own)
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
@@ -303,7 +308,7 @@ def _base_models(
     of the release's own (a chat model fine-tuned from its own base is its own base)."""
     for number, line in enumerate(lines, start=1):
         for match in _FINETUNED_FROM.finditer(line[:2000]):
-            base = match.group("base").strip().rstrip(".-")
+            base = (match.group("base") or match.group("other")).strip().rstrip(".-")
             named = stems(base)
             # a model's name has a capital or a digit ("LLaMA", "gpt2"); "scratch", "our" do not
             if named and not named & own and re.search(r"[A-Z0-9]", base):
