@@ -364,3 +364,24 @@ def test_fine_tuning_a_named_base_model_names_the_base() -> None:
     # a how-to beside the code is not where the release says what it was made from
     how_to = "scripts/train/README.md"
     assert "doc.base_model" not in _facts(how_to, text, frozenset({"wombat"}))
+
+
+def test_a_readme_naming_its_training_data_is_no_evidence_of_absence(tmp_path: Path) -> None:
+    """ "trained on [the Pile](paper link)": the data is named (a paper link is no dataset link),
+    so `closed` ("no document names a data source") would be false; not verified: `unknown`."""
+    text = (
+        "# Wombat-20B\n\nWombat-20B is an autoregressive model trained on "
+        "[the Pile](https://arxiv.org/abs/2101.00027).\n"
+    )
+    assert _facts("README.md", text)["doc.data.named"] == ["Pile"]
+    (tmp_path / "README.md").write_text(text)
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "unknown" and "Pile" in data.rationale
+    for other in (
+        "Wombat was trained on 512 A100 GPUs for a month.\n",
+        "Wombat is continually trained on the Kangaroo-9B to improve its code.\n",
+        "Wombat is trained on English and French text.\n",
+    ):
+        assert "doc.data.named" not in _facts("README.md", other)

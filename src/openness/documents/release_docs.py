@@ -9,6 +9,7 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
 - `doc.base_model` (name): another model the release says it was fine-tuned from.
+- `doc.data.named` (name): a data source the README says the model was trained on (not verified).
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
@@ -97,6 +98,17 @@ _FINETUNED_FROM = lazy(
     r"|\b(?:created|made|obtained|built|trained|produced)\s+by\s+fine-?tuning\s+(?:the\s+|an?\s+)(?:\d+(?:\.\d+)?[bm]\s+)?"
     r"(?P<other>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)\s+(?:base\s+)?model",
     re.I,
+)
+#: "trained on the Pile", "pre-trained on [RedPajama](…)": a named training data source
+_TRAINED_ON = lazy(
+    r"\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+\[?(?:the\s+)?\[?"
+    r"(?P<name>[A-Z][\w.-]*[A-Za-z](?:\s+[A-Z][\w.-]*[A-Za-z]){0,3})"
+)
+#: capitalised words after "trained on" that name no data source
+_NOT_DATA = lazy(
+    r"^(?:GPUs?|TPUs?|CPUs?|NVIDIA|AMD|Intel|Apple|Google|AWS|Azure|Slurm|Kubernetes|English|"
+    r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
+    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
 )
 _TRAINING_HEADING = lazy(
     r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
@@ -234,6 +246,7 @@ def document_facts(
         own |= stems(repository)
     if _is_primary(path):  # the release's own README or card, not a how-to
         yield from _base_models(path, lines, own)
+        yield from _named_data(path, lines)
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
@@ -313,6 +326,18 @@ def _base_models(
             # a model's name has a capital or a digit ("LLaMA", "gpt2"); "scratch", "our" do not
             if named and not named & own and re.search(r"[A-Z0-9]", base):
                 yield Evidence("doc.base_model", base[:80], Location(path, line=number))
+                return
+
+
+def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """The first data source a README names as what the model was trained on."""
+    for number, line in enumerate(lines, start=1):
+        for match in _TRAINED_ON.finditer(line[:2000]):
+            name = match.group("name")
+            # "continually trained on the GLM-4-9B": a model (its size), not data
+            model = re.search(r"\d(\.\d+)?[BM]\b", name, re.I)
+            if not _NOT_DATA.match(name) and not _HARDWARE.search(name) and not model:
+                yield Evidence("doc.data.named", name[:80], Location(path, line=number))
                 return
 
 
