@@ -257,3 +257,16 @@ def test_dummy_and_judge_data_are_not_the_training_data(tmp_path: Path) -> None:
     assert roles["wombat/llm_judge/data/mt_bench/question.jsonl"] == "file.role.evaluation_data"
     assert "file.role.dataset" not in roles.values()
     assert _component(a, "osai-index", "base_model_data")[0] != "open"
+
+
+def test_a_readme_section_on_training_documents_the_training_code(tmp_path: Path) -> None:
+    """Training code plus a README section that says how to run it ("Train the model" and the
+    command) is documented code in the EU index, not "no documentation of it found"."""
+    files = {"acme+wombat/LICENSE": APACHE, "acme+wombat/wombat/train.py": "1\n"}
+    how = "# Wombat\n\nA model.\n\n## Train the model\n\n```bash\npython wombat/train.py\n```\n"
+    documented = _repo(tmp_path / "a", {**files, "acme+wombat/README.md": how})
+    a = assess(str(documented), hash_files=False, health=False)
+    assert _component(a, "osai-index", "code_documentation")[0] == "open"
+    bare = _repo(tmp_path / "b", {**files, "acme+wombat/README.md": "# Wombat\n\nA model.\n"})
+    b = assess(str(bare), hash_files=False, health=False)
+    assert _component(b, "osai-index", "code_documentation")[0] == "partial"
