@@ -385,3 +385,25 @@ def test_a_readme_naming_its_training_data_is_no_evidence_of_absence(tmp_path: P
         "Wombat is trained on English and French text.\n",
     ):
         assert "doc.data.named" not in _facts("README.md", other)
+
+
+def test_a_readme_saying_the_data_is_withheld_makes_the_data_closed(tmp_path: Path) -> None:
+    """Data-cleaning documentation would make the data `partial`; the README's own word that
+    the conversations are not released makes it `closed`, citing that line."""
+    text = (
+        "# Wombat\n\nWombat is fine-tuned on 100K shared conversations.\n"
+        "We will not release the conversation dataset; try the code on your own data.\n"
+    )
+    assert _facts("README.md", text)["doc.data.withheld"] == [
+        "will not release the conversation dataset"
+    ]
+    (tmp_path / "README.md").write_text(text)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "data_cleaning.md").write_text("# Data cleaning\n\nDeduplicate.\n")
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "end_model_data")
+    assert data.status == "closed"
+    assert ("README.md", 4) in {(e.location.file, e.location.line) for e in data.evidence}
+    for other in ("The data will be released soon.\n", "We do not share our evaluation code.\n"):
+        assert "doc.data.withheld" not in _facts("README.md", other)

@@ -10,6 +10,7 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
 - `doc.base_model` (name): another model the release says it was fine-tuned from.
 - `doc.data.named` (name): a data source the README says the model was trained on (not verified).
+- `doc.data.withheld` (phrase): the README says the training data is not released.
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
@@ -103,6 +104,13 @@ _FINETUNED_FROM = lazy(
 _TRAINED_ON = lazy(
     r"\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+\[?(?:the\s+)?\[?"
     r"(?P<name>[A-Z][\w.-]*[A-Za-z](?:\s+[A-Z][\w.-]*[A-Za-z]){0,3})"
+)
+#: "We will not release the ShareGPT dataset": the release says its data is withheld
+_WITHHELD = lazy(
+    r"\b(?:will not|won't|do not|don't|cannot|can't|are not|is not|did not)\s+(?:be\s+)?"
+    r"(?:releas|publish|shar|open[- ]?sourc)\w*\s+(?:the\s+|our\s+|this\s+|these\s+|any\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:data|datasets?|corpus|corpora)\b",
+    re.I,
 )
 #: capitalised words after "trained on" that name no data source
 _NOT_DATA = lazy(
@@ -247,6 +255,7 @@ def document_facts(
     if _is_primary(path):  # the release's own README or card, not a how-to
         yield from _base_models(path, lines, own)
         yield from _named_data(path, lines)
+        yield from _withheld_data(path, lines)
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
@@ -327,6 +336,14 @@ def _base_models(
             if named and not named & own and re.search(r"[A-Z0-9]", base):
                 yield Evidence("doc.base_model", base[:80], Location(path, line=number))
                 return
+
+
+def _withheld_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        match = _WITHHELD.search(line[:2000])
+        if match:
+            yield Evidence("doc.data.withheld", match.group(0)[:120], Location(path, line=number))
+            return
 
 
 def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
