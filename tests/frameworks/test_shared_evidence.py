@@ -267,6 +267,8 @@ def test_a_readme_section_on_training_documents_the_training_code(tmp_path: Path
     documented = _repo(tmp_path / "a", {**files, "acme+wombat/README.md": how})
     a = assess(str(documented), hash_files=False, health=False)
     assert _component(a, "osai-index", "code_documentation")[0] == "open"
-    bare = _repo(tmp_path / "b", {**files, "acme+wombat/README.md": "# Wombat\n\nA model.\n"})
+    # a list of pretrained checkpoints to download says nothing about how to train
+    download = "# Wombat\n\nA model.\n\n## Pretrained model options\n\n- wombat-1b.zip\n"
+    bare = _repo(tmp_path / "b", {**files, "acme+wombat/README.md": download})
     b = assess(str(bare), hash_files=False, health=False)
     assert _component(b, "osai-index", "code_documentation")[0] == "partial"

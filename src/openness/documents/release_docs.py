@@ -119,7 +119,8 @@ _NOT_DATA = lazy(
     r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
 )
 _TRAINING_HEADING = lazy(
-    r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
+    # "pretrained models" is what to download, not how it was trained
+    r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
     r"(?!\s+(data|dataset|corpus|tokens)\b)",
     re.I,
 )
