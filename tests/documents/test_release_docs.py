@@ -274,3 +274,136 @@ def test_a_repository_name_does_not_make_the_work_it_is_named_after_its_own() ->
 def test_a_fine_tuning_guide_is_training_documentation(path: str) -> None:
     facts = [e.fact for e in document_facts(path, "# Guide\n\nSome text.\n", frozenset())]
     assert "doc.training" in facts
+
+
+def test_a_citation_of_the_repository_itself_is_no_paper() -> None:
+    text = (
+        "@misc{wombat,\n  title = {Wombat: a marsupial model},\n  publisher = {GitHub},\n"
+        "  journal = {GitHub repository},\n  howpublished = {\\url{https://example.org/wombat}},\n}"
+    )
+    facts = _facts("wombat/README.md", text, frozenset({"wombat"}))
+    assert "doc.paper.venue" not in facts
+    assert "doc.paper.preprint" not in facts
+    assert facts["doc.citation"] == ["wombat"]
+
+
+DATA_SECTION = """# Wombat-1B
+
+Wombat is a small language model.
+
+## Data Collection
+
+Wombat is trained on web text curated by the authors, synthetic data they generated and
+public datasets with permissive licenses; see the technical report for the list.
+
+## Evaluation
+
+Scores on common benchmarks.
+"""
+
+
+def test_data_described_only_in_prose_is_closed_for_what_it_is(tmp_path: Path) -> None:
+    """A README with a data section but no dataset named, linked or released: the EU index's
+    experts rate that closed, but "no document names a data source" would be a false reason;
+    the reason cites the section instead."""
+    facts = _facts("README.md", DATA_SECTION)
+    assert facts["doc.data.section"] == ["data collection"]
+    (tmp_path / "README.md").write_text(DATA_SECTION)
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "closed"
+    assert "data collection" in data.rationale
+    assert "names or links" not in data.rationale
+    assert ("README.md", 5) in {(e.location.file, e.location.line) for e in data.evidence}
+    sheet = next(c for c in index.components if c.id == "datasheet")
+    assert sheet.status == "closed" and "data collection" in sheet.rationale
+    silent = tmp_path / "silent"
+    silent.mkdir()
+    (silent / "README.md").write_text(DATA_SECTION.split("## Data Collection")[0])
+    b = openness.assess(str(silent), hash_files=False, health=False)
+    index = next(f for f in b.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "closed" and "names or links" in data.rationale
+
+
+FINETUNED = """# Stanford Wombat: an instruction-following Kangaroo model
+
+Wombat is an instruction-following model fine-tuned from a 7B Kangaroo model on 52K
+demonstrations; the demonstrations are released in `data/wombat_data.json`.
+"""
+
+
+def test_a_sentence_naming_another_base_model_makes_the_base_unknown(tmp_path: Path) -> None:
+    """The release's data is not the base model's: a README saying it is fine-tuned from another
+    model (no `base_model` in a card) leaves the base model's data and weights `unknown`."""
+    facts = _facts("README.md", FINETUNED, frozenset({"wombat", "stanford"}))
+    assert facts["doc.base_model"] == ["Kangaroo"]
+    (tmp_path / "README.md").write_text(FINETUNED)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "wombat_data.json").write_text('[{"instruction": "x"}]\n')
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    status = {c.id: c.status for c in index.components}
+    assert status["base_model_data"] == "unknown"
+    assert status["end_model_data"] == "open"
+    # its own base model ("Wombat-Chat is fine-tuned from Wombat-Base") is no other model
+    own = "# Wombat-Chat\n\nWombat-Chat is fine-tuned from Wombat-Base on dialogues.\n"
+    assert "doc.base_model" not in _facts("README.md", own, frozenset({"wombat"}))
+    assert "doc.base_model" not in _facts("README.md", "We fine-tuned from scratch.\n")
+
+
+def test_fine_tuning_a_named_base_model_names_the_base() -> None:
+    text = "Wombat is created by fine-tuning a Kangaroo base model on 125K conversations.\n"
+    assert _facts("README.md", text, frozenset({"wombat"}))["doc.base_model"] == ["Kangaroo"]
+    for advice in (
+        "We recommend fine-tuning the pretrained model on your own data.\n",
+        "For a minimal example of finetuning a GPT2 model on a local dataset, see `example/`.\n",
+    ):
+        assert "doc.base_model" not in _facts("README.md", advice, frozenset({"wombat"}))
+    # a how-to beside the code is not where the release says what it was made from
+    how_to = "scripts/train/README.md"
+    assert "doc.base_model" not in _facts(how_to, text, frozenset({"wombat"}))
+
+
+def test_a_readme_naming_its_training_data_is_no_evidence_of_absence(tmp_path: Path) -> None:
+    """ "trained on [the Pile](paper link)": the data is named (a paper link is no dataset link),
+    so `closed` ("no document names a data source") would be false; not verified: `unknown`."""
+    text = (
+        "# Wombat-20B\n\nWombat-20B is an autoregressive model trained on "
+        "[the Pile](https://arxiv.org/abs/2101.00027).\n"
+    )
+    assert _facts("README.md", text)["doc.data.named"] == ["Pile"]
+    (tmp_path / "README.md").write_text(text)
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "base_model_data")
+    assert data.status == "unknown" and "Pile" in data.rationale
+    for other in (
+        "Wombat was trained on 512 A100 GPUs for a month.\n",
+        "Wombat is continually trained on the Kangaroo-9B to improve its code.\n",
+        "Wombat is trained on English and French text.\n",
+    ):
+        assert "doc.data.named" not in _facts("README.md", other)
+
+
+def test_a_readme_saying_the_data_is_withheld_makes_the_data_closed(tmp_path: Path) -> None:
+    """Data-cleaning documentation would make the data `partial`; the README's own word that
+    the conversations are not released makes it `closed`, citing that line."""
+    text = (
+        "# Wombat\n\nWombat is fine-tuned on 100K shared conversations.\n"
+        "We will not release the conversation dataset; try the code on your own data.\n"
+    )
+    assert _facts("README.md", text)["doc.data.withheld"] == [
+        "will not release the conversation dataset"
+    ]
+    (tmp_path / "README.md").write_text(text)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "data_cleaning.md").write_text("# Data cleaning\n\nDeduplicate.\n")
+    a = openness.assess(str(tmp_path), hash_files=False, health=False)
+    index = next(f for f in a.frameworks if f.framework == "osai-index")
+    data = next(c for c in index.components if c.id == "end_model_data")
+    assert data.status == "closed"
+    assert ("README.md", 4) in {(e.location.file, e.location.line) for e in data.evidence}
+    for other in ("The data will be released soon.\n", "We do not share our evaluation code.\n"):
+        assert "doc.data.withheld" not in _facts("README.md", other)

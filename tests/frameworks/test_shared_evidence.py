@@ -11,6 +11,7 @@ import yaml
 from openness.evidence_index import EvidenceIndex
 from openness.formats import get
 from openness.formats.interface import RenderOptions
+from openness.frameworks.facts import derive_framework_facts
 from openness.model import Assessment, Evidence, Location
 from openness.pipeline import assess
 from openness.rubrics.components import components
@@ -24,6 +25,16 @@ def _component(a: Assessment, framework: str, cid: str) -> tuple[str, str]:
     result = next(f for f in a.frameworks if f.framework == framework)
     c = next(c for c in result.components if c.id == cid)
     return c.status, c.rationale
+
+
+def _roles(a: Assessment) -> dict[str, str]:
+    """Each file's role, as the frameworks read it (path below the checkout folder)."""
+    facts = derive_framework_facts(a.evidence, a.files)
+    return {
+        e.location.file.split("acme+wombat/")[-1]: e.fact
+        for e in facts
+        if e.fact.startswith("file.role.")
+    }
 
 
 def _repo(root: Path, files: dict[str, str]) -> Path:
@@ -214,3 +225,50 @@ def test_weights_the_documents_say_are_downloadable_are_linked_in_every_framewor
     index = EvidenceIndex(said)
     assert parse_condition(weights.condition("linked"), "w").test(index)[0]
     assert not parse_condition(weights.condition("present"), "w").test(index)[0]
+
+
+def test_a_data_file_among_scripts_is_not_the_training_data(tmp_path: Path) -> None:
+    """A list of shard names beside the processing scripts (`data/processing_scripts/...`) is
+    the scripts' input, not released training data; a file in `data/` itself is."""
+    files = {"acme+wombat/README.md": "# Wombat\n\nA model.\n", "acme+wombat/LICENSE": APACHE}
+    shards = "acme+wombat/data/processing_scripts/python_scripts/01_shard_names.txt"
+    listed = _repo(tmp_path / "a", {**files, shards: "shard-000\nshard-001\n"})
+    a = assess(str(listed), hash_files=False, health=False)
+    assert "file.role.dataset" not in _roles(a).values()
+    assert _component(a, "osai-index", "base_model_data")[0] != "open"
+    own = _repo(tmp_path / "b", {**files, "acme+wombat/data/train.jsonl": '{"text": "x"}\n'})
+    b = assess(str(own), hash_files=False, health=False)
+    assert _component(b, "osai-index", "base_model_data")[0] == "open"
+
+
+def test_dummy_and_judge_data_are_not_the_training_data(tmp_path: Path) -> None:
+    """A dummy conversation to try the fine-tuning script on, and the prompts and questions of
+    an LLM-as-judge benchmark, are not released training data."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/data/dummy_conversation.json": "[]\n",
+        "acme+wombat/wombat/llm_judge/data/judge_prompts.jsonl": "{}\n",
+        "acme+wombat/wombat/llm_judge/data/mt_bench/question.jsonl": "{}\n",
+    }
+    a = assess(str(_repo(tmp_path, files)), hash_files=False, health=False)
+    roles = _roles(a)
+    assert roles["wombat/llm_judge/data/judge_prompts.jsonl"] == "file.role.evaluation_data"
+    assert roles["wombat/llm_judge/data/mt_bench/question.jsonl"] == "file.role.evaluation_data"
+    assert "file.role.dataset" not in roles.values()
+    assert _component(a, "osai-index", "base_model_data")[0] != "open"
+
+
+def test_a_readme_section_on_training_documents_the_training_code(tmp_path: Path) -> None:
+    """Training code plus a README section that says how to run it ("Train the model" and the
+    command) is documented code in the EU index, not "no documentation of it found"."""
+    files = {"acme+wombat/LICENSE": APACHE, "acme+wombat/wombat/train.py": "1\n"}
+    how = "# Wombat\n\nA model.\n\n## Train the model\n\n```bash\npython wombat/train.py\n```\n"
+    documented = _repo(tmp_path / "a", {**files, "acme+wombat/README.md": how})
+    a = assess(str(documented), hash_files=False, health=False)
+    assert _component(a, "osai-index", "code_documentation")[0] == "open"
+    # a list of pretrained checkpoints to download says nothing about how to train
+    download = "# Wombat\n\nA model.\n\n## Pretrained model options\n\n- wombat-1b.zip\n"
+    bare = _repo(tmp_path / "b", {**files, "acme+wombat/README.md": download})
+    b = assess(str(bare), hash_files=False, health=False)
+    assert _component(b, "osai-index", "code_documentation")[0] == "partial"

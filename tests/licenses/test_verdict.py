@@ -128,3 +128,28 @@ def test_agreeing_card_and_file_is_identified_and_unstated_is_none() -> None:
     empty = resolve_release([])
     assert empty.verdict.status is VerdictStatus.NONE and empty.verdict.id is None
     assert [f.rule_id for f in empty.findings] == ["OPN-LIC-001"]
+
+
+# A permissive code license written for this test: no catalogued license matches it.
+_OWN_CODE_LICENSE = (
+    "Copyright (C) 2025 Wombat Labs. All rights reserved.\n\n"
+    "Wombat Labs grants you a personal, non-exclusive license to use, reproduce, modify and\n"
+    "redistribute this software, with or without modifications, in source and binary forms,\n"
+    "including for commercial purposes, provided that you retain this notice in all copies.\n\n"
+    "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND.\n"
+)
+
+
+def test_an_unknown_code_license_never_lifts_the_model_licenses_terms(tmp_path: Path) -> None:
+    """LICENSE_MODEL is a noncommercial license, LICENSE an unrecognised permissive text: the
+    terms read from LICENSE must not make the release's commercial use `allowed` (issue 14, seen
+    on a real release whose headline said "Commercial use: yes")."""
+    (tmp_path / "README.md").write_text("# Wombat\n\nA small model.\n", "utf-8")
+    (tmp_path / "LICENSE_MODEL").write_text(_NC_NOTICE, "utf-8")
+    (tmp_path / "LICENSE").write_text(_OWN_CODE_LICENSE, "utf-8")
+    a = assess(str(tmp_path), hash_files=False)
+    read = {lic.source.file: lic for lic in a.licenses}
+    assert read["LICENSE"].terms.commercial_use == "allowed"  # the code license, as read
+    assert a.license.terms is not None
+    assert a.license.terms.commercial_use == "prohibited"
+    assert a.rating(Attribute.OPEN_LICENSE).level is not Level.OPEN

@@ -8,6 +8,10 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.model_card` (path): a document that is a model card (card file names, a Hub card's front
   matter), as opposed to a code repository's README.
 - `doc.model_card.topic` (topic): what that card documents (architecture, training, evaluation...).
+- `doc.base_model` (name): another model the release says it was fine-tuned from.
+- `doc.data.named` (name): a data source the README says the model was trained on (not verified).
+- `doc.data.withheld` (phrase): the README says the training data is not released.
+- `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
 - `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
@@ -78,8 +82,45 @@ _PAPER_HOSTS = lazy(
     r"(huggingface\.co|hf\.co)/papers/",
     re.I,
 )
+#: a section about the training data ("Data Collection", "Pretraining data"): the documents speak
+#: of the data, so its absence cannot be concluded, though the sources it names are not verified
+_DATA_HEADING = lazy(
+    r"\b((pre-?)?train(ing)?|fine-?tun\w*|sft)\s+(data|datasets?|corpus|corpora|mixture)\b|"
+    r"\bdata\s*(collection|sources?|mixture|curation|composition)\b",
+    re.I,
+)
+#: "fine-tuned from a 7B Wombat model": the release's base model, named in prose
+_FINETUNED_FROM = lazy(
+    r"\b(?:fine-?tuned|instruction[- ]tuned|further trained|trained on top of|built on top of)"
+    r"\s+(?:from|on top of)\s+(?:the\s+|an?\s+)?(?:\d+(?:\.\d+)?[bm]\s+)?"
+    r"(?P<base>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)"
+    # "created by fine-tuning a Wombat base model" (not "for an example of fine-tuning a GPT2
+    # model", which is advice to users)
+    r"|\b(?:created|made|obtained|built|trained|produced)\s+by\s+fine-?tuning\s+(?:the\s+|an?\s+)(?:\d+(?:\.\d+)?[bm]\s+)?"
+    r"(?P<other>[A-Za-z][\w.-]*(?:\s+\d+(?:\.\d+)?[BbMm])?)\s+(?:base\s+)?model",
+    re.I,
+)
+#: "trained on the Pile", "pre-trained on [RedPajama](…)": a named training data source
+_TRAINED_ON = lazy(
+    r"\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+\[?(?:the\s+)?\[?"
+    r"(?P<name>[A-Z][\w.-]*[A-Za-z](?:\s+[A-Z][\w.-]*[A-Za-z]){0,3})"
+)
+#: "We will not release the ShareGPT dataset": the release says its data is withheld
+_WITHHELD = lazy(
+    r"\b(?:will not|won't|do not|don't|cannot|can't|are not|is not|did not)\s+(?:be\s+)?"
+    r"(?:releas|publish|shar|open[- ]?sourc)\w*\s+(?:the\s+|our\s+|this\s+|these\s+|any\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:data|datasets?|corpus|corpora)\b",
+    re.I,
+)
+#: capitalised words after "trained on" that name no data source
+_NOT_DATA = lazy(
+    r"^(?:GPUs?|TPUs?|CPUs?|NVIDIA|AMD|Intel|Apple|Google|AWS|Azure|Slurm|Kubernetes|English|"
+    r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
+    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
+)
 _TRAINING_HEADING = lazy(
-    r"\b(pre-?train\w*|train(ing)?|fine-?tun\w*|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
+    # "pretrained models" is what to download, not how it was trained
+    r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
     r"(?!\s+(data|dataset|corpus|tokens)\b)",
     re.I,
 )
@@ -113,6 +154,10 @@ _BIBTEX_START = lazy(r"@(\w+)\s*\{\s*([^,\s]*)\s*,?", re.I)
 _BIBTEX_FIELD = lazy(r"^\s*(\w+)\s*=\s*[{\"]?\s*(.*?)\s*[}\"]?\s*,?\s*$")
 _PREPRINT = lazy(r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|technical report", re.I)
 _ARXIV_ID = lazy(r"\b(\d{4}\.\d{4,5})(v\d+)?\b")
+# a citation of the code or the model itself (`journal = {GitHub repository}`) names no paper
+_NOT_A_VENUE = lazy(
+    r"\b(github|gitlab|hugging\s*face|repository|web\s*(site|page)|blog|model card)\b", re.I
+)
 _HARDWARE = lazy(
     r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?([AHB]\d{2,3}|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
     r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
@@ -205,6 +250,13 @@ def document_facts(
     root, so no folder names the release)."""
     lines = text.split("\n")
     yield Evidence("doc.read", path, Location(path))
+    own = names | stems(posixpath.dirname(path).replace("+", "/"))
+    for repository in repositories:
+        own |= stems(repository)
+    if _is_primary(path):  # the release's own README or card, not a how-to
+        yield from _base_models(path, lines, own)
+        yield from _named_data(path, lines)
+        yield from _withheld_data(path, lines)
     found = find_headings(lines)
     headings = [(h.text.lower(), h.line) for h in found]
     title = headings[0][0] if headings else ""
@@ -272,9 +324,47 @@ def _finetuning_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]
             return
 
 
+def _base_models(
+    path: str, lines: Sequence[str], own: set[str] | frozenset[str]
+) -> Iterable[Evidence]:
+    """The first model the documents say the release was fine-tuned from, when it is not one
+    of the release's own (a chat model fine-tuned from its own base is its own base)."""
+    for number, line in enumerate(lines, start=1):
+        for match in _FINETUNED_FROM.finditer(line[:2000]):
+            base = (match.group("base") or match.group("other")).strip().rstrip(".-")
+            named = stems(base)
+            # a model's name has a capital or a digit ("LLaMA", "gpt2"); "scratch", "our" do not
+            if named and not named & own and re.search(r"[A-Z0-9]", base):
+                yield Evidence("doc.base_model", base[:80], Location(path, line=number))
+                return
+
+
+def _withheld_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        match = _WITHHELD.search(line[:2000])
+        if match:
+            yield Evidence("doc.data.withheld", match.group(0)[:120], Location(path, line=number))
+            return
+
+
+def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """The first data source a README names as what the model was trained on."""
+    for number, line in enumerate(lines, start=1):
+        for match in _TRAINED_ON.finditer(line[:2000]):
+            name = match.group("name")
+            # "continually trained on the GLM-4-9B": a model (its size), not data
+            model = re.search(r"\d(\.\d+)?[BM]\b", name, re.I)
+            if not _NOT_DATA.match(name) and not _HARDWARE.search(name) and not model:
+                yield Evidence("doc.data.named", name[:80], Location(path, line=number))
+                return
+
+
 def _training_sections(
     path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
 ) -> Iterable[Evidence]:
+    data = next(((t, n) for t, n in headings if _DATA_HEADING.search(t)), None)
+    if data:
+        yield Evidence("doc.data.section", data[0][:120], Location(path, line=data[1]))
     heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
     if heading:
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
@@ -408,6 +498,8 @@ def _citations(
             continue
         venue = fields.get("booktitle") or fields.get("journal") or ""
         eprint = " ".join(f for f in (fields.get("eprint"), fields.get("archiveprefix")) if f)
+        if _NOT_A_VENUE.search(venue):
+            continue
         if venue and not _PREPRINT.search(venue):
             yield Evidence("doc.paper.venue", venue[:160], Location(path, line=line))
         elif _PREPRINT.search(" ".join((venue, eprint, fields.get("url", "")))):
@@ -433,6 +525,8 @@ def _citation_file(path: str, text: str) -> Iterable[Evidence]:
         venue = venue.get("name")
     venue = str(venue or "")
     where = Location(path, key="preferred-citation")
+    if _NOT_A_VENUE.search(venue):
+        return
     if venue and not _PREPRINT.search(venue) and kind in ("article", "conference-paper"):
         yield Evidence("doc.paper.venue", venue[:160], where)
     elif _PREPRINT.search(" ".join((venue, str(cited.get("url", "")), kind))):

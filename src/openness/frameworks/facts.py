@@ -58,7 +58,11 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])[^/]*"
             r"\.(txt|md|jsonl|json|png|jpe?g|wav|mp3|mp4)$",
         ),
-        ("evaluation_data", r"(^|/)(eval|evaluation|benchmarks?|test)[^/]*(/[^/]+)*" + _DATA),
+        (
+            "evaluation_data",
+            r"(^|/)([^/]*[_-])?(eval|evaluation|benchmarks?|bench|judge|test)[^/]*(/[^/]+)*"
+            + _DATA,
+        ),
         ("dataset", r"(^|/)(data|dataset|datasets|corpus)/([^/]+/)*[^/]+" + _DATA),
     )
 )
@@ -68,6 +72,10 @@ _DEVELOPER_ROLES = frozenset({"training_code", "preprocessing_code", "dataset"})
 _FOR_USERS = lazy(
     r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
 )
+#: a data file among scripts (a list of shard names, a config) is the scripts' input, not data
+_AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|src|utils|tools|configs?)([-_][\w.]*)?/")
+#: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
+_PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 _PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
@@ -168,6 +176,8 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
                     break  # a fine-tuning demo (or its example data) for users is not how the
                     # model was trained
+                if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
+                    break
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 if role == "training_code" and _PRETRAINING.search(path):
                     yield Evidence("file.role.pretraining_code", f.path, Location(f.path))

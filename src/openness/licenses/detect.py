@@ -185,9 +185,16 @@ def applicable_terms(licenses: Sequence[DetectedLicense]) -> LicenseTerms | None
     licenses_only = [lic for lic in binding if lic.kind == LicenseKind.LICENSE]
     if not licenses_only:
         return None
-    terms = [lic.terms for lic in binding]
+    return strictest_terms([lic.terms for lic in binding], [lic.terms for lic in licenses_only])
+
+
+def strictest_terms(
+    terms: Sequence[LicenseTerms], licenses: Sequence[LicenseTerms] | None = None
+) -> LicenseTerms:
+    """The strictest reading of several terms; commercial use from `licenses` (the licenses
+    among them: a use policy restricts uses, it does not grant commercial use)."""
     commercial = min(
-        (t.commercial_use for t in (lic.terms for lic in licenses_only)),
+        (t.commercial_use for t in (terms if licenses is None else licenses)),
         key=_COMMERCIAL_ORDER.index,
     )
     maus = [t.mau_threshold for t in terms if t.mau_threshold is not None]

@@ -41,7 +41,7 @@ from ..model import (
 from ..rules import finding
 from .catalog import CATEGORIES, license_ref, lookup, strictest
 from .conflicts import Conflict, conflicts, license_files, license_findings
-from .detect import applicable_terms, binding_licenses, combine, from_card
+from .detect import applicable_terms, binding_licenses, combine, from_card, strictest_terms
 from .identify import identify
 
 #: `license.terms.*` facts the rubrics and frameworks read
@@ -102,8 +102,16 @@ def _verdict(
             else VerdictStatus.UNKNOWN
         )
         doubt = "; ".join(f"{f.source} is {f.status} ({f.name})" for f in unnamed)
-        # the terms read from the license text win over the declared license's profile
+        # the terms read from the license text win over the declared license's profile, but
+        # not over another file's identified license (LICENSE_MODEL beside an unknown LICENSE)
         read = [f.terms for f in unnamed if f.terms.sources]
+        texts = [
+            lic.terms
+            for lic in binding_licenses(licenses)
+            if lic.via != "card-metadata" and lic.kind == "license"
+        ]
+        if read and texts:
+            read = [strictest_terms([*texts, read[0]])]
         return replace(
             declared,
             category=LicenseCategory.UNKNOWN,

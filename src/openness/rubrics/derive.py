@@ -5,6 +5,7 @@ Each derived fact keeps the location of the evidence it came from, so a citation
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -67,6 +68,15 @@ OPEN_SOURCE_LIBRARIES = frozenset(
     }
 )
 
+#: plain array files (NumPy) hold any numbers: in a folder of data or results they are data
+#: (scores, features, embeddings), not a model's weights
+_ARRAY_FORMATS = frozenset({detect.NPY, detect.NPZ})
+_DATA_FOLDER = re.compile(
+    r"(^|/)([\w-]*[_-])?(data|datasets?|outputs?|results?|samples?|features?|embeddings?|"
+    r"scores?|stats|statistics|metrics)([_-][\w-]*)?/",
+    re.IGNORECASE,
+)
+
 CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cpp", ".cu", ".rs", ".js", ".ts", ".go")
 
 
@@ -99,6 +109,8 @@ def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Evi
 def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
     for f in files:
         if f.format not in detect.WEIGHT_FORMATS:
+            continue
+        if f.format in _ARRAY_FORMATS and _DATA_FOLDER.search(f.path.rsplit("/", 1)[0] + "/"):
             continue
         yield Evidence("weights.present", f.format, Location(f.path))
         if f.format in detect.SAFE_WEIGHT_FORMATS:

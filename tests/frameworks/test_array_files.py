@@ -1,0 +1,38 @@
+"""A NumPy array in a folder of data or results (scores, features) is not a model's weights: the
+EU index and MOF must not rate weights `open` on it (issue 14: seen on a real release)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import openness
+
+README = "# Wombat\n\nWombat is a small language model.\n\n## License\n\nApache-2.0\n"
+
+
+def _weights_cited(root: Path) -> set[str]:
+    a = openness.assess(str(root))
+    return {e.location.file for e in a.evidence if e.fact == "weights.present"}
+
+
+def _release(tmp_path: Path, array_path: str) -> Path:
+    (tmp_path / "README.md").write_text(README)
+    target = tmp_path / array_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    np.save(target, np.linspace(0.0, 1.0, 1000, dtype=np.float32))
+    return tmp_path
+
+
+def test_an_array_of_scores_in_an_outputs_folder_is_no_weights(tmp_path: Path) -> None:
+    root = _release(tmp_path, "sourcing/data_collection/outputs/clip_scores_1000.npy")
+    assert _weights_cited(root) == set()
+    index = next(f for f in openness.assess(str(root)).frameworks if f.framework == "osai-index")
+    weights = {c.id: c.status for c in index.components if c.id.endswith("model_weights")}
+    assert set(weights.values()) == {"unknown"}
+
+
+def test_an_array_beside_the_model_still_counts_as_weights(tmp_path: Path) -> None:
+    root = _release(tmp_path, "checkpoints/embedding_table.npy")
+    assert _weights_cited(root) == {"checkpoints/embedding_table.npy"}
