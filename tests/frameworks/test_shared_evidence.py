@@ -272,3 +272,30 @@ def test_a_readme_section_on_training_documents_the_training_code(tmp_path: Path
     bare = _repo(tmp_path / "b", {**files, "acme+wombat/README.md": download})
     b = assess(str(bare), hash_files=False, health=False)
     assert _component(b, "osai-index", "code_documentation")[0] == "partial"
+
+
+def test_data_pipeline_code_is_not_the_models_inference_code(tmp_path: Path) -> None:
+    """A script that generates instruction data, and the pipelines, evals and outputs of a data
+    folder, make the training data: they are preprocessing code, not the model's architecture,
+    inference or evaluation code, and their outputs are not the model's sample outputs."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/generate_instruction.py": "print('ask an API for tasks')\n",
+        "acme+wombat/text/data/synth/pipeline.py": "print('a data pipeline')\n",
+        "acme+wombat/text/data/synth/quality_eval.py": "print('score samples')\n",
+        "acme+wombat/vision/datasets_processing_scripts/outputs/plot.png": "png",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    roles = _roles(a)
+    assert roles["generate_instruction.py"] == "file.role.preprocessing_code"
+    assert roles["text/data/synth/pipeline.py"] == "file.role.preprocessing_code"
+    assert roles["text/data/synth/quality_eval.py"] == "file.role.preprocessing_code"
+    assert "vision/datasets_processing_scripts/outputs/plot.png" not in roles
+    for cid in ("model_architecture", "inference_code", "evaluation_code", "sample_outputs"):
+        assert _component(a, "mof", cid)[0] != "open", cid
+    assert _component(a, "mof", "preprocessing_code")[0] == "open"
+    own = {**files, "acme+wombat/wombat/generate.py": "print('sample from the model')\n"}
+    b = assess(str(_repo(tmp_path / "b", own)), hash_files=False, health=False)
+    assert _roles(b)["wombat/generate.py"] == "file.role.inference_code"
+    assert _component(b, "mof", "inference_code")[0] == "open"

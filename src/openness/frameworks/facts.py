@@ -40,7 +40,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "preprocessing_code",
             _NAME + r"(preprocess|prepare|prep_|data_prep|tokeni[sz]|clean|"
-            r"dedup|filter)[^/]*" + _CODE,
+            r"dedup|filter|generate_(instructions?|data|dataset|prompts?|questions?|samples)\b|"
+            r"synthetic)[^/]*" + _CODE,
         ),
         ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
         (
@@ -76,6 +77,13 @@ _FOR_USERS = lazy(
 _AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|src|utils|tools|configs?)([-_][\w.]*)?/")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
+#: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
+#: an "eval" of generated samples), not the model's inference or evaluation code, and what it
+#: outputs is data, not the model's sample outputs
+_DATA_PIPELINE = lazy(
+    r"(^|/)(data|datasets?|data[-_][\w-]*|[\w-]*[-_]datasets?|[\w-]*datasets?[-_][\w-]*|sourcing)/"
+)
+_MAKES_DATA_NOT_MODEL = frozenset({"inference_code", "evaluation_code", "sample_outputs"})
 _PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
@@ -173,6 +181,10 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
             continue
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
+                if role in _MAKES_DATA_NOT_MODEL and _DATA_PIPELINE.search(path):
+                    if role == "sample_outputs":
+                        break
+                    role = "preprocessing_code"
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
                     break  # a fine-tuning demo (or its example data) for users is not how the
                     # model was trained
