@@ -24,6 +24,7 @@ from ..readers.common import fact
 from ..rules import finding
 from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
 from .links import collect_links
+from .markdown_comments import is_markdown, without_html_comments
 from .sections import find_headings, section_excerpts, sections
 
 # YAML key -> evidence fact. Values become str, or a tuple of str for lists.
@@ -56,6 +57,8 @@ class CardResult:
 def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardResult:
     findings: list[Finding] = []
     text = _decode(path, data, limits.max_text_bytes, findings)
+    if is_markdown(path):
+        text = without_html_comments(text)
     lines = [line.removesuffix("\r") for line in text.split("\n")]
 
     evidence: list[Evidence] = [fact("card.present", True, path)]

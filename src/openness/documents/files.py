@@ -23,6 +23,7 @@ from ..licenses.text import MAX_TEXT_CHARS
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import DetectedLicense, Evidence, LicenseKind, LicenseScope, Location
 from ..readers.common import fact
+from .markdown_comments import is_markdown, without_html_comments
 
 DOCUMENT_KINDS = ("card", "license", "notice", "policy", "security")
 
@@ -167,6 +168,8 @@ def readme_license(
     """A license stated inside a README: a "License" section (a notice, a pointer or the full
     text), or a full license appended at the end without a heading. Nothing when neither."""
     text = _text(data)
+    if is_markdown(path):
+        text = without_html_comments(text)
     for m in _LICENSE_HEADING.finditer(text):
         body_start = m.end()
         nxt = _HEADING.search(text, body_start)

@@ -48,6 +48,7 @@ from .dataset_links import is_data_link, is_evaluation_data
 from .frontmatter import FrontMatterError, parse_front_matter
 from .license_sentences import license_statements, model_license_statements
 from .links import urls_in
+from .markdown_comments import is_markdown, without_html_comments
 from .place_names import owners_of, repository_names_of
 from .sections import Heading, find_headings, heading_at
 from .weights_links import weights_download_facts
@@ -208,6 +209,8 @@ def release_doc_facts(release: Release, limits: Limits) -> list[Evidence]:
         except READ_ERRORS:
             continue  # collect_documents reports unreadable documents
         text = data.decode("utf-8", "replace")
+        if is_markdown(member.path):
+            text = without_html_comments(text)
         out.extend(document_facts(member.path, text, names, owners, repositories))
     return out + summary_facts(out)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from ..documents.collect import release_root
 from ..documents.files import classify_document
+from ..documents.markdown_comments import is_markdown, without_html_comments
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location
 from ..sources import READ_ERRORS, Release
@@ -90,7 +91,10 @@ def card_text_facts(release: Release, limits: Limits) -> list[Evidence]:
                 data = stream.read(limits.max_text_bytes)
         except READ_ERRORS:
             return []  # collect_documents reports the unreadable card
-        return list(scan_text(member.path, data.decode("utf-8", "replace")))
+        text = data.decode("utf-8", "replace")
+        if is_markdown(member.path):
+            text = without_html_comments(text)
+        return list(scan_text(member.path, text))
     return []
 
 
