@@ -299,3 +299,17 @@ def test_data_pipeline_code_is_not_the_models_inference_code(tmp_path: Path) -> 
     b = assess(str(_repo(tmp_path / "b", own)), hash_files=False, health=False)
     assert _roles(b)["wombat/generate.py"] == "file.role.inference_code"
     assert _component(b, "mof", "inference_code")[0] == "open"
+
+
+def test_a_readme_section_on_the_data_describes_it(tmp_path: Path) -> None:
+    """A "Data Collection" section in prose describes the training data (OSAID, FMTI curation),
+    though it names no dataset the EU index could check."""
+    readme = (
+        "# Wombat\n\nA model.\n\n## Data Collection\n"
+        "Wombat is trained on web text and code curated by Acme, filtered by license.\n"
+    )
+    files = {"acme+wombat/README.md": readme, "acme+wombat/LICENSE": APACHE}
+    a = assess(str(_repo(tmp_path, files)), hash_files=False, health=False)
+    status, why = _component(a, "osaid", "training_data_description")
+    assert status == "pass", why
+    assert _component(a, "fmti", "data_curation")[0] == "met"
