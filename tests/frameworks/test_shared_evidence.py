@@ -285,6 +285,7 @@ def test_data_pipeline_code_is_not_the_models_inference_code(tmp_path: Path) -> 
         "acme+wombat/text/data/synth/pipeline.py": "print('a data pipeline')\n",
         "acme+wombat/text/data/synth/quality_eval.py": "print('score samples')\n",
         "acme+wombat/vision/datasets_processing_scripts/outputs/plot.png": "png",
+        "acme+wombat/wombat/judge/download_pregenerated.py": "print('fetch answers')\n",
     }
     a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
     roles = _roles(a)
@@ -292,6 +293,7 @@ def test_data_pipeline_code_is_not_the_models_inference_code(tmp_path: Path) -> 
     assert roles["text/data/synth/pipeline.py"] == "file.role.preprocessing_code"
     assert roles["text/data/synth/quality_eval.py"] == "file.role.preprocessing_code"
     assert "vision/datasets_processing_scripts/outputs/plot.png" not in roles
+    assert "wombat/judge/download_pregenerated.py" not in roles  # fetches others' answers
     for cid in ("model_architecture", "inference_code", "evaluation_code", "sample_outputs"):
         assert _component(a, "mof", cid)[0] != "open", cid
     assert _component(a, "mof", "preprocessing_code")[0] == "open"
@@ -313,3 +315,22 @@ def test_a_readme_section_on_the_data_describes_it(tmp_path: Path) -> None:
     status, why = _component(a, "osaid", "training_data_description")
     assert status == "pass", why
     assert _component(a, "fmti", "data_curation")[0] == "met"
+
+
+def test_bold_labels_of_a_card_template_are_its_sections(tmp_path: Path) -> None:
+    """A card in the bold-label template ("**Out-of-scope use cases**" on its own line) states
+    its limits: threats are documented, not absent. A bold phrase inside a paragraph or a code
+    fence is no label."""
+    card = (
+        "# Wombat Model Card\n\n## Intended use\n**Primary intended uses**\nResearch.\n\n"
+        "**Out-of-scope use cases**\nWombat is not intended for use in production systems.\n"
+    )
+    plain = (
+        "# Wombat Model Card\n\n## Intended use\nResearch, see\n**Out-of-scope use cases**\n\n"
+        "```\n\n**Limitations**\n```\n"
+    )
+    for name, text, expected in (("a", card, "partial"), ("b", plain, "closed")):
+        files = {"acme+wombat/README.md": "# Wombat\n", "acme+wombat/model_card.md": text}
+        a = assess(str(_repo(tmp_path / name, files)), hash_files=False, health=False)
+        threats = next(r for r in a.ratings if r.attribute.value == "threats_transparency")
+        assert threats.level.value == expected, (name, threats.rationale)

@@ -50,7 +50,7 @@ from .license_sentences import license_statements, model_license_statements
 from .links import urls_in
 from .markdown_comments import is_markdown, without_html_comments
 from .place_names import owners_of, repository_names_of
-from .sections import Heading, find_headings, heading_at
+from .sections import Heading, find_headings, heading_at, with_labels
 from .weights_links import weights_download_facts
 from .words import stems
 
@@ -266,12 +266,14 @@ def document_facts(
     names = names | stems(posixpath.dirname(path).replace("+", "/")) | stems(title)
     for repository in repositories:
         names |= stems(repository)
+    # what a card or datasheet documents may sit under bold labels of the card template
+    labelled = [(h.text.lower(), h.line) for h in with_labels(lines, found)]
     if _is_model_card(path, text):
         yield Evidence("doc.model_card", path, Location(path), Confidence.HIGH)
-        yield from _topics("doc.model_card.topic", path, headings, CARD_TOPICS)
+        yield from _topics("doc.model_card.topic", path, labelled, CARD_TOPICS)
     if _DATASHEET_PATH.search(path):
         yield Evidence("doc.datasheet", path, Location(path), Confidence.HIGH)
-        yield from _topics("doc.datasheet.topic", path, headings, DATASHEET_TOPICS)
+        yield from _topics("doc.datasheet.topic", path, labelled, DATASHEET_TOPICS)
     if _TRAINING_PATH.search(path):
         yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
     if _DATA_PREP_PATH.search(path):

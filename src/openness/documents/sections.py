@@ -150,6 +150,42 @@ def sections(lines: Sequence[str], first_line: int = 1) -> list[Section]:
     return out
 
 
+#: a line that is only a bold label ("**Out-of-scope use cases**"), after a blank line: the
+#: sub-headings of the model card template many cards follow
+_LABEL = lazy(r" {0,3}\*\*([^*\n]{1,80}?):?\*\*:?[ \t]*")
+_LABEL_LEVEL = 7  # below every Markdown heading: it ends at the next label or heading
+
+
+def with_labels(
+    lines: Sequence[str], headings: list[Heading], first_line: int = 1
+) -> list[Heading]:
+    """`headings` and the bold labels between them (outside fenced code), in order."""
+    taken = {h.index for h in headings} | _fenced(lines)
+    labels = [
+        Heading(_LABEL_LEVEL, clean(m.group(1)), first_line + i, i, i + 1)
+        for i, line in enumerate(lines)
+        if i not in taken
+        and (i == 0 or not lines[i - 1].strip() or (i - 1) in taken)
+        and (m := _LABEL.fullmatch(line))
+    ]
+    return sorted([*headings, *labels], key=lambda h: h.index) if labels else headings
+
+
+def _fenced(lines: Sequence[str]) -> set[int]:
+    out: set[int] = set()
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            out.add(i)
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+        elif m := _FENCE.match(line):
+            fence = m.group(1)
+            out.add(i)
+    return out
+
+
 def _count_words(line: str) -> int:
     return sum(1 for token in line.split() if any(c.isalnum() for c in token))
 

@@ -51,7 +51,7 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "inference_code",
-            _NAME + r"(infer|generat|predict|serve|demo|chat|pipeline|modeling_)"
+            _NAME + r"(infer|(?<![a-z])generat|predict|serve|demo|chat|pipeline|modeling_)"
             r"[^/]*" + _CODE,
         ),
         (
