@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pytest
 import yaml
 
 from openness.evidence_index import EvidenceIndex
@@ -334,3 +335,23 @@ def test_bold_labels_of_a_card_template_are_its_sections(tmp_path: Path) -> None
         a = assess(str(_repo(tmp_path / name, files)), hash_files=False, health=False)
         threats = next(r for r in a.ratings if r.attribute.value == "threats_transparency")
         assert threats.level.value == expected, (name, threats.rationale)
+
+
+def test_one_text_as_data_and_weights_license_keeps_the_weights_scope(tmp_path: Path) -> None:
+    """The same non-commercial text as DATA_LICENSE and WEIGHT_DIFF_LICENSE: merged into one
+    sighting, the weights lost their license and the open license attribute said `unknown`."""
+    text = Path(__file__).parents[3] / "shared/corpus/licenses/audiocraft-LICENSE_weights"
+    if not text.is_file():
+        pytest.skip("../shared/corpus is not present")
+    nc = text.read_text("utf-8")
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/DATA_LICENSE": nc,
+        "acme+wombat/WEIGHT_DIFF_LICENSE": nc,
+    }
+    a = assess(str(_repo(tmp_path, files)), hash_files=False, health=False)
+    rating = next(r for r in a.ratings if r.attribute.value == "open_license")
+    assert rating.level.value == "closed", rating.rationale
+    status, why = _component(a, "osaid", "any_purpose")
+    assert status == "fail", why

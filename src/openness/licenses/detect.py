@@ -146,12 +146,16 @@ def _expression_terms(value: object) -> list[str]:
 def combine(found: Iterable[DetectedLicense]) -> tuple[DetectedLicense, ...]:
     """One object per license: the surest sighting, citing the others in `also_in`.
 
-    Unknown and modified texts stay one object per place: they are not the same license.
+    Unknown and modified texts stay one object per place: they are not the same license. Nor do
+    files scoped differently by their names (the same text as DATA_LICENSE and as
+    WEIGHT_DIFF_LICENSE): merged, the weights' one would lose its scope.
     """
     merged: dict[str, DetectedLicense] = {}
     order: list[str] = []
     for lic in found:
         key = lic.id if lic.id != UNKNOWN_ID else f"{UNKNOWN_ID}:{lic.source}"
+        if key in merged and _files_of_other_scopes(merged[key], lic):
+            key = f"{key}#{lic.scope}"
         if key not in merged:
             merged[key] = lic
             order.append(key)
@@ -161,6 +165,11 @@ def combine(found: Iterable[DetectedLicense]) -> tuple[DetectedLicense, ...]:
         also = (*first.also_in, second.source, *second.also_in)
         merged[key] = replace(first, also_in=tuple(dict.fromkeys(also)))
     return tuple(merged[k] for k in order)
+
+
+def _files_of_other_scopes(a: DetectedLicense, b: DetectedLicense) -> bool:
+    """Two license files whose names scope them differently (a card's license joins any)."""
+    return a.scope != b.scope and not a.via.startswith("card") and not b.via.startswith("card")
 
 
 def _rank(lic: DetectedLicense) -> tuple[int, float]:
