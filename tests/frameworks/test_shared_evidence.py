@@ -355,3 +355,19 @@ def test_one_text_as_data_and_weights_license_keeps_the_weights_scope(tmp_path: 
     assert rating.level.value == "closed", rating.rationale
     status, why = _component(a, "osaid", "any_purpose")
     assert status == "fail", why
+
+
+def test_a_script_that_runs_the_model_is_not_its_architecture(tmp_path: Path) -> None:
+    """MOF's model architecture is code defining the model (`model.py`, `modeling_*.py`), not a
+    chat app that only runs it, which is inference code."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/tools/chat_app.py": "print('talk to the model')\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert _component(a, "mof", "inference_code")[0] == "open"
+    assert _component(a, "mof", "model_architecture")[0] != "open"
+    own = {**files, "acme+wombat/wombat/model.py": "class Wombat: ...\n"}
+    b = assess(str(_repo(tmp_path / "b", own)), hash_files=False, health=False)
+    assert _component(b, "mof", "model_architecture")[0] == "open"

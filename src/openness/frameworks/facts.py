@@ -83,6 +83,9 @@ _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_
 _DATA_PIPELINE = lazy(
     r"(^|/)(data|datasets?|data[-_][\w-]*|[\w-]*[-_]datasets?|[\w-]*datasets?[-_][\w-]*|sourcing)/"
 )
+#: code that defines the model (MOF "model architecture"): `modeling_*.py`, `model.py`,
+#: `models/...`, `*_arch*.py`; a script that only runs the model does not
+_MODEL_CODE = lazy(r"(^|/)(modeling_[^/]*|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
 _MAKES_DATA_NOT_MODEL = frozenset({"inference_code", "evaluation_code", "sample_outputs"})
 _PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
@@ -179,6 +182,10 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
             if _CHECKPOINT.search(path):
                 yield Evidence("file.role.intermediate_checkpoint", f.path, Location(f.path))
             continue
+        if _MODEL_CODE.search(path) and not (
+            _DATA_PIPELINE.search(path) or _FOR_USERS.search(path)
+        ):
+            yield Evidence("file.role.model_code", f.path, Location(f.path))
         for role, pattern in FILE_ROLES:
             if pattern.search(path):
                 if role in _MAKES_DATA_NOT_MODEL and _DATA_PIPELINE.search(path):
