@@ -371,3 +371,21 @@ def test_a_script_that_runs_the_model_is_not_its_architecture(tmp_path: Path) ->
     own = {**files, "acme+wombat/wombat/model.py": "class Wombat: ...\n"}
     b = assess(str(_repo(tmp_path / "b", own)), hash_files=False, health=False)
     assert _component(b, "mof", "model_architecture")[0] == "open"
+
+
+def test_calling_the_code_open_source_is_no_openwashing(tmp_path: Path) -> None:
+    """ "Training and inference code that is fully open source under Apache 2.0" speaks of the
+    code; weights under research-only terms do not make it openwashing. Calling the model open
+    source does."""
+    readme = (
+        "# Kiwi\n\nIndependent implementation of Wombat training and inference code that is "
+        "fully open source under the Apache 2.0 license.\n\n"
+        "The code works with the Wombat weights distributed by Acme under a research-only "
+        "license.\n"
+    )
+    files = {"acme+kiwi/README.md": readme, "acme+kiwi/LICENSE": APACHE}
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert not [f for f in a.findings if f.rule_id == "OPN-OWS-001"]
+    model = readme + "\nKiwi is an open source model.\n"
+    b = assess(str(_repo(tmp_path / "b", {**files, "acme+kiwi/README.md": model})), health=False)
+    assert [f for f in b.findings if f.rule_id == "OPN-OWS-001"]

@@ -104,7 +104,7 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
         line = line[:MAX_LINE]
         for fact, pattern in CLAIMS:
             match = pattern.search(line)
-            if match:
+            if match and not _SAID_OF_CODE.search(line[: match.start()][-80:]):
                 yield Evidence(
                     fact,
                     match.group(0),
@@ -117,6 +117,15 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
             if match:
                 seen.add(fact)  # the first mention is enough to cite
                 yield Evidence(fact, match.group(0), Location(path, line=number), Confidence.MEDIUM)
+
+
+#: "inference code that is fully open source under Apache 2.0": the claim's subject is the code,
+#: which a code license may make true whatever the weights' terms
+_SAID_OF_CODE = re.compile(
+    r"\b(code|codebase|implementation|library|scripts)\b(?!.*\b(models?|weights|checkpoints?)\b)"
+    r"[^.;]*$",
+    re.I,
+)
 
 
 def _quote(line: str) -> str:
