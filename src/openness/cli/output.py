@@ -67,24 +67,9 @@ def progress_reporter(
     if not sys.stderr.isatty():
         yield None, None
         return
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+    from rich.progress import DownloadColumn, TransferSpeedColumn
 
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
+    bar = _bar(DownloadColumn(), TransferSpeedColumn())
     task = bar.add_task(verb, total=None, visible=False)
 
     def start(total: int) -> None:
@@ -108,17 +93,9 @@ def count_progress(verb: str) -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import MofNCompleteColumn
 
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=False,
-    )
+    bar = _bar(MofNCompleteColumn())
     task = bar.add_task(verb, total=None)
 
     def update(done: int, total: int) -> None:
@@ -129,3 +106,18 @@ def count_progress(verb: str) -> Iterator[Callable[[int, int], None] | None]:
         yield update
     finally:
         bar.stop()
+
+
+def _bar(*amount: Any) -> Any:
+    """A transient rich progress bar on stderr: description, bar, `amount` columns, time left."""
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        *amount,
+        TimeRemainingColumn(),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
