@@ -59,11 +59,11 @@ def releases(split: str) -> list[Path]:
     return [p for p in found if split == "all" or split_of(p.name) == split]
 
 
-def tool_levels(release: Path) -> tuple[dict[str, str], list[str], float]:
+def tool_levels(docs: Path) -> tuple[dict[str, str], list[str], float]:
     import openness
 
     started = time.perf_counter()
-    result = openness.assess(str(release / "docs"), hash_files=False)
+    result = openness.assess(str(docs), hash_files=False)
     elapsed = time.perf_counter() - started
     index = next((f for f in result.frameworks if f.framework == "osai-index"), None)
     statuses = {c.id: c.status for c in index.components} if index else {}
@@ -92,13 +92,33 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, dict[str, tuple[str, str]]] = {}
     places_read: dict[str, list[str]] = {}
     for release in releases(args.split):
-        tool, places, elapsed = tool_levels(release)
+        tool, places, elapsed = tool_levels(release / "docs")
         expert = expert_levels(release)
         rows[release.name] = {p: (expert[p], tool[p]) for p in PARAMETERS}
         places_read[release.name] = places
         print(f"  {release.name:<18} read in {elapsed:5.2f} s", file=sys.stderr)
 
-    print(f"# openness vs the EU Open Source AI Index experts ({args.split}: {len(rows)} releases)")
+    report(rows, places_read, f"{args.split}: {len(rows)} releases")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    slug: {p: {"expert": e, "tool": t} for p, (e, t) in row.items()}
+                    for slug, row in rows.items()
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+def report(
+    rows: dict[str, dict[str, tuple[str, str]]], places_read: dict[str, list[str]], title: str
+) -> None:
+    """Print agreement and coverage per parameter, the confusion table, the ranking and the
+    places read; `rows` maps a release to {parameter: (expert level, tool level)}."""
+    print(f"# openness vs the EU Open Source AI Index experts ({title})")
     print()
     print("| parameter | confident | agree | agreement | coverage |")
     print("|---|---:|---:|---:|---:|")
@@ -135,18 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for slug, places in places_read.items():
         print(f"- {slug}: " + "; ".join(places))
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    slug: {p: {"expert": e, "tool": t} for p, (e, t) in row.items()}
-                    for slug, row in rows.items()
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
-    return 0
 
 
 def _ranking(rows: dict[str, dict[str, tuple[str, str]]]) -> None:
