@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,6 +43,9 @@ NOT_THE_RELEASE = frozenset(
         "intel/intel-extension-for-transformers",
     }
 )
+#: parameters whose links point at the base model's or other releases' places (a fine-tune
+#: links the base model's repository for its data), and the license, which may link either
+OTHER_MODELS_PARAMETERS = frozenset({"datasources_basemodel", "weights_basemodel", "licenses"})
 _GITHUB = re.compile(r"https?://github\.com/([\w.-]+)/([\w.-]+)")
 _ROOT_DOCUMENT = re.compile(
     r"(readme[^/]*\.(md|rst|txt)|readme|model_?card[^/]*\.md|[^/]*licen[cs]e[^/]*|notice[^/]*"
@@ -133,16 +137,25 @@ def database_entries(database: Path) -> dict[str, dict] | None:
         ratings = {p: (data.get(p) or {}).get("class") for p in PARAMETERS}
         if not all(level in LEVELS for level in ratings.values()):
             continue
-        repos: list[str] = []
-        for value in data.values():
-            link = value.get("link") if isinstance(value, dict) else None
+        own = _repositories(v for k, v in data.items() if k not in OTHER_MODELS_PARAMETERS)
+        license_links = _repositories([data.get("licenses")])
+        # a license link names the release's own repository only beside its other links
+        repos = own + [r for r in license_links if own and r not in own]
+        entries[name] = {"ratings": ratings, "repos": repos}
+    return entries
+
+
+def _repositories(values: Iterable[object]) -> list[str]:
+    repos: list[str] = []
+    for value in values:
+        links = value.get("link") if isinstance(value, dict) else None
+        for link in links if isinstance(links, list) else [links]:
             match = _GITHUB.match(link) if isinstance(link, str) else None
             if match:
                 repo = f"{match.group(1)}/{match.group(2).removesuffix('.git')}"
                 if repo not in repos and repo not in NOT_THE_RELEASE:
                     repos.append(repo)
-        entries[name] = {"ratings": ratings, "repos": repos}
-    return entries
+    return repos
 
 
 def _database_files(database: Path) -> dict[str, str] | None:

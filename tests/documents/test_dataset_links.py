@@ -44,7 +44,8 @@ def test_a_readme_linking_only_benchmarks_names_no_data_source(tmp_path: Path) -
     place = tmp_path / "acme+wombat"
     place.mkdir()
     (place / "README.md").write_text(
-        f"# Wombat\n\nWombat is a model.\n\n## Performance\n\nSee [KangarooQA]({BENCHMARK}).\n",
+        f"# Wombat\n\nWombat is a model: [weights](https://huggingface.co/acme/wombat).\n\n"
+        f"## Performance\n\nSee [KangarooQA]({BENCHMARK}).\n",
         encoding="utf-8",
     )
     result = openness.assess(str(tmp_path), hash_files=False, frameworks="osai-index")

@@ -155,3 +155,34 @@ def test_a_hostile_document_repeating_a_license_line_gives_bounded_statements() 
 
     lines = ["## Model Summary", *["- License: MIT"] * (MAX_STATEMENTS * 5)]
     assert len(list(license_statements("README.md", lines))) == MAX_STATEMENTS
+
+
+def test_a_modified_open_license_is_not_that_open_license(tmp_path: Path) -> None:
+    """Kimi K2.5: "released under the Modified MIT License" adds terms to MIT (a name to show
+    above a size of business): it is not MIT, so the weights are not rated open."""
+    (tmp_path / "README.md").write_text(
+        "# Wombat\n\n## License\n\n"
+        "Both the code repository and the model weights are released under the "
+        "[Modified MIT License](LICENSE).\n"
+    )
+    status, why = _licenses(tmp_path)
+    assert status == "closed", why
+    statements = [
+        e.value
+        for e in model_license_statements(
+            "README.md", ["Our weights are under a custom Apache 2.0 license."]
+        )
+    ]
+    assert [s[0] for s in statements] == ["restricted"]
+
+
+def test_the_licenses_of_base_models_are_no_model_license_agreement(tmp_path: Path) -> None:
+    """open-instruct: "the license we use for V1 models (along with the base model licenses)
+    can be found in ..." names no license; "base model licenses" is not a Model License."""
+    (tmp_path / "README.md").write_text(
+        "# Wombat trainer\n\n## Licensing\n\nThis codebase is licensed under Apache 2.0.\n\n"
+        "The license we use for V1 models released (along with the base model licenses) can "
+        "be found in [the license file](./assets/license.txt).\n"
+    )
+    status, why = _licenses(tmp_path)
+    assert status != "closed", why

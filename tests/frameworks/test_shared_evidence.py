@@ -70,7 +70,8 @@ def test_a_link_to_the_repository_read_is_not_a_claim(tmp_path: Path) -> None:
     """grok-1's README tells how to clone itself: that link is the place read, which holds no
     training code, so training code is absent rather than "linked, not verified"."""
     readme = (
-        "# Wombat\n\nThe Wombat weights, with code to load them.\n\n"
+        "# Wombat\n\nThe Wombat weights, with code to load them: "
+        "`huggingface-cli download acme/wombat`.\n\n"
         "```\ngit clone https://github.com/acme/wombat.git && cd wombat\n```\n"
     )
     root = _repo(tmp_path / "docs", {"acme+wombat/README.md": readme})
@@ -130,7 +131,10 @@ def test_a_state_holds_only_when_no_earlier_state_does() -> None:
     training = components()["training_code"]
     files = [Evidence("file.role.training_code", "train.py", Location("train.py"))]
     link = [Evidence("link.code.elsewhere", "https://github.com/a/b", Location("README.md", 3))]
-    primary = [Evidence("doc.primary", "README.md", Location("README.md"))]
+    primary = [
+        Evidence("doc.primary", "README.md", Location("README.md")),
+        Evidence("doc.weights.end", "acme/wombat", Location("README.md", 2)),
+    ]
 
     def state(evidence: list[Evidence]) -> list[str]:
         index = EvidenceIndex(evidence)

@@ -41,10 +41,12 @@ _OPEN_LICENSE = lazy(
     r"bsd[- ]?[23]|gpl|lgpl|mpl[- ]?2|cc[- ]by[- ]4\.0|cc[- ]by[- ]sa|cc0|odc[- ]by|odbl)\b",
     re.I,
 )
-#: model license agreements and non-commercial terms, in English and Chinese (许可协议: license
-#: agreement, 社区许可: community license, 非商业: non-commercial)
+#: model license agreements, non-commercial terms and open licenses with terms added
+#: ("Modified MIT"), in English and Chinese (许可协议: license agreement, 社区许可: community
+#: license, 非商业: non-commercial); "the base model licenses" names no agreement
 _RESTRICTED_LICENSE = lazy(
-    r"\bmodel\s+licen[cs]e|\bcommunity\s+licen[cs]e|\blicen[cs]e\s+agreement|"
+    r"(?<!base\s)\bmodel\s+licen[cs]e(?!s)|"
+    r"\b(modified|custom|amended|adapted)\s+(version\s+of\s+(the\s+)?)?(mit|apache|bsd)\b|\bcommunity\s+licen[cs]e|\blicen[cs]e\s+agreement|"
     r"\bnon[- ]?commercial|\bresearch[- ]only|\b(cc[- ]by[- ]nc|[- ]nc\b)|"
     r"\bopenrail|\brail[- ]?m\b|许可协议|社区许可|非商业",
     re.I,
