@@ -429,3 +429,52 @@ def test_a_readme_saying_the_data_is_withheld_makes_the_data_closed(tmp_path: Pa
     assert ("README.md", 4) in {(e.location.file, e.location.line) for e in data.evidence}
     for other in ("The data will be released soon.\n", "We do not share our evaluation code.\n"):
         assert "doc.data.withheld" not in _facts("README.md", other)
+
+
+CARD = """# Wombat-7B
+
+## Model Architecture
+
+Wombat is an auto-regressive language model that uses an optimized transformer architecture.
+
+## Hardware and Software
+
+Training used 1.3M GPU hours of computation on H100-80GB hardware.
+
+## Training Data
+
+Wombat was pretrained on a new mix of publicly available online data.
+
+## Evaluation
+
+Scores on common benchmarks.
+"""
+NUMBERS = (
+    "\n| Hyperparameter | Value |\n|---|---|\n"
+    "| # transformer blocks | 32 |\n| Hidden size | 4 096 |\n"
+)
+
+
+def test_an_architecture_sketched_in_a_sentence_is_partial(tmp_path: Path) -> None:
+    """The index's experts rate a card that names the training hardware and sketches the
+    architecture in one sentence (the Llama 3 cards) `partial`, an architecture given in
+    numbers `open`. A command's `--num-layers 2` is no architecture."""
+    (tmp_path / "MODEL_CARD.md").write_text(CARD)
+    assert _osai(tmp_path)["hardware_architecture"] == "partial"
+    (tmp_path / "MODEL_CARD.md").write_text(
+        CARD + "\n```\ntrain.py --num-layers 2 --heads 4\n```\n"
+    )
+    assert _osai(tmp_path)["hardware_architecture"] == "partial"
+    (tmp_path / "MODEL_CARD.md").write_text(CARD.replace("## Hardware", NUMBERS + "\n## Hardware"))
+    assert _osai(tmp_path)["hardware_architecture"] == "open"
+    assert _facts("MODEL_CARD.md", "32 layers and 8 attention heads\n")["doc.architecture.numbers"]
+
+
+def test_a_model_card_is_open_only_when_it_names_its_training_data(tmp_path: Path) -> None:
+    """ "A new mix of publicly available online data" describes the data without naming it:
+    the experts rate such a card `partial` (the Llama 3 cards), one naming its data `open`."""
+    (tmp_path / "MODEL_CARD.md").write_text(CARD)
+    assert _osai(tmp_path)["model_card"] == "partial"
+    named = CARD.replace("a new mix of", "[KangarooWeb](https://huggingface.co/datasets/acme/kw),")
+    (tmp_path / "MODEL_CARD.md").write_text(named)
+    assert _osai(tmp_path)["model_card"] == "open"

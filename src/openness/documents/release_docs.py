@@ -21,6 +21,8 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   as a preprint or as a peer-reviewed venue.
 - `doc.mentions.training_hardware` (text): a sentence naming the hardware the model was
   trained on.
+- `doc.architecture.numbers` (text): a document gives the architecture in numbers: its layer
+  count and its hidden size or attention heads.
 - `doc.primary` (path): a README or card at the root of a place: where a release announces its
   paper, data and code, so that what none of them names can be rated absent.
 - `doc.paper.link` (URL): a link to a paper host (arXiv, DOI, ACL Anthology, OpenReview...),
@@ -164,6 +166,20 @@ _HARDWARE = lazy(
     r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
     re.I,
 )
+#: an architecture given in numbers, as a card's or report's table or sentence gives it: a
+#: layer count, and a width or head count, each beside a number on its line (not in a command)
+_LAYER_COUNT = lazy(
+    r"(\b\d+\s*(transformer\s+|decoder\s+)?(layers|blocks)\b|\b(layers|blocks|n_layers?|num_(hidden_)?layers)\b"
+    r"[^\n]{0,30}?\d)",
+    re.I,
+)
+_WIDTH_COUNT = lazy(
+    r"(\b(hidden|model|embedding)\s*(size|dim\w*)\b|\bd_model\b|\bhidden_size\b|"
+    r"\b(attention|query|key[- ]value|kv)\s+heads\b|\bnum_(attention_)?heads\b|\b\d+\s*heads\b)"
+    r"[^\n]{0,30}?\d|\b\d+\s*(attention\s+)?heads\b",
+    re.I,
+)
+_COMMAND_FLAG = lazy(r"\s--?[a-z][\w-]*")
 #: a header link to the release's own paper: `[Paper](https://arxiv.org/abs/…)`, an HTML
 #: `<a href=…>📑 Paper</a>`, or a shields.io badge whose text names the paper or arXiv
 _ARXIV_LINK = lazy(
@@ -285,6 +301,7 @@ def document_facts(
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines, found)
     yield from _hardware(path, lines)
+    yield from _architecture_numbers(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
     yield from model_license_statements(path, lines, names)
@@ -464,6 +481,27 @@ def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
                 note=" ".join(line.split())[:160],
             )
             return  # the first such sentence of a document is enough to cite
+
+
+def _architecture_numbers(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """`doc.architecture.numbers`: a document gives its layer count and its width or heads."""
+    layers = width = None
+    for number, line in enumerate(lines, start=1):
+        line = line[:2_000]
+        if _COMMAND_FLAG.search(line) and ("--" in line or line.lstrip().startswith("$")):
+            continue  # `--num-layers 2` of a test command is no architecture
+        if layers is None and _LAYER_COUNT.search(line):
+            layers = number
+        if width is None and _WIDTH_COUNT.search(line):
+            width = number
+        if layers is not None and width is not None:
+            yield Evidence(
+                "doc.architecture.numbers",
+                f"layers (line {layers}), width or heads (line {width})",
+                Location(path, line=min(layers, width)),
+                Confidence.MEDIUM,
+            )
+            return
 
 
 def _compact(text: str) -> str:
