@@ -43,16 +43,36 @@ def main() -> int:
     if not CORPUS.is_dir():
         print(f"{CORPUS} is not present: nothing to compare")
         return 0
+    releases = sorted(p for p in CORPUS.iterdir() if (p / "expert.json").is_file())
+    report(
+        [
+            (
+                release.name,
+                release / "docs",
+                {
+                    param: rating["rating"]
+                    for param, rating in json.loads(
+                        (release / "expert.json").read_text(encoding="utf-8")
+                    ).items()
+                },
+            )
+            for release in releases
+        ]
+    )
+    return 0
+
+
+def report(releases: list[tuple[str, Path, dict[str, str]]]) -> None:
+    """Assess each (name, documents folder, the experts' rating per parameter) and print the
+    agreement of every paired component."""
     import openness
 
-    releases = sorted(p for p in CORPUS.iterdir() if (p / "expert.json").is_file())
     rows: dict[tuple[str, str], list[tuple[str, str, str]]] = {pair: [] for pair in PAIRS}
-    for release in releases:
-        a = openness.assess(str(release / "docs"), hash_files=False, health=False)
-        expert = json.loads((release / "expert.json").read_text(encoding="utf-8"))
+    for name, docs, expert in releases:
+        a = openness.assess(str(docs), hash_files=False, health=False)
         status = {(f.framework, c.id): c.status for f in a.frameworks for c in f.components}
         for pair, param in PAIRS.items():
-            rows[pair].append((release.name, status[pair], expert[param]["rating"]))
+            rows[pair].append((name, status[pair], expert[param]))
 
     print(f"# MOF, OSAID and FMTI vs the EU index experts ({len(releases)} releases)")
     print()
@@ -80,7 +100,6 @@ def main() -> int:
         f"| **all** | | {confident_all} | {agree_all} | **{_pct(agree_all, confident_all)}** | "
         f"{_pct(confident_all, total)} | |"
     )
-    return 0
 
 
 def _pct(part: int, whole: int) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_experts import CORPUS, LEVELS, PARAMETERS, report, tool_levels  # noqa: E402
+from bench_frameworks_experts import report as frameworks_report  # noqa: E402
 
 DEFAULT_DATABASE = Path("/work/.mirror/Language-Technology-Assessment+main-database/repo")
 DEFAULT_MIRROR = Path("/work/.mirror")
@@ -65,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-corpus", action="store_true", help="keep realworld-dev's releases")
     parser.add_argument("--json", type=Path, help="write per-release results to this file")
     parser.add_argument("--keep", type=Path, help="lay the documents out here and keep them")
+    parser.add_argument(
+        "--frameworks",
+        action="store_true",
+        help="also compare MOF, OSAID and FMTI components (bench_frameworks_experts.py's pairs)",
+    )
     args = parser.parse_args(argv)
     entries = database_entries(args.database)
     if entries is None:
@@ -74,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = {name: e for name, e in entries.items() if name not in corpus_index_files()}
 
     rows: dict[str, dict[str, tuple[str, str]]] = {}
+    laid_out: list[tuple[str, Path, dict[str, str]]] = []
     places_read: dict[str, list[str]] = {}
     skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-index-") as scratch:
@@ -92,12 +99,16 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             tool, places, elapsed = tool_levels(docs)
             rows[slug] = {p: (entry["ratings"][p], tool[p]) for p in PARAMETERS}
+            laid_out.append((slug, docs, entry["ratings"]))
             places_read[slug] = places
             print(f"  {slug:<28} read in {elapsed:5.2f} s", file=sys.stderr)
         if not rows:
             print("no release of the database has a repository in the mirror")
             return 0
         report(rows, places_read, f"the index's database, {len(rows)} releases outside the corpus")
+        if args.frameworks:
+            print()
+            frameworks_report(laid_out)
     print()
     print(f"Skipped (no repository in the mirror): {len(skipped)}")
     for line in skipped:
