@@ -273,3 +273,15 @@ def test_notice_and_spdx_identifier() -> None:
 def test_hostile_or_empty_texts_are_unknown(text: str) -> None:
     found = match_text(text)
     assert found.status != IDENTIFIED and found.license is None
+
+
+def test_a_notice_in_a_markdown_link_outranks_the_url_it_links() -> None:
+    """01-ai/Yi's README: "distributed under the [Apache 2.0 license](.../Yi/blob/main/LICENSE)":
+    the URL once held the Yi Community License, the sentence names Apache 2.0."""
+    text = (
+        "The code and weights of the Yi-1.5 series models are distributed under the "
+        "[Apache 2.0 license](https://github.com/01-ai/Yi/blob/main/LICENSE).\n"
+    )
+    found = match_text(text)
+    assert found.status == IDENTIFIED and found.license is not None
+    assert found.license.id == "Apache-2.0", found

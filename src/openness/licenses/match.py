@@ -53,6 +53,8 @@ NEAR = 0.12
 PURITY_MIN = 0.8
 _SHORT_WORDS = 150
 _URL = lazy(r"https?://[^\s)\]>\"']+")
+#: a Markdown link, read as its text: "under the [Apache 2.0 license](URL)" is a notice
+_MD_LINK = lazy(r"\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
 
 
 @dataclass(frozen=True)
@@ -638,7 +640,9 @@ _NOTICES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def _notice_or_pointer(text: str, cleaned: str) -> TextMatch | None:
-    flat_text = flat(cleaned)
+    """A notice naming its license comes before a URL pointing to one: the file behind a
+    repository's LICENSE link changes (01-ai/Yi's moved from its own terms to Apache 2.0)."""
+    flat_text = flat(_MD_LINK.sub(r"\1", cleaned))
     for pattern, ref in _NOTICES:
         m = pattern.search(flat_text)
         if m is None:
