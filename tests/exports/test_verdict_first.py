@@ -113,3 +113,17 @@ def test_openwashing_quotes_the_claim_and_the_evidence_against_it(tmp_path: Path
     assert "but the evidence says: MOF Class I not reached" in html
     text = get("terminal")(a, RenderOptions(width=80))
     assert "MOF Class I not reached" in text
+
+
+def test_a_code_license_alone_does_not_answer_commercial_use_of_the_model(tmp_path: Path) -> None:
+    """A folder of code and documents (FastChat, linked as Vicuna's repository) with an
+    Apache-2.0 LICENSE: the license is the code's, the model's weights may be under other terms
+    (Vicuna's follow Llama's), so the verdict does not say "yes"."""
+    place = tmp_path / "acme+chatkit"
+    place.mkdir()
+    (place / "README.md").write_text("# ChatKit\n\nServe and evaluate chat models.\n")
+    apache = Path(openness.examples.example_path()) / "LICENSE"
+    (place / "LICENSE").write_text(apache.read_text(encoding="utf-8"))
+    md = get("markdown")(openness.assess(str(tmp_path), hash_files=False), RenderOptions())
+    row = next(line for line in md.splitlines() if line.startswith("| Commercial use |"))
+    assert "| ? unknown |" in row and "no license read covers the weights" in row, row

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Assessment, CommercialUse, FrameworkResult, Severity
+from ..model import Assessment, Attribute, CommercialUse, FrameworkResult, Severity
 from . import view
 
 YES, PARTLY, NO, UNKNOWN = "●", "◐", "○", "?"
@@ -49,6 +49,13 @@ def commercial(a: Assessment) -> Answer:
         return Answer(q, NO, "no", "no license stated: no right to use is granted")
     if terms is None or terms.commercial_use is CommercialUse.UNKNOWN:
         return Answer(q, UNKNOWN, "unknown", f"{name}: terms not identified, read the license")
+    if _code_license_only(a):
+        return Answer(
+            q,
+            UNKNOWN,
+            "unknown",
+            f"{name} is the code's license; no license read covers the weights",
+        )
     conditions: list[str] = []
     if terms.mau_threshold is not None:
         conditions.append(f"up to {terms.mau_threshold:,} monthly users")
@@ -67,6 +74,17 @@ def commercial(a: Assessment) -> Answer:
             q, PARTLY, "conditional", f"{name} allows it with conditions{extra}{conflict}"
         )
     return Answer(q, YES, "yes", f"{name} allows it{extra}{conflict}")
+
+
+def _code_license_only(a: Assessment) -> bool:
+    """The open-license rating found only a code license (a folder of code and documents with
+    a LICENSE, no weights and no card declaring one): it says nothing of using the model."""
+    return any(
+        e.fact == "fw.license.code_only"
+        for r in a.ratings
+        if r.attribute is Attribute.OPEN_LICENSE
+        for e in r.evidence
+    )
 
 
 def safety(a: Assessment) -> Answer:
