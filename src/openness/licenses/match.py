@@ -98,6 +98,11 @@ def _index() -> _Index:
     return _Index(refs, frozenset(r.id for r in refs))
 
 
+def reference_ids() -> frozenset[str]:
+    """The catalog ids that have a reference text (fingerprint)."""
+    return _index().ids
+
+
 def load() -> None:
     """Load the catalog and fingerprints now (they load on first use otherwise)."""
     _index()
