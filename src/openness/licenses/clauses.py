@@ -762,6 +762,8 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
             continue
         if line.endswith(".") and len(line.split()) > 12:
             continue
+        if _continues_paragraph(d, d.numbers[i]):
+            continue
         raw = d.raw_line(d.numbers[i]).strip().strip("#*_ \t")
         v = _EXPLICIT_VERSION.search(line) or _VERSION.search(line)
         version = v.group(1) if v and not re.fullmatch(r"(19|20)\d\d", v.group(1)) else None
@@ -771,6 +773,13 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
             version = nv.group(1) if nv else None
         return " ".join(raw.split()) or line, d.numbers[i], version
     return None, None, None
+
+
+def _continues_paragraph(d: Doc, number: int) -> bool:
+    """A line wrapped from a long line above it ('...supplied to you by Apple / Inc. in
+    consideration of your agreement') is the middle of a sentence, not a title."""
+    above = d.raw_line(number - 1).strip() if number > 1 else ""
+    return len(above) > 60 and not above.endswith((".", ":", ";", "!", "?", ")"))
 
 
 # --------------------------------------------------------------------------- the cross-check

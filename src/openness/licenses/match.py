@@ -49,6 +49,9 @@ THRESHOLD = 0.95
 CANDIDATE_MIN = 0.25
 #: references within this score of the best are near-duplicates (versions, siblings)
 NEAR = 0.12
+#: a text that carries neither the title nor this much of any catalogued license is another
+#: license (uncatalogued), not a modified one
+UNCATALOGUED_BELOW = 0.5
 #: purity below this means the text holds much more than the license (extra terms)
 PURITY_MIN = 0.8
 _SHORT_WORDS = 150
@@ -164,6 +167,8 @@ def _match_located(text: str, first_line: int) -> TextMatch:
     inner = _match_block("\n".join(lines[start:end]), first_line + start)
     if inner.status == IDENTIFIED:
         inner = _check_rest(inner, lines, start, end, first_line)
+    elif found.title is not None:
+        return found  # a text with its own title is not a block of some other license
     return _best([found, inner])
 
 
@@ -271,6 +276,13 @@ def _by_fingerprint(
     license = resolve(chosen)
     if license is None:  # fingerprints name only catalog ids
         return replace(_unread(reading, "not in catalog"), via="text", candidates=candidates)
+    if not titled and score < UNCATALOGUED_BELOW:
+        # "modified" says the text is a catalogued license, changed: it carries that license's
+        # title or most of its text. A text that shares a few boilerplate clauses with one
+        # (DBRX's license, 29% of Llama 2) is another license, not in the catalog.
+        own = f"titled {reading.title}, " if reading.title else ""
+        why = f"not in the catalog: {own}it shares only {score:.0%} of {chosen}'s text"
+        return replace(_unread(reading, why), via="text", candidates=candidates)
     entry = ai_entry(chosen)
     differences = clauses.compare(
         license.terms, reading, entry.stated if entry is not None else frozenset()
@@ -278,7 +290,7 @@ def _by_fingerprint(
     if differences:
         what = "; ".join(_difference(d) for d in differences)
         reason = "; ".join(r for r in (reason, f"terms differ from {chosen}: {what}") if r)
-    line = line_of(text, entry.title) if entry and entry.title else None
+    line = line_of(text, entry.title) if entry and entry.title and titled else None
     line = line + first_line - 1 if line is not None else reading.title_line
     version = _version_in_text(entry, flat(cleaned)) or license.version
     if not reason and license.version and version != license.version:
