@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from openness.licenses import clauses
+from openness.documents.files import license_detections, read_license_file
+from openness.licenses import clauses, resolve_release
 from openness.licenses.catalog import ai_entries, resolve
 from openness.licenses.detect import from_match
 from openness.licenses.match import UNKNOWN, match_text, reference_ids
+from openness.licenses.parts import concatenated
 from openness.model import LicenseKind, Location
 
 FINGERPRINTS = Path(__file__).resolve().parents[2] / "src/openness/licenses/fingerprints.json"
@@ -112,3 +114,52 @@ def test_a_line_wrapped_from_a_sentence_is_not_a_title() -> None:
         "terms, and your use of this software constitutes acceptance of these terms.\n"
     )
     assert clauses.read(text, 1).title is None
+
+
+def _concatenation(own: str, *included: tuple[str, str]) -> str:
+    rule = "-" * 13
+    return own + "".join(f"\n\n{rule} LICENSE FOR {who} code {rule}\n\n{t}" for who, t in included)
+
+
+def test_a_file_of_concatenated_licenses_is_split_into_its_own_and_included_ones() -> None:
+    # GPT-NeoX's LICENSE (Apache 2.0, then the licenses of code it includes) read as
+    # "modified Apache 2.0 (92%)"
+    apache, mit = _corpus("gpt-oss-LICENSE"), _corpus("deepseek-v3-LICENSE-CODE")
+    text = _concatenation(apache, ("Wombat", mit), ("Numbat", apache))
+    found = license_detections("LICENSE", text.encode())
+    assert [(d.id, d.status, d.scope) for d in found] == [
+        ("Apache-2.0", "identified", None),
+        ("MIT", "identified", "third-party"),
+        ("Apache-2.0", "identified", "third-party"),
+    ]
+    assert found[1].source.line == text.split("\n").index(mit.split("\n")[0]) + 1
+    evidence = read_license_file("LICENSE", text.encode())
+    assert [e.value for e in evidence if e.fact == "license_file.spdx"] == ["Apache-2.0"]
+
+
+def test_included_licenses_do_not_bind_the_release() -> None:
+    apache, cc = _corpus("gpt-oss-LICENSE"), _corpus("audiocraft-LICENSE_weights")
+    found = license_detections("LICENSE", _concatenation(apache, ("Wombat", cc)).encode())
+    assert [d.id for d in found] == ["Apache-2.0", "CC-BY-NC-4.0"]
+    verdict = resolve_release([], found).verdict
+    assert verdict.id == "Apache-2.0" and verdict.status == "identified"
+    assert verdict.terms is not None and verdict.terms.commercial_use == "allowed"
+
+
+def test_a_notice_of_third_party_licenses_has_no_own_license() -> None:
+    apache, mit = _corpus("gpt-oss-LICENSE"), _corpus("deepseek-v3-LICENSE-CODE")
+    text = _concatenation("", ("Wombat", mit), ("Numbat", apache)).lstrip()
+    parts = concatenated(text)
+    assert [(p.match.license.id if p.match.license else None, p.included) for p in parts] == [
+        ("MIT", True),
+        ("Apache-2.0", True),
+    ]
+
+
+def test_one_license_with_a_rule_inside_is_not_cut() -> None:
+    llama2 = _corpus("meta-llama2-LICENSE")
+    lines = llama2.split("\n")
+    half = len(lines) // 2
+    text = "\n".join([*lines[:half], "", "-" * 20, "", *lines[half:]])
+    assert concatenated(text) == ()
+    assert [d.id for d in license_detections("LICENSE", text.encode())] == ["LicenseRef-llama2"]

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from ..lazy_re import lazy
 from ..licenses.detect import from_match
 from ..licenses.match import IDENTIFIED, TextMatch, match_text
+from ..licenses.parts import Part, concatenated
 from ..licenses.rules import confidence_level
 from ..licenses.text import MAX_TEXT_CHARS
 from ..limits import DEFAULT_LIMITS, Limits
@@ -120,12 +121,28 @@ def _match_cached(text: str) -> TextMatch:
     return match_text(text)
 
 
+@lru_cache(maxsize=64)
+def _parts_cached(text: str) -> tuple[Part, ...]:
+    return concatenated(text)
+
+
+def _parts(text: str) -> tuple[Part, ...]:
+    return _parts_cached(text) if len(text) <= MAX_TEXT_CHARS else concatenated(text)
+
+
+def _own_license(text: str) -> TextMatch:
+    """The file's own license: the first part of a file that concatenates licenses (the
+    others are included third-party licenses), else the whole text."""
+    own = [p.match for p in _parts(text) if not p.included]
+    return own[0] if own else _match(text)
+
+
 def read_license_file(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
-    found = _match(_text(data))
+    found = _own_license(_text(data))
     if found.status == IDENTIFIED and found.license is not None:
         out.append(
             fact(
@@ -148,12 +165,25 @@ def read_license_file(
 def license_detections(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS, kind: str = "license"
 ) -> tuple[DetectedLicense, ...]:
-    """The license (or use policy) a license or policy file holds, as one DetectedLicense."""
-    found = _match(_text(data))
-    if kind != "license" and found.status != IDENTIFIED and not found.candidates:
-        return ()  # an unknown policy is already reported as policy_file.present
+    """The license (or use policy) a license or policy file holds, as one DetectedLicense; a
+    file that concatenates licenses gives one per license, those after its own scoped
+    `third-party`."""
+    text = _text(data)
     key = license_key(path) if kind == "license" else None
     scope = LicenseScope(key) if key else None
+    parts = _parts(text) if kind == "license" else ()
+    if parts:
+        return tuple(
+            from_match(
+                p.match,
+                Location(path, line=p.match.line or p.first_line),
+                LicenseScope.THIRD_PARTY if p.included else scope,
+            )
+            for p in parts
+        )
+    found = _match(text)
+    if kind != "license" and found.status != IDENTIFIED and not found.candidates:
+        return ()  # an unknown policy is already reported as policy_file.present
     where = Location(path, line=found.line)
     return (from_match(found, where, scope, kind=LicenseKind(kind)),)
 

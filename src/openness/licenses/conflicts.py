@@ -51,7 +51,7 @@ def license_files(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
         for lic in licenses
         if not lic.via.startswith("card")
         and lic.kind == LicenseKind.LICENSE
-        and lic.scope != LicenseScope.CODE
+        and lic.scope not in (LicenseScope.CODE, LicenseScope.THIRD_PARTY)
     ]
 
 

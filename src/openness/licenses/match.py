@@ -143,16 +143,18 @@ def recognise_text(text: str) -> Recognition | None:
     return None
 
 
-def match_text(text: str) -> TextMatch:
+def match_text(text: str, first_line: int = 1) -> TextMatch:
     """Name a license text, or the license block a longer document holds, read its terms
-    clause by clause and cross-check them with the catalog.
+    clause by clause and cross-check them with the catalog. `first_line`: the line of a
+    larger file the text starts at (lines cited are the file's).
 
     A text longer than MAX_TEXT_CHARS is read in windows (its start, its end, and around
     lines that look like license titles), so neither size nor padding hides a license.
     """
     if len(text) > MAX_TEXT_CHARS:
-        return _best([_match_located(part, first) for first, part in _windows(text)])
-    return _match_located(text, 1)
+        windows = _windows(text)
+        return _best([_match_located(part, first + first_line - 1) for first, part in windows])
+    return _match_located(text, first_line)
 
 
 def _match_located(text: str, first_line: int) -> TextMatch:
