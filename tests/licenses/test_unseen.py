@@ -163,3 +163,38 @@ def test_one_license_with_a_rule_inside_is_not_cut() -> None:
     text = "\n".join([*lines[:half], "", "-" * 20, "", *lines[half:]])
     assert concatenated(text) == ()
     assert [d.id for d in license_detections("LICENSE", text.encode())] == ["LicenseRef-llama2"]
+
+
+def test_a_non_commercial_defined_as_research_only_restricts_use() -> None:
+    # StyleGAN3's and Qwen's research licenses define "non-commercial" as research use only
+    text = (
+        "Wombat Research License\n\n"
+        '1. "Non-Commercial" shall mean for research or evaluation purposes only.\n\n'
+        "2. Wombat hereby grants you a royalty-free license to use and modify the Model for "
+        "Non-Commercial purposes.\n"
+    )
+    terms = clauses.read(text, 1).terms
+    assert terms.use_restrictions is True
+    assert [s.line for s in terms.sources if s.term == "use_restrictions"] == [3]
+
+
+def test_a_version_known_by_title_only_is_named_when_its_terms_agree() -> None:
+    # Qwen-1.8B's "Tongyi Qianwen RESEARCH LICENSE AGREEMENT": the catalog has its title and
+    # terms, the family's text its clauses; it read as "modified (85%)"
+    tongyi = _corpus("qwen-tongyi-LICENSE").split("\n")
+    assert tongyi[0].startswith("Tongyi Qianwen LICENSE AGREEMENT")
+    threshold = next(i for i, line in enumerate(tongyi) if "100 million" in line)
+    retitled = [line.replace("LICENSE AGREEMENT", "RESEARCH LICENSE AGREEMENT") for line in tongyi]
+    research = [
+        *retitled[:threshold],
+        '"Non-Commercial" shall mean for research or evaluation purposes only. You may use the '
+        "Materials for Non-Commercial purposes only.",
+        *retitled[threshold + 1 :],
+    ]
+    found = match_text("\n".join(research))
+    assert found.status == "identified", found.reason
+    assert found.license is not None and found.license.id == "LicenseRef-tongyi-qianwen-research"
+    assert found.confidence < 0.96
+    # the same text with the commercial threshold kept is not the research license
+    kept = match_text("\n".join(retitled))
+    assert kept.status != "identified"

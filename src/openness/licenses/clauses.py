@@ -188,6 +188,9 @@ _ONLY_RESEARCH = lazy(
     r"academic|scientific|evaluation|educational|personal)\b"
     r"|\b(research|academic|evaluation)(al)? (purposes|use) only\b|\bfor research only\b"
 )
+#: a definition that limits the grant's "non-commercial" to research ('"Non-Commercial" shall
+#: mean for research or evaluation purposes only'): the grant is research-only
+_DEFINES_NON_COMMERCIAL = lazy(r"non-?commercial(ly)?\W{0,3} (shall )?means?\b")
 _ALLOW = lazy(
     r"for any purpose,? (including|such as|whether) (for )?commercial"
     r"|\bcommercial (use|uses|purposes?) (is|are) (permitted|allowed)"
@@ -552,7 +555,7 @@ def _use_restrictions(
             m is None
             and _has(t, _RESEARCH_HINT)
             and _ONLY_RESEARCH.search(t)
-            and _has(t, _LICENSE_HINT)
+            and (_has(t, _LICENSE_HINT) or _DEFINES_NON_COMMERCIAL.search(t))
         ):
             r = _ONLY_RESEARCH.search(t)
             if r is not None and re.search(r"research|academic|scientific|evaluation", r.group()):

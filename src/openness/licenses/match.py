@@ -297,6 +297,10 @@ def _by_fingerprint(
     version = _version_in_text(entry, flat(cleaned)) or license.version
     if not reason and license.version and version != license.version:
         reason = f"version {version} is not the catalogued version {license.version}"
+    if chosen not in near and not reason and _title_only_named(chosen, titled, best_score):
+        # its own title, its family's text and every term the profile states: the version
+        # the catalog knows by title, named at the lowest "identified" confidence
+        score = THRESHOLD
     if reason or score < THRESHOLD:
         status = MODIFIED if score >= 0.5 or reason else UNKNOWN
         # the terms read from the text win; confidence drops below any "identified" level
@@ -329,6 +333,14 @@ def _by_fingerprint(
         terms=terms,
         title=reading.title,
     )
+
+
+#: a title-only version is named only when its family's text covers this much of it
+TITLE_ONLY_FAMILY_MIN = 0.8
+
+
+def _title_only_named(chosen: str, titled: list[str], family_score: float) -> bool:
+    return titled == [chosen] and family_score >= TITLE_ONLY_FAMILY_MIN
 
 
 def _title_lines(text: str, index: int) -> str:
