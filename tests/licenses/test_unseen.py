@@ -198,3 +198,14 @@ def test_a_version_known_by_title_only_is_named_when_its_terms_agree() -> None:
     # the same text with the commercial threshold kept is not the research license
     kept = match_text("\n".join(retitled))
     assert kept.status != "identified"
+
+
+def test_a_text_dated_otherwise_than_the_catalogued_version_is_not_given_its_version() -> None:
+    # SDXL-Turbo's license, "Dated: November 28, 2023", was reported as version 2023-12-06
+    svd = _corpus("stability-LICENSE-SVD").split("\n")
+    assert match_text("\n".join(svd)).version == "2023-11-21"
+    dated = next(i for i, line in enumerate(svd[:5]) if "dated" in line.lower())
+    redated = [*svd[:dated], "Dated: March 2, 2024", *svd[dated + 1 :]]
+    found = match_text("\n".join(redated))
+    assert found.status != "identified" and found.license is None
+    assert "2024-03-02" in found.reason

@@ -537,10 +537,51 @@ def _other_versions_named(chosen: str, flat_text: str) -> str:
 
 
 def _version_in_text(entry: AiEntry | None, flat_text: str) -> str | None:
-    if entry is None or entry.version_pattern is None:
+    if entry is None:
         return None
+    if entry.version_pattern is None:
+        return (
+            _stated_date(flat_text[:600])
+            if _ISO_DATE.fullmatch(entry.resolved.version or "")
+            else None
+        )
     m = entry.version_pattern.search(flat_text[:2000])
     return m.group(1) if m else None
+
+
+_ISO_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+#: the date a license text says it is of, near its top ("Dated: November 28, 2023")
+_STATED_DATE = lazy(
+    r"\b(?:dated|release date|last (?:updated|modified|revised)|effective date|version date)"
+    rf"\W{{0,3}}(?:({'|'.join(_MONTHS)}) (\d{{1,2}}),? (\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))\b"
+)
+
+
+def _stated_date(flat_top: str) -> str | None:
+    """The date a license whose versions are dates states near its top, as YYYY-MM-DD: the
+    version it is, when it is not the catalogued one (SDXL-Turbo's license is dated November
+    28, 2023; the catalogued text of that license December 6, 2023)."""
+    m = _STATED_DATE.search(flat_top)
+    if m is None:
+        return None
+    if m.group(1):
+        month, day, year = _MONTHS.index(m.group(1)) + 1, int(m.group(2)), m.group(3)
+        return f"{year}-{month:02d}-{day:02d}"
+    return f"{m.group(4)}-{m.group(5)}-{m.group(6)}"
 
 
 def _title_matches(ref: str, top: str) -> bool:
