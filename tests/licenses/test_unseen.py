@@ -209,3 +209,15 @@ def test_a_text_dated_otherwise_than_the_catalogued_version_is_not_given_its_ver
     found = match_text("\n".join(redated))
     assert found.status != "identified" and found.license is None
     assert "2024-03-02" in found.reason
+
+
+def test_a_text_titled_modified_is_not_the_plain_license() -> None:
+    # GPT-2's "Modified MIT License" (MIT plus a request about outputs) was named MIT at 99%
+    mit = _corpus("deepseek-v3-LICENSE-CODE").split("\n")
+    assert mit[0].strip() == "MIT License"
+    body = "\n".join(mit[1:])
+    assert match_text("MIT License\n" + body).license is not None
+    text = "Modified MIT License\n\nWe ask that you say what the Wombat made.\n" + body
+    found = match_text(text)
+    assert found.status == "modified" and found.license is None
+    assert found.candidates[0].id == "MIT"

@@ -270,6 +270,8 @@ def _by_fingerprint(
             _title_matches(i, near_title) for i in family_scores
         ):
             reason = f"the text carries another title ({reading.title})"
+    if not reason and _says_modified(reading.title, chosen):
+        reason = f"its title says it is modified ({reading.title})"
     score = family_scores[chosen]
     if chosen not in near:  # a version the catalog knows by title only
         score = best_score * 0.95
@@ -341,6 +343,18 @@ TITLE_ONLY_FAMILY_MIN = 0.8
 
 def _title_only_named(chosen: str, titled: list[str], family_score: float) -> bool:
     return titled == [chosen] and family_score >= TITLE_ONLY_FAMILY_MIN
+
+
+_MODIFIED_TITLE = lazy(r"\b(modified|amended|customi[sz]ed|adapted)\b")
+
+
+def _says_modified(title: str | None, chosen: str) -> bool:
+    """The text's own title calls it a modified license ("Modified MIT License", GPT-2's) and
+    the license chosen is not itself one by name."""
+    if title is None or not _MODIFIED_TITLE.search(title.lower()):
+        return False
+    pattern = _title_pattern(chosen)
+    return pattern is None or not _MODIFIED_TITLE.search(pattern.pattern)
 
 
 def _title_lines(text: str, index: int) -> str:
