@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from openness import assess
 from openness.documents.files import license_detections, read_license_file
 from openness.licenses import clauses, resolve_release
 from openness.licenses.catalog import ai_entries, resolve
@@ -221,3 +222,19 @@ def test_a_text_titled_modified_is_not_the_plain_license() -> None:
     found = match_text(text)
     assert found.status == "modified" and found.license is None
     assert found.candidates[0].id == "MIT"
+
+
+def test_a_folder_of_model_licenses_speaks_for_the_weights(tmp_path: Path) -> None:
+    # black-forest-labs/flux: Apache 2.0 code at the root, model_licenses/LICENSE-FLUX1-dev
+    # (non-commercial) for the weights; only the root license was read
+    (tmp_path / "LICENSE").write_text(_corpus("gpt-oss-LICENSE"), "utf-8")
+    (tmp_path / "model_licenses").mkdir()
+    nc = _corpus("audiocraft-LICENSE_weights")
+    (tmp_path / "model_licenses" / "LICENSE-WOMBAT-7B").write_text(nc, "utf-8")
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "LICENSE").write_text(nc, "utf-8")
+    a = assess(str(tmp_path), hash_files=False, health=False)
+    scoped = {(d.source.file, d.id, d.scope) for d in a.licenses}
+    assert ("model_licenses/LICENSE-WOMBAT-7B", "CC-BY-NC-4.0", "model") in scoped
+    assert not any(d.source.file.startswith("vendor/") for d in a.licenses)
+    assert a.license.terms is not None and a.license.terms.commercial_use == "prohibited"

@@ -96,13 +96,26 @@ def select_documents(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def license_key(path: str) -> str | None:
-    """ "code" or "model" when the file name says which part of the release it covers."""
-    name = PurePosixPath(path).name.lower()
+    """ "code" or "model" when the file name says which part of the release it covers, or
+    the folder of model licenses it is in (`model_licenses/LICENSE-FLUX1-dev`)."""
+    p = PurePosixPath(path)
+    name = p.name.lower()
     if _CODE_KEY.search(name):
         return "code"
-    if _MODEL_KEY.search(name):
+    if _MODEL_KEY.search(name) or _MODEL_LICENSES.fullmatch(p.parent.name.lower()):
         return "model"
     return None
+
+
+#: a top-level folder of the weights' licenses (one per model a code repository releases)
+_MODEL_LICENSES = lazy(r"(model|weight)s?[-_ ]?licen[cs]es?")
+
+
+def is_model_license_folder(folder: str, root: str) -> bool:
+    """`model_licenses/` (or `weights-licenses/`) directly under the release root: its files
+    are the licenses of the models a code repository releases, not of vendored code."""
+    p = PurePosixPath(folder)
+    return str(p.parent) in (root or ".", ".") and bool(_MODEL_LICENSES.fullmatch(p.name.lower()))
 
 
 def _text(data: bytes) -> str:
