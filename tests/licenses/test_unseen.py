@@ -238,3 +238,18 @@ def test_a_folder_of_model_licenses_speaks_for_the_weights(tmp_path: Path) -> No
     assert ("model_licenses/LICENSE-WOMBAT-7B", "CC-BY-NC-4.0", "model") in scoped
     assert not any(d.source.file.startswith("vendor/") for d in a.licenses)
     assert a.license.terms is not None and a.license.terms.commercial_use == "prohibited"
+
+
+def test_an_uncatalogued_model_license_is_the_verdict_not_the_code_license(
+    tmp_path: Path,
+) -> None:
+    # MiniMax-01: LICENSE-CODE (MIT) and LICENSE-MODEL (the MiniMax Model License, not
+    # catalogued); the verdict was "MIT (unknown)"
+    (tmp_path / "LICENSE-CODE").write_text(_corpus("deepseek-v3-LICENSE-CODE"), "utf-8")
+    own = "WOMBAT MODEL LICENSE\n\nWombat grants you a royalty-free license.\n\n" + _OWN_CLAUSES
+    (tmp_path / "LICENSE-MODEL").write_text(own, "utf-8")
+    verdict = assess(str(tmp_path), hash_files=False, health=False).license
+    assert verdict.id is None and verdict.spdx is None
+    assert verdict.name == "WOMBAT MODEL LICENSE"
+    assert verdict.status == "unknown" and verdict.category == "unknown"
+    assert verdict.note is not None and "declared" not in verdict.note

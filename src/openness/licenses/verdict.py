@@ -112,14 +112,21 @@ def _verdict(
         ]
         if read and texts:
             read = [strictest_terms([*texts, read[0]])]
+        titled = [f.name for f in unnamed if f.status == MatchStatus.UNKNOWN and f.candidates]
+        titled += [f.name for f in unnamed if f.name != "unknown license"]
         return replace(
             declared,
+            name=declared.name or (titled[0] if titled else None),
             category=LicenseCategory.UNKNOWN,
             evidence=declared.evidence + _cite(unnamed, evidence),
             id=_id(declared),
             status=status,
             terms=read[0] if read else _doubtful(terms),
-            note=f"the license text does not match the declared license: {doubt}",
+            note=(
+                f"the license text does not match the declared license: {doubt}"
+                if declared.declared
+                else f"no catalogued license: {doubt}; its terms are read from the text"
+            ),
         )
     if declared.category is LicenseCategory.NONE:
         status = VerdictStatus.NONE
