@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openness import assess
-from openness.documents.files import license_detections, read_license_file
+from openness.documents.files import license_detections, read_license_file, readme_license
 from openness.licenses import clauses, resolve_release
 from openness.licenses.catalog import ai_entries, resolve
 from openness.licenses.detect import from_match
@@ -253,3 +253,16 @@ def test_an_uncatalogued_model_license_is_the_verdict_not_the_code_license(
     assert verdict.name == "WOMBAT MODEL LICENSE"
     assert verdict.status == "unknown" and verdict.category == "unknown"
     assert verdict.note is not None and "declared" not in verdict.note
+
+
+def test_a_few_sentences_naming_a_license_are_not_a_modified_copy_of_it() -> None:
+    # Qwen's README License section (links to its license files) read as "modified Tongyi
+    # Qianwen Research License" with a 0% candidate
+    section = (
+        "The code is released under the license at the root. Wombat-1B is licensed under the "
+        "[Tongyi Qianwen RESEARCH LICENSE AGREEMENT](./LICENSE-1B) that can be found in the "
+        "repository. For commercial use, please contact us.\n\n" + "Thanks to everyone. " * 60
+    )
+    found = match_text(section)
+    assert found.status == "unknown" and not found.candidates and found.resembles is None
+    assert readme_license("README.md", ("## License\n\n" + section).encode()) == ()

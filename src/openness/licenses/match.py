@@ -669,17 +669,17 @@ def _by_title_only(text: str, top: str, reading: clauses.Reading, n_words: int) 
         license = entry.resolved
         line = line_of(text, entry.title)
         differences = clauses.compare(license.terms, reading, frozenset())
-        if n_words < _TITLE_ONLY_MIN_WORDS or differences:
-            why = (
-                f"carries the title of {license.id} but only {n_words} words: not its text"
-                if n_words < _TITLE_ONLY_MIN_WORDS
-                else f"terms differ from {license.id}: "
-                + "; ".join(_difference(d) for d in differences)
-            )
+        if n_words < _TITLE_ONLY_MIN_WORDS:
+            # a few sentences naming a license (a README's License section pointing to its
+            # files) are neither its text nor a modified copy of it
+            why = f"names {license.id} in only {n_words} words: not a license text"
+            return replace(_unread(reading, why), via="title", line=line)
+        if differences:
+            why = f"terms differ from {license.id}: " + "; ".join(map(_difference, differences))
             return TextMatch(
                 MODIFIED,
                 None,
-                0.5 if n_words >= _TITLE_ONLY_MIN_WORDS else 0.3,
+                0.5,
                 "title",
                 line,
                 reading.version,
