@@ -266,3 +266,14 @@ def test_a_few_sentences_naming_a_license_are_not_a_modified_copy_of_it() -> Non
     found = match_text(section)
     assert found.status == "unknown" and not found.candidates and found.resembles is None
     assert readme_license("README.md", ("## License\n\n" + section).encode()) == ()
+
+
+def test_several_model_licenses_without_a_card_show_the_strictest(tmp_path: Path) -> None:
+    # QwenLM/Qwen: Apache 2.0 LICENSE beside the Tongyi Qianwen (research) licenses; the
+    # headline was "Apache-2.0 (open-source)" above commercial use "prohibited"
+    (tmp_path / "LICENSE").write_text(_corpus("gpt-oss-LICENSE"), "utf-8")
+    (tmp_path / "LICENSE-NC").write_text(_corpus("audiocraft-LICENSE_weights"), "utf-8")
+    verdict = assess(str(tmp_path), hash_files=False, health=False).license
+    assert verdict.id == "CC-BY-NC-4.0" and verdict.category == "noncommercial"
+    assert verdict.terms is not None and verdict.terms.commercial_use == "prohibited"
+    assert verdict.note is not None and "Apache-2.0" in verdict.note
