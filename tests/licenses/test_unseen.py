@@ -277,3 +277,18 @@ def test_several_model_licenses_without_a_card_show_the_strictest(tmp_path: Path
     assert verdict.id == "CC-BY-NC-4.0" and verdict.category == "noncommercial"
     assert verdict.terms is not None and verdict.terms.commercial_use == "prohibited"
     assert verdict.note is not None and "Apache-2.0" in verdict.note
+
+
+def test_a_monthly_visits_threshold_is_a_user_threshold() -> None:
+    # CogVideoX's license: commercial use above "1 million visits per month" needs another
+    # license; the threshold was not read
+    text = (
+        "Wombat Model License\n\n"
+        "Users who wish to use the models for commercial purposes must register and obtain a "
+        "basic commercial license. The number of service users (visits) for your commercial "
+        "activities must not exceed 1 million visits per month. If it exceeds that, you need "
+        "to contact us to obtain more commercial licenses.\n"
+    )
+    terms = clauses.read(text, 1).terms
+    assert terms.mau_threshold == 1_000_000
+    assert terms.commercial_use == "conditional"

@@ -151,7 +151,11 @@ def number_value(num: str, scale: str | None) -> int | None:
     return int(value * _SCALES.get((scale or "").strip(), 1))
 
 
-_MAU = lazy(NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts)")
+_MAU = lazy(
+    NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts|"
+    # CogVideoX: "must not exceed 1 million visits per month"
+    r"(?:users|visits|visitors|active users)\s+(?:per|a|each|every) month|monthly (?:visits|users))"
+)
 _MAU_AFTER = lazy(
     r"monthly active users[^.;]{0,120}?(?:greater than|more than|exceeds?|exceeding|over|above)"
     r"\s+" + NUMBER
@@ -456,7 +460,7 @@ def _commercial(
             if c is not None:
                 condition = condition or (s, c.start())
         money = "revenue" in t or "turnover" in t
-        if condition is None and ("monthly active" in t or " mau" in t or money):
+        if condition is None and ("monthly" in t or " mau" in t or " month" in t or money):
             window = " ".join(x.text for x in items[i : i + 3])
             if _REQUEST.search(window) and (
                 _MAU.search(t) or _MAU_AFTER.search(t) or (money and _MONEY.search(t))
@@ -496,7 +500,7 @@ def _about_outputs(t: str, at: int) -> bool:
 
 def _mau(items: list[Sentence], found: _Found) -> int | None:
     for s in items:
-        if "monthly active" not in s.text and "mau" not in s.text:
+        if not any(k in s.text for k in ("monthly", "mau", " month")):
             continue
         m = _MAU.search(s.text) or _MAU_AFTER.search(s.text)
         if m is None:
