@@ -292,3 +292,21 @@ def test_a_monthly_visits_threshold_is_a_user_threshold() -> None:
     terms = clauses.read(text, 1).terms
     assert terms.mau_threshold == 1_000_000
     assert terms.commercial_use == "conditional"
+
+
+def test_a_file_of_many_rules_is_matched_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openness.licenses import parts
+
+    seen: list[int] = []
+
+    def counting(text: str, first_line: int = 1) -> object:
+        seen.append(len(text))
+        return match_text(text, first_line)
+
+    monkeypatch.setattr(parts, "match_text", counting)
+    para = "Wombat Research License Agreement\n\n" + " ".join(f"c{i} may" for i in range(2000))
+    hostile = "\n-----\n".join([para] * 20)  # under the cut limit: every part is matched
+    assert parts.concatenated(hostile) == ()
+    assert 0 < len(seen) <= 48 and sum(seen) <= 512 * 1024

@@ -30,8 +30,10 @@ _MAX_HEADING_WORDS = 12
 _MIN_PART_WORDS = 60
 #: a file cut into more parts than this is read as one text (bounded work)
 _MAX_PARTS = 24
-#: at most this many texts are matched for one file (each join is one)
+#: at most this many texts, and this many characters in all, are matched for one file (each
+#: join is one): a hostile file of many rules costs about one more whole-text match
 _MAX_MATCHES = 48
+_MAX_MATCHED_CHARS = MAX_TEXT_CHARS
 #: a license may hold rules of its own (Creative Commons licenses do): up to this many
 #: consecutive parts are joined until they make one license
 _MAX_JOIN = 6
@@ -89,9 +91,10 @@ def _license_from(
         body = "\n".join(lines[first : pieces[j][1]])
         if len(body.split()) < _MIN_PART_WORDS:
             continue  # a title or a heading: joined with what follows
-        if budget[0] <= 0:
+        if budget[0] <= 0 or budget[1] < len(body):
             break
         budget[0] -= 1
+        budget[1] -= len(body)
         m = match_text(body, first + 1)
         if m.status == IDENTIFIED:
             return j, m
@@ -118,7 +121,7 @@ def concatenated(text: str) -> tuple[Part, ...]:
         return ()
     lines = text.split("\n")
     found: list[Part] = []
-    budget = [_MAX_MATCHES]
+    budget = [_MAX_MATCHES, _MAX_MATCHED_CHARS]
     i = 0
     while i < len(pieces) and budget[0] > 0:
         first, end, heading = pieces[i]
