@@ -310,3 +310,19 @@ def test_a_file_of_many_rules_is_matched_a_bounded_number_of_times(
     hostile = "\n-----\n".join([para] * 20)  # under the cut limit: every part is matched
     assert parts.concatenated(hostile) == ()
     assert 0 < len(seen) <= 48 and sum(seen) <= 512 * 1024
+
+
+def test_terms_of_a_readme_license_section_cite_the_readme_lines() -> None:
+    # Qwen's README section cited "line 9" of the section for a clause at README:1406
+    nc = _corpus("audiocraft-LICENSE_weights")
+    readme = "# Wombat\n\n" + "Some words.\n" * 30 + "\n## License\n\n" + nc
+    (found,) = readme_license("README.md", readme.encode())
+    lines = readme.split("\n")
+    heading = lines.index("## License") + 1
+    assert found.id == "CC-BY-NC-4.0" and found.source.line is not None
+    assert found.source.line > heading
+    cited = [s for s in found.terms.sources if s.line is not None]
+    assert cited
+    for s in cited:
+        assert s.line > heading
+        assert s.quote.strip("…").split()[0] in lines[s.line - 1].lower()

@@ -124,14 +124,16 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _match(text: str) -> TextMatch:
+def _match(text: str, first_line: int = 1) -> TextMatch:
     # only short texts are cached: a cache must not pin megabytes of padding
-    return _match_cached(text) if len(text) <= MAX_TEXT_CHARS else match_text(text)
+    if len(text) <= MAX_TEXT_CHARS:
+        return _match_cached(text, first_line)
+    return match_text(text, first_line)
 
 
 @lru_cache(maxsize=64)
-def _match_cached(text: str) -> TextMatch:
-    return match_text(text)
+def _match_cached(text: str, first_line: int = 1) -> TextMatch:
+    return match_text(text, first_line)
 
 
 @lru_cache(maxsize=64)
@@ -220,10 +222,11 @@ def readme_license(
         # a license text may carry its own headings: read on while they belong to it
         if nxt is not None and len(section.split()) < 40:
             section = text[body_start:]
-        found = _match(section)
+        offset_line = text.count("\n", 0, body_start) + 1
+        # matched at the file's lines: the terms cite README lines, not the section's
+        found = _match(section, offset_line)
         if found.status == IDENTIFIED or found.candidates:
-            offset_line = text.count("\n", 0, body_start) + 1
-            line = offset_line + (found.line - 1 if found.line else 0)
+            line = found.line or offset_line
             return (from_match(found, Location(path, line=line, key="license-section")),)
     # a license appended without a heading, anywhere in the README: the matcher locates it
     found = _match(text)
