@@ -326,3 +326,19 @@ def test_terms_of_a_readme_license_section_cite_the_readme_lines() -> None:
     for s in cited:
         assert s.line > heading
         assert s.quote.strip("…").split()[0] in lines[s.line - 1].lower()
+
+
+def test_a_file_of_third_party_licenses_only_is_no_license_of_the_release(
+    tmp_path: Path,
+) -> None:
+    # the licenses of included code say nothing of the release's own: "none stated", not an
+    # unreadable license of the release
+    mit, nc = _corpus("deepseek-v3-LICENSE-CODE"), _corpus("audiocraft-LICENSE_weights")
+    appended = _concatenation("", ("Wombat", mit), ("Numbat", nc)).lstrip()
+    (tmp_path / "LICENSE-THIRD-PARTY").write_text(appended, "utf-8")
+    a = assess(str(tmp_path), hash_files=False, health=False)
+    assert {(d.id, d.scope) for d in a.licenses} == {
+        ("MIT", "third-party"),
+        ("CC-BY-NC-4.0", "third-party"),
+    }
+    assert a.license.status == "none" and a.license.id is None

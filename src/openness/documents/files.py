@@ -157,7 +157,11 @@ def read_license_file(
 ) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
-    found = _own_license(_text(data))
+    text = _text(data)
+    parts = _parts(text)
+    if parts and all(p.included for p in parts):
+        return tuple(out)  # third-party licenses only (a THIRD_PARTY_LICENSES file)
+    found = _own_license(text)
     if found.status == IDENTIFIED and found.license is not None:
         out.append(
             fact(
