@@ -247,6 +247,9 @@ class LicenseScope(StrEnum):
 
     CODE = "code"
     MODEL = "model"
+    #: a third-party license a license file includes after its own: it binds the code it came
+    #: with, not the release
+    THIRD_PARTY = "third-party"
 
 
 class MatchStatus(StrEnum):

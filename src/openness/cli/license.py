@@ -174,7 +174,12 @@ def _table(target: str, licenses: tuple[Any, ...]) -> str:
         lines.append(f"{where}")
         if lic.status != "identified":
             closest = ", ".join(f"{c.name} ({c.score:.0%})" for c in lic.candidates) or "none"
-            lines.append(f"  {lic.status}: {lic.name}; closest: {closest}")
+            scope = f" [{lic.scope}]" if lic.scope else ""
+            if lic.status == "modified":
+                lines.append(f"  modified: {lic.name}{scope}; closest: {closest}")
+            else:  # another license: a few shared clauses do not make it a catalogued one
+                shares = f"; shares some text with: {closest}" if lic.candidates else ""
+                lines.append(f"  not in the catalog: {lic.name}{scope}{shares}")
             if lic.terms.note:
                 lines.append(f"  why: {lic.terms.note}")
             if lic.terms.sources:

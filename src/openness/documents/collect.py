@@ -57,6 +57,7 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
     from .card import read_card  # the card and license machinery loads only when assessing
     from .files import (
         classify_document,
+        is_model_license_folder,
         license_detections,
         read_license_file,
         read_policy_file,
@@ -71,9 +72,10 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
     card_seen = False
     for member in release.members:
         folder = posixpath.dirname(member.path)
-        if folder not in (root, "") and folder not in license_folders:
+        for_weights = is_model_license_folder(folder, root)
+        if folder not in (root, "") and folder not in license_folders and not for_weights:
             continue
-        own_folder = folder == root or folder in license_folders
+        own_folder = folder == root or folder in license_folders or for_weights
         kind = classify_document(posixpath.basename(member.path) if own_folder else member.path)
         if folder not in (root, "") and kind not in ("license", "policy"):
             continue
@@ -94,7 +96,7 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
             docs.findings.extend(card.findings)
             docs.licenses.extend(readme_license(member.path, data, limits))
         elif kind in ("license", "policy"):
-            into = fallback if folder in license_folders else docs
+            into = fallback if folder in license_folders and not for_weights else docs
             policy = kind == "policy"
             read = read_policy_file if policy else read_license_file
             into.evidence.extend(read(member.path, data))

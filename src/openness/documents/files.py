@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from ..lazy_re import lazy
 from ..licenses.detect import from_match
 from ..licenses.match import IDENTIFIED, TextMatch, match_text
+from ..licenses.parts import Part, concatenated
 from ..licenses.rules import confidence_level
 from ..licenses.text import MAX_TEXT_CHARS
 from ..limits import DEFAULT_LIMITS, Limits
@@ -95,13 +96,26 @@ def select_documents(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def license_key(path: str) -> str | None:
-    """ "code" or "model" when the file name says which part of the release it covers."""
-    name = PurePosixPath(path).name.lower()
+    """ "code" or "model" when the file name says which part of the release it covers, or
+    the folder of model licenses it is in (`model_licenses/LICENSE-FLUX1-dev`)."""
+    p = PurePosixPath(path)
+    name = p.name.lower()
     if _CODE_KEY.search(name):
         return "code"
-    if _MODEL_KEY.search(name):
+    if _MODEL_KEY.search(name) or _MODEL_LICENSES.fullmatch(p.parent.name.lower()):
         return "model"
     return None
+
+
+#: a top-level folder of the weights' licenses (one per model a code repository releases)
+_MODEL_LICENSES = lazy(r"(model|weight)s?[-_ ]?licen[cs]es?")
+
+
+def is_model_license_folder(folder: str, root: str) -> bool:
+    """`model_licenses/` (or `weights-licenses/`) directly under the release root: its files
+    are the licenses of the models a code repository releases, not of vendored code."""
+    p = PurePosixPath(folder)
+    return str(p.parent) in (root or ".", ".") and bool(_MODEL_LICENSES.fullmatch(p.name.lower()))
 
 
 def _text(data: bytes) -> str:
@@ -110,14 +124,32 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _match(text: str) -> TextMatch:
+def _match(text: str, first_line: int = 1) -> TextMatch:
     # only short texts are cached: a cache must not pin megabytes of padding
-    return _match_cached(text) if len(text) <= MAX_TEXT_CHARS else match_text(text)
+    if len(text) <= MAX_TEXT_CHARS:
+        return _match_cached(text, first_line)
+    return match_text(text, first_line)
 
 
 @lru_cache(maxsize=64)
-def _match_cached(text: str) -> TextMatch:
-    return match_text(text)
+def _match_cached(text: str, first_line: int = 1) -> TextMatch:
+    return match_text(text, first_line)
+
+
+@lru_cache(maxsize=64)
+def _parts_cached(text: str) -> tuple[Part, ...]:
+    return concatenated(text)
+
+
+def _parts(text: str) -> tuple[Part, ...]:
+    return _parts_cached(text) if len(text) <= MAX_TEXT_CHARS else concatenated(text)
+
+
+def _own_license(text: str) -> TextMatch:
+    """The file's own license: the first part of a file that concatenates licenses (the
+    others are included third-party licenses), else the whole text."""
+    own = [p.match for p in _parts(text) if not p.included]
+    return own[0] if own else _match(text)
 
 
 def read_license_file(
@@ -125,7 +157,11 @@ def read_license_file(
 ) -> tuple[Evidence, ...]:
     key = license_key(path)
     out = [fact("license_file.present", path, path, key=key)]
-    found = _match(_text(data))
+    text = _text(data)
+    parts = _parts(text)
+    if parts and all(p.included for p in parts):
+        return tuple(out)  # third-party licenses only (a THIRD_PARTY_LICENSES file)
+    found = _own_license(text)
     if found.status == IDENTIFIED and found.license is not None:
         out.append(
             fact(
@@ -148,12 +184,25 @@ def read_license_file(
 def license_detections(
     path: str, data: bytes, limits: Limits = DEFAULT_LIMITS, kind: str = "license"
 ) -> tuple[DetectedLicense, ...]:
-    """The license (or use policy) a license or policy file holds, as one DetectedLicense."""
-    found = _match(_text(data))
-    if kind != "license" and found.status != IDENTIFIED and not found.candidates:
-        return ()  # an unknown policy is already reported as policy_file.present
+    """The license (or use policy) a license or policy file holds, as one DetectedLicense; a
+    file that concatenates licenses gives one per license, those after its own scoped
+    `third-party`."""
+    text = _text(data)
     key = license_key(path) if kind == "license" else None
     scope = LicenseScope(key) if key else None
+    parts = _parts(text) if kind == "license" else ()
+    if parts:
+        return tuple(
+            from_match(
+                p.match,
+                Location(path, line=p.match.line or p.first_line),
+                LicenseScope.THIRD_PARTY if p.included else scope,
+            )
+            for p in parts
+        )
+    found = _match(text)
+    if kind != "license" and found.status != IDENTIFIED and not found.candidates:
+        return ()  # an unknown policy is already reported as policy_file.present
     where = Location(path, line=found.line)
     return (from_match(found, where, scope, kind=LicenseKind(kind)),)
 
@@ -177,10 +226,11 @@ def readme_license(
         # a license text may carry its own headings: read on while they belong to it
         if nxt is not None and len(section.split()) < 40:
             section = text[body_start:]
-        found = _match(section)
+        offset_line = text.count("\n", 0, body_start) + 1
+        # matched at the file's lines: the terms cite README lines, not the section's
+        found = _match(section, offset_line)
         if found.status == IDENTIFIED or found.candidates:
-            offset_line = text.count("\n", 0, body_start) + 1
-            line = offset_line + (found.line - 1 if found.line else 0)
+            line = found.line or offset_line
             return (from_match(found, Location(path, line=line, key="license-section")),)
     # a license appended without a heading, anywhere in the README: the matcher locates it
     found = _match(text)

@@ -35,6 +35,8 @@ def scoped_license_facts(
       license), which cover its card; not sentences about the weights alone.
     - data: sentences about the data, and the license files that cover the model's own files
       when the data lies among them."""
+    # a third-party license a license file includes binds the code it came with, not the release
+    licenses = [lic for lic in licenses if lic.scope != "third-party"]
     by_fact: dict[str, list[Evidence]] = {}
     for e in evidence:
         by_fact.setdefault(e.fact, []).append(e)

@@ -245,6 +245,6 @@ def _forbidden_terms(a: Assessment, forbid: Sequence[str]) -> list[str]:
 
 def _license_setting(a: Assessment, term: str, value: object) -> str:
     for lic in a.licenses:
-        if lic.scope != "code" and getattr(lic.terms, term) == value:
+        if lic.scope not in ("code", "third-party") and getattr(lic.terms, term) == value:
             return f" (set by {lic.name} at {lic.source})"
     return ""

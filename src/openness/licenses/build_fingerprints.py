@@ -7,6 +7,13 @@
 Only sampled hashes of word 5-grams are stored (see text.py): no text can be read back from them.
 The corpus files are real releases' license files; the ScanCode LicenseDB texts cover standard
 licenses and AI licenses the corpus lacks. Run it again when either source changes.
+
+A catalogued text that neither holds (a use policy only its publisher's repository carries) is
+added to the existing file, citing where it came from:
+
+    python -m openness.licenses.build_fingerprints --add \
+        LicenseRef-llama3.1-acceptable-use-policy=USE_POLICY.md \
+        --source github:meta-llama/llama-models@a9c89c4:models/llama3_1/USE_POLICY.md
 """
 
 from __future__ import annotations
@@ -125,17 +132,23 @@ def _cut(ref: str, text: str) -> str:
     return text[: m.end()] if m else text
 
 
+def reference(ref: str, source: str, text: str) -> dict[str, str | int] | None:
+    """One reference: the sampled hashes of a text (None when it is too short to count)."""
+    tokens = words(clean(_cut(ref, text)))
+    sample = SAMPLE if len(tokens) >= SHORT_TEXT_WORDS else 1  # short texts keep every hash
+    hashes = shingle_hashes(tokens, sample)
+    if len(hashes) < 8:
+        return None
+    return {"id": ref, "source": source, "sample": sample, "hashes": encode_hashes(hashes)}
+
+
 def build(corpus: Path | None, scancode: Path | None) -> dict[str, object]:
     refs: list[dict[str, str | int]] = []
 
     def add(ref: str, source: str, text: str) -> None:
-        tokens = words(clean(_cut(ref, text)))
-        sample = SAMPLE if len(tokens) >= SHORT_TEXT_WORDS else 1  # short texts keep every hash
-        hashes = shingle_hashes(tokens, sample)
-        if len(hashes) >= 8:
-            refs.append(
-                {"id": ref, "source": source, "sample": sample, "hashes": encode_hashes(hashes)}
-            )
+        found = reference(ref, source, text)
+        if found is not None:
+            refs.append(found)
 
     if corpus is not None:
         for name, ref in sorted(CORPUS_IDS.items()):
@@ -165,15 +178,36 @@ def build(corpus: Path | None, scancode: Path | None) -> dict[str, object]:
     }
 
 
+def extend(data: dict[str, object], ref: str, path: Path, source: str) -> dict[str, object]:
+    """`data` with the reference of one more text (replacing one from the same source)."""
+    if ref not in {e.resolved.id for e in ai_entries()}:
+        raise SystemExit(f"{ref} is not a catalog id")
+    found = reference(ref, source, path.read_text("utf-8", errors="replace"))
+    if found is None:
+        raise SystemExit(f"{path} is too short to be a reference")
+    old = data.get("refs")
+    refs = [r for r in old if r.get("source") != source] if isinstance(old, list) else []
+    return {**data, "refs": [*refs, found]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--scancode", type=Path)
+    parser.add_argument("--add", metavar="ID=FILE", help="add one catalogued text to the file")
+    parser.add_argument("--source", help="where the --add text comes from (repo@commit:path)")
     parser.add_argument(
         "-o", "--output", type=Path, default=Path(__file__).with_name("fingerprints.json")
     )
     args = parser.parse_args(argv)
-    data = build(args.corpus, args.scancode)
+    if args.add:
+        ref, _, file = args.add.partition("=")
+        if not file or not args.source:
+            parser.error("--add needs ID=FILE and --source")
+        current = json.loads(args.output.read_text("utf-8"))
+        data = extend(current, ref, Path(file), args.source)
+    else:
+        data = build(args.corpus, args.scancode)
     args.output.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", "utf-8")
     print(f"{len(data['refs'])} references -> {args.output}")  # type: ignore[arg-type]
     return 0

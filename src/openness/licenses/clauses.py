@@ -151,7 +151,11 @@ def number_value(num: str, scale: str | None) -> int | None:
     return int(value * _SCALES.get((scale or "").strip(), 1))
 
 
-_MAU = lazy(NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts)")
+_MAU = lazy(
+    NUMBER + r"\s*(?:monthly active users|mau\b|monthly active user accounts|"
+    # CogVideoX: "must not exceed 1 million visits per month"
+    r"(?:users|visits|visitors|active users)\s+(?:per|a|each|every) month|monthly (?:visits|users))"
+)
 _MAU_AFTER = lazy(
     r"monthly active users[^.;]{0,120}?(?:greater than|more than|exceeds?|exceeding|over|above)"
     r"\s+" + NUMBER
@@ -188,6 +192,9 @@ _ONLY_RESEARCH = lazy(
     r"academic|scientific|evaluation|educational|personal)\b"
     r"|\b(research|academic|evaluation)(al)? (purposes|use) only\b|\bfor research only\b"
 )
+#: a definition that limits the grant's "non-commercial" to research ('"Non-Commercial" shall
+#: mean for research or evaluation purposes only'): the grant is research-only
+_DEFINES_NON_COMMERCIAL = lazy(r"non-?commercial(ly)?\W{0,3} (shall )?means?\b")
 _ALLOW = lazy(
     r"for any purpose,? (including|such as|whether) (for )?commercial"
     r"|\bcommercial (use|uses|purposes?) (is|are) (permitted|allowed)"
@@ -453,7 +460,7 @@ def _commercial(
             if c is not None:
                 condition = condition or (s, c.start())
         money = "revenue" in t or "turnover" in t
-        if condition is None and ("monthly active" in t or " mau" in t or money):
+        if condition is None and ("monthly" in t or " mau" in t or " month" in t or money):
             window = " ".join(x.text for x in items[i : i + 3])
             if _REQUEST.search(window) and (
                 _MAU.search(t) or _MAU_AFTER.search(t) or (money and _MONEY.search(t))
@@ -493,7 +500,7 @@ def _about_outputs(t: str, at: int) -> bool:
 
 def _mau(items: list[Sentence], found: _Found) -> int | None:
     for s in items:
-        if "monthly active" not in s.text and "mau" not in s.text:
+        if not any(k in s.text for k in ("monthly", "mau", " month")):
             continue
         m = _MAU.search(s.text) or _MAU_AFTER.search(s.text)
         if m is None:
@@ -552,7 +559,7 @@ def _use_restrictions(
             m is None
             and _has(t, _RESEARCH_HINT)
             and _ONLY_RESEARCH.search(t)
-            and _has(t, _LICENSE_HINT)
+            and (_has(t, _LICENSE_HINT) or _DEFINES_NON_COMMERCIAL.search(t))
         ):
             r = _ONLY_RESEARCH.search(t)
             if r is not None and re.search(r"research|academic|scientific|evaluation", r.group()):
@@ -762,6 +769,8 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
             continue
         if line.endswith(".") and len(line.split()) > 12:
             continue
+        if _continues_paragraph(d, d.numbers[i]):
+            continue
         raw = d.raw_line(d.numbers[i]).strip().strip("#*_ \t")
         v = _EXPLICIT_VERSION.search(line) or _VERSION.search(line)
         version = v.group(1) if v and not re.fullmatch(r"(19|20)\d\d", v.group(1)) else None
@@ -771,6 +780,13 @@ def read_title(d: Doc) -> tuple[str | None, int | None, str | None]:
             version = nv.group(1) if nv else None
         return " ".join(raw.split()) or line, d.numbers[i], version
     return None, None, None
+
+
+def _continues_paragraph(d: Doc, number: int) -> bool:
+    """A line wrapped from a long line above it ('...supplied to you by Apple / Inc. in
+    consideration of your agreement') is the middle of a sentence, not a title."""
+    above = d.raw_line(number - 1).strip() if number > 1 else ""
+    return len(above) > 60 and not above.endswith((".", ":", ";", "!", "?", ")"))
 
 
 # --------------------------------------------------------------------------- the cross-check

@@ -51,7 +51,7 @@ def license_files(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
         for lic in licenses
         if not lic.via.startswith("card")
         and lic.kind == LicenseKind.LICENSE
-        and lic.scope != LicenseScope.CODE
+        and lic.scope not in (LicenseScope.CODE, LicenseScope.THIRD_PARTY)
     ]
 
 
@@ -84,10 +84,14 @@ def license_findings(licenses: Sequence[DetectedLicense]) -> list[Finding]:
 
 def _modified(found: DetectedLicense) -> Finding:
     closest = ", ".join(f"{c.id} ({c.score:.0%})" for c in found.candidates[:3])
-    what = f"resembles {closest} but differs" if closest else "matches no known license"
+    if found.status == MatchStatus.MODIFIED:
+        what = f"license text is modified: resembles {closest} but differs"
+    else:  # another license: what it shares with catalogued ones is boilerplate
+        named = f" ({found.name})" if found.name != "unknown license" else ""
+        what = f"license text{named} is not in the catalog: its terms are read from it"
     return finding(
         "OPN-LIC-004",
-        f"license text is {found.status}: {what}",
+        what,
         found.source,
         trigger=found.terms.note,
     )

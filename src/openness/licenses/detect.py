@@ -182,7 +182,7 @@ def binding_licenses(licenses: Sequence[DetectedLicense]) -> list[DetectedLicens
         lic
         for lic in licenses
         if lic.status == MatchStatus.IDENTIFIED
-        and lic.scope != LicenseScope.CODE
+        and lic.scope not in (LicenseScope.CODE, LicenseScope.THIRD_PARTY)
         and lic.id != UNKNOWN_ID
     ]
 

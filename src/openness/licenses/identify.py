@@ -46,6 +46,9 @@ def identify(evidence: Sequence[Evidence]) -> LicenseInfo:
     link_ev = _first(evidence, "card.license_link")
     file_ev = _best_file(evidence)
     unread = tuple(e for e in evidence if e.fact == "license_file.unrecognised")
+    code_only = file_ev is not None and file_ev.location.key == "code"
+    if code_only and any(e.location.key == "model" for e in unread):
+        file_ev = None  # the code's license does not stand in for an unread model license
 
     if card is None and name_ev is None and file_ev is None:
         if unread:

@@ -49,6 +49,9 @@ THRESHOLD = 0.95
 CANDIDATE_MIN = 0.25
 #: references within this score of the best are near-duplicates (versions, siblings)
 NEAR = 0.12
+#: a text that carries neither the title nor this much of any catalogued license is another
+#: license (uncatalogued), not a modified one
+UNCATALOGUED_BELOW = 0.5
 #: purity below this means the text holds much more than the license (extra terms)
 PURITY_MIN = 0.8
 _SHORT_WORDS = 150
@@ -100,6 +103,11 @@ def _index() -> _Index:
     return _Index(refs, frozenset(r.id for r in refs))
 
 
+def reference_ids() -> frozenset[str]:
+    """The catalog ids that have a reference text (fingerprint)."""
+    return _index().ids
+
+
 def load() -> None:
     """Load the catalog and fingerprints now (they load on first use otherwise)."""
     _index()
@@ -137,16 +145,18 @@ def recognise_text(text: str) -> Recognition | None:
     return None
 
 
-def match_text(text: str) -> TextMatch:
+def match_text(text: str, first_line: int = 1) -> TextMatch:
     """Name a license text, or the license block a longer document holds, read its terms
-    clause by clause and cross-check them with the catalog.
+    clause by clause and cross-check them with the catalog. `first_line`: the line of a
+    larger file the text starts at (lines cited are the file's).
 
     A text longer than MAX_TEXT_CHARS is read in windows (its start, its end, and around
     lines that look like license titles), so neither size nor padding hides a license.
     """
     if len(text) > MAX_TEXT_CHARS:
-        return _best([_match_located(part, first) for first, part in _windows(text)])
-    return _match_located(text, 1)
+        windows = _windows(text)
+        return _best([_match_located(part, first + first_line - 1) for first, part in windows])
+    return _match_located(text, first_line)
 
 
 def _match_located(text: str, first_line: int) -> TextMatch:
@@ -161,6 +171,8 @@ def _match_located(text: str, first_line: int) -> TextMatch:
     inner = _match_block("\n".join(lines[start:end]), first_line + start)
     if inner.status == IDENTIFIED:
         inner = _check_rest(inner, lines, start, end, first_line)
+    elif found.title is not None:
+        return found  # a text with its own title is not a block of some other license
     return _best([found, inner])
 
 
@@ -260,6 +272,8 @@ def _by_fingerprint(
             _title_matches(i, near_title) for i in family_scores
         ):
             reason = f"the text carries another title ({reading.title})"
+    if not reason and _says_modified(reading.title, chosen):
+        reason = f"its title says it is modified ({reading.title})"
     score = family_scores[chosen]
     if chosen not in near:  # a version the catalog knows by title only
         score = best_score * 0.95
@@ -268,6 +282,13 @@ def _by_fingerprint(
     license = resolve(chosen)
     if license is None:  # fingerprints name only catalog ids
         return replace(_unread(reading, "not in catalog"), via="text", candidates=candidates)
+    if not titled and score < UNCATALOGUED_BELOW:
+        # "modified" says the text is a catalogued license, changed: it carries that license's
+        # title or most of its text. A text that shares a few boilerplate clauses with one
+        # (DBRX's license, 29% of Llama 2) is another license, not in the catalog.
+        own = f"titled {reading.title}, " if reading.title else ""
+        why = f"not in the catalog: {own}it shares only {score:.0%} of {chosen}'s text"
+        return replace(_unread(reading, why), via="text", candidates=candidates)
     entry = ai_entry(chosen)
     differences = clauses.compare(
         license.terms, reading, entry.stated if entry is not None else frozenset()
@@ -275,11 +296,15 @@ def _by_fingerprint(
     if differences:
         what = "; ".join(_difference(d) for d in differences)
         reason = "; ".join(r for r in (reason, f"terms differ from {chosen}: {what}") if r)
-    line = line_of(text, entry.title) if entry and entry.title else None
+    line = line_of(text, entry.title) if entry and entry.title and titled else None
     line = line + first_line - 1 if line is not None else reading.title_line
     version = _version_in_text(entry, flat(cleaned)) or license.version
     if not reason and license.version and version != license.version:
         reason = f"version {version} is not the catalogued version {license.version}"
+    if chosen not in near and not reason and _title_only_named(chosen, titled, best_score):
+        # its own title, its family's text and every term the profile states: the version
+        # the catalog knows by title, named at the lowest "identified" confidence
+        score = THRESHOLD
     if reason or score < THRESHOLD:
         status = MODIFIED if score >= 0.5 or reason else UNKNOWN
         # the terms read from the text win; confidence drops below any "identified" level
@@ -312,6 +337,26 @@ def _by_fingerprint(
         terms=terms,
         title=reading.title,
     )
+
+
+#: a title-only version is named only when its family's text covers this much of it
+TITLE_ONLY_FAMILY_MIN = 0.8
+
+
+def _title_only_named(chosen: str, titled: list[str], family_score: float) -> bool:
+    return titled == [chosen] and family_score >= TITLE_ONLY_FAMILY_MIN
+
+
+_MODIFIED_TITLE = lazy(r"\b(modified|amended|customi[sz]ed|adapted)\b")
+
+
+def _says_modified(title: str | None, chosen: str) -> bool:
+    """The text's own title calls it a modified license ("Modified MIT License", GPT-2's) and
+    the license chosen is not itself one by name."""
+    if title is None or not _MODIFIED_TITLE.search(title.lower()):
+        return False
+    pattern = _title_pattern(chosen)
+    return pattern is None or not _MODIFIED_TITLE.search(pattern.pattern)
 
 
 def _title_lines(text: str, index: int) -> str:
@@ -508,10 +553,51 @@ def _other_versions_named(chosen: str, flat_text: str) -> str:
 
 
 def _version_in_text(entry: AiEntry | None, flat_text: str) -> str | None:
-    if entry is None or entry.version_pattern is None:
+    if entry is None:
         return None
+    if entry.version_pattern is None:
+        return (
+            _stated_date(flat_text[:600])
+            if _ISO_DATE.fullmatch(entry.resolved.version or "")
+            else None
+        )
     m = entry.version_pattern.search(flat_text[:2000])
     return m.group(1) if m else None
+
+
+_ISO_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+#: the date a license text says it is of, near its top ("Dated: November 28, 2023")
+_STATED_DATE = lazy(
+    r"\b(?:dated|release date|last (?:updated|modified|revised)|effective date|version date)"
+    rf"\W{{0,3}}(?:({'|'.join(_MONTHS)}) (\d{{1,2}}),? (\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))\b"
+)
+
+
+def _stated_date(flat_top: str) -> str | None:
+    """The date a license whose versions are dates states near its top, as YYYY-MM-DD: the
+    version it is, when it is not the catalogued one (SDXL-Turbo's license is dated November
+    28, 2023; the catalogued text of that license December 6, 2023)."""
+    m = _STATED_DATE.search(flat_top)
+    if m is None:
+        return None
+    if m.group(1):
+        month, day, year = _MONTHS.index(m.group(1)) + 1, int(m.group(2)), m.group(3)
+        return f"{year}-{month:02d}-{day:02d}"
+    return f"{m.group(4)}-{m.group(5)}-{m.group(6)}"
 
 
 def _title_matches(ref: str, top: str) -> bool:
@@ -585,17 +671,17 @@ def _by_title_only(text: str, top: str, reading: clauses.Reading, n_words: int) 
         license = entry.resolved
         line = line_of(text, entry.title)
         differences = clauses.compare(license.terms, reading, frozenset())
-        if n_words < _TITLE_ONLY_MIN_WORDS or differences:
-            why = (
-                f"carries the title of {license.id} but only {n_words} words: not its text"
-                if n_words < _TITLE_ONLY_MIN_WORDS
-                else f"terms differ from {license.id}: "
-                + "; ".join(_difference(d) for d in differences)
-            )
+        if n_words < _TITLE_ONLY_MIN_WORDS:
+            # a few sentences naming a license (a README's License section pointing to its
+            # files) are neither its text nor a modified copy of it
+            why = f"names {license.id} in only {n_words} words: not a license text"
+            return replace(_unread(reading, why), via="title", line=line)
+        if differences:
+            why = f"terms differ from {license.id}: " + "; ".join(map(_difference, differences))
             return TextMatch(
                 MODIFIED,
                 None,
-                0.5 if n_words >= _TITLE_ONLY_MIN_WORDS else 0.3,
+                0.5,
                 "title",
                 line,
                 reading.version,

@@ -89,6 +89,11 @@ def _verdict(
     unnamed = [f for f in license_files(licenses) if f.status != MatchStatus.IDENTIFIED]
     if clashes:
         return _conflict(declared, clashes, terms, evidence)
+    several = _several_without_card(licenses, evidence) if not unnamed else None
+    if several is not None:
+        chosen, ids = several
+        note = f"licenses for the model: {', '.join(ids)}; the strictest is shown"
+        return _from_license(declared, chosen, evidence, terms, VerdictStatus.IDENTIFIED, note)
     if declared.category in (LicenseCategory.NONE, LicenseCategory.UNKNOWN):
         named = [lic for lic in binding_licenses(licenses) if lic.via != "card-metadata"]
         files = [lic for lic in named if lic.kind == "license"]
@@ -112,14 +117,21 @@ def _verdict(
         ]
         if read and texts:
             read = [strictest_terms([*texts, read[0]])]
+        titled = [f.name for f in unnamed if f.status == MatchStatus.UNKNOWN and f.candidates]
+        titled += [f.name for f in unnamed if f.name != "unknown license"]
         return replace(
             declared,
+            name=declared.name or (titled[0] if titled else None),
             category=LicenseCategory.UNKNOWN,
             evidence=declared.evidence + _cite(unnamed, evidence),
             id=_id(declared),
             status=status,
             terms=read[0] if read else _doubtful(terms),
-            note=f"the license text does not match the declared license: {doubt}",
+            note=(
+                f"the license text does not match the declared license: {doubt}"
+                if declared.declared
+                else f"no catalogued license: {doubt}; its terms are read from the text"
+            ),
         )
     if declared.category is LicenseCategory.NONE:
         status = VerdictStatus.NONE
@@ -156,6 +168,25 @@ def _conflict(
     return _from_license(
         declared, strictest_file, evidence, terms, VerdictStatus.CONFLICT, note, clashes
     )
+
+
+def _several_without_card(
+    licenses: Sequence[DetectedLicense], evidence: Sequence[Evidence]
+) -> tuple[DetectedLicense, list[str]] | None:
+    """With no card to declare one, several license files that speak for the model (Qwen's
+    Apache 2.0 LICENSE beside its Tongyi Qianwen licenses): the strictest is the headline, as
+    the terms are the strictest; the first file read was shown above stricter terms."""
+    if any(e.fact in ("card.license", "card.license_name") for e in evidence):
+        return None
+    files = [
+        lic
+        for lic in binding_licenses(licenses)
+        if lic.kind == "license" and not lic.via.startswith("card")
+    ]
+    ids = list(dict.fromkeys(lic.id for lic in files))
+    if len(ids) < 2:
+        return None
+    return max(files, key=lambda lic: CATEGORIES.index(lic.category)), ids
 
 
 def _from_license(
