@@ -52,3 +52,33 @@ def test_a_readme_linking_only_benchmarks_names_no_data_source(tmp_path: Path) -
     levels = {c.id: c.status for c in result.frameworks[0].components}
     assert levels["base_model_data"] == "closed"
     assert levels["datasheet"] == "closed"
+
+
+def test_a_benchmark_under_a_subheading_of_the_results_is_evaluation_data() -> None:
+    """Baichuan 2: BBH listed under "# Benchmark Results" > "## General Domain"."""
+    text = (
+        "# Wombat\n\n# Benchmark Results\n\nWe compare Wombat with its peers.\n\n"
+        "## General Domain\n\n"
+        f"- [KQA]({BENCHMARK}) is a hard subset of a larger suite of tasks.\n"
+    )
+    facts = [(e.fact, e.value) for e in document_facts("README.md", text, frozenset())]
+    assert ("doc.eval_dataset_link", BENCHMARK) in facts
+
+
+def test_the_sample_data_of_a_how_to_is_no_training_data_source() -> None:
+    """Baichuan 2's fine-tuning how-to: "This sample data was drawn from [multiturn_chat]...
+    The main purpose is to demonstrate how to train", also in Chinese (该样例数据)."""
+    sample = "https://huggingface.co/datasets/acme/chats"
+    english = (
+        f"Training data: `data/chats_10k.json`. This sample data was drawn from [chats]({sample})."
+        " The main purpose is to demonstrate how to train with multi-turn data."
+    )
+    chinese = f"训练数据：`data/chats_10k.json`，该样例数据是从 [chats]({sample}) 采样出 1 万条。"
+    for line in (english, chinese):
+        text = f"# Wombat\n\n## Fine-tuning\n\n{line}\n"
+        facts = [(e.fact, e.value) for e in document_facts("README.md", text, frozenset())]
+        assert ("doc.example_dataset_link", sample) in facts, line
+        assert ("doc.dataset_link", sample) not in facts, line
+    trained = f"# Wombat\n\nWombat was trained on [chats]({sample}), a sample of forums.\n"
+    facts = [(e.fact, e.value) for e in document_facts("README.md", trained, frozenset())]
+    assert ("doc.dataset_link", sample) in facts

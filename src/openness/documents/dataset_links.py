@@ -20,6 +20,14 @@ _EVAL_NAME = lazy(
 )
 _EVAL_WORDS = lazy(r"\b(evaluat\w*|benchmark\w*|leaderboards?|performance)\b", re.I)
 _TRAIN_WORDS = lazy(r"\b(train\w*|pre-?train\w*|fine-?tun\w*|sft|corpus|corpora|mixture)\b", re.I)
+#: sample data for a how-to ("This sample data was drawn from X ... to demonstrate how to
+#: train"; 样例数据: sample data, 展示…怎么: shows how to): what users may try, not what the
+#: release was trained on
+_EXAMPLE_DATA = lazy(
+    r"\b(sample|example|demo|toy)\s+(training\s+)?data(sets?)?\b|\bto\s+demonstrate\s+how\b|"
+    r"\bfor\s+demonstration\b|样例数据|示例数据|展示.{0,12}(怎么|如何)",
+    re.I,
+)
 _SENTENCE_END = lazy(r"(?<=[.!?])\s+(?=[A-Z\[*`])")
 
 
@@ -57,6 +65,13 @@ def is_evaluation_data(url: str, line: str, heading: str) -> bool:
     if _TRAIN_WORDS.search(_without_urls(sentence)):
         return False
     return bool(_EVAL_WORDS.search(_without_urls(sentence)) or _EVAL_WORDS.search(heading))
+
+
+def is_example_data(url: str, line: str) -> bool:
+    """Data a how-to uses as its sample, said so in the link's sentence or the next one."""
+    sentences = _SENTENCE_END.split(line)
+    at = next((i for i, s in enumerate(sentences) if url in s), 0)
+    return bool(_EXAMPLE_DATA.search(_without_urls(" ".join(sentences[at : at + 2]))))
 
 
 def _without_urls(text: str) -> str:

@@ -14,7 +14,10 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
-- `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
+- `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host;
+  `doc.eval_dataset_link` a benchmark the model is scored on (under an evaluation heading or one
+  of its parents), `doc.example_dataset_link` the sample data of a how-to ("this sample data was
+  drawn from ..."): neither is a training data source.
 - `doc.citation` (key): a BibTeX entry or CITATION.cff the release asks to be cited; `own` or
   `other` in the note, by whether its title or key names the release.
 - `doc.paper.preprint` (URL or eprint), `doc.paper.venue` (venue): the release's own citation,
@@ -46,13 +49,13 @@ from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import Confidence, Evidence, Location, Member
 from ..sources import READ_ERRORS, Release
-from .dataset_links import is_data_link, is_evaluation_data
+from .dataset_links import is_data_link, is_evaluation_data, is_example_data
 from .frontmatter import FrontMatterError, parse_front_matter
 from .license_sentences import license_statements, model_license_statements
 from .links import urls_in
 from .markdown_comments import is_markdown, without_html_comments
 from .place_names import owners_of, repository_names_of
-from .sections import Heading, find_headings, heading_at, with_labels
+from .sections import Heading, find_headings, heading_path, with_labels
 from .weights_links import weights_download_facts
 from .words import stems
 
@@ -460,9 +463,12 @@ def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iter
                 continue
             seen.add(url)
             if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
-                heading = heading_at(headings, number)
-                evaluation = is_evaluation_data(url, line[:10_000], heading.text if heading else "")
+                # a benchmark list may sit under "Benchmark Results" > "General Domain"
+                under = " / ".join(h.text for h in heading_path(headings, number))
+                evaluation = is_evaluation_data(url, line[:10_000], under)
                 fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
+                if not evaluation and is_example_data(url, line[:10_000]):
+                    fact = "doc.example_dataset_link"
                 yield Evidence(fact, url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))

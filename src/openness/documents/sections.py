@@ -220,3 +220,16 @@ def heading_at(headings: Sequence[Heading], line: int) -> Heading | None:
     many thousands of headings and links."""
     index = bisect.bisect_right(headings, line, key=lambda h: h.line)
     return headings[index - 1] if index else None
+
+
+def heading_path(headings: Sequence[Heading], line: int, walk: int = 200) -> list[Heading]:
+    """The heading at `line` and the headings it sits under ("General Domain" under
+    "Benchmark Results"), nearest first; at most `walk` headings are looked back over."""
+    index = bisect.bisect_right(headings, line, key=lambda h: h.line)
+    path: list[Heading] = []
+    for heading in reversed(headings[max(0, index - walk) : index]):
+        if not path or heading.level < path[-1].level:
+            path.append(heading)
+            if heading.level <= 1:
+                break
+    return path
