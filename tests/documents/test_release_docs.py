@@ -407,3 +407,57 @@ def test_a_readme_saying_the_data_is_withheld_makes_the_data_closed(tmp_path: Pa
     assert ("README.md", 4) in {(e.location.file, e.location.line) for e in data.evidence}
     for other in ("The data will be released soon.\n", "We do not share our evaluation code.\n"):
         assert "doc.data.withheld" not in _facts("README.md", other)
+
+
+@pytest.mark.parametrize(
+    ("command", "training"),
+    [
+        ("python evals/harness_eval.py --model hf --model_args pretrained=acme/wombat-1b", False),
+        ("python generate.py --ckpt pretrained/wombat.pt", False),
+        ("torchrun --nproc_per_node 8 pretrain/run.py --devices 8", True),
+        ("accelerate launch --config_file deepspeed.yaml sft.py", True),
+        ("python -m wombat.train configs/wombat-1b.yaml", True),
+    ],
+)
+def test_a_command_runs_training_when_its_script_says_so_not_its_options(
+    command: str, training: bool
+) -> None:
+    text = f"# Wombat\n\n```bash\n{command}\n```\n"
+    facts = _facts("README.md", text)
+    assert ("doc.training.section" in facts) is training
+
+
+P_TUNING = """# Wombat-7B Chat Fine-tuning
+
+Run `python finetune.py data/ acme/Wombat-7B configs/lora.yaml`.
+
+## Reference
+
+```
+@inproceedings{liu2022p,
+title={P-tuning: Prompt tuning can be comparable to fine-tuning across scales and tasks},
+booktitle={Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics},
+year={2022}
+}
+```
+"""
+
+
+def test_a_method_cited_by_a_how_to_is_not_the_releases_paper_for_sharing_its_verb() -> None:
+    """The how-to's title says "Fine-tuning" and the cited method is "P-tuning": the words of
+    what is done name no release."""
+    facts = _facts("finetune/README.md", P_TUNING)
+    assert "doc.paper.venue" not in facts
+    assert [str(v) for v in facts["doc.citation"]] == ["liu2022p"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You can find example fine-tuning scripts in `finetune/README.md`.",
+        "To start a simple model fine-tuning example, run the following commands:",
+    ],
+)
+def test_example_fine_tuning_scripts_are_for_users(sentence: str) -> None:
+    facts = _facts("README.md", f"# Wombat\n\n### Model Fine-tuning\n\n{sentence}\n")
+    assert "doc.library_for_users" in facts

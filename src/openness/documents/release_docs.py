@@ -130,7 +130,16 @@ _LAUNCHER = lazy(
     r"llamafactory-cli)\s",
     re.I,
 )
-_TRAINING_SCRIPT = lazy(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
+#: the scripts (or `-m` modules) a launcher line runs: their names or folders say training, not
+#: the options (`--model_args pretrained=...` of an evaluation script)
+_SCRIPT_ARG = lazy(
+    r"(?:^|\s)(?:-m\s+(?P<module>[\w.]+)|(?P<script>[\w./-]*\w\.(?:py|sh|ya?ml)))(?=\s|$)"
+)
+_TRAINING_SCRIPT = lazy(
+    r"(^|[/._-])(train|training|pretrain|pretraining|pre_train|finetune|fine_tune|finetuning|"
+    r"tune|sft|dpo)([_-][\w-]*)?([/.]|$)",
+    re.I,
+)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -184,6 +193,9 @@ _LIBRARY_FOR_USERS = lazy(
 )
 _FINETUNING_FOR_USERS = lazy(
     r"\bfor\s+(users|you|developers|the\s+community)\s+to\s+(fine-?tune|finetune)\b|"
+    # "example fine-tuning scripts", "a simple model fine-tuning example": a how-to for users
+    r"\bexamples?\s+(fine-?tun|finetun)\w*\s+(scripts?|code)\b|"
+    r"\b(fine-?tun|finetun)\w*\s+(examples?|demos?)\b|"
     r"\b(fine-?tun|finetun)\w*\b[^.\n]{0,80}?\b(downstream\s+(tasks?|applications?)|"
     r"your\s+own\s+(data|datasets?|tasks?))",
     re.I,
@@ -375,7 +387,8 @@ def _training_sections(
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
     for number, line in enumerate(lines, start=1):
         launcher = _LAUNCHER.match(line[:500])
-        if launcher and _TRAINING_SCRIPT.search(line[launcher.end() : 500]):
+        scripts = _SCRIPT_ARG.finditer(line[launcher.start() : 500]) if launcher else ()
+        if any(_TRAINING_SCRIPT.search(s.group("module") or s.group("script")) for s in scripts):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
 
