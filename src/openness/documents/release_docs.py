@@ -12,6 +12,8 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.data.named` (name): a data source the README says the model was trained on (not verified).
 - `doc.data.withheld` (phrase): the README says the training data is not released.
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
+- `doc.data.evaluation_folder` (folder): a data folder whose README opens by saying its data is
+  for evaluation (and says nothing of training): its files are evaluation data.
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
 - `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
@@ -119,6 +121,11 @@ _NOT_DATA = lazy(
     r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
     r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
 )
+#: a README in a data folder (`data/README.md`, `datasets/eval/README.md`)
+_DATA_FOLDER_README = lazy(
+    r"(^|/)(data|datasets?|corpus|corpora)(/[^/]+)*/readme[^/]*\.(md|markdown|rst|txt)$", re.I
+)
+_FOR_EVALUATION = lazy(r"\b(evaluat\w*|benchmark\w*|test\s+sets?)\b", re.I)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
     r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
@@ -290,12 +297,14 @@ def document_facts(
         yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
     if _DATA_PREP_PATH.search(path):
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
+    evaluation_folder = list(_evaluation_folder(path, lines))
+    yield from evaluation_folder
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
     yield from _finetuning_for_users(path, lines)
     yield from _training_sections(path, lines, headings)
-    yield from _links(path, lines, found)
+    yield from _links(path, lines, found, evaluation=bool(evaluation_folder))
     yield from _hardware(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
     yield from license_statements(path, lines, names)
@@ -317,6 +326,29 @@ def _is_primary(path: str) -> bool:
     if not _PRIMARY_NAME.match(parts[-1]):
         return False
     return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
+
+
+def _evaluation_folder(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """A data folder's README whose opening (up to its first heading after the title) speaks of
+    evaluation and not of training: "how we prepared the data for evaluation"."""
+    if not _DATA_FOLDER_README.search(path):
+        return
+    opening: list[str] = []
+    for line in lines[:_OPENING_LINES]:
+        if line.lstrip().startswith("#") and opening:
+            break
+        opening.append(line[:1_000])
+    text = " ".join(opening)
+    found = _FOR_EVALUATION.search(text)
+    if found and not _TRAIN_WORD.search(text):
+        number = next((n for n, line in enumerate(opening, 1) if found.group(0) in line), 1)
+        yield Evidence(
+            "doc.data.evaluation_folder",
+            posixpath.dirname(path),
+            Location(path, line=number),
+            Confidence.MEDIUM,
+            note=" ".join(text.split())[:160],
+        )
 
 
 def _library_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
@@ -444,9 +476,12 @@ def _topics(
                 yield Evidence(fact, topic, Location(path, line=line), note=text[:120])
 
 
-def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iterable[Evidence]:
-    """Paper links, and data links: training data, or evaluation data (a benchmark). A URL in
-    a BibTeX field is a citation (a Zenodo DOI of the software), not a data source."""
+def _links(
+    path: str, lines: Sequence[str], headings: Sequence[Heading], evaluation: bool = False
+) -> Iterable[Evidence]:
+    """Paper links, and data links: training data, or evaluation data (a benchmark, or any data
+    linked by the README of an evaluation data folder: `evaluation`). A URL in a BibTeX field is
+    a citation (a Zenodo DOI of the software), not a data source."""
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if "://" not in line:
@@ -457,8 +492,10 @@ def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iter
             seen.add(url)
             if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
                 heading = heading_at(headings, number)
-                evaluation = is_evaluation_data(url, line[:10_000], heading.text if heading else "")
-                fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
+                benchmark = evaluation or is_evaluation_data(
+                    url, line[:10_000], heading.text if heading else ""
+                )
+                fact = "doc.eval_dataset_link" if benchmark else "doc.dataset_link"
                 yield Evidence(fact, url, Location(path, line=number))
             elif _PAPER_HOSTS.search(url):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))

@@ -74,7 +74,7 @@ _FOR_USERS = lazy(
     r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
 )
 #: a data file among scripts (a list of shard names, a config) is the scripts' input, not data
-_AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|src|utils|tools|configs?)([-_][\w.]*)?/")
+_AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|shell|src|utils|tools|configs?)([-_][\w.]*)?/")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 #: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
@@ -99,7 +99,10 @@ def derive_framework_facts(
 ) -> list[Evidence]:
     evidence = list(_for_this_model(evidence))
     out = [e for e in evidence if e.fact == "fw.license.weights_per_model"]
-    out.extend(_file_roles(files))
+    evaluation_folders = tuple(
+        f"{e.value}/" for e in evidence if e.fact == "doc.data.evaluation_folder" and e.value
+    )
+    out.extend(_file_roles(files, evaluation_folders))
     out.extend(_license_types(evidence))
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
@@ -175,7 +178,10 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         yield replace(e, fact="link.code.elsewhere")
 
 
-def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
+def _file_roles(
+    files: Sequence[FileEntry], evaluation_folders: tuple[str, ...] = ()
+) -> Iterable[Evidence]:
+    """`evaluation_folders`: data folders whose README says their data is for evaluation."""
     for f in files:
         path = f.path.lower()
         if f.format in detect.WEIGHT_FORMATS:
@@ -197,6 +203,8 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
                     # model was trained
                 if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
                     break
+                if role == "dataset" and f.path.startswith(evaluation_folders or ("\0",)):
+                    role = "evaluation_data"
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 if role == "training_code" and _PRETRAINING.search(path):
                     yield Evidence("file.role.pretraining_code", f.path, Location(f.path))
