@@ -99,7 +99,7 @@ def test_owners_come_from_repository_places_not_local_paths() -> None:
 
 def _assess(tmp_path: Path, readme: str) -> dict[str, tuple[str, str]]:
     place = tmp_path / "acme-ai+wombat"
-    place.mkdir()
+    place.mkdir(exist_ok=True)
     (place / "README.md").write_text(readme, encoding="utf-8")
     result = openness.assess(str(tmp_path), hash_files=False, frameworks="osai-index")
     index = result.frameworks[0]
@@ -255,3 +255,14 @@ def test_an_archive_offered_only_for_download_is_not_weights() -> None:
     text = CHECKPOINT_ARCHIVES.split("## Data")[1]
     assert _facts(text, owners_of(["acme/wombat"])) == []
     assert _facts(CHECKPOINT_ARCHIVES, owners_of(["other/wombat"])) == []
+
+
+def test_gating_said_in_another_document_does_not_gate_the_releases_weights(
+    tmp_path: Path,
+) -> None:
+    """A how-to about someone else's gated models ("### Python (gated models)") beside the
+    README that lists the release's own downloads."""
+    guide = tmp_path / "acme-ai+wombat" / "docs" / "chat_templates.md"
+    guide.parent.mkdir(parents=True)
+    guide.write_text("# Chat templates\n\n### Python (gated models)\n\nLog in first.\n")
+    assert _assess(tmp_path, DOWNLOAD_TABLE)["end_model_weights"][0] == "open"

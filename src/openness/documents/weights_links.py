@@ -19,7 +19,9 @@ Facts (each cites its file and line; the repository itself is not read, the rati
 
 - `doc.weights.base` / `doc.weights.end` (value: `ORG/NAME` or the file URL): a model named as a
   base or pretrained model (`-Base`, `pretrained/`), or any other (the end model);
-- `doc.weights.gated` (phrase): a document says access must be requested (gated weights).
+- `doc.weights.gated` (phrase): a document that names the release's downloadable weights says
+  access must be requested (gated weights); the same words in another document (a how-to about
+  someone else's gated models) do not gate them.
 """
 
 from __future__ import annotations
@@ -74,16 +76,15 @@ def weights_download_facts(
 ) -> Iterable[Evidence]:
     if not owners:
         return
-    gated = False
+    gated: Evidence | None = None
     cited = {"base": 0, "end": 0}
     seen: set[str] = set()
     for index, raw in enumerate(lines):
         line = raw[:MAX_LINE]
-        if not gated:
+        if gated is None:
             match = _GATED.search(line)
             if match:
-                gated = True
-                yield Evidence(
+                gated = Evidence(
                     "doc.weights.gated",
                     match.group(0),
                     Location(path, line=index + 1),
@@ -112,6 +113,10 @@ def weights_download_facts(
                 Confidence.MEDIUM,
                 note=" ".join(line.split())[:160],
             )
+    # access requests said where the weights are offered: a how-to about someone else's gated
+    # models ("### Python (gated models)") says nothing of the release's
+    if gated is not None and seen:
+        yield gated
 
 
 def _models(line: str) -> list[tuple[str, str, str]]:
