@@ -155,3 +155,34 @@ def test_a_hostile_document_repeating_a_license_line_gives_bounded_statements() 
 
     lines = ["## Model Summary", *["- License: MIT"] * (MAX_STATEMENTS * 5)]
     assert len(list(license_statements("README.md", lines))) == MAX_STATEMENTS
+
+
+MODEL_ZOO = """# Wombat model zoo
+
+Pretrained models trained by the community, each under its own terms.
+
+### WombatCLIP
+
+WombatCLIP models are described in their own paper.
+
+Models are licensed under CC-BY-NC.
+
+### KANGA-2
+
+Models are licensed under the MIT License.
+"""
+
+
+def test_a_section_named_after_a_model_says_whose_models_its_license_sentence_covers(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(MODEL_ZOO)
+    status, why = _licenses(tmp_path)
+    assert status == "unknown"
+    assert "wombatclip: restricted" in why and "kanga-2: open" in why
+
+
+def test_a_license_section_names_no_model_so_its_sentence_covers_all(tmp_path: Path) -> None:
+    text = MODEL_ZOO.replace("### KANGA-2", "## License").replace("### WombatCLIP", "## Models")
+    (tmp_path / "README.md").write_text(text)
+    assert _licenses(tmp_path)[0] == "closed"

@@ -44,3 +44,17 @@ def test_a_small_array_beside_the_code_is_a_table_not_weights(tmp_path: Path) ->
     downloaded elsewhere."""
     root = _release(tmp_path, "wombat/assets/mel_filters.npy", values=1000)
     assert _weights_cited(root) == set()
+
+
+def test_a_small_array_does_not_make_the_code_license_the_weights(tmp_path: Path) -> None:
+    """With no weights in the release, its plain LICENSE is the code's: the EU index's licenses
+    stay undecided rather than `open` on the strength of a 4 kB filter bank."""
+    from importlib import resources
+
+    root = _release(tmp_path, "wombat/assets/mel_filters.npy", values=1000)
+    license_text = resources.files("openness.examples").joinpath("tiny-release/LICENSE")
+    (root / "LICENSE").write_text(license_text.read_text("utf-8"))
+    index = next(f for f in openness.assess(str(root)).frameworks if f.framework == "osai-index")
+    licenses = next(c for c in index.components if c.id == "licenses")
+    assert licenses.status == "unknown"
+    assert "only a code license" in licenses.rationale

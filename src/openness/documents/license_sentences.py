@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ..lazy_re import lazy
 from ..model import Confidence, Evidence, Location
-from .sections import find_headings, heading_at
+from .sections import Heading, find_headings, heading_at
 from .words import stems
 
 _LICENSE_WORD = lazy(r"licen[cs]|许可", re.I)
@@ -118,11 +118,15 @@ def model_license_statements(
     license at once, and whether it is a dated news item (a paragraph opening with a date, or
     under a "News"/"Updates"/"Changelog" heading), which a later statement may supersede. Its
     location and note are those of the `doc.license_statement`."""
+    headings = find_headings(lines)
     for where, clause, kind, components, dated in _license_clauses(path, lines, names):
         if "weights" in components:
+            model = " ".join(model_subject(clause))
+            if not model and _GENERIC_SUBJECT.match(clause):
+                model = _heading_model(heading_at(headings, where.line or 0))
             yield Evidence(
                 "doc.license_statement.model",
-                (kind, " ".join(model_subject(clause)), is_cumulative(clause), dated),
+                (kind, model, is_cumulative(clause), dated),
                 where,
                 Confidence.MEDIUM,
                 note=_shown(clause),
@@ -292,9 +296,38 @@ def is_model_name(word: str) -> bool:
     return letters and len(word) >= 4 and (any(c.isdigit() for c in word) or word.count("-") >= 2)
 
 
+#: "Models are licensed under...", "The checkpoints are released under...": a subject that
+#: names no model, which the section it stands in may
+_GENERIC_SUBJECT = lazy(
+    r"^\W*(all\s+|the\s+|these\s+|our\s+)?(pre-?trained\s+)?(models?|weights|checkpoints?)\s+"
+    r"(are|is|were|was)\b",
+    re.I,
+)
+_HEADING_WORD = lazy(r"[A-Za-z][\w.-]*[\w]|[A-Za-z]")
+_NOT_MODEL_NAMES = frozenset(
+    {"faq", "api", "apis", "gpu", "gpus", "llm", "llms", "todo", "readme", "usage", "spdx"}
+)
+
+
 def is_cumulative(clause: str) -> bool:
     """One clause naming an open and a restrictive license: both apply to its subject."""
     return bool(_OPEN_LICENSE.search(clause) and _RESTRICTED_LICENSE.search(clause))
+
+
+def _heading_model(heading: Heading | None) -> str:
+    """The model a section is about, when its heading names one by a name that cannot be an
+    English word (`MetaCLIP`, `EVA-CLIP`, `Wombat 2`): "### MetaCLIP ... Models are licensed
+    under CC-BY-NC." speaks of MetaCLIP's models only. A heading such as "License" or "Model
+    Zoo" names none."""
+    if heading is None:
+        return ""
+    found = [
+        w.lower()
+        for w in _HEADING_WORD.findall(heading.text[:200])
+        if w.lower() not in _NOT_MODEL_NAMES
+        and (any(c.isdigit() for c in w) or sum(c.isupper() for c in w[1:]) >= 1)
+    ]
+    return " ".join(dict.fromkeys(found))
 
 
 def _front_matter_end(lines: Sequence[str]) -> int:
