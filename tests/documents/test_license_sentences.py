@@ -186,3 +186,44 @@ def test_a_license_section_names_no_model_so_its_sentence_covers_all(tmp_path: P
     text = MODEL_ZOO.replace("### KANGA-2", "## License").replace("### WombatCLIP", "## Models")
     (tmp_path / "README.md").write_text(text)
     assert _licenses(tmp_path)[0] == "closed"
+
+
+def test_a_model_family_written_as_no_english_word_is_the_subject_not_the_license_it_follows() -> (
+    None
+):
+    assert model_subject(
+        "Currently, the KOALA based models are subject to a non-commercial license"
+    ) == ("koala",)
+    assert model_subject(
+        "The usage of KoaLa checkpoints should comply with the base LLM's model license"
+    ) == ("koala",)
+    # the model license named after the comply is the license, not the subject
+    assert model_subject(
+        "We release Wombat weights v0 as delta weights to comply with the KoaLa model license."
+    ) == ("delta",)
+
+
+SOMEONE_ELSES_FAMILY = """# Wombat
+
+## Models
+
+| Model | Download |
+|---|---|
+| Wombat-J | [weights](https://huggingface.co/acme-ai/wombat-j) |
+
+## Why several architectures?
+
+One of the major differences is license. Currently, the KOALA based models are subject to a
+non-commercial license, whereas the Wombat-J models allow commercial usage.
+"""
+
+
+def test_a_restriction_on_another_model_family_leaves_the_listed_models_undecided(
+    tmp_path: Path,
+) -> None:
+    place = tmp_path / "acme-ai+wombat"
+    place.mkdir()
+    (place / "README.md").write_text(SOMEONE_ELSES_FAMILY)
+    status, why = _licenses(tmp_path)
+    assert status == "unknown"
+    assert "koala: restricted" in why and "acme-ai/wombat-j" in why

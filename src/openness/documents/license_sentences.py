@@ -76,7 +76,10 @@ _MODEL_HEADING = lazy(
     r"\bmodel\s+(summary|details|description|overview|information|card)\b|\barchitecture\b", re.I
 )
 #: where a clause's subject ends and what is said of it begins
-_PREDICATE = lazy(r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|:|licen[cs]", re.I)
+_PREDICATE = lazy(
+    r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|\bcomply\b|\bsubject\s+to\b|:|licen[cs]",
+    re.I,
+)
 _WORD = lazy(r"[a-z0-9][a-z0-9._'-]*", re.I)
 #: words that tell one model of a repository from another (`StableLM-Base-Alpha`, "fine-tuned")
 _WEIGHT_SUFFIX = lazy(r"\.(tar|safetensors|gguf|bin|pt|pth|ckpt|zip)$", re.I)
@@ -220,7 +223,7 @@ def _unrestricted_listed(evidence: Sequence[Evidence], restricted: Sequence[str]
     names by an identifier: a restriction on some listed models says nothing of the others.
     Only when every restrictive statement names a model identifier (a qualifier such as
     "fine-tuned" alone may name all of them)."""
-    identifiers = [[w for w in model.split() if is_model_name(w)] for model in restricted]
+    identifiers = [[w for w in model.split() if w not in _QUALIFIERS] for model in restricted]
     if not all(identifiers):
         return []
     listed = [
@@ -266,9 +269,10 @@ def _name_parts(names: Sequence[str]) -> frozenset[str]:
 
 def _names(model: str, named: frozenset[str]) -> bool:
     """A statement names the release when one of its model identifiers is all in its name
-    (a weight file's suffix aside: `mistral-large-instruct-2407.tar`)."""
+    (a weight file's suffix aside: `mistral-large-instruct-2407.tar`); a qualifier such as
+    "base" identifies no model."""
     return any(
-        is_model_name(word)
+        word not in _QUALIFIERS
         and set(re.split(r"[^a-z0-9]+", _WEIGHT_SUFFIX.sub("", word))) - {""} <= named
         for word in model.split()
     )
@@ -284,9 +288,22 @@ def model_subject(clause: str) -> tuple[str, ...]:
         word = match.group(0).lower().rstrip(".-'").removesuffix("'s")
         if subject[max(0, match.start() - 1) : match.start()] == "@" or _DOMAIN.search(word):
             continue
-        if (word in _QUALIFIERS or is_model_name(word)) and word not in found:
+        named = is_model_name(word) or _is_proper_model_name(match.group(0))
+        if (word in _QUALIFIERS or named) and word not in found:
             found.append(word)
     return tuple(found)
+
+
+def _is_proper_model_name(word: str) -> bool:
+    """A model family written as no English word is (`LLaVA`, `LLAMA`, `GPTJ`, `MetaCLIP`):
+    letters only, with a capital after the first letter; not a license or legal word."""
+    bare = word.rstrip(".-'").removesuffix("'s")
+    return (
+        len(bare) >= 4
+        and bare.isalpha()
+        and any(c.isupper() for c in bare[1:])
+        and bare.lower() not in _NOT_MODEL_NAMES
+    )
 
 
 def is_model_name(word: str) -> bool:
@@ -305,7 +322,11 @@ _GENERIC_SUBJECT = lazy(
 )
 _HEADING_WORD = lazy(r"[A-Za-z][\w.-]*[\w]|[A-Za-z]")
 _NOT_MODEL_NAMES = frozenset(
-    {"faq", "api", "apis", "gpu", "gpus", "llm", "llms", "todo", "readme", "usage", "spdx"}
+    {
+        *("faq", "api", "apis", "gpu", "gpus", "llm", "llms", "todo", "readme", "usage", "spdx"),
+        *("license", "licence", "licenses", "notice", "apache", "software", "model", "models"),
+        *("weights", "code", "data", "this", "these", "the", "and", "use", "all", "note"),
+    }
 )
 
 
