@@ -461,3 +461,45 @@ def test_a_method_cited_by_a_how_to_is_not_the_releases_paper_for_sharing_its_ve
 def test_example_fine_tuning_scripts_are_for_users(sentence: str) -> None:
     facts = _facts("README.md", f"# Wombat\n\n### Model Fine-tuning\n\n{sentence}\n")
     assert "doc.library_for_users" in facts
+
+
+FAMILY_ZOO = """# Pretrained models
+
+### MetaWombat
+
+@inproceedings{xu2023metawombat,
+   title={Demystifying WOMBAT Data},
+   journal={arXiv preprint arXiv:2309.00001},
+   year={2023}
+}
+
+### Wombat-C
+
+@inproceedings{li2023wombatc,
+      title={An Inverse Scaling Law for WOMBAT Training},
+      booktitle={NeurIPS},
+      year={2023}
+}
+"""
+
+
+def test_works_on_the_model_family_a_repository_reimplements_are_not_its_own() -> None:
+    """`open_wombat` reimplements Wombat: papers on Wombat by others share only `wombat` with it
+    and never spell `openwombat`."""
+    facts = list(
+        document_facts(
+            "docs/PRETRAINED.md",
+            FAMILY_ZOO,
+            frozenset(),
+            frozenset(),
+            repositories=frozenset({"open_wombat"}),
+        )
+    )
+    assert not [e for e in facts if e.fact in ("doc.paper.preprint", "doc.paper.venue")]
+    own = "@article{w2024,\n  title={Open Wombat: reproducible scaling},\n  journal={CVPR},\n}\n"
+    facts = list(
+        document_facts(
+            "README.md", own, frozenset(), frozenset(), repositories=frozenset({"open_wombat"})
+        )
+    )
+    assert [e.value for e in facts if e.fact == "doc.paper.venue"] == ["CVPR"]

@@ -312,10 +312,12 @@ def document_facts(
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        compact_names = _compact_names(path, title) | {
-            _compact(r) for r in repositories if len(_compact(r)) >= 3
-        }
-        yield from _citations(path, lines, names, compact_names)
+        repository_names = {_compact(r) for r in repositories if len(_compact(r)) >= 3}
+        top = path.split("/", 1)[0] if "/" in path else ""
+        if "+" in top and len(_compact(top.split("+")[-1])) >= 3:
+            repository_names.add(_compact(top.split("+")[-1]))
+        compact_names = _compact_names(path, title) | repository_names
+        yield from _citations(path, lines, names, compact_names, frozenset(repository_names))
         yield from _badge_preprints(path, lines)
 
 
@@ -535,14 +537,33 @@ def _names_a_parent(title: str, compact_names: frozenset[str]) -> bool:
     return len(head) >= 3 and any(head != n and head in n for n in compact_names)
 
 
+def _names_only_a_family(
+    shared: frozenset[str], title: str, repository_names: frozenset[str]
+) -> bool:
+    """Every word a citation shares with the release is a strict part of the repository's name
+    (`clip` of `open_clip`), which the title does not spell whole: a work on the model family the
+    repository reimplements ("Demystifying CLIP Data"), not the repository's own."""
+    whole = _compact(title)
+    return (
+        bool(shared)
+        and all(any(w != n and w in n for n in repository_names) for w in shared)
+        and not any(n in whole for n in repository_names)
+    )
+
+
 def _citations(
-    path: str, lines: Sequence[str], names: frozenset[str], compact_names: frozenset[str]
+    path: str,
+    lines: Sequence[str],
+    names: frozenset[str],
+    compact_names: frozenset[str],
+    repository_names: frozenset[str] = frozenset(),
 ) -> Iterable[Evidence]:
     for entry in _bibtex_entries(lines):
         key, kind, fields, line = entry
         title = fields.get("title", "")
-        own = bool(names & (stems(title.split(":")[0]) | stems(key)))
-        own = own and not _names_a_parent(title, compact_names)
+        shared = names & (stems(title.split(":")[0]) | stems(key))
+        own = bool(shared) and not _names_a_parent(title, compact_names)
+        own = own and not _names_only_a_family(shared, title, repository_names)
         yield Evidence(
             "doc.citation",
             key or title[:80],
