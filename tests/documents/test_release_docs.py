@@ -503,3 +503,15 @@ def test_works_on_the_model_family_a_repository_reimplements_are_not_its_own() -
         )
     )
     assert [e.value for e in facts if e.fact == "doc.paper.venue"] == ["CVPR"]
+
+
+@pytest.mark.parametrize(
+    ("parent", "section"),
+    [("## 4. Pre-Training Details", True), ("## Fine-tuning", True), ("## Evaluation", False)],
+)
+def test_a_data_heading_inside_a_training_section_is_a_data_section(
+    parent: str, section: bool
+) -> None:
+    text = f"# Wombat\n\n{parent}\n\n### Data\n\nOur data mixes web text, code and books.\n"
+    facts = _facts("README.md", text)
+    assert ("doc.data.section" in facts) is section

@@ -126,6 +126,7 @@ _DATA_FOLDER_README = lazy(
     r"(^|/)(data|datasets?|corpus|corpora)(/[^/]+)*/readme[^/]*\.(md|markdown|rst|txt)$", re.I
 )
 _FOR_EVALUATION = lazy(r"\b(evaluat\w*|benchmark\w*|test\s+sets?)\b", re.I)
+_BARE_DATA_HEADING = lazy(r"[\W\d]*(data|datasets?|corpus|corpora)\W*", re.I)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
     r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
@@ -303,7 +304,7 @@ def document_facts(
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
     yield from _finetuning_for_users(path, lines)
-    yield from _training_sections(path, lines, headings)
+    yield from _training_sections(path, lines, headings, found)
     yield from _links(path, lines, found, evaluation=bool(evaluation_folder))
     yield from _hardware(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
@@ -411,9 +412,13 @@ def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
 
 
 def _training_sections(
-    path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
+    path: str,
+    lines: Sequence[str],
+    headings: Sequence[tuple[str, int]],
+    found: Sequence[Heading] = (),
 ) -> Iterable[Evidence]:
     data = next(((t, n) for t, n in headings if _DATA_HEADING.search(t)), None)
+    data = data or _data_under_training(found)
     if data:
         yield Evidence("doc.data.section", data[0][:120], Location(path, line=data[1]))
     heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
@@ -425,6 +430,18 @@ def _training_sections(
         if any(_TRAINING_SCRIPT.search(s.group("module") or s.group("script")) for s in scripts):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
+
+
+def _data_under_training(found: Sequence[Heading]) -> tuple[str, int] | None:
+    """A heading that says only "Data" (or "Dataset", "Corpus") inside a pre-training or
+    training section: "## 4. Pre-Training Details / ### Data"."""
+    for i, heading in enumerate(found):
+        if not _BARE_DATA_HEADING.fullmatch(heading.text.strip()):
+            continue
+        parent = next((h for h in reversed(found[:i]) if h.level < heading.level), None)
+        if parent is not None and _TRAINING_HEADING.search(parent.text):
+            return f"{parent.text} / {heading.text}".lower()[:120], heading.line
+    return None
 
 
 def _documents(members: Sequence[Member]) -> list[Member]:
