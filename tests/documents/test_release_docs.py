@@ -515,3 +515,32 @@ def test_a_data_heading_inside_a_training_section_is_a_data_section(
     text = f"# Wombat\n\n{parent}\n\n### Data\n\nOur data mixes web text, code and books.\n"
     facts = _facts("README.md", text)
     assert ("doc.data.section" in facts) is section
+
+
+@pytest.mark.parametrize(
+    ("line", "released"),
+    [
+        (
+            "- `2025/08/30`: We open-source the training code of [Wombat-2](x) and its RL stage.",
+            True,
+        ),
+        ("- [x] Release training / evaluation code for the Wombat 2 series", True),
+        ("The training code is available at https://example.org/acme/wombat-train.", True),
+        ("- [ ] Release training code", False),
+        ("We do not release the training code.", False),
+    ],
+)
+def test_a_sentence_saying_the_training_code_is_released(line: str, released: bool) -> None:
+    assert ("doc.training.released" in _facts("README.md", f"# Wombat\n\n{line}\n")) is released
+
+
+def test_training_code_said_to_be_released_is_not_closed(tmp_path: Path) -> None:
+    place = tmp_path / "acme+wombat"
+    place.mkdir()
+    (place / "README.md").write_text(
+        "# Wombat\n\nWombat is a vision-language model.\n\n## News\n\n"
+        "- 2025/08/30: We open-source the training code of Wombat-2.\n"
+    )
+    levels = _osai(tmp_path)
+    assert levels["training_code"] == "unknown"
+    assert levels["code_documentation"] == "unknown"

@@ -15,6 +15,8 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.data.evaluation_folder` (folder): a data folder whose README opens by saying its data is
   for evaluation (and says nothing of training): its files are evaluation data.
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
+- `doc.training.released` (sentence): a document says the training code is released ("we
+  open-source the training code of X", "[x] Release training / evaluation code"), not read.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
 - `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host.
 - `doc.citation` (key): a BibTeX entry or CITATION.cff the release asks to be cited; `own` or
@@ -126,6 +128,17 @@ _DATA_FOLDER_README = lazy(
     r"(^|/)(data|datasets?|corpus|corpora)(/[^/]+)*/readme[^/]*\.(md|markdown|rst|txt)$", re.I
 )
 _FOR_EVALUATION = lazy(r"\b(evaluat\w*|benchmark\w*|test\s+sets?)\b", re.I)
+#: "We open-source the training code of X", "the training scripts are released", "- [x] Release
+#: training / evaluation code": the code is said to be public (a "- [ ]" to-do item is not)
+_TRAINING_CODE_RELEASED = lazy(
+    r"\b(open[- ]?sourc\w*|releas\w*|publish\w*|made\s+public)\s+(the\s+|our\s+|its\s+)?"
+    r"(full\s+|complete\s+)?(pre-?)?training(\s*/\s*\w+)?\s+(code|scripts?|codebase)\b|"
+    r"\b(pre-?)?training\s+(code|scripts?|codebase)\s+(is|are|has\s+been|have\s+been)\s+(now\s+)?"
+    r"(open[- ]?sourced|released|published|public(ly\s+available)?|available\s+(at|on|in|here))\b",
+    re.I,
+)
+_NEGATED = lazy(r"\b(not|never|no)\b|n't\b", re.I)
+_OPEN_TODO = lazy(r"^\s*[-*]\s*\[\s\]")
 _BARE_DATA_HEADING = lazy(r"[\W\d]*(data|datasets?|corpus|corpora)\W*", re.I)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
@@ -305,6 +318,7 @@ def document_facts(
         yield from _library_for_users(path, lines)
     yield from _finetuning_for_users(path, lines)
     yield from _training_sections(path, lines, headings, found)
+    yield from _training_code_released(path, lines)
     yield from _links(path, lines, found, evaluation=bool(evaluation_folder))
     yield from _hardware(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
@@ -430,6 +444,21 @@ def _training_sections(
         if any(_TRAINING_SCRIPT.search(s.group("module") or s.group("script")) for s in scripts):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
+
+
+def _training_code_released(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        text = line[:2_000]
+        found = _TRAINING_CODE_RELEASED.search(text) if "train" in text.lower() else None
+        if found is None or _OPEN_TODO.match(text):
+            continue
+        sentence = next((s for s in re.split(r"(?<=[.!?])\s+", text) if found.group(0) in s), text)
+        if _NEGATED.search(sentence[: sentence.find(found.group(0)) + len(found.group(0))]):
+            continue  # "we do not release the training code"
+        where = Location(path, line=number)
+        note = " ".join(sentence.split())[:160]
+        yield Evidence("doc.training.released", note, where, Confidence.MEDIUM)
+        return
 
 
 def _data_under_training(found: Sequence[Heading]) -> tuple[str, int] | None:
