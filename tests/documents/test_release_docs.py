@@ -544,3 +544,16 @@ def test_training_code_said_to_be_released_is_not_closed(tmp_path: Path) -> None
     levels = _osai(tmp_path)
     assert levels["training_code"] == "unknown"
     assert levels["code_documentation"] == "unknown"
+
+
+def test_a_numbered_section_heading_is_no_title_naming_a_longer_release() -> None:
+    """The README's first heading "1. Introduction of Wombat Coder" is a section, not a title:
+    read as one, it contained the cited name `WombatCoder`, which made the release's own report
+    look like a work the release is named after."""
+    text = (
+        "### 1. Introduction of Wombat Coder\n\nCode models.\n\n### 10. Citation\n```\n"
+        "@misc{wombat-coder,\n  title = {Wombat-Coder: When the Model Meets Programming},\n"
+        "  journal = {CoRR},\n  url = {https://arxiv.org/abs/2401.00001},\n}\n```\n"
+    )
+    facts = _facts("acme+Wombat-Coder/README.md", text, frozenset({"wombat", "coder"}))
+    assert facts["doc.paper.preprint"] == ["arXiv:2401.00001"]

@@ -139,6 +139,7 @@ _TRAINING_CODE_RELEASED = lazy(
 )
 _NEGATED = lazy(r"\b(not|never|no)\b|n't\b", re.I)
 _OPEN_TODO = lazy(r"^\s*[-*]\s*\[\s\]")
+_NUMBERED_SECTION = lazy(r"\s*(\d{1,2}(\.\d{1,2})*\.?|[ivx]{1,4}\.)\s")
 _BARE_DATA_HEADING = lazy(r"[\W\d]*(data|datasets?|corpus|corpora)\W*", re.I)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
@@ -572,7 +573,9 @@ def _compact_names(path: str, title: str) -> frozenset[str]:
     """The release's names written as one word (`OpenWombat`, `open_wombat` -> `openwombat`):
     the repository folder of the document and the head of its title."""
     top = path.split("/", 1)[0] if "/" in path else ""
-    found = {_compact(top.split("+")[-1]), _compact(title.split(":")[0])}
+    found = {_compact(top.split("+")[-1])}
+    if not _NUMBERED_SECTION.match(title):  # "1. Introduction of Wombat" is a section, no title
+        found.add(_compact(title.split(":")[0]))
     return frozenset(n for n in found if len(n) >= 3)
 
 
