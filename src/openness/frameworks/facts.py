@@ -46,7 +46,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
         (
             "training_code",
-            r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
+            # `pretrained.py` lists pretrained weights to download: it does not train
+            r"(^|/)((train(?!ed)|training|finetune|fine_tune|pretrain(?!ed)|sft|trainer)"
             r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
