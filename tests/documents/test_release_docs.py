@@ -557,3 +557,25 @@ def test_a_numbered_section_heading_is_no_title_naming_a_longer_release() -> Non
     )
     facts = _facts("acme+Wombat-Coder/README.md", text, frozenset({"wombat", "coder"}))
     assert facts["doc.paper.preprint"] == ["arXiv:2401.00001"]
+
+
+def test_a_link_labelled_as_the_paper_is_a_paper_on_any_host(tmp_path: Path) -> None:
+    """ "refer to our [research paper](https://ai.example.com/publications/wombat/)": the
+    documents do cite a paper, so the peer-reviewed paper is not `closed`."""
+    readme = (
+        "# Wombat\n\nWombat is a code model. For details refer to our [research paper]"
+        "(https://ai.example.com/research/publications/wombat-open-models/).\n"
+    )
+    facts = _facts("README.md", readme)
+    assert facts["doc.paper.link"] == [
+        "https://ai.example.com/research/publications/wombat-open-models/"
+    ]
+    (tmp_path / "README.md").write_text(readme)
+    assert _osai(tmp_path)["paper"] == "unknown"
+    (tmp_path / "README.md").write_text(readme.replace("research paper", "blog post"))
+    assert _osai(tmp_path)["paper"] == "closed"
+
+
+def test_a_cards_bold_training_data_label_is_a_data_section() -> None:
+    card = "# Wombat\n\n**Training data**\nAll models were trained on the same data as Koala 2.\n"
+    assert _facts("MODEL_CARD.md", card)["doc.data.section"] == ["training data"]

@@ -58,3 +58,16 @@ def test_a_small_array_does_not_make_the_code_license_the_weights(tmp_path: Path
     licenses = next(c for c in index.components if c.id == "licenses")
     assert licenses.status == "unknown"
     assert "only a code license" in licenses.rationale
+
+
+def test_weights_a_test_suite_loads_are_fixtures_not_the_model(tmp_path: Path) -> None:
+    from safetensors.numpy import save_file
+
+    (tmp_path / "README.md").write_text(README)
+    fixture = tmp_path / "wombat" / "tests" / "assets" / "test_lm_model.safetensors"
+    fixture.parent.mkdir(parents=True)
+    save_file({"w": np.zeros((64, 64), dtype=np.float32)}, str(fixture))
+    assert _weights_cited(tmp_path) == set()
+    model = tmp_path / "model.safetensors"
+    save_file({"w": np.zeros((64, 64), dtype=np.float32)}, str(model))
+    assert _weights_cited(tmp_path) == {"model.safetensors"}

@@ -139,6 +139,10 @@ _TRAINING_CODE_RELEASED = lazy(
 )
 _NEGATED = lazy(r"\b(not|never|no)\b|n't\b", re.I)
 _OPEN_TODO = lazy(r"^\s*[-*]\s*\[\s\]")
+_LABELLED_LINK = lazy(r"\[([^\[\]]{1,80})\]\(\s*(https?://[^)\s]{1,500})")
+_PAPER_LABEL = lazy(
+    r"\W*((our|the|this)\s+)?((research|technical|tech)\s+)?(paper|report|preprint)\W*", re.I
+)
 _NUMBERED_SECTION = lazy(r"\s*(\d{1,2}(\.\d{1,2})*\.?|[ivx]{1,4}\.)\s")
 _BARE_DATA_HEADING = lazy(r"[\W\d]*(data|datasets?|corpus|corpora)\W*", re.I)
 _TRAINING_HEADING = lazy(
@@ -318,7 +322,7 @@ def document_facts(
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
     yield from _finetuning_for_users(path, lines)
-    yield from _training_sections(path, lines, headings, found)
+    yield from _training_sections(path, lines, headings, found, labelled)
     yield from _training_code_released(path, lines)
     yield from _links(path, lines, found, evaluation=bool(evaluation_folder))
     yield from _hardware(path, lines)
@@ -431,8 +435,11 @@ def _training_sections(
     lines: Sequence[str],
     headings: Sequence[tuple[str, int]],
     found: Sequence[Heading] = (),
+    labelled: Sequence[tuple[str, int]] = (),
 ) -> Iterable[Evidence]:
-    data = next(((t, n) for t, n in headings if _DATA_HEADING.search(t)), None)
+    """`labelled`: the headings and a card's bold labels ("**Training data**"), where a card
+    template puts its data section."""
+    data = next(((t, n) for t, n in (labelled or headings) if _DATA_HEADING.search(t)), None)
     data = data or _data_under_training(found)
     if data:
         yield Evidence("doc.data.section", data[0][:120], Location(path, line=data[1]))
@@ -546,8 +553,16 @@ def _links(
                 )
                 fact = "doc.eval_dataset_link" if benchmark else "doc.dataset_link"
                 yield Evidence(fact, url, Location(path, line=number))
-            elif _PAPER_HOSTS.search(url):
+            elif _PAPER_HOSTS.search(url) or url in _paper_labelled(line[:10_000]):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
+
+
+def _paper_labelled(line: str) -> set[str]:
+    """Links whose text calls them the paper ("our [research paper](https://ai.example.com/
+    publications/...)"), on whatever host."""
+    if "paper" not in line.lower() and "report" not in line.lower():
+        return set()
+    return {m.group(2) for m in _LABELLED_LINK.finditer(line) if _PAPER_LABEL.fullmatch(m.group(1))}
 
 
 def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:

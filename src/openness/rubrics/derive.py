@@ -77,6 +77,10 @@ _DATA_FOLDER = re.compile(
     re.IGNORECASE,
 )
 
+#: weights a test suite loads (`tests/assets/test_lm_model.safetensors`) are fixtures, not the
+#: release's model
+_TEST_FOLDER = re.compile(r"(^|/)(tests?|testing|test_data|testdata|fixtures?)/", re.IGNORECASE)
+
 #: below this, a NumPy file is a table (mel filters, normalisation statistics), not a model
 MIN_ARRAY_WEIGHTS_BYTES = 1 << 20
 
@@ -112,6 +116,8 @@ def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Evi
 def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
     for f in files:
         if f.format not in detect.WEIGHT_FORMATS:
+            continue
+        if _TEST_FOLDER.search(f.path):
             continue
         if f.format in _ARRAY_FORMATS and (
             _DATA_FOLDER.search(f.path.rsplit("/", 1)[0] + "/")
