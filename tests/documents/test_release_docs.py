@@ -528,6 +528,8 @@ def test_a_data_heading_inside_a_training_section_is_a_data_section(
         ("The training code is available at https://example.org/acme/wombat-train.", True),
         ("- [ ] Release training code", False),
         ("We do not release the training code.", False),
+        ("### Will you release training code?", False),
+        ("We will release the training code soon.", False),
     ],
 )
 def test_a_sentence_saying_the_training_code_is_released(line: str, released: bool) -> None:

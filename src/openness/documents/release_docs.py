@@ -138,6 +138,7 @@ _TRAINING_CODE_RELEASED = lazy(
     re.I,
 )
 _NEGATED = lazy(r"\b(not|never|no)\b|n't\b", re.I)
+_NOT_DONE = lazy(r"\b(will|would|plan(s|ned)?\s+to|going\s+to|to\s+be|soon|coming)\b", re.I)
 _OPEN_TODO = lazy(r"^\s*[-*]\s*\[\s\]")
 _LABELLED_LINK = lazy(r"\[([^\[\]]{1,80})\]\(\s*(https?://[^)\s]{1,500})")
 _PAPER_LABEL = lazy(
@@ -461,8 +462,9 @@ def _training_code_released(path: str, lines: Sequence[str]) -> Iterable[Evidenc
         if found is None or _OPEN_TODO.match(text):
             continue
         sentence = next((s for s in re.split(r"(?<=[.!?])\s+", text) if found.group(0) in s), text)
-        if _NEGATED.search(sentence[: sentence.find(found.group(0)) + len(found.group(0))]):
-            continue  # "we do not release the training code"
+        said = sentence[: sentence.find(found.group(0)) + len(found.group(0))]
+        if _NEGATED.search(said) or _NOT_DONE.search(said) or sentence.rstrip().endswith("?"):
+            continue  # "we do not release...", "we will release...", "Will you release...?"
         where = Location(path, line=number)
         note = " ".join(sentence.split())[:160]
         yield Evidence("doc.training.released", note, where, Confidence.MEDIUM)
