@@ -60,3 +60,13 @@ def test_a_data_mixture_config_among_shell_scripts_is_not_data(tmp_path: Path) -
     )
     assert "dataset" not in roles
     assert data != "open"
+
+
+def test_a_vocabulary_beside_the_data_is_not_data(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(README)
+    vocab = tmp_path / "data" / "wombat_zh_en_pinyin" / "vocab.txt"
+    vocab.parent.mkdir(parents=True)
+    vocab.write_text("\n".join(f"tok{i}" for i in range(2000)))
+    roles, data, _ = _roles_and_data(tmp_path)
+    assert "dataset" not in roles
+    assert data != "open"

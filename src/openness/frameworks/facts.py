@@ -76,6 +76,8 @@ _FOR_USERS = lazy(
 )
 #: a data file among scripts (a list of shard names, a config) is the scripts' input, not data
 _AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|shell|src|utils|tools|configs?)([-_][\w.]*)?/")
+#: a tokenizer's vocabulary beside the data (`data/<corpus>_pinyin/vocab.txt`) is not the data
+_VOCABULARY = lazy(r"(^|/)(vocab|vocabulary|tokenizer|merges|special_tokens)[^/]*$")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 #: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
@@ -202,7 +204,9 @@ def _file_roles(
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
                     break  # a fine-tuning demo (or its example data) for users is not how the
                     # model was trained
-                if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
+                if role == "dataset" and any(
+                    p.search(path) for p in (_AMONG_CODE, _PLACEHOLDER, _VOCABULARY)
+                ):
                     break
                 if role == "dataset" and f.path.startswith(evaluation_folders or ("\0",)):
                     role = "evaluation_data"
