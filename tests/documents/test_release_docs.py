@@ -581,3 +581,18 @@ def test_a_link_labelled_as_the_paper_is_a_paper_on_any_host(tmp_path: Path) -> 
 def test_a_cards_bold_training_data_label_is_a_data_section() -> None:
     card = "# Wombat\n\n**Training data**\nAll models were trained on the same data as Koala 2.\n"
     assert _facts("MODEL_CARD.md", card)["doc.data.section"] == ["training data"]
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("Models are CC-BY-NC due to the training data Koala, an in-the-wild dataset.", "Koala"),
+        ("Training data: The Pile and RedPajama.", "Pile"),
+        ("| Wombat | trained on the Pile |", "Pile"),
+        ("### Training Data Composition", None),
+        ("The training data is proprietary.", None),
+    ],
+)
+def test_a_readme_naming_its_training_data(line: str, named: str | None) -> None:
+    facts = _facts("README.md", f"# Wombat\n\n{line}\n")
+    assert facts.get("doc.data.named", [None])[0] == named

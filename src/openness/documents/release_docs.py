@@ -107,7 +107,10 @@ _FINETUNED_FROM = lazy(
 )
 #: "trained on the Pile", "pre-trained on [RedPajama](…)": a named training data source
 _TRAINED_ON = lazy(
-    r"\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+\[?(?:the\s+)?\[?"
+    r"(?:\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+|"
+    # "due to the training data Emilia, an in-the-wild dataset", "Training data: The Pile"
+    r"\b(?:[Pp]re-?)?[Tt]raining\s+(?:[Dd]ata|[Dd]ataset|[Cc]orpus)\s*(?::\s*|\s(?:is|was)\s+)?)"
+    r"\[?(?:[Tt]he\s+)?\[?"
     r"(?P<name>[A-Z][\w.-]*[A-Za-z](?:\s+[A-Z][\w.-]*[A-Za-z]){0,3})"
 )
 #: "We will not release the ShareGPT dataset": the release says its data is withheld
@@ -121,7 +124,10 @@ _WITHHELD = lazy(
 _NOT_DATA = lazy(
     r"^(?:GPUs?|TPUs?|CPUs?|NVIDIA|AMD|Intel|Apple|Google|AWS|Azure|Slurm|Kubernetes|English|"
     r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
-    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
+    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*|"
+    # "Training Data Composition": a section's name, not a source
+    r"Composition|Collection|Summary|Overview|Details?|Sources?|Mixture|Statistics|Processing|"
+    r"Preparation|Curation|Filtering|Size|Quality|Card|Sheet|Cutoff|Freshness)\b"
 )
 #: a README in a data folder (`data/README.md`, `datasets/eval/README.md`)
 _DATA_FOLDER_README = lazy(
@@ -422,7 +428,11 @@ def _withheld_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
 def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
     """The first data source a README names as what the model was trained on."""
     for number, line in enumerate(lines, start=1):
+        # "Training Data Composition" as a heading or column names a section, not the data
+        section = line.lstrip().startswith(("#", "|"))
         for match in _TRAINED_ON.finditer(line[:2000]):
+            if section and "training" in match.group(0).lower():
+                continue
             name = match.group("name")
             # "continually trained on the GLM-4-9B": a model (its size), not data
             model = re.search(r"\d(\.\d+)?[BM]\b", name, re.I)
