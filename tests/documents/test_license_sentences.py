@@ -197,6 +197,8 @@ def test_a_model_family_written_as_no_english_word_is_the_subject_not_the_licens
     assert model_subject(
         "The usage of KoaLa checkpoints should comply with the base LLM's model license"
     ) == ("koala",)
+    # a platform or format is no model
+    assert model_subject("Our HuggingFace checkpoints are released under CC-BY-NC 4.0") == ()
     # the model license named after the comply is the license, not the subject
     assert model_subject(
         "We release Wombat weights v0 as delta weights to comply with the KoaLa model license."

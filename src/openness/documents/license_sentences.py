@@ -326,6 +326,9 @@ _NOT_MODEL_NAMES = frozenset(
         *("faq", "api", "apis", "gpu", "gpus", "llm", "llms", "todo", "readme", "usage", "spdx"),
         *("license", "licence", "licenses", "notice", "apache", "software", "model", "models"),
         *("weights", "code", "data", "this", "these", "the", "and", "use", "all", "note"),
+        # platforms and formats the checkpoints come in, not models
+        *("github", "huggingface", "pytorch", "tensorflow", "modelscope", "deepspeed", "openai"),
+        *("vllm", "coreml", "onnx", "gguf", "safetensors", "megatron", "keras", "paddlepaddle"),
     }
 )
 
