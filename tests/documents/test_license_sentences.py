@@ -186,3 +186,77 @@ def test_the_licenses_of_base_models_are_no_model_license_agreement(tmp_path: Pa
     )
     status, why = _licenses(tmp_path)
     assert status != "closed", why
+
+
+MODEL_ZOO = """# Wombat model zoo
+
+Pretrained models trained by the community, each under its own terms.
+
+### WombatCLIP
+
+WombatCLIP models are described in their own paper.
+
+Models are licensed under CC-BY-NC.
+
+### KANGA-2
+
+Models are licensed under the MIT License.
+"""
+
+
+def test_a_section_named_after_a_model_says_whose_models_its_license_sentence_covers(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(MODEL_ZOO)
+    status, why = _licenses(tmp_path)
+    assert status == "unknown"
+    assert "wombatclip: restricted" in why and "kanga-2: open" in why
+
+
+def test_a_license_section_names_no_model_so_its_sentence_covers_all(tmp_path: Path) -> None:
+    text = MODEL_ZOO.replace("### KANGA-2", "## License").replace("### WombatCLIP", "## Models")
+    (tmp_path / "README.md").write_text(text)
+    assert _licenses(tmp_path)[0] == "closed"
+
+
+def test_a_model_family_written_as_no_english_word_is_the_subject_not_the_license_it_follows() -> (
+    None
+):
+    assert model_subject(
+        "Currently, the KOALA based models are subject to a non-commercial license"
+    ) == ("koala",)
+    assert model_subject(
+        "The usage of KoaLa checkpoints should comply with the base LLM's model license"
+    ) == ("koala",)
+    # a platform or format is no model
+    assert model_subject("Our HuggingFace checkpoints are released under CC-BY-NC 4.0") == ()
+    # the model license named after the comply is the license, not the subject
+    assert model_subject(
+        "We release Wombat weights v0 as delta weights to comply with the KoaLa model license."
+    ) == ("delta",)
+
+
+SOMEONE_ELSES_FAMILY = """# Wombat
+
+## Models
+
+| Model | Download |
+|---|---|
+| Wombat-J | [weights](https://huggingface.co/acme-ai/wombat-j) |
+
+## Why several architectures?
+
+One of the major differences is license. Currently, the KOALA based models are subject to a
+non-commercial license, whereas the Wombat-J models allow commercial usage.
+"""
+
+
+def test_a_restriction_on_another_model_family_leaves_the_listed_models_undecided(
+    tmp_path: Path,
+) -> None:
+    place = tmp_path / "acme-ai+wombat"
+    place.mkdir()
+    (place / "README.md").write_text(SOMEONE_ELSES_FAMILY)
+    status, why = _licenses(tmp_path)
+    assert status == "unknown"
+    assert "koala: restricted" in why and "acme-ai/wombat-j" in why

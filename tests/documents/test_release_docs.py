@@ -478,3 +478,192 @@ def test_a_model_card_is_open_only_when_it_names_its_training_data(tmp_path: Pat
     named = CARD.replace("a new mix of", "[KangarooWeb](https://huggingface.co/datasets/acme/kw),")
     (tmp_path / "MODEL_CARD.md").write_text(named)
     assert _osai(tmp_path)["model_card"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("command", "training"),
+    [
+        ("python evals/harness_eval.py --model hf --model_args pretrained=acme/wombat-1b", False),
+        ("python generate.py --ckpt pretrained/wombat.pt", False),
+        ("torchrun --nproc_per_node 8 pretrain/run.py --devices 8", True),
+        ("accelerate launch --config_file deepspeed.yaml sft.py", True),
+        ("python -m wombat.train configs/wombat-1b.yaml", True),
+    ],
+)
+def test_a_command_runs_training_when_its_script_says_so_not_its_options(
+    command: str, training: bool
+) -> None:
+    text = f"# Wombat\n\n```bash\n{command}\n```\n"
+    facts = _facts("README.md", text)
+    assert ("doc.training.section" in facts) is training
+
+
+P_TUNING = """# Wombat-7B Chat Fine-tuning
+
+Run `python finetune.py data/ acme/Wombat-7B configs/lora.yaml`.
+
+## Reference
+
+```
+@inproceedings{liu2022p,
+title={P-tuning: Prompt tuning can be comparable to fine-tuning across scales and tasks},
+booktitle={Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics},
+year={2022}
+}
+```
+"""
+
+
+def test_a_method_cited_by_a_how_to_is_not_the_releases_paper_for_sharing_its_verb() -> None:
+    """The how-to's title says "Fine-tuning" and the cited method is "P-tuning": the words of
+    what is done name no release."""
+    facts = _facts("finetune/README.md", P_TUNING)
+    assert "doc.paper.venue" not in facts
+    assert [str(v) for v in facts["doc.citation"]] == ["liu2022p"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You can find example fine-tuning scripts in `finetune/README.md`.",
+        "To start a simple model fine-tuning example, run the following commands:",
+    ],
+)
+def test_example_fine_tuning_scripts_are_for_users(sentence: str) -> None:
+    facts = _facts("README.md", f"# Wombat\n\n### Model Fine-tuning\n\n{sentence}\n")
+    assert "doc.library_for_users" in facts
+
+
+FAMILY_ZOO = """# Pretrained models
+
+### MetaWombat
+
+@inproceedings{xu2023metawombat,
+   title={Demystifying WOMBAT Data},
+   journal={arXiv preprint arXiv:2309.00001},
+   year={2023}
+}
+
+### Wombat-C
+
+@inproceedings{li2023wombatc,
+      title={An Inverse Scaling Law for WOMBAT Training},
+      booktitle={NeurIPS},
+      year={2023}
+}
+"""
+
+
+def test_works_on_the_model_family_a_repository_reimplements_are_not_its_own() -> None:
+    """`open_wombat` reimplements Wombat: papers on Wombat by others share only `wombat` with it
+    and never spell `openwombat`."""
+    facts = list(
+        document_facts(
+            "docs/PRETRAINED.md",
+            FAMILY_ZOO,
+            frozenset(),
+            frozenset(),
+            repositories=frozenset({"open_wombat"}),
+        )
+    )
+    assert not [e for e in facts if e.fact in ("doc.paper.preprint", "doc.paper.venue")]
+    own = "@article{w2024,\n  title={Open Wombat: reproducible scaling},\n  journal={CVPR},\n}\n"
+    facts = list(
+        document_facts(
+            "README.md", own, frozenset(), frozenset(), repositories=frozenset({"open_wombat"})
+        )
+    )
+    assert [e.value for e in facts if e.fact == "doc.paper.venue"] == ["CVPR"]
+
+
+@pytest.mark.parametrize(
+    ("parent", "section"),
+    [("## 4. Pre-Training Details", True), ("## Fine-tuning", True), ("## Evaluation", False)],
+)
+def test_a_data_heading_inside_a_training_section_is_a_data_section(
+    parent: str, section: bool
+) -> None:
+    text = f"# Wombat\n\n{parent}\n\n### Data\n\nOur data mixes web text, code and books.\n"
+    facts = _facts("README.md", text)
+    assert ("doc.data.section" in facts) is section
+
+
+@pytest.mark.parametrize(
+    ("line", "released"),
+    [
+        (
+            "- `2025/08/30`: We open-source the training code of [Wombat-2](x) and its RL stage.",
+            True,
+        ),
+        ("- [x] Release training / evaluation code for the Wombat 2 series", True),
+        ("The training code is available at https://example.org/acme/wombat-train.", True),
+        ("- [ ] Release training code", False),
+        ("We do not release the training code.", False),
+        ("### Will you release training code?", False),
+        ("We will release the training code soon.", False),
+    ],
+)
+def test_a_sentence_saying_the_training_code_is_released(line: str, released: bool) -> None:
+    assert ("doc.training.released" in _facts("README.md", f"# Wombat\n\n{line}\n")) is released
+
+
+def test_training_code_said_to_be_released_is_not_closed(tmp_path: Path) -> None:
+    place = tmp_path / "acme+wombat"
+    place.mkdir()
+    (place / "README.md").write_text(
+        "# Wombat\n\nWombat is a vision-language model.\n\n## News\n\n"
+        "- 2025/08/30: We open-source the training code of Wombat-2.\n"
+    )
+    levels = _osai(tmp_path)
+    assert levels["training_code"] == "unknown"
+    assert levels["code_documentation"] == "unknown"
+
+
+def test_a_numbered_section_heading_is_no_title_naming_a_longer_release() -> None:
+    """The README's first heading "1. Introduction of Wombat Coder" is a section, not a title:
+    read as one, it contained the cited name `WombatCoder`, which made the release's own report
+    look like a work the release is named after."""
+    text = (
+        "### 1. Introduction of Wombat Coder\n\nCode models.\n\n### 10. Citation\n```\n"
+        "@misc{wombat-coder,\n  title = {Wombat-Coder: When the Model Meets Programming},\n"
+        "  journal = {CoRR},\n  url = {https://arxiv.org/abs/2401.00001},\n}\n```\n"
+    )
+    facts = _facts("acme+Wombat-Coder/README.md", text, frozenset({"wombat", "coder"}))
+    assert facts["doc.paper.preprint"] == ["arXiv:2401.00001"]
+
+
+def test_a_link_labelled_as_the_paper_is_a_paper_on_any_host(tmp_path: Path) -> None:
+    """ "refer to our [research paper](https://ai.example.com/publications/wombat/)": the
+    documents do cite a paper, so the peer-reviewed paper is not `closed`."""
+    readme = (
+        "# Wombat\n\nWombat is a code model. For details refer to our [research paper]"
+        "(https://ai.example.com/research/publications/wombat-open-models/).\n"
+    )
+    facts = _facts("README.md", readme)
+    assert facts["doc.paper.link"] == [
+        "https://ai.example.com/research/publications/wombat-open-models/"
+    ]
+    (tmp_path / "README.md").write_text(readme)
+    assert _osai(tmp_path)["paper"] == "unknown"
+    (tmp_path / "README.md").write_text(readme.replace("research paper", "blog post"))
+    assert _osai(tmp_path)["paper"] == "closed"
+
+
+def test_a_cards_bold_training_data_label_is_a_data_section() -> None:
+    card = "# Wombat\n\n**Training data**\nAll models were trained on the same data as Koala 2.\n"
+    assert _facts("MODEL_CARD.md", card)["doc.data.section"] == ["training data"]
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("Models are CC-BY-NC due to the training data Koala, an in-the-wild dataset.", "Koala"),
+        ("Training data: The Pile and RedPajama.", "Pile"),
+        ("| Wombat | trained on the Pile |", "Pile"),
+        ("### Training Data Composition", None),
+        ("The training data is proprietary.", None),
+    ],
+)
+def test_a_readme_naming_its_training_data(line: str, named: str | None) -> None:
+    facts = _facts("README.md", f"# Wombat\n\n{line}\n")
+    assert facts.get("doc.data.named", [None])[0] == named

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import openness
 from openness.frameworks.facts import FILE_ROLES
 
@@ -86,3 +88,23 @@ def test_every_framework_reads_the_library_case_alike(tmp_path: Path) -> None:
     mof = next(f for f in result.frameworks if f.framework == "mof")
     training = next(c for c in mof.components if c.id == "training_code")
     assert training.status not in ("open", "restricted", "license unknown")  # i.e. present
+
+
+@pytest.mark.parametrize(
+    ("path", "training"),
+    [
+        ("src/wombat/pretrained.py", False),
+        ("src/wombat/trained_models.py", False),
+        ("src/wombat_train/train.py", True),
+        ("scripts/pretrain_wombat.py", True),
+        ("training/loop.py", True),
+    ],
+)
+def test_a_module_listing_pretrained_weights_is_not_training_code(
+    path: str, training: bool
+) -> None:
+    from openness.frameworks.facts import derive_framework_facts
+    from openness.model import FileEntry
+
+    roles = {e.fact for e in derive_framework_facts([], [FileEntry(path, 10, "unknown")])}
+    assert ("file.role.training_code" in roles) is training

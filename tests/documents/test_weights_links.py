@@ -99,7 +99,7 @@ def test_owners_come_from_repository_places_not_local_paths() -> None:
 
 def _assess(tmp_path: Path, readme: str) -> dict[str, tuple[str, str]]:
     place = tmp_path / "acme-ai+wombat"
-    place.mkdir()
+    place.mkdir(exist_ok=True)
     (place / "README.md").write_text(readme, encoding="utf-8")
     result = openness.assess(str(tmp_path), hash_files=False, frameworks="osai-index")
     index = result.frameworks[0]
@@ -227,3 +227,42 @@ def test_a_table_introduced_as_the_download_links_names_the_weights() -> None:
     # the sentence must sit right above the table: one 40 lines higher says nothing of it
     far = "# Models\n\nThe download links are below.\n" + "\nText.\n" * 20 + "\n" + rows
     assert _facts(far, owners) == []
+
+
+CHECKPOINT_ARCHIVES = """# Wombat
+
+### Model Zoo
+
+| Model | Stage | PyTorch Checkpoint (url) |
+|:--|:-:|:-:|
+| Wombat-1B | 3 | [wombat_1b](https://ml-cdn.files-acme.com/datasets/wombat/wombat_1b_stage3.zip) |
+
+## Data
+
+Download the evaluation set: https://ml-cdn.files-acme.com/datasets/wombat/eval_set.zip
+"""
+
+
+def test_an_archive_in_a_checkpoint_table_on_the_own_organisations_host_is_weights() -> None:
+    """`files-acme.com` is Acme's by a hyphenated word of its label; the `.zip` counts because
+    the column names checkpoints, and the host's `/datasets/` folder does not make it data."""
+    assert _facts(CHECKPOINT_ARCHIVES, owners_of(["acme/wombat"])) == [
+        ("doc.weights.end", "https://ml-cdn.files-acme.com/datasets/wombat/wombat_1b_stage3.zip")
+    ]
+
+
+def test_an_archive_offered_only_for_download_is_not_weights() -> None:
+    text = CHECKPOINT_ARCHIVES.split("## Data")[1]
+    assert _facts(text, owners_of(["acme/wombat"])) == []
+    assert _facts(CHECKPOINT_ARCHIVES, owners_of(["other/wombat"])) == []
+
+
+def test_gating_said_in_another_document_does_not_gate_the_releases_weights(
+    tmp_path: Path,
+) -> None:
+    """A how-to about someone else's gated models ("### Python (gated models)") beside the
+    README that lists the release's own downloads."""
+    guide = tmp_path / "acme-ai+wombat" / "docs" / "chat_templates.md"
+    guide.parent.mkdir(parents=True)
+    guide.write_text("# Chat templates\n\n### Python (gated models)\n\nLog in first.\n")
+    assert _assess(tmp_path, DOWNLOAD_TABLE)["end_model_weights"][0] == "open"

@@ -17,11 +17,12 @@ def _weights_cited(root: Path) -> set[str]:
     return {e.location.file for e in a.evidence if e.fact == "weights.present"}
 
 
-def _release(tmp_path: Path, array_path: str) -> Path:
+def _release(tmp_path: Path, array_path: str, values: int = 400_000) -> Path:
+    """`values` float32 numbers: 400,000 are 1.6 MB, the size of a small model's table."""
     (tmp_path / "README.md").write_text(README)
     target = tmp_path / array_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    np.save(target, np.linspace(0.0, 1.0, 1000, dtype=np.float32))
+    np.save(target, np.linspace(0.0, 1.0, values, dtype=np.float32))
     return tmp_path
 
 
@@ -36,3 +37,37 @@ def test_an_array_of_scores_in_an_outputs_folder_is_no_weights(tmp_path: Path) -
 def test_an_array_beside_the_model_still_counts_as_weights(tmp_path: Path) -> None:
     root = _release(tmp_path, "checkpoints/embedding_table.npy")
     assert _weights_cited(root) == {"checkpoints/embedding_table.npy"}
+
+
+def test_a_small_array_beside_the_code_is_a_table_not_weights(tmp_path: Path) -> None:
+    """A speech model's mel filter bank (a few kB) ships beside its code; the weights are
+    downloaded elsewhere."""
+    root = _release(tmp_path, "wombat/assets/mel_filters.npy", values=1000)
+    assert _weights_cited(root) == set()
+
+
+def test_a_small_array_does_not_make_the_code_license_the_weights(tmp_path: Path) -> None:
+    """With no weights in the release, its plain LICENSE is the code's: the EU index's licenses
+    stay undecided rather than `open` on the strength of a 4 kB filter bank."""
+    from importlib import resources
+
+    root = _release(tmp_path, "wombat/assets/mel_filters.npy", values=1000)
+    license_text = resources.files("openness.examples").joinpath("tiny-release/LICENSE")
+    (root / "LICENSE").write_text(license_text.read_text("utf-8"))
+    index = next(f for f in openness.assess(str(root)).frameworks if f.framework == "osai-index")
+    licenses = next(c for c in index.components if c.id == "licenses")
+    assert licenses.status == "unknown"
+    assert "only a code license" in licenses.rationale
+
+
+def test_weights_a_test_suite_loads_are_fixtures_not_the_model(tmp_path: Path) -> None:
+    from safetensors.numpy import save_file
+
+    (tmp_path / "README.md").write_text(README)
+    fixture = tmp_path / "wombat" / "tests" / "assets" / "test_lm_model.safetensors"
+    fixture.parent.mkdir(parents=True)
+    save_file({"w": np.zeros((64, 64), dtype=np.float32)}, str(fixture))
+    assert _weights_cited(tmp_path) == set()
+    model = tmp_path / "model.safetensors"
+    save_file({"w": np.zeros((64, 64), dtype=np.float32)}, str(model))
+    assert _weights_cited(tmp_path) == {"model.safetensors"}

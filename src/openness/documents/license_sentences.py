@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ..lazy_re import lazy
 from ..model import Confidence, Evidence, Location
-from .sections import find_headings, heading_at
+from .sections import Heading, find_headings, heading_at
 from .words import stems
 
 _LICENSE_WORD = lazy(r"licen[cs]|许可", re.I)
@@ -78,7 +78,10 @@ _MODEL_HEADING = lazy(
     r"\bmodel\s+(summary|details|description|overview|information|card)\b|\barchitecture\b", re.I
 )
 #: where a clause's subject ends and what is said of it begins
-_PREDICATE = lazy(r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|:|licen[cs]", re.I)
+_PREDICATE = lazy(
+    r"\bunder\b|\brequires?\b|\bmust\b|\bfollows?\b|\bcomply\b|\bsubject\s+to\b|:|licen[cs]",
+    re.I,
+)
 _WORD = lazy(r"[a-z0-9][a-z0-9._'-]*", re.I)
 #: words that tell one model of a repository from another (`StableLM-Base-Alpha`, "fine-tuned")
 _WEIGHT_SUFFIX = lazy(r"\.(tar|safetensors|gguf|bin|pt|pth|ckpt|zip)$", re.I)
@@ -120,11 +123,15 @@ def model_license_statements(
     license at once, and whether it is a dated news item (a paragraph opening with a date, or
     under a "News"/"Updates"/"Changelog" heading), which a later statement may supersede. Its
     location and note are those of the `doc.license_statement`."""
+    headings = find_headings(lines)
     for where, clause, kind, components, dated in _license_clauses(path, lines, names):
         if "weights" in components:
+            model = " ".join(model_subject(clause))
+            if not model and _GENERIC_SUBJECT.match(clause):
+                model = _heading_model(heading_at(headings, where.line or 0))
             yield Evidence(
                 "doc.license_statement.model",
-                (kind, " ".join(model_subject(clause)), is_cumulative(clause), dated),
+                (kind, model, is_cumulative(clause), dated),
                 where,
                 Confidence.MEDIUM,
                 note=_shown(clause),
@@ -218,7 +225,7 @@ def _unrestricted_listed(evidence: Sequence[Evidence], restricted: Sequence[str]
     names by an identifier: a restriction on some listed models says nothing of the others.
     Only when every restrictive statement names a model identifier (a qualifier such as
     "fine-tuned" alone may name all of them)."""
-    identifiers = [[w for w in model.split() if is_model_name(w)] for model in restricted]
+    identifiers = [[w for w in model.split() if w not in _QUALIFIERS] for model in restricted]
     if not all(identifiers):
         return []
     listed = [
@@ -264,9 +271,10 @@ def _name_parts(names: Sequence[str]) -> frozenset[str]:
 
 def _names(model: str, named: frozenset[str]) -> bool:
     """A statement names the release when one of its model identifiers is all in its name
-    (a weight file's suffix aside: `mistral-large-instruct-2407.tar`)."""
+    (a weight file's suffix aside: `mistral-large-instruct-2407.tar`); a qualifier such as
+    "base" identifies no model."""
     return any(
-        is_model_name(word)
+        word not in _QUALIFIERS
         and set(re.split(r"[^a-z0-9]+", _WEIGHT_SUFFIX.sub("", word))) - {""} <= named
         for word in model.split()
     )
@@ -282,9 +290,22 @@ def model_subject(clause: str) -> tuple[str, ...]:
         word = match.group(0).lower().rstrip(".-'").removesuffix("'s")
         if subject[max(0, match.start() - 1) : match.start()] == "@" or _DOMAIN.search(word):
             continue
-        if (word in _QUALIFIERS or is_model_name(word)) and word not in found:
+        named = is_model_name(word) or _is_proper_model_name(match.group(0))
+        if (word in _QUALIFIERS or named) and word not in found:
             found.append(word)
     return tuple(found)
+
+
+def _is_proper_model_name(word: str) -> bool:
+    """A model family written as no English word is (`LLaVA`, `LLAMA`, `GPTJ`, `MetaCLIP`):
+    letters only, with a capital after the first letter; not a license or legal word."""
+    bare = word.rstrip(".-'").removesuffix("'s")
+    return (
+        len(bare) >= 4
+        and bare.isalpha()
+        and any(c.isupper() for c in bare[1:])
+        and bare.lower() not in _NOT_MODEL_NAMES
+    )
 
 
 def is_model_name(word: str) -> bool:
@@ -294,9 +315,45 @@ def is_model_name(word: str) -> bool:
     return letters and len(word) >= 4 and (any(c.isdigit() for c in word) or word.count("-") >= 2)
 
 
+#: "Models are licensed under...", "The checkpoints are released under...": a subject that
+#: names no model, which the section it stands in may
+_GENERIC_SUBJECT = lazy(
+    r"^\W*(all\s+|the\s+|these\s+|our\s+)?(pre-?trained\s+)?(models?|weights|checkpoints?)\s+"
+    r"(are|is|were|was)\b",
+    re.I,
+)
+_HEADING_WORD = lazy(r"[A-Za-z][\w.-]*[\w]|[A-Za-z]")
+_NOT_MODEL_NAMES = frozenset(
+    {
+        *("faq", "api", "apis", "gpu", "gpus", "llm", "llms", "todo", "readme", "usage", "spdx"),
+        *("license", "licence", "licenses", "notice", "apache", "software", "model", "models"),
+        *("weights", "code", "data", "this", "these", "the", "and", "use", "all", "note"),
+        # platforms and formats the checkpoints come in, not models
+        *("github", "huggingface", "pytorch", "tensorflow", "modelscope", "deepspeed", "openai"),
+        *("vllm", "coreml", "onnx", "gguf", "safetensors", "megatron", "keras", "paddlepaddle"),
+    }
+)
+
+
 def is_cumulative(clause: str) -> bool:
     """One clause naming an open and a restrictive license: both apply to its subject."""
     return bool(_OPEN_LICENSE.search(clause) and _RESTRICTED_LICENSE.search(clause))
+
+
+def _heading_model(heading: Heading | None) -> str:
+    """The model a section is about, when its heading names one by a name that cannot be an
+    English word (`MetaCLIP`, `EVA-CLIP`, `Wombat 2`): "### MetaCLIP ... Models are licensed
+    under CC-BY-NC." speaks of MetaCLIP's models only. A heading such as "License" or "Model
+    Zoo" names none."""
+    if heading is None:
+        return ""
+    found = [
+        w.lower()
+        for w in _HEADING_WORD.findall(heading.text[:200])
+        if w.lower() not in _NOT_MODEL_NAMES
+        and (any(c.isdigit() for c in w) or sum(c.isupper() for c in w[1:]) >= 1)
+    ]
+    return " ".join(dict.fromkeys(found))
 
 
 def _front_matter_end(lines: Sequence[str]) -> int:

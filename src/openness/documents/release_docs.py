@@ -12,7 +12,11 @@ What these facts may mean is decided by the frameworks' rules; here a document i
 - `doc.data.named` (name): a data source the README says the model was trained on (not verified).
 - `doc.data.withheld` (phrase): the README says the training data is not released.
 - `doc.data.section` (heading): a section about the training data (its sources not verified).
+- `doc.data.evaluation_folder` (folder): a data folder whose README opens by saying its data is
+  for evaluation (and says nothing of training): its files are evaluation data.
 - `doc.training` / `doc.data_prep` (path): documentation of training or data-preparation steps.
+- `doc.training.released` (sentence): a document says the training code is released ("we
+  open-source the training code of X", "[x] Release training / evaluation code"), not read.
 - `doc.datasheet` (path), `doc.datasheet.topic` (topic): a datasheet or dataset card.
 - `doc.dataset_link` (URL): a link to a dataset on the Hub or another data host;
   `doc.eval_dataset_link` a benchmark the model is scored on (under an evaluation heading or one
@@ -108,7 +112,10 @@ _FINETUNED_FROM = lazy(
 )
 #: "trained on the Pile", "pre-trained on [RedPajama](…)": a named training data source
 _TRAINED_ON = lazy(
-    r"\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+\[?(?:the\s+)?\[?"
+    r"(?:\b(?:pre-?)?trained\s+(?:\w+\s+)?on\s+|"
+    # "due to the training data Emilia, an in-the-wild dataset", "Training data: The Pile"
+    r"\b(?:[Pp]re-?)?[Tt]raining\s+(?:[Dd]ata|[Dd]ataset|[Cc]orpus)\s*(?::\s*|\s(?:is|was)\s+)?)"
+    r"\[?(?:[Tt]he\s+)?\[?"
     r"(?P<name>[A-Z][\w.-]*[A-Za-z](?:\s+[A-Z][\w.-]*[A-Za-z]){0,3})"
 )
 #: "We will not release the ShareGPT dataset": the release says its data is withheld
@@ -122,8 +129,34 @@ _WITHHELD = lazy(
 _NOT_DATA = lazy(
     r"^(?:GPUs?|TPUs?|CPUs?|NVIDIA|AMD|Intel|Apple|Google|AWS|Azure|Slurm|Kubernetes|English|"
     r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
-    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
+    r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*|"
+    # "Training Data Composition": a section's name, not a source
+    r"Composition|Collection|Summary|Overview|Details?|Sources?|Mixture|Statistics|Processing|"
+    r"Preparation|Curation|Filtering|Size|Quality|Card|Sheet|Cutoff|Freshness)\b"
 )
+#: a README in a data folder (`data/README.md`, `datasets/eval/README.md`)
+_DATA_FOLDER_README = lazy(
+    r"(^|/)(data|datasets?|corpus|corpora)(/[^/]+)*/readme[^/]*\.(md|markdown|rst|txt)$", re.I
+)
+_FOR_EVALUATION = lazy(r"\b(evaluat\w*|benchmark\w*|test\s+sets?)\b", re.I)
+#: "We open-source the training code of X", "the training scripts are released", "- [x] Release
+#: training / evaluation code": the code is said to be public (a "- [ ]" to-do item is not)
+_TRAINING_CODE_RELEASED = lazy(
+    r"\b(open[- ]?sourc\w*|releas\w*|publish\w*|made\s+public)\s+(the\s+|our\s+|its\s+)?"
+    r"(full\s+|complete\s+)?(pre-?)?training(\s*/\s*\w+)?\s+(code|scripts?|codebase)\b|"
+    r"\b(pre-?)?training\s+(code|scripts?|codebase)\s+(is|are|has\s+been|have\s+been)\s+(now\s+)?"
+    r"(open[- ]?sourced|released|published|public(ly\s+available)?|available\s+(at|on|in|here))\b",
+    re.I,
+)
+_NEGATED = lazy(r"\b(not|never|no)\b|n't\b", re.I)
+_NOT_DONE = lazy(r"\b(will|would|plan(s|ned)?\s+to|going\s+to|to\s+be|soon|coming)\b", re.I)
+_OPEN_TODO = lazy(r"^\s*[-*]\s*\[\s\]")
+_LABELLED_LINK = lazy(r"\[([^\[\]]{1,80})\]\(\s*(https?://[^)\s]{1,500})")
+_PAPER_LABEL = lazy(
+    r"\W*((our|the|this)\s+)?((research|technical|tech)\s+)?(paper|report|preprint)\W*", re.I
+)
+_NUMBERED_SECTION = lazy(r"\s*(\d{1,2}(\.\d{1,2})*\.?|[ivx]{1,4}\.)\s")
+_BARE_DATA_HEADING = lazy(r"[\W\d]*(data|datasets?|corpus|corpora)\W*", re.I)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
     r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
@@ -135,7 +168,16 @@ _LAUNCHER = lazy(
     r"llamafactory-cli)\s",
     re.I,
 )
-_TRAINING_SCRIPT = lazy(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
+#: the scripts (or `-m` modules) a launcher line runs: their names or folders say training, not
+#: the options (`--model_args pretrained=...` of an evaluation script)
+_SCRIPT_ARG = lazy(
+    r"(?:^|\s)(?:-m\s+(?P<module>[\w.]+)|(?P<script>[\w./-]*\w\.(?:py|sh|ya?ml)))(?=\s|$)"
+)
+_TRAINING_SCRIPT = lazy(
+    r"(^|[/._-])(train|training|pretrain|pretraining|pre_train|finetune|fine_tune|finetuning|"
+    r"tune|sft|dpo)([_-][\w-]*)?([/.]|$)",
+    re.I,
+)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -203,6 +245,9 @@ _LIBRARY_FOR_USERS = lazy(
 )
 _FINETUNING_FOR_USERS = lazy(
     r"\bfor\s+(users|you|developers|the\s+community)\s+to\s+(fine-?tune|finetune)\b|"
+    # "example fine-tuning scripts", "a simple model fine-tuning example": a how-to for users
+    r"\bexamples?\s+(fine-?tun|finetun)\w*\s+(scripts?|code)\b|"
+    r"\b(fine-?tun|finetun)\w*\s+(examples?|demos?)\b|"
     r"\b(fine-?tun|finetun)\w*\b[^.\n]{0,80}?\b(downstream\s+(tasks?|applications?)|"
     r"your\s+own\s+(data|datasets?|tasks?))",
     re.I,
@@ -297,12 +342,15 @@ def document_facts(
         yield Evidence("doc.training", path, Location(path), Confidence.HIGH)
     if _DATA_PREP_PATH.search(path):
         yield Evidence("doc.data_prep", path, Location(path), Confidence.HIGH)
+    evaluation_folder = list(_evaluation_folder(path, lines))
+    yield from evaluation_folder
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
     yield from _finetuning_for_users(path, lines)
-    yield from _training_sections(path, lines, headings)
-    yield from _links(path, lines, found)
+    yield from _training_sections(path, lines, headings, found, labelled)
+    yield from _training_code_released(path, lines)
+    yield from _links(path, lines, found, evaluation=bool(evaluation_folder))
     yield from _hardware(path, lines)
     yield from _architecture_numbers(path, lines)
     yield from weights_download_facts(path, lines, found, owners)
@@ -311,10 +359,12 @@ def document_facts(
     if path.lower().endswith(".cff"):
         yield from _citation_file(path, text)
     else:
-        compact_names = _compact_names(path, title) | {
-            _compact(r) for r in repositories if len(_compact(r)) >= 3
-        }
-        yield from _citations(path, lines, names, compact_names)
+        repository_names = {_compact(r) for r in repositories if len(_compact(r)) >= 3}
+        top = path.split("/", 1)[0] if "/" in path else ""
+        if "+" in top and len(_compact(top.split("+")[-1])) >= 3:
+            repository_names.add(_compact(top.split("+")[-1]))
+        compact_names = _compact_names(path, title) | repository_names
+        yield from _citations(path, lines, names, compact_names, frozenset(repository_names))
         yield from _badge_preprints(path, lines)
 
 
@@ -325,6 +375,29 @@ def _is_primary(path: str) -> bool:
     if not _PRIMARY_NAME.match(parts[-1]):
         return False
     return len(parts) == 1 or (len(parts) == 2 and ("+" in parts[0] or parts[0].startswith("@")))
+
+
+def _evaluation_folder(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """A data folder's README whose opening (up to its first heading after the title) speaks of
+    evaluation and not of training: "how we prepared the data for evaluation"."""
+    if not _DATA_FOLDER_README.search(path):
+        return
+    opening: list[str] = []
+    for line in lines[:_OPENING_LINES]:
+        if line.lstrip().startswith("#") and opening:
+            break
+        opening.append(line[:1_000])
+    text = " ".join(opening)
+    found = _FOR_EVALUATION.search(text)
+    if found and not _TRAIN_WORD.search(text):
+        number = next((n for n, line in enumerate(opening, 1) if found.group(0) in line), 1)
+        yield Evidence(
+            "doc.data.evaluation_folder",
+            posixpath.dirname(path),
+            Location(path, line=number),
+            Confidence.MEDIUM,
+            note=" ".join(text.split())[:160],
+        )
 
 
 def _library_for_users(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
@@ -375,7 +448,11 @@ def _withheld_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
 def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
     """The first data source a README names as what the model was trained on."""
     for number, line in enumerate(lines, start=1):
+        # "Training Data Composition" as a heading or column names a section, not the data
+        section = line.lstrip().startswith(("#", "|"))
         for match in _TRAINED_ON.finditer(line[:2000]):
+            if section and "training" in match.group(0).lower():
+                continue
             name = match.group("name")
             # "continually trained on the GLM-4-9B": a model (its size), not data
             model = re.search(r"\d(\.\d+)?[BM]\b", name, re.I)
@@ -385,9 +462,16 @@ def _named_data(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
 
 
 def _training_sections(
-    path: str, lines: Sequence[str], headings: Sequence[tuple[str, int]]
+    path: str,
+    lines: Sequence[str],
+    headings: Sequence[tuple[str, int]],
+    found: Sequence[Heading] = (),
+    labelled: Sequence[tuple[str, int]] = (),
 ) -> Iterable[Evidence]:
-    data = next(((t, n) for t, n in headings if _DATA_HEADING.search(t)), None)
+    """`labelled`: the headings and a card's bold labels ("**Training data**"), where a card
+    template puts its data section."""
+    data = next(((t, n) for t, n in (labelled or headings) if _DATA_HEADING.search(t)), None)
+    data = data or _data_under_training(found)
     if data:
         yield Evidence("doc.data.section", data[0][:120], Location(path, line=data[1]))
     heading = next(((t, n) for t, n in headings if _TRAINING_HEADING.search(t)), None)
@@ -395,9 +479,38 @@ def _training_sections(
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
     for number, line in enumerate(lines, start=1):
         launcher = _LAUNCHER.match(line[:500])
-        if launcher and _TRAINING_SCRIPT.search(line[launcher.end() : 500]):
+        scripts = _SCRIPT_ARG.finditer(line[launcher.start() : 500]) if launcher else ()
+        if any(_TRAINING_SCRIPT.search(s.group("module") or s.group("script")) for s in scripts):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
+
+
+def _training_code_released(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    for number, line in enumerate(lines, start=1):
+        text = line[:2_000]
+        found = _TRAINING_CODE_RELEASED.search(text) if "train" in text.lower() else None
+        if found is None or _OPEN_TODO.match(text):
+            continue
+        sentence = next((s for s in re.split(r"(?<=[.!?])\s+", text) if found.group(0) in s), text)
+        said = sentence[: sentence.find(found.group(0)) + len(found.group(0))]
+        if _NEGATED.search(said) or _NOT_DONE.search(said) or sentence.rstrip().endswith("?"):
+            continue  # "we do not release...", "we will release...", "Will you release...?"
+        where = Location(path, line=number)
+        note = " ".join(sentence.split())[:160]
+        yield Evidence("doc.training.released", note, where, Confidence.MEDIUM)
+        return
+
+
+def _data_under_training(found: Sequence[Heading]) -> tuple[str, int] | None:
+    """A heading that says only "Data" (or "Dataset", "Corpus") inside a pre-training or
+    training section: "## 4. Pre-Training Details / ### Data"."""
+    for i, heading in enumerate(found):
+        if not _BARE_DATA_HEADING.fullmatch(heading.text.strip()):
+            continue
+        parent = next((h for h in reversed(found[:i]) if h.level < heading.level), None)
+        if parent is not None and _TRAINING_HEADING.search(parent.text):
+            return f"{parent.text} / {heading.text}".lower()[:120], heading.line
+    return None
 
 
 def _documents(members: Sequence[Member]) -> list[Member]:
@@ -451,9 +564,12 @@ def _topics(
                 yield Evidence(fact, topic, Location(path, line=line), note=text[:120])
 
 
-def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iterable[Evidence]:
-    """Paper links, and data links: training data, or evaluation data (a benchmark). A URL in
-    a BibTeX field is a citation (a Zenodo DOI of the software), not a data source."""
+def _links(
+    path: str, lines: Sequence[str], headings: Sequence[Heading], evaluation: bool = False
+) -> Iterable[Evidence]:
+    """Paper links, and data links: training data, or evaluation data (a benchmark, or any data
+    linked by the README of an evaluation data folder: `evaluation`). A URL in a BibTeX field is
+    a citation (a Zenodo DOI of the software), not a data source."""
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if "://" not in line:
@@ -465,13 +581,21 @@ def _links(path: str, lines: Sequence[str], headings: Sequence[Heading]) -> Iter
             if is_data_link(url) and not _BIBTEX_FIELD.match(line[:1_000]):
                 # a benchmark list may sit under "Benchmark Results" > "General Domain"
                 under = " / ".join(h.text for h in heading_path(headings, number))
-                evaluation = is_evaluation_data(url, line[:10_000], under)
-                fact = "doc.eval_dataset_link" if evaluation else "doc.dataset_link"
-                if not evaluation and is_example_data(url, line[:10_000]):
+                benchmark = evaluation or is_evaluation_data(url, line[:10_000], under)
+                fact = "doc.eval_dataset_link" if benchmark else "doc.dataset_link"
+                if not benchmark and is_example_data(url, line[:10_000]):
                     fact = "doc.example_dataset_link"
                 yield Evidence(fact, url, Location(path, line=number))
-            elif _PAPER_HOSTS.search(url):
+            elif _PAPER_HOSTS.search(url) or url in _paper_labelled(line[:10_000]):
                 yield Evidence("doc.paper.link", url, Location(path, line=number))
+
+
+def _paper_labelled(line: str) -> set[str]:
+    """Links whose text calls them the paper ("our [research paper](https://ai.example.com/
+    publications/...)"), on whatever host."""
+    if "paper" not in line.lower() and "report" not in line.lower():
+        return set()
+    return {m.group(2) for m in _LABELLED_LINK.finditer(line) if _PAPER_LABEL.fullmatch(m.group(1))}
 
 
 def _hardware(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
@@ -518,7 +642,9 @@ def _compact_names(path: str, title: str) -> frozenset[str]:
     """The release's names written as one word (`OpenWombat`, `open_wombat` -> `openwombat`):
     the repository folder of the document and the head of its title."""
     top = path.split("/", 1)[0] if "/" in path else ""
-    found = {_compact(top.split("+")[-1]), _compact(title.split(":")[0])}
+    found = {_compact(top.split("+")[-1])}
+    if not _NUMBERED_SECTION.match(title):  # "1. Introduction of Wombat" is a section, no title
+        found.add(_compact(title.split(":")[0]))
     return frozenset(n for n in found if len(n) >= 3)
 
 
@@ -529,14 +655,33 @@ def _names_a_parent(title: str, compact_names: frozenset[str]) -> bool:
     return len(head) >= 3 and any(head != n and head in n for n in compact_names)
 
 
+def _names_only_a_family(
+    shared: frozenset[str], title: str, repository_names: frozenset[str]
+) -> bool:
+    """Every word a citation shares with the release is a strict part of the repository's name
+    (`clip` of `open_clip`), which the title does not spell whole: a work on the model family the
+    repository reimplements ("Demystifying CLIP Data"), not the repository's own."""
+    whole = _compact(title)
+    return (
+        bool(shared)
+        and all(any(w != n and w in n for n in repository_names) for w in shared)
+        and not any(n in whole for n in repository_names)
+    )
+
+
 def _citations(
-    path: str, lines: Sequence[str], names: frozenset[str], compact_names: frozenset[str]
+    path: str,
+    lines: Sequence[str],
+    names: frozenset[str],
+    compact_names: frozenset[str],
+    repository_names: frozenset[str] = frozenset(),
 ) -> Iterable[Evidence]:
     for entry in _bibtex_entries(lines):
         key, kind, fields, line = entry
         title = fields.get("title", "")
-        own = bool(names & (stems(title.split(":")[0]) | stems(key)))
-        own = own and not _names_a_parent(title, compact_names)
+        shared = names & (stems(title.split(":")[0]) | stems(key))
+        own = bool(shared) and not _names_a_parent(title, compact_names)
+        own = own and not _names_only_a_family(shared, title, repository_names)
         yield Evidence(
             "doc.citation",
             key or title[:80],

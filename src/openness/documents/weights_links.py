@@ -5,10 +5,13 @@ links, a "Model Weights" list, "Download the model from https://huggingface.co/O
 `huggingface-cli download ORG/NAME` command, a link to a checkpoint file. Such a statement counts
 only when
 
-- the link is to a model repository (Hugging Face, ModelScope) or to a weight file,
+- the link is to a model repository (Hugging Face, ModelScope) or to a weight file, or to an
+  archive (`.zip`, `.tar.gz`) where the line, table header, lead-in or heading names checkpoints
+  or weights (a "Checkpoint (url)" column),
 - it belongs to the release's own organisation (the owner of one of the places read: a README
   that links someone else's model, the base it was tuned from or a competitor, says nothing about
-  its own weights), and
+  its own weights; a host is owned when one of its labels, or a hyphenated word of one, is the
+  owner: `ml-site.cdn-apple.com` for `apple`), and
 - the link's line, its table's header row, the sentence that introduces its list, or its heading
   speaks of downloading, weights, checkpoints or a release.
 
@@ -16,7 +19,9 @@ Facts (each cites its file and line; the repository itself is not read, the rati
 
 - `doc.weights.base` / `doc.weights.end` (value: `ORG/NAME` or the file URL): a model named as a
   base or pretrained model (`-Base`, `pretrained/`), or any other (the end model);
-- `doc.weights.gated` (phrase): a document says access must be requested (gated weights).
+- `doc.weights.gated` (phrase): a document that names the release's downloadable weights says
+  access must be requested (gated weights); the same words in another document (a how-to about
+  someone else's gated models) do not gate them.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from ..lazy_re import lazy
+from ..lazy_re import LazyPattern, lazy
 from ..model import Confidence, Evidence, Location
 from .links import classify_url, urls_in
 from .place_names import MIN_OWNER, compact
@@ -46,6 +51,9 @@ _CLI_DOWNLOAD = lazy(
 )
 _MODELSCOPE = lazy(r"^/models/(?P<id>[^/]+/[^/]+)")
 _WEIGHT_FILE = lazy(r"\.(safetensors|pt|pth|bin|ckpt|gguf|onnx|h5|msgpack)$", re.I)
+#: an archive holds anything (data, code, weights): a checkpoint only where the words say so
+_ARCHIVE = lazy(r"\.(zip|tar|tar\.gz|tgz|tar\.bz2|7z)$", re.I)
+_CHECKPOINT_WORDS = lazy(r"\b(checkpoints?|ckpts?|(model\s+)?weights?)\b", re.I)
 #: a base model by name: `-Base` / `.base` / `-pt` at the end (`bert-base-uncased` and
 #: `codet5-base-multi-sum` are sizes), or pretrained anywhere (`pretrained/3B/checkpoint.pt`)
 _BASE_NAME = lazy(r"(^|[-_.])(base|pt)$|(^|[-_./])pre-?train(ed|ing)?([-_./]|$)", re.I)
@@ -68,16 +76,15 @@ def weights_download_facts(
 ) -> Iterable[Evidence]:
     if not owners:
         return
-    gated = False
+    gated: Evidence | None = None
     cited = {"base": 0, "end": 0}
     seen: set[str] = set()
     for index, raw in enumerate(lines):
         line = raw[:MAX_LINE]
-        if not gated:
+        if gated is None:
             match = _GATED.search(line)
             if match:
-                gated = True
-                yield Evidence(
+                gated = Evidence(
                     "doc.weights.gated",
                     match.group(0),
                     Location(path, line=index + 1),
@@ -85,12 +92,17 @@ def weights_download_facts(
                     note=" ".join(line.split())[:160],
                 )
         for name, org, needle in _models(line):
-            if not _owned(org, owners) or _NOT_WEIGHTS.search(name):
+            archive = bool(_ARCHIVE.search(_path_of(name)))
+            # an archive's folder (`/datasets/fastvlm/`) is the host's layout; its name and
+            # the words around it say what it holds
+            named = _path_of(name).rsplit("/", 1)[-1] if archive else name
+            if not _owned(org, owners) or _NOT_WEIGHTS.search(named):
                 continue
             stage = "base" if _BASE_NAME.search(_stage_text(name)) else "end"
             if name in seen or cited[stage] >= MAX_PER_DOCUMENT:
                 continue
-            if not _download_context(lines, index, headings, needle):
+            words = _CHECKPOINT_WORDS if archive else _DOWNLOAD_WORDS
+            if not _download_context(lines, index, headings, needle, words):
                 continue
             cited[stage] += 1
             seen.add(name)
@@ -101,6 +113,10 @@ def weights_download_facts(
                 Confidence.MEDIUM,
                 note=" ".join(line.split())[:160],
             )
+    # access requests said where the weights are offered: a how-to about someone else's gated
+    # models ("### Python (gated models)") says nothing of the release's
+    if gated is not None and seen:
+        yield gated
 
 
 def _models(line: str) -> list[tuple[str, str, str]]:
@@ -125,16 +141,26 @@ def _models(line: str) -> list[tuple[str, str, str]]:
             model = _MODELSCOPE.match(parts.path)
             if model:
                 found.append((model.group("id"), model.group("id").split("/")[0], url))
-        elif _WEIGHT_FILE.search(parts.path) and classify_url(url) in ("other", "model"):
+        elif _is_weight_file(url, parts.path):
             found.append((url, host, url))
     return found
+
+
+def _is_weight_file(url: str, path: str) -> bool:
+    kind = classify_url(url)
+    return bool(_WEIGHT_FILE.search(path) and kind in ("other", "model")) or bool(
+        _ARCHIVE.search(path) and kind == "other"
+    )
 
 
 def _owned(org: str, owners: frozenset[str]) -> bool:
     """The organisation is, contains or is part of one of the places' owners (`Snowflake` for
     `Snowflake-Labs`); a host is owned when one of its labels is an owner."""
-    if "." in org:  # a host: one of its labels is the owner (docs-assets.developer.apple.com)
-        return any(compact(label) in owners for label in org.split(".")[:-1])
+    if "." in org:  # a host: one of its labels, or a word of one, is the owner
+        # (docs-assets.developer.apple.com, ml-site.cdn-apple.com)
+        labels = org.split(".")[:-1]
+        words = [w for label in labels for w in label.split("-") if len(w) >= MIN_OWNER]
+        return any(compact(label) in owners for label in [*labels, *words])
     name = compact(org)
     return len(name) >= MIN_OWNER and any(name == o or o in name or name in o for o in owners)
 
@@ -142,18 +168,27 @@ def _owned(org: str, owners: frozenset[str]) -> bool:
 def _stage_text(name: str) -> str:
     """The model's name (`ORG/NAME` -> NAME), or a file URL's path without its extension."""
     if "://" in name:
-        return _WEIGHT_FILE.sub("", urlsplit(name).path)
+        return _ARCHIVE.sub("", _WEIGHT_FILE.sub("", urlsplit(name).path))
     return name.split("/", 1)[-1]
 
 
+def _path_of(name: str) -> str:
+    return urlsplit(name).path if "://" in name else ""
+
+
 def _download_context(
-    lines: Sequence[str], index: int, headings: Sequence[Heading], needle: str
+    lines: Sequence[str],
+    index: int,
+    headings: Sequence[Heading],
+    needle: str,
+    words: LazyPattern = _DOWNLOAD_WORDS,
 ) -> bool:
     """A listing of models (a list item or table row that starts with the link), or the words
     around the link: its sentence (a long line may speak of training and link the model it
-    trains), its table's header row, its list's lead-in sentence, its heading."""
+    trains), its table's header row, its list's lead-in sentence, its heading. An archive
+    (`.zip`) needs `words` that name checkpoints or weights, not only a download."""
     line = lines[index][:MAX_LINE]
-    if _lists(line, needle):
+    if words is _DOWNLOAD_WORDS and _lists(line, needle):
         return True
     if line.lstrip().startswith("|"):
         context = [line]
@@ -171,7 +206,7 @@ def _download_context(
     heading = heading_at(headings, index + 1)
     if heading is not None:
         context.append(heading.text)
-    return any(_DOWNLOAD_WORDS.search(_without_urls(text)) for text in context)
+    return any(words.search(_without_urls(text)) for text in context)
 
 
 def _lead_in(

@@ -31,6 +31,24 @@ GENERIC = frozenset(
         "github",
         "main",
         "docs",
+        # what a how-to's title says is done ("Wombat-7B Chat Fine-tuning"), which a cited
+        # method's title may share ("P-tuning: Prompt tuning can be comparable to fine-tuning")
+        "fine",
+        "tuning",
+        "tuned",
+        "finetune",
+        "finetuning",
+        "pretraining",
+        "pretrained",
+        "inference",
+        "evaluation",
+        "deployment",
+        "quantization",
+        "guide",
+        "tutorial",
+        "usage",
+        "demo",
+        "scripts",
     ]
 )
 

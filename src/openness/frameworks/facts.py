@@ -46,7 +46,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
         (
             "training_code",
-            r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
+            # `pretrained.py` lists pretrained weights to download: it does not train
+            r"(^|/)((train(?!ed)|training|finetune|fine_tune|pretrain(?!ed)|sft|trainer)"
             r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
@@ -74,7 +75,9 @@ _FOR_USERS = lazy(
     r"(^|/)([\w.]*[-_])?(demos?|examples?|tutorials?|colabs?|cookbooks?|notebooks?)([-_][\w.]*)?/"
 )
 #: a data file among scripts (a list of shard names, a config) is the scripts' input, not data
-_AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|src|utils|tools|configs?)([-_][\w.]*)?/")
+_AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|shell|src|utils|tools|configs?)([-_][\w.]*)?/")
+#: a tokenizer's vocabulary beside the data (`data/<corpus>_pinyin/vocab.txt`) is not the data
+_VOCABULARY = lazy(r"(^|/)(vocab|vocabulary|tokenizer|merges|special_tokens)[^/]*$")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 #: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
@@ -99,7 +102,10 @@ def derive_framework_facts(
 ) -> list[Evidence]:
     evidence = list(_for_this_model(evidence))
     out = [e for e in evidence if e.fact == "fw.license.weights_per_model"]
-    out.extend(_file_roles(files))
+    evaluation_folders = tuple(
+        f"{e.value}/" for e in evidence if e.fact == "doc.data.evaluation_folder" and e.value
+    )
+    out.extend(_file_roles(files, evaluation_folders))
     out.extend(_license_types(evidence))
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
@@ -175,7 +181,10 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         yield replace(e, fact="link.code.elsewhere")
 
 
-def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
+def _file_roles(
+    files: Sequence[FileEntry], evaluation_folders: tuple[str, ...] = ()
+) -> Iterable[Evidence]:
+    """`evaluation_folders`: data folders whose README says their data is for evaluation."""
     for f in files:
         path = f.path.lower()
         if f.format in detect.WEIGHT_FORMATS:
@@ -195,8 +204,12 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
                 if role in _DEVELOPER_ROLES and _FOR_USERS.search(path):
                     break  # a fine-tuning demo (or its example data) for users is not how the
                     # model was trained
-                if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
+                if role == "dataset" and any(
+                    p.search(path) for p in (_AMONG_CODE, _PLACEHOLDER, _VOCABULARY)
+                ):
                     break
+                if role == "dataset" and f.path.startswith(evaluation_folders or ("\0",)):
+                    role = "evaluation_data"
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 if role == "training_code" and _PRETRAINING.search(path):
                     yield Evidence("file.role.pretraining_code", f.path, Location(f.path))

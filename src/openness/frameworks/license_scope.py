@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..model import DetectedLicense, Evidence, FileEntry, Location
-from ..readers import detect
 
 OPEN_CATEGORIES = ("open-source", "open-content")
 
@@ -116,9 +115,9 @@ def weights_license_facts(
     README sentences that scope a license to the weights (`doc.license_statement`) count too."""
     model_release = is_model_release(evidence, files)
     if model_release:  # the binding license (`license.category`) then covers the weights
-        weight = next((f for f in files if f.format in detect.WEIGHT_FORMATS), None)
+        weight = next((e for e in evidence if e.fact == "weights.present"), None)
         declared = next((e for e in evidence if e.fact == "card.license"), None)
-        where = Location(weight.path) if weight else declared.location if declared else Location("")
+        where = (weight or declared or Evidence("", None, Location(""))).location
         yield Evidence("fw.release.model", True, where)
     covering = 0
     for lic in licenses:
@@ -178,10 +177,9 @@ def model_card_facts(evidence: Sequence[Evidence], model_release: bool) -> Itera
 
 def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> bool:
     """A release of a model (weights, or a card that declares a license as Hub cards do), as
-    opposed to a folder of code and documents."""
-    return any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
-        e.fact == "card.license" for e in evidence
-    )
+    opposed to a folder of code and documents. Weights as `rubrics/derive.py` reads them
+    (`weights.present`): a small NumPy table beside the code (a mel filter bank) is none."""
+    return any(e.fact in ("weights.present", "card.license") for e in evidence)
 
 
 def speaks_for_code(lic: DetectedLicense) -> bool:

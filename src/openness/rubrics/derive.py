@@ -69,13 +69,20 @@ OPEN_SOURCE_LIBRARIES = frozenset(
 )
 
 #: plain array files (NumPy) hold any numbers: in a folder of data or results they are data
-#: (scores, features, embeddings), not a model's weights
+#: (scores, features, embeddings), and a small one is a lookup table, not a model's weights
 _ARRAY_FORMATS = frozenset({detect.NPY, detect.NPZ})
 _DATA_FOLDER = re.compile(
     r"(^|/)([\w-]*[_-])?(data|datasets?|outputs?|results?|samples?|features?|embeddings?|"
     r"scores?|stats|statistics|metrics)([_-][\w-]*)?/",
     re.IGNORECASE,
 )
+
+#: weights a test suite loads (`tests/assets/test_lm_model.safetensors`) are fixtures, not the
+#: release's model
+_TEST_FOLDER = re.compile(r"(^|/)(tests?|testing|test_data|testdata|fixtures?)/", re.IGNORECASE)
+
+#: below this, a NumPy file is a table (mel filters, normalisation statistics), not a model
+MIN_ARRAY_WEIGHTS_BYTES = 1 << 20
 
 CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".c", ".cpp", ".cu", ".rs", ".js", ".ts", ".go")
 
@@ -110,7 +117,12 @@ def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
     for f in files:
         if f.format not in detect.WEIGHT_FORMATS:
             continue
-        if f.format in _ARRAY_FORMATS and _DATA_FOLDER.search(f.path.rsplit("/", 1)[0] + "/"):
+        if _TEST_FOLDER.search(f.path):
+            continue
+        if f.format in _ARRAY_FORMATS and (
+            _DATA_FOLDER.search(f.path.rsplit("/", 1)[0] + "/")
+            or 0 < f.size < MIN_ARRAY_WEIGHTS_BYTES
+        ):
             continue
         yield Evidence("weights.present", f.format, Location(f.path))
         if f.format in detect.SAFE_WEIGHT_FORMATS:
