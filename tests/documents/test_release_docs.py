@@ -407,3 +407,21 @@ def test_a_readme_saying_the_data_is_withheld_makes_the_data_closed(tmp_path: Pa
     assert ("README.md", 4) in {(e.location.file, e.location.line) for e in data.evidence}
     for other in ("The data will be released soon.\n", "We do not share our evaluation code.\n"):
         assert "doc.data.withheld" not in _facts("README.md", other)
+
+
+@pytest.mark.parametrize(
+    ("command", "training"),
+    [
+        ("python eval/harness.py --model hf --model_args pretrained=org/wombat-1b", False),
+        ("python -m wombat.generate --checkpoint pretrained/wombat.pt", False),
+        ("torchrun --nproc_per_node 8 scripts/pretrain_wombat.py", True),
+        ("python -m wombat.train --config c.yaml", True),
+        ("python src/training/main.py --epochs 3", True),
+        ("bash run_sft.sh", True),
+    ],
+)
+def test_a_training_command_is_told_by_what_it_runs_not_its_arguments(
+    command: str, training: bool
+) -> None:
+    facts = _facts("wombat/README.md", f"# Wombat\n\nRun:\n\n```\n{command}\n```\n")
+    assert ("doc.training.section" in facts) is training

@@ -130,7 +130,9 @@ _LAUNCHER = lazy(
     r"llamafactory-cli)\s",
     re.I,
 )
-_TRAINING_SCRIPT = lazy(r"(train|tune|sft|dpo)\w*(\.py|\.sh|\.ya?ml)?\b", re.I)
+#: the script, module or config a launcher runs names training ("train.py", "-m olmo.train",
+#: "src/training/main.py"); an argument such as "pretrained=org/model" is not what it runs
+_TRAINING_SCRIPT = lazy(r"(^|[/_.-])(pre-?|fine-?)?(train|tun(e|ing)|sft|dpo)", re.I)
 
 #: card topics, by heading (lower-cased)
 CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -375,9 +377,20 @@ def _training_sections(
         yield Evidence("doc.training.section", heading[0][:120], Location(path, line=heading[1]))
     for number, line in enumerate(lines, start=1):
         launcher = _LAUNCHER.match(line[:500])
-        if launcher and _TRAINING_SCRIPT.search(line[launcher.end() : 500]):
+        if launcher and _TRAINING_SCRIPT.search(_script_of(line[launcher.end() : 500].split())):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
             return
+
+
+def _script_of(args: Sequence[str]) -> str:
+    """What a launcher runs: the module after `-m`, else its first script, else its first
+    argument that is not an option ("train" of `llamafactory-cli train x.yaml`)."""
+    for i, token in enumerate(args):
+        if token == "-m" and i + 1 < len(args):
+            return args[i + 1]
+        if token.endswith((".py", ".sh")):
+            return token
+    return next((t for t in args if not t.startswith("-")), "")
 
 
 def _documents(members: Sequence[Member]) -> list[Member]:
