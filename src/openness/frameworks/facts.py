@@ -154,7 +154,8 @@ _CHECKOUT_FOLDER = lazy(r"^([A-Za-z0-9][\w.-]*)\+([\w.-]+)/")
 
 
 def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> Iterable[Evidence]:
-    """`link.code.elsewhere`: a code link that points outside the places read. A link to a
+    """`link.code.elsewhere`: a link the documents call code (`link.code.said`: not a library
+    the code depends on or work it builds on) that points outside the places read. A link to a
     GitHub repository that was read (a `gh:` place, an `OWNER+NAME/` checkout) is not "linked,
     not verified": what it holds was read."""
     read = {
@@ -167,7 +168,9 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         if folder:
             read.add(f"{folder.group(1)}/{folder.group(2)}".lower())
     for e in evidence:
-        if e.fact != "link.code" or not isinstance(e.value, str) or _NOT_CODE_LINK.search(e.value):
+        if e.fact != "link.code.said" or not isinstance(e.value, str):
+            continue
+        if _NOT_CODE_LINK.search(e.value):
             continue
         repo = _REPO_URL.match(e.value)
         if repo and f"{repo.group(2)}/{repo.group(3)}".lower() in read:
