@@ -36,3 +36,12 @@ def test_an_array_of_scores_in_an_outputs_folder_is_no_weights(tmp_path: Path) -
 def test_an_array_beside_the_model_still_counts_as_weights(tmp_path: Path) -> None:
     root = _release(tmp_path, "checkpoints/embedding_table.npy")
     assert _weights_cited(root) == {"checkpoints/embedding_table.npy"}
+
+
+def test_an_array_inside_a_python_package_is_no_weights(tmp_path: Path) -> None:
+    root = _release(tmp_path, "wombat/assets/filter_bank.npy")
+    (tmp_path / "wombat" / "__init__.py").write_text("")
+    (tmp_path / "wombat" / "audio.py").write_text("FILTERS = 'assets/filter_bank.npy'\n")
+    assert _weights_cited(root) == set()
+    mof = next(f for f in openness.assess(str(root)).frameworks if f.framework == "mof")
+    assert next(c for c in mof.components if c.id == "final_parameters").status == "unknown"
