@@ -425,3 +425,11 @@ def test_a_training_command_is_told_by_what_it_runs_not_its_arguments(
 ) -> None:
     facts = _facts("wombat/README.md", f"# Wombat\n\nRun:\n\n```\n{command}\n```\n")
     assert ("doc.training.section" in facts) is training
+
+
+def test_an_evaluated_use_section_is_about_uses_not_evaluation_results() -> None:
+    card = "# Wombat\n\n## Model Use\n\n### Evaluated Use\n\nResearchers studying speech.\n"
+    facts = _facts("model-card.md", card)
+    assert "evaluation" not in facts.get("doc.model_card.topic", [])
+    results = card + "\n## Evaluation results\n\n| task | score |\n|---|---|\n| asr | 0.9 |\n"
+    assert "evaluation" in _facts("model-card.md", results)["doc.model_card.topic"]

@@ -45,3 +45,18 @@ def test_an_array_inside_a_python_package_is_no_weights(tmp_path: Path) -> None:
     assert _weights_cited(root) == set()
     mof = next(f for f in openness.assess(str(root)).frameworks if f.framework == "mof")
     assert next(c for c in mof.components if c.id == "final_parameters").status == "unknown"
+
+
+def test_data_in_a_folder_its_readme_calls_evaluation_data_is_not_training_data(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(README)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "long_form.json").write_text('[{"audio": "a.wav", "text": "hello"}]\n')
+    (tmp_path / "data" / "README.md").write_text(
+        "This folder shows how we prepared the data for evaluation, to replicate the results.\n"
+    )
+    a = openness.assess(str(tmp_path), hash_files=False)
+    mof = {c.id: c for f in a.frameworks if f.framework == "mof" for c in f.components}
+    assert [e.value for e in mof["evaluation_data"].evidence][:1] == ["data/long_form.json"]
+    assert mof["datasets"].status != "open"

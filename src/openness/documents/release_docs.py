@@ -25,6 +25,8 @@ What these facts may mean is decided by the frameworks' rules; here a document i
   paper, data and code, so that what none of them names can be rated absent.
 - `doc.paper.link` (URL): a link to a paper host (arXiv, DOI, ACL Anthology, OpenReview...),
   the release's own or not.
+- `doc.folder.evaluation` (folder): a sub-folder's README opens by saying the folder serves
+  evaluation ("how we prepared the data for evaluation"): its data files are evaluation data.
 - `doc.training.section` (heading or command): a section about training or fine-tuning, or a
   command line that runs a training script.
 - `doc.library_for_users` (sentence): the opening of a place's README presents the repository
@@ -119,6 +121,12 @@ _NOT_DATA = lazy(
     r"Chinese|French|German|Spanish|Japanese|Korean|Russian|Arabic|Multilingual|Our|This|These|"
     r"Top|A|An|It|We|They|Hugging|Huggingface|HuggingFace|Windows|Linux|Mac\w*)\b"
 )
+#: a folder's README opening that says its contents serve evaluation, not training
+_FOR_EVALUATION = lazy(
+    r"\b(for|of)\s+(the\s+|our\s+|model\s+)?(evaluation|evaluating|benchmark(ing)?)\b|"
+    r"\bevaluation\s+(data(sets?)?|sets?|benchmarks?|suites?)\b",
+    re.I,
+)
 _TRAINING_HEADING = lazy(
     # "pretrained models" is what to download, not how it was trained
     r"\b(pre-?train(ing)?|train(ing)?|fine-?tun(e|ing)|instruction[- ]tun\w*|sft|rlhf|dpo)\b"
@@ -139,7 +147,8 @@ CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("architecture", re.compile(r"architecture|model (details|description|summary|overview)")),
     ("training", re.compile(r"train|fine-?tun|pre-?train|alignment|\bsft\b|\brlhf\b")),
     ("training_data", re.compile(r"\bdata(set)?s?\b|corpus")),
-    ("evaluation", re.compile(r"evaluat|benchmark|results|performance")),
+    # "Evaluated use" (the uses a model was evaluated for) is about uses, not results
+    ("evaluation", re.compile(r"evaluat(?!ed\s+uses?\b)|benchmark|results|performance")),
     ("limitations", re.compile(r"limitation|bias|risk|ethic|safety|out[- ]of[- ]scope")),
 )
 #: Gebru et al.'s datasheet questions, by heading
@@ -283,6 +292,8 @@ def document_facts(
     if _is_primary(path):
         yield Evidence("doc.primary", path, Location(path))
         yield from _library_for_users(path, lines)
+    else:
+        yield from _evaluation_folder(path, lines)
     yield from _finetuning_for_users(path, lines)
     yield from _training_sections(path, lines, headings)
     yield from _links(path, lines, found)
@@ -379,6 +390,19 @@ def _training_sections(
         launcher = _LAUNCHER.match(line[:500])
         if launcher and _TRAINING_SCRIPT.search(_script_of(line[launcher.end() : 500].split())):
             yield Evidence("doc.training.section", line.strip()[:120], Location(path, line=number))
+            return
+
+
+def _evaluation_folder(path: str, lines: Sequence[str]) -> Iterable[Evidence]:
+    """A sub-folder's README whose opening says the folder is about evaluation ("how we
+    prepared the data for evaluation"): the data files in it are evaluation data."""
+    folder = posixpath.dirname(path)
+    if not folder or not posixpath.basename(path).lower().startswith("readme"):
+        return
+    opening = [(n, line) for n, line in enumerate(lines[:40], start=1) if line.strip()]
+    for number, line in [(n, t) for n, t in opening if not t.lstrip().startswith("#")][:3]:
+        if _FOR_EVALUATION.search(line[:2000]):
+            yield Evidence("doc.folder.evaluation", folder, Location(path, line=number))
             return
 
 

@@ -99,7 +99,10 @@ def derive_framework_facts(
 ) -> list[Evidence]:
     evidence = list(_for_this_model(evidence))
     out = [e for e in evidence if e.fact == "fw.license.weights_per_model"]
-    out.extend(_file_roles(files))
+    evaluation = tuple(
+        f"{e.value}/" for e in evidence if e.fact == "doc.folder.evaluation" and e.value
+    )
+    out.extend(_file_roles(files, evaluation))
     out.extend(_license_types(evidence))
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
@@ -178,7 +181,8 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         yield replace(e, fact="link.code.elsewhere")
 
 
-def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
+def _file_roles(files: Sequence[FileEntry], evaluation: tuple[str, ...] = ()) -> Iterable[Evidence]:
+    """`evaluation`: folders their README says serve evaluation; their data is evaluation data."""
     for f in files:
         path = f.path.lower()
         if f.format in detect.WEIGHT_FORMATS:
@@ -200,6 +204,8 @@ def _file_roles(files: Sequence[FileEntry]) -> Iterable[Evidence]:
                     # model was trained
                 if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
                     break
+                if role == "dataset" and f.path.startswith(evaluation):
+                    role = "evaluation_data"
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
                 if role == "training_code" and _PRETRAINING.search(path):
                     yield Evidence("file.role.pretraining_code", f.path, Location(f.path))
