@@ -1,7 +1,7 @@
 """A README links many repositories; only a link it calls the release's code makes training,
 inference, evaluation or preprocessing code "claimed" (linked, not verified). Libraries the code
 depends on, work it builds on and ports by others say nothing about the release's code (issue 14:
-seen on real releases)."""
+seen on real releases). Tests of the code are none of its components either."""
 
 from __future__ import annotations
 
@@ -59,3 +59,13 @@ def test_a_link_called_code_still_claims_it(tmp_path: Path) -> None:
         "Training code: https://github.com/wombat-org/wombat-train\n"
     )
     assert _mof(tmp_path)["training_code"] == "claimed"
+
+
+def test_tests_of_the_code_are_none_of_its_components(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Wombat\n\nWombat is a small speech model.\n")
+    for name in ("tests/test_inference.py", "tests/test_eval_task.py", "tokenization_test.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("def test_it():\n    assert True\n")
+    status = _mof(tmp_path)
+    for component in ("inference_code", "evaluation_code", "preprocessing_code"):
+        assert status[component] in ("unknown", "absent"), component

@@ -86,6 +86,9 @@ _DATA_PIPELINE = lazy(
 #: code that defines the model (MOF "model architecture"): `modeling_*.py`, `model.py`,
 #: `models/...`, `*_arch*.py`; a script that only runs the model does not
 _MODEL_CODE = lazy(r"(^|/)(modeling_[^/]*|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
+#: a test of the code (`tests/…`, `test_*.py`, `*_test.py`, `conftest.py`) is none of the
+#: release's components: not its inference, evaluation or preprocessing code, nor its model code
+_TEST_CODE = lazy(r"((^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test\.[^/.]+|conftest\.py)$)")
 _MAKES_DATA_NOT_MODEL = frozenset({"inference_code", "evaluation_code", "sample_outputs"})
 _PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
@@ -188,6 +191,8 @@ def _file_roles(files: Sequence[FileEntry], evaluation: tuple[str, ...] = ()) ->
         if f.format in detect.WEIGHT_FORMATS:
             if _CHECKPOINT.search(path):
                 yield Evidence("file.role.intermediate_checkpoint", f.path, Location(f.path))
+            continue
+        if _TEST_CODE.search(path) and re.search(_CODE, path):
             continue
         if _MODEL_CODE.search(path) and not (
             _DATA_PIPELINE.search(path) or _FOR_USERS.search(path)
