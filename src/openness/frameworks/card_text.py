@@ -104,7 +104,10 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
         line = line[:MAX_LINE]
         for fact, pattern in CLAIMS:
             match = pattern.search(line)
-            if match and not _SAID_OF_CODE.search(line[: match.start()][-80:]):
+            if match is None:
+                continue
+            before = line[: match.start()][-80:]
+            if not (_SAID_OF_CODE.search(before) or _ASPIRATION.search(before)):
                 yield Evidence(
                     fact,
                     match.group(0),
@@ -124,6 +127,15 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
 _SAID_OF_CODE = re.compile(
     r"\b(code|codebase|implementation|library|scripts)\b(?!.*\b(models?|weights|checkpoints?)\b)"
     r"[^.;]*$",
+    re.I,
+)
+
+
+#: "to build truly open-source models", "a quest towards fully open source AI": a goal or a
+#: mission of the project, not a statement that this release is open
+_ASPIRATION = re.compile(
+    r"\b(to\s+(build|create|develop|make|advance|promote|democrati[sz]e)|towards?|quest|mission|"
+    r"aims?\s+(to|for|at)|striv\w*|vision\s+(of|for)|future\s+of)\b[^.;!?]*$",
     re.I,
 )
 
