@@ -60,3 +60,13 @@ def test_data_in_a_folder_its_readme_calls_evaluation_data_is_not_training_data(
     mof = {c.id: c for f in a.frameworks if f.framework == "mof" for c in f.components}
     assert [e.value for e in mof["evaluation_data"].evidence][:1] == ["data/long_form.json"]
     assert mof["datasets"].status != "open"
+
+
+def test_arrays_that_are_no_weights_make_no_model_release(tmp_path: Path) -> None:
+    """The README of a repository of code holding only such arrays is not a model card: what it
+    lacks (evaluation results, limitations) is not absent from the model's card."""
+    root = _release(tmp_path, "sourcing/data_collection/outputs/clip_scores_1000.npy")
+    (root / "LICENSE").write_text("Apache License\nVersion 2.0, January 2004\n")
+    a = openness.assess(str(root), hash_files=False)
+    mof = {c.id: c.status for f in a.frameworks if f.framework == "mof" for c in f.components}
+    assert mof["evaluation_results"] == mof["model_card"] == "unknown"

@@ -114,7 +114,8 @@ def weights_license_facts(
     README sentences that scope a license to the weights (`doc.license_statement`) count too."""
     model_release = is_model_release(evidence, files)
     if model_release:  # the binding license (`license.category`) then covers the weights
-        weight = next((f for f in files if f.format in detect.WEIGHT_FORMATS), None)
+        counted = {e.location.file for e in evidence if e.fact == "weights.present"}
+        weight = next((f for f in files if f.path in counted), None)
         declared = next((e for e in evidence if e.fact == "card.license"), None)
         where = Location(weight.path) if weight else declared.location if declared else Location("")
         yield Evidence("fw.release.model", True, where)
@@ -176,8 +177,10 @@ def model_card_facts(evidence: Sequence[Evidence], model_release: bool) -> Itera
 
 def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> bool:
     """A release of a model (weights, or a card that declares a license as Hub cards do), as
-    opposed to a folder of code and documents."""
-    return any(f.format in detect.WEIGHT_FORMATS for f in files) or any(
+    opposed to a folder of code and documents. Weights are what `weights.present` counts: an
+    array of scores in a data folder or a filter bank inside a package makes no model release."""
+    counted = {e.location.file for e in evidence if e.fact == "weights.present"}
+    return any(f.format in detect.WEIGHT_FORMATS and f.path in counted for f in files) or any(
         e.fact == "card.license" for e in evidence
     )
 
