@@ -389,3 +389,25 @@ def test_calling_the_code_open_source_is_no_openwashing(tmp_path: Path) -> None:
     model = readme + "\nKiwi is an open source model.\n"
     b = assess(str(_repo(tmp_path / "b", {**files, "acme+kiwi/README.md": model})), health=False)
     assert [f for f in b.findings if f.rule_id == "OPN-OWS-001"]
+
+
+def test_a_flat_repository_of_scripts_gets_its_roles(tmp_path: Path) -> None:
+    """A research repository with every script at its root: `modeling.py` defines the model,
+    `run_pretraining.py` trains it, and `sample_text.txt` is input for the data script, not the
+    model's output; the test of the model code is none of these."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/modeling.py": "class Wombat: ...\n",
+        "acme+wombat/modeling_test.py": "def test_wombat(): ...\n",
+        "acme+wombat/run_pretraining.py": "print('train')\n",
+        "acme+wombat/create_pretraining_data.py": "print('shards')\n",
+        "acme+wombat/sample_text.txt": "A sentence to make pre-training shards from.\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    roles = _roles(a)
+    assert roles["run_pretraining.py"] in ("file.role.training_code", "file.role.pretraining_code")
+    assert "sample_text.txt" not in roles and "modeling_test.py" not in roles
+    assert _component(a, "mof", "model_architecture")[0] == "open"
+    assert _component(a, "mof", "training_code")[0] == "open"
+    assert _component(a, "mof", "sample_outputs")[0] == "unknown"

@@ -46,7 +46,7 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
         (
             "training_code",
-            r"(^|/)((train|training|finetune|fine_tune|pretrain|sft|trainer)"
+            r"(^|/)((run_)?(train|training|finetune|fine_tune|pretrain|sft|trainer)"
             r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
@@ -56,7 +56,9 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "sample_outputs",
-            r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])[^/]*"
+            # "sample_text.txt" fed to a data script is sample input, not the model's output
+            r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])"
+            r"(?!(text|inputs?|data|prompts?|questions?)[_.-])[^/]*"
             r"\.(txt|md|jsonl|json|png|jpe?g|wav|mp3|mp4)$",
         ),
         (
@@ -85,7 +87,7 @@ _DATA_PIPELINE = lazy(
 )
 #: code that defines the model (MOF "model architecture"): `modeling_*.py`, `model.py`,
 #: `models/...`, `*_arch*.py`; a script that only runs the model does not
-_MODEL_CODE = lazy(r"(^|/)(modeling_[^/]*|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
+_MODEL_CODE = lazy(r"(^|/)(modeling(_[^/]*)?|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
 #: a test of the code (`tests/…`, `test_*.py`, `*_test.py`, `conftest.py`) is none of the
 #: release's components: not its inference, evaluation or preprocessing code, nor its model code
 _TEST_CODE = lazy(r"((^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test\.[^/.]+|conftest\.py)$)")
