@@ -39,9 +39,10 @@ CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "card.mentions.hardware",
+        # a GPU named or counted ("8 A100s", "4 to 16 Cloud TPUs"), not "runs on GPUs"
         re.compile(
-            r"\b([AHV]100|H200|B200|TPU\s?v?\d|GPUs?|TPUs?|"
-            r"accelerators?|Trainium|Gaudi)\b"
+            r"\b([AHV]100|H[28]00|A800|B200|TPU\s?v?\d|Trainium|Gaudi)|"
+            r"\b\d[\d,]*\s*(x\s*|×\s*)?([\w-]+\s+)?(GPUs?|TPUs?|accelerators?)\b"
         ),
     ),
     (
@@ -78,6 +79,12 @@ MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 MAX_LINE = 10_000
+#: hardware, compute and data size count only in a line about training: "transcribing speech on
+#: an A100", "parameters, FLOPs" of a model table, "dataset A has 1000 samples" say nothing of it
+_IN_TRAINING = frozenset(
+    {"card.mentions.hardware", "card.mentions.compute", "card.mentions.data_size"}
+)
+_TRAINING = re.compile(r"(?<![-_])\b(pre-?)?(train|trained|training|trains)\b(?![-_])", re.I)
 
 
 def card_text_facts(release: Release, limits: Limits) -> list[Evidence]:
@@ -117,6 +124,8 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
                 )
         for fact, pattern in MENTIONS:
             match = None if fact in seen else pattern.search(line)
+            if match and fact in _IN_TRAINING and not _TRAINING.search(line):
+                continue
             if match:
                 seen.add(fact)  # the first mention is enough to cite
                 yield Evidence(fact, match.group(0), Location(path, line=number), Confidence.MEDIUM)
