@@ -28,6 +28,8 @@ URL = "https://github.com/someone/thing"
         (f"[JAX version of Wombat available]({URL})", False),
         (f"We thank the authors of [Kangaroo]({URL}) for their code.", False),
         (f"pip install git+{URL}.git", False),
+        (f"Parts of the model code are adaptations of the official [repository]({URL}).", False),
+        (f"Our codebase also supports [tarballs]({URL}) for large datasets.", False),
         (f"git clone --recursive {URL}.git", True),
         (f"[![Code style: black](https://img.shields.io/badge/black.svg)]({URL})", False),
     ],

@@ -411,3 +411,16 @@ def test_a_flat_repository_of_scripts_gets_its_roles(tmp_path: Path) -> None:
     assert _component(a, "mof", "model_architecture")[0] == "open"
     assert _component(a, "mof", "training_code")[0] == "open"
     assert _component(a, "mof", "sample_outputs")[0] == "unknown"
+
+
+def test_a_weights_registry_and_test_configs_are_no_training_code_or_evaluation_data(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/src/wombat/pretrained.py": "URLS = {'wombat-b32': 'https://example.org/w.pt'}\n",
+        "acme+wombat/src/wombat/model_configs/wombat_test.json": '{"width": 8}\n',
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert _roles(a) == {}
+    assert _component(a, "mof", "evaluation_data")[0] == "unknown"

@@ -29,8 +29,8 @@ _CODE_SENTENCE = lazy(
 #: ...but to say what that code uses, builds on or thanks, not where it is
 _DEPENDS = lazy(
     r"\b(depends?\s+on|based\s+on|builds?\s+(up)?on|built\s+(up)?on|in\s+the\s+spirit\s+of|"
-    r"thanks?|inspired|install\w*|requires?|supported\s+by|compatible\s+with|ports?\b|"
-    r"version\s+of)",
+    r"thanks?|inspired|install\w*|requires?|supported\s+by|supports?|compatible\s+with|ports?\b|"
+    r"version\s+of|adapt(ed|ations?)\s+(of|from))",
     re.I,
 )
 _CLONE = lazy(r"\bgit\s+clone\s+(--?[\w-]+(=\S+)?\s+)*$", re.I)
@@ -57,8 +57,10 @@ def said_to_be_code(line: str, url: str) -> bool:
     sentence = parts[-1] if parts else before
     label = re.sub(r"[\[(<].*$", "", sentence)
     texts.append(label)
-    if any(_CODE_LABEL.match(re.sub(r"<[^>]*>|[*_`]", "", t)) for t in texts):
-        return True
     if _CLONE.search(before):  # the code to run the release with is fetched from there
         return True
-    return bool(_CODE_SENTENCE.search(sentence)) and not _DEPENDS.search(sentence)
+    if _DEPENDS.search(sentence):
+        return False
+    if any(_CODE_LABEL.match(re.sub(r"<[^>]*>|[*_`]", "", t)) for t in texts):
+        return True
+    return bool(_CODE_SENTENCE.search(sentence))

@@ -46,7 +46,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("evaluation_code", _NAME + r"(eval|benchmark)[^/]*" + _CODE),
         (
             "training_code",
-            r"(^|/)((run_)?(train|training|finetune|fine_tune|pretrain|sft|trainer)"
+            # "pretrained.py" lists weights to download; it trains nothing
+            r"(^|/)((run_)?(train|training|finetune|fine_tune|pretrain(?!ed)|sft|trainer)"
             r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
@@ -77,6 +78,7 @@ _FOR_USERS = lazy(
 )
 #: a data file among scripts (a list of shard names, a config) is the scripts' input, not data
 _AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|src|utils|tools|configs?)([-_][\w.]*)?/")
+_CONFIGS = lazy(r"(^|/)([\w.]*[-_])?configs?/")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 #: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
@@ -92,7 +94,7 @@ _MODEL_CODE = lazy(r"(^|/)(modeling(_[^/]*)?|models?|[^/]*_arch[^/]*|models?/[^/
 #: release's components: not its inference, evaluation or preprocessing code, nor its model code
 _TEST_CODE = lazy(r"((^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test\.[^/.]+|conftest\.py)$)")
 _MAKES_DATA_NOT_MODEL = frozenset({"inference_code", "evaluation_code", "sample_outputs"})
-_PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
+_PRETRAINING = lazy(r"(^|/|[-_])pre-?train(?!ed)")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
@@ -211,6 +213,8 @@ def _file_roles(files: Sequence[FileEntry], evaluation: tuple[str, ...] = ()) ->
                     # model was trained
                 if role == "dataset" and (_AMONG_CODE.search(path) or _PLACEHOLDER.search(path)):
                     break
+                if role == "evaluation_data" and _CONFIGS.search(path):
+                    break  # "model_configs/vit_test.json" configures a model for tests
                 if role == "dataset" and f.path.startswith(evaluation):
                     role = "evaluation_data"
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))
