@@ -424,3 +424,42 @@ def test_a_weights_registry_and_test_configs_are_no_training_code_or_evaluation_
     a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
     assert _roles(a) == {}
     assert _component(a, "mof", "evaluation_data")[0] == "unknown"
+
+
+def test_code_in_an_inference_or_sampling_folder_is_inference_code(tmp_path: Path) -> None:
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/wombat/inference/api.py": "def run(): ...\n",
+        "acme+wombat/scripts/sampling/simple_video.py": "print('sample a video')\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert set(_roles(a).values()) == {"file.role.inference_code"}
+    assert _component(a, "mof", "inference_code")[0] != "unknown"
+
+
+def test_a_license_file_named_after_another_project_does_not_license_the_code(
+    tmp_path: Path,
+) -> None:
+    """MetaCLIP: LICENSE is non-commercial ("the majority of the project"), openclip_LICENSE
+    covers the portion taken from OpenCLIP; the release's code is not open source."""
+    text = Path(__file__).parents[3] / "shared/corpus/licenses/audiocraft-LICENSE_weights"
+    if not text.is_file():
+        pytest.skip("../shared/corpus is not present")
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": text.read_text("utf-8"),
+        "acme+wombat/kangaroo_LICENSE": APACHE,
+        "acme+wombat/train.py": "print('train')\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert _component(a, "mof", "training_code")[0] == "restricted"
+    assert _component(a, "osaid", "training_code")[0] == "fail"
+    code = next(r for r in a.ratings if r.attribute.value == "open_code")
+    assert code.level.value != "open", code.rationale
+    # a code license of the release's own, beside a model license, still speaks for the code
+    files["acme+wombat/LICENSE"], files["acme+wombat/MODEL_LICENSE"] = (
+        APACHE,
+        files.pop("acme+wombat/kangaroo_LICENSE"),
+    )
+    b = assess(str(_repo(tmp_path / "b", files)), hash_files=False, health=False)
+    assert _component(b, "mof", "training_code")[0] == "open"

@@ -16,8 +16,8 @@ from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
 from .license_scope import (
     OPEN_CATEGORIES,
+    code_licenses,
     scoped_license_facts,
-    speaks_for_code,
     weights_license_facts,
 )
 
@@ -114,8 +114,7 @@ def derive_framework_facts(
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
         Evidence("fw.license.code", lic.id, lic.source, note="license scoped to the code")
-        for lic in licenses
-        if speaks_for_code(lic)
+        for lic in code_licenses(licenses)
     )
     out.extend(_paper_kinds(evidence))
     out.extend(links_elsewhere(evidence, files))
