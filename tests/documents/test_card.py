@@ -195,6 +195,8 @@ def test_headings_atx_setext_fences_and_word_counts() -> None:
         ("Model Details", ()),
         ("Known issues and caveats", ("limitations",)),
         ("Pre-training tips and caveats", ()),
+        ("Environment", ()),
+        ("Environment setup", ()),
     ],
 )
 def test_topic_table(heading: str, topics: tuple[str, ...]) -> None:

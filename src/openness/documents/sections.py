@@ -44,7 +44,8 @@ TOPIC_PATTERNS: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "environmental_impact": (
-        r"\benvironment(al)?\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
+        # "Environment" alone is the software to install, not the environmental impact
+        r"\benvironmental\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
         r"\benergy\b",
         None,
     ),
