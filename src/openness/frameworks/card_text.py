@@ -84,7 +84,9 @@ MAX_LINE = 10_000
 _IN_TRAINING = frozenset(
     {"card.mentions.hardware", "card.mentions.compute", "card.mentions.data_size"}
 )
-_TRAINING = re.compile(r"(?<![-_])\b(pre-?)?(train|trained|training|trains)\b(?![-_])", re.I)
+_TRAINING = re.compile(
+    r"(?<![-_])\b((pre-?)?(train|trained|training|trains)|fine-?tun(e|es|ed|ing))\b(?![-_])", re.I
+)
 
 
 def card_text_facts(release: Release, limits: Limits) -> list[Evidence]:
