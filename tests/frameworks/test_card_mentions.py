@@ -33,7 +33,7 @@ def test_a_line_not_about_training_mentions_no_training_facts(line: str) -> None
     [
         ("Pre-training takes four days on 4 to 16 Cloud TPUs.", "card.mentions.hardware"),
         ("Wombat was trained on 2,048 H100 GPUs.", "card.mentions.hardware"),
-        ("A command that fine-tunes Wombat on a machine with 4 A100 GPUs.", "card.mentions.hardware"),
+        ("A command that fine-tunes Wombat on 4 A100 GPUs.", "card.mentions.hardware"),
         ("Training used 3.8e24 FLOPs.", "card.mentions.compute"),
         ("The base models were trained on 300B tokens of web text.", "card.mentions.data_size"),
     ],
