@@ -71,3 +71,10 @@ def test_tests_of_the_code_are_none_of_its_components(tmp_path: Path) -> None:
     status = _mof(tmp_path)
     for component in ("inference_code", "evaluation_code", "preprocessing_code"):
         assert status[component] in ("unknown", "absent"), component
+
+
+def test_a_wall_of_code_links_is_read_in_linear_time(tmp_path: Path) -> None:
+    links = " ".join(f"[Code](https://github.com/o/r{i})" for i in range(20_000))
+    (tmp_path / "README.md").write_text(f"# Wombat\n\n{links}\n")
+    a = openness.assess(str(tmp_path), hash_files=False)
+    assert not [e for e in a.evidence if e.fact == "link.code.said"]

@@ -14,6 +14,7 @@ import re
 
 from ..lazy_re import lazy
 
+MAX_LINE = 20_000
 _CODE_WORDS = (
     r"(source\s+)?code(base)?|github|git\s*hub|repo(sitory)?|implementation|scripts?|"
     r"(pre-?)?training\s+(code|scripts?|recipes?)|fine-?tuning\s+(code|scripts?)"
@@ -42,6 +43,8 @@ _SENTENCE_END = lazy(r"[.!?。]\s+|[|•]")
 def said_to_be_code(line: str, url: str) -> bool:
     """True when `line` presents `url` as code: by the link's text, a label before it, or a
     sentence about the code that does not say the code merely uses or builds on it."""
+    if len(line) > MAX_LINE:  # a wall of links is no sentence about the code (and each
+        return False  # link's search through it would make the card quadratic to read)
     at = line.find(url)
     if at < 0:
         return False

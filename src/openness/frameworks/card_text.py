@@ -42,7 +42,8 @@ MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         # a GPU named or counted ("8 A100s", "4 to 16 Cloud TPUs"), not "runs on GPUs"
         re.compile(
             r"\b([AHV]100|H[28]00|A800|B200|TPU\s?v?\d|Trainium|Gaudi)|"
-            r"\b\d[\d,]*\s*(x\s*|×\s*)?([\w-]+\s+)?(GPUs?|TPUs?|accelerators?)\b"
+            # bounded, possessive: a line of "1,1,1,…" must not backtrack
+            r"\b\d[\d,]{0,12}+\s{0,3}+([x×]\s{0,3}+)?([\w-]{1,30}+\s{1,3}+)?(GPUs?|TPUs?|accelerators?)\b"
         ),
     ),
     (
