@@ -463,3 +463,30 @@ def test_a_license_file_named_after_another_project_does_not_license_the_code(
     )
     b = assess(str(_repo(tmp_path / "b", files)), hash_files=False, health=False)
     assert _component(b, "mof", "training_code")[0] == "open"
+
+
+def test_the_readmes_weights_license_is_not_overruled_by_another_models_page(
+    tmp_path: Path,
+) -> None:
+    """DINOv2: the README puts code and weights under Apache 2.0; a page in docs/ about another
+    model of the group says its weights "will be released under a non-commercial license"."""
+    files = {
+        "acme+wombat/README.md": (
+            "# Wombat\n\nA model.\n\n## License\n\n"
+            "Wombat code and model weights are released under the Apache License 2.0.\n"
+        ),
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/docs/README_KANGAROO.md": (
+            "# Scaling Kangaroo\n\n## License\n\n"
+            "Model weights will be released under the Kangaroo Non-Commercial Research License.\n"
+        ),
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    rating = next(r for r in a.ratings if r.attribute.value == "open_license")
+    assert rating.level.value == "open", rating.rationale
+    assert _component(a, "osaid", "any_purpose")[0] == "pass"
+    # without the README's own sentence, the page's restriction is all there is to read
+    files["acme+wombat/README.md"] = "# Wombat\n\nA model.\n"
+    b = assess(str(_repo(tmp_path / "b", files)), hash_files=False, health=False)
+    rating = next(r for r in b.ratings if r.attribute.value == "open_license")
+    assert rating.level.value != "open", rating.rationale

@@ -132,7 +132,7 @@ def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
         for e in evidence
         if e.fact in ("card.model_name", "card.title") and isinstance(e.value, str)
     ]
-    old = superseded_statements(evidence)
+    old = superseded_statements(evidence) | _beside_the_primary(evidence)
     current = [
         e
         for e in evidence
@@ -143,6 +143,22 @@ def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
         if not (e.fact == "doc.license_statement" and _weights_said(e) in aside):
             yield e
     yield from facts
+
+
+def _beside_the_primary(evidence: Sequence[Evidence]) -> set[tuple[Location, str]]:
+    """Weights license sentences of secondary documents (a `docs/README_OTHER_MODEL.md`) when
+    a primary README or card states the weights' license itself: they speak for the model that
+    document is about, not the release (DINOv2's README: Apache 2.0; its Cell-DINO page: a
+    non-commercial license)."""
+    primary = {e.value for e in evidence if e.fact == "doc.primary"}
+    said = [
+        (e, where)
+        for e in evidence
+        if e.fact.startswith("doc.license_statement") and (where := _weights_said(e)) is not None
+    ]
+    if not any(e.location.file in primary for e, _ in said):
+        return set()
+    return {where for e, where in said if e.location.file not in primary}
 
 
 def _weights_said(e: Evidence) -> tuple[Location, str] | None:
