@@ -52,8 +52,8 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "inference_code",
-            _NAME + r"(infer|(?<![a-z])generat|predict|serve|demo|chat|pipeline|modeling_)"
-            r"[^/]*" + _CODE,
+            r"(" + _NAME + r"(infer|(?<![a-z])generat|predict|serve|demo|chat|pipeline|modeling_)"
+            r"[^/]*|(^|/)(inference|sampling|serving|demos?)/([^/]+/)*[^/]+)" + _CODE,
         ),
         (
             "sample_outputs",
