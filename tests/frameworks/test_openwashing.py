@@ -152,7 +152,7 @@ def test_the_checks_are_data_read_by_the_one_rule_engine() -> None:
         "Join our forum to build fast, truly open-source models for everyone.",
         "We are on a quest towards fully open source AI.",
         "Read [A Guide to the Quest for Fully Open-Source AI](https://example.org/guide).",
-        "Our mission is an open-source AI system for all.",
+        "We aim to release truly open-source models.",
     ],
 )
 def test_a_projects_aspiration_is_no_claim_about_the_release(line: str) -> None:
@@ -162,3 +162,5 @@ def test_a_projects_aspiration_is_no_claim_about_the_release(line: str) -> None:
 def test_a_statement_about_the_release_is_still_a_claim() -> None:
     text = "# M\nWombat is a fully open model, built to advance research.\n"
     assert [e.fact for e in scan_text("README.md", text)] == ["claim.fully_open"]
+    text = "# M\nOur mission is to advance AI, and Wombat is an open-source model.\n"
+    assert [e.fact for e in scan_text("README.md", text)] == ["claim.open_source"]
