@@ -193,6 +193,10 @@ def test_headings_atx_setext_fences_and_word_counts() -> None:
         ("BibTeX citation", ("citation",)),
         ("Usage (Sentence-Transformers)", ()),
         ("Model Details", ()),
+        ("Known issues and caveats", ("limitations",)),
+        ("Pre-training tips and caveats", ()),
+        ("Environment", ()),
+        ("Environment setup", ()),
     ],
 )
 def test_topic_table(heading: str, topics: tuple[str, ...]) -> None:

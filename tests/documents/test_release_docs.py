@@ -667,3 +667,29 @@ def test_a_cards_bold_training_data_label_is_a_data_section() -> None:
 def test_a_readme_naming_its_training_data(line: str, named: str | None) -> None:
     facts = _facts("README.md", f"# Wombat\n\n{line}\n")
     assert facts.get("doc.data.named", [None])[0] == named
+
+
+@pytest.mark.parametrize(
+    ("command", "training"),
+    [
+        ("python eval/harness.py --model hf --model_args pretrained=org/wombat-1b", False),
+        ("python -m wombat.generate --checkpoint pretrained/wombat.pt", False),
+        ("torchrun --nproc_per_node 8 scripts/pretrain_wombat.py", True),
+        ("python -m wombat.train --config c.yaml", True),
+        ("python src/training/main.py --epochs 3", True),
+        ("bash run_sft.sh", True),
+    ],
+)
+def test_a_training_command_is_told_by_what_it_runs_not_its_arguments(
+    command: str, training: bool
+) -> None:
+    facts = _facts("wombat/README.md", f"# Wombat\n\nRun:\n\n```\n{command}\n```\n")
+    assert ("doc.training.section" in facts) is training
+
+
+def test_an_evaluated_use_section_is_about_uses_not_evaluation_results() -> None:
+    card = "# Wombat\n\n## Model Use\n\n### Evaluated Use\n\nResearchers studying speech.\n"
+    facts = _facts("model-card.md", card)
+    assert "evaluation" not in facts.get("doc.model_card.topic", [])
+    results = card + "\n## Evaluation results\n\n| task | score |\n|---|---|\n| asr | 0.9 |\n"
+    assert "evaluation" in _facts("model-card.md", results)["doc.model_card.topic"]

@@ -71,3 +71,37 @@ def test_weights_a_test_suite_loads_are_fixtures_not_the_model(tmp_path: Path) -
     model = tmp_path / "model.safetensors"
     save_file({"w": np.zeros((64, 64), dtype=np.float32)}, str(model))
     assert _weights_cited(tmp_path) == {"model.safetensors"}
+
+
+def test_an_array_inside_a_python_package_is_no_weights(tmp_path: Path) -> None:
+    root = _release(tmp_path, "wombat/assets/filter_bank.npy")
+    (tmp_path / "wombat" / "__init__.py").write_text("")
+    (tmp_path / "wombat" / "audio.py").write_text("FILTERS = 'assets/filter_bank.npy'\n")
+    assert _weights_cited(root) == set()
+    mof = next(f for f in openness.assess(str(root)).frameworks if f.framework == "mof")
+    assert next(c for c in mof.components if c.id == "final_parameters").status == "unknown"
+
+
+def test_data_in_a_folder_its_readme_calls_evaluation_data_is_not_training_data(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(README)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "long_form.json").write_text('[{"audio": "a.wav", "text": "hello"}]\n')
+    (tmp_path / "data" / "README.md").write_text(
+        "This folder shows how we prepared the data for evaluation, to replicate the results.\n"
+    )
+    a = openness.assess(str(tmp_path), hash_files=False)
+    mof = {c.id: c for f in a.frameworks if f.framework == "mof" for c in f.components}
+    assert [e.value for e in mof["evaluation_data"].evidence][:1] == ["data/long_form.json"]
+    assert mof["datasets"].status != "open"
+
+
+def test_arrays_that_are_no_weights_make_no_model_release(tmp_path: Path) -> None:
+    """The README of a repository of code holding only such arrays is not a model card: what it
+    lacks (evaluation results, limitations) is not absent from the model's card."""
+    root = _release(tmp_path, "sourcing/data_collection/outputs/clip_scores_1000.npy")
+    (root / "LICENSE").write_text("Apache License\nVersion 2.0, January 2004\n")
+    a = openness.assess(str(root), hash_files=False)
+    mof = {c.id: c.status for f in a.frameworks if f.framework == "mof" for c in f.components}
+    assert mof["evaluation_results"] == mof["model_card"] == "unknown"

@@ -144,3 +144,23 @@ def test_the_checks_are_data_read_by_the_one_rule_engine() -> None:
                 {"finding": "OPN-PKL-001", "when": {"always": True}, "because": ""}]}]},
             "bad.yaml",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Join our forum to build fast, truly open-source models for everyone.",
+        "We are on a quest towards fully open source AI.",
+        "Read [A Guide to the Quest for Fully Open-Source AI](https://example.org/guide).",
+        "We aim to release truly open-source models.",
+    ],
+)
+def test_a_projects_aspiration_is_no_claim_about_the_release(line: str) -> None:
+    assert not [e for e in scan_text("README.md", f"# M\n{line}\n") if e.fact.startswith("claim.")]
+
+
+def test_a_statement_about_the_release_is_still_a_claim() -> None:
+    text = "# M\nWombat is a fully open model, built to advance research.\n"
+    assert [e.fact for e in scan_text("README.md", text)] == ["claim.fully_open"]
+    text = "# M\nOur mission is to advance AI, and Wombat is an open-source model.\n"
+    assert [e.fact for e in scan_text("README.md", text)] == ["claim.open_source"]

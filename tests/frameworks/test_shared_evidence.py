@@ -393,3 +393,104 @@ def test_calling_the_code_open_source_is_no_openwashing(tmp_path: Path) -> None:
     model = readme + "\nKiwi is an open source model.\n"
     b = assess(str(_repo(tmp_path / "b", {**files, "acme+kiwi/README.md": model})), health=False)
     assert [f for f in b.findings if f.rule_id == "OPN-OWS-001"]
+
+
+def test_a_flat_repository_of_scripts_gets_its_roles(tmp_path: Path) -> None:
+    """A research repository with every script at its root: `modeling.py` defines the model,
+    `run_pretraining.py` trains it, and `sample_text.txt` is input for the data script, not the
+    model's output; the test of the model code is none of these."""
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/modeling.py": "class Wombat: ...\n",
+        "acme+wombat/modeling_test.py": "def test_wombat(): ...\n",
+        "acme+wombat/run_pretraining.py": "print('train')\n",
+        "acme+wombat/create_pretraining_data.py": "print('shards')\n",
+        "acme+wombat/sample_text.txt": "A sentence to make pre-training shards from.\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    roles = _roles(a)
+    assert roles["run_pretraining.py"] in ("file.role.training_code", "file.role.pretraining_code")
+    assert "sample_text.txt" not in roles and "modeling_test.py" not in roles
+    assert _component(a, "mof", "model_architecture")[0] == "open"
+    assert _component(a, "mof", "training_code")[0] == "open"
+    assert _component(a, "mof", "sample_outputs")[0] == "unknown"
+
+
+def test_a_weights_registry_and_test_configs_are_no_training_code_or_evaluation_data(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/src/wombat/pretrained.py": "URLS = {'wombat-b32': 'https://example.org/w.pt'}\n",
+        "acme+wombat/src/wombat/model_configs/wombat_test.json": '{"width": 8}\n',
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert _roles(a) == {}
+    assert _component(a, "mof", "evaluation_data")[0] == "unknown"
+
+
+def test_code_in_an_inference_or_sampling_folder_is_inference_code(tmp_path: Path) -> None:
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/wombat/inference/api.py": "def run(): ...\n",
+        "acme+wombat/scripts/sampling/simple_video.py": "print('sample a video')\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert set(_roles(a).values()) == {"file.role.inference_code"}
+    assert _component(a, "mof", "inference_code")[0] != "unknown"
+
+
+def test_a_license_file_named_after_another_project_does_not_license_the_code(
+    tmp_path: Path,
+) -> None:
+    """MetaCLIP: LICENSE is non-commercial ("the majority of the project"), openclip_LICENSE
+    covers the portion taken from OpenCLIP; the release's code is not open source."""
+    text = Path(__file__).parents[3] / "shared/corpus/licenses/audiocraft-LICENSE_weights"
+    if not text.is_file():
+        pytest.skip("../shared/corpus is not present")
+    files = {
+        "acme+wombat/README.md": "# Wombat\n\nA model.\n",
+        "acme+wombat/LICENSE": text.read_text("utf-8"),
+        "acme+wombat/kangaroo_LICENSE": APACHE,
+        "acme+wombat/train.py": "print('train')\n",
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    assert _component(a, "mof", "training_code")[0] == "restricted"
+    assert _component(a, "osaid", "training_code")[0] == "fail"
+    code = next(r for r in a.ratings if r.attribute.value == "open_code")
+    assert code.level.value != "open", code.rationale
+    # a code license of the release's own, beside a model license, still speaks for the code
+    files["acme+wombat/LICENSE"], files["acme+wombat/MODEL_LICENSE"] = (
+        APACHE,
+        files.pop("acme+wombat/kangaroo_LICENSE"),
+    )
+    b = assess(str(_repo(tmp_path / "b", files)), hash_files=False, health=False)
+    assert _component(b, "mof", "training_code")[0] == "open"
+
+
+def test_the_readmes_weights_license_is_not_overruled_by_another_models_page(
+    tmp_path: Path,
+) -> None:
+    """DINOv2: the README puts code and weights under Apache 2.0; a page in docs/ about another
+    model of the group says its weights "will be released under a non-commercial license"."""
+    files = {
+        "acme+wombat/README.md": (
+            "# Wombat\n\nA model.\n\n## License\n\n"
+            "Wombat code and model weights are released under the Apache License 2.0.\n"
+        ),
+        "acme+wombat/LICENSE": APACHE,
+        "acme+wombat/docs/README_KANGAROO.md": (
+            "# Scaling Kangaroo\n\n## License\n\n"
+            "Model weights will be released under the Kangaroo Non-Commercial Research License.\n"
+        ),
+    }
+    a = assess(str(_repo(tmp_path / "a", files)), hash_files=False, health=False)
+    rating = next(r for r in a.ratings if r.attribute.value == "open_license")
+    assert rating.level.value == "open", rating.rationale
+    assert _component(a, "osaid", "any_purpose")[0] == "pass"
+    # without the README's own sentence, the page's restriction is all there is to read
+    files["acme+wombat/README.md"] = "# Wombat\n\nA model.\n"
+    b = assess(str(_repo(tmp_path / "b", files)), hash_files=False, health=False)
+    rating = next(r for r in b.ratings if r.attribute.value == "open_license")
+    assert rating.level.value != "open", rating.rationale

@@ -7,7 +7,8 @@ Evidence facts (each located at its key's line in the card, key = the YAML key):
 when it is a level-1 heading: often the model's name),
 `card.model_index` (number of results), `card.model_index.metric` (task, dataset, metric,
 value), `card.section.<topic>`, `card.section_text.<topic>` (the section's first 500
-characters, for exports) and `link.<kind>`.
+characters, for exports), `link.<kind>` and `link.code.said` (a code link its line calls the
+release's code, see `code_links`).
 
 Findings: OPN-DOC-001 invalid front matter, OPN-DOC-002 not UTF-8, OPN-DOC-003 front matter
 beyond a safety cap (not parsed), OPN-DOC-004 card larger than the text cap (truncated).
@@ -22,6 +23,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Evidence, Finding, JSONValue, Link, Location, Section
 from ..readers.common import fact
 from ..rules import finding
+from .code_links import said_to_be_code
 from .frontmatter import FrontMatter, FrontMatterError, parse_front_matter, strings
 from .links import collect_links
 from .markdown_comments import is_markdown, without_html_comments
@@ -83,6 +85,13 @@ def read_card(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> CardRe
     links = collect_links(path, link_lines)
     evidence.extend(
         fact(f"link.{link.kind}", link.url, path, line=link.location.line) for link in links
+    )
+    text_of = dict(link_lines)
+    evidence.extend(
+        fact("link.code.said", link.url, path, line=link.location.line)
+        for link in links
+        if link.kind == "code"
+        and said_to_be_code(text_of.get(link.location.line or 0, ""), link.url)
     )
     return CardResult(tuple(evidence), tuple(found), links, tuple(findings), front is not None)
 

@@ -184,7 +184,8 @@ CARD_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("architecture", re.compile(r"architecture|model (details|description|summary|overview)")),
     ("training", re.compile(r"train|fine-?tun|pre-?train|alignment|\bsft\b|\brlhf\b")),
     ("training_data", re.compile(r"\bdata(set)?s?\b|corpus")),
-    ("evaluation", re.compile(r"evaluat|benchmark|results|performance")),
+    # "Evaluated use" (the uses a model was evaluated for) is about uses, not results
+    ("evaluation", re.compile(r"evaluat(?!ed\s+uses?\b)|benchmark|results|performance")),
     ("limitations", re.compile(r"limitation|bias|risk|ethic|safety|out[- ]of[- ]scope")),
 )
 #: Gebru et al.'s datasheet questions, by heading
@@ -207,7 +208,8 @@ _NOT_A_VENUE = lazy(
     r"\b(github|gitlab|hugging\s*face|repository|web\s*(site|page)|blog|model card)\b", re.I
 )
 _HARDWARE = lazy(
-    r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?([AHB]\d{2,3}|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
+    # upper-case chip names only: "b32" of "/path/to/b32.pt" or "ViT-B/32" is a model size
+    r"\b(\d[\d,]*\s*(x\s*)?)?(nvidia\s+)?((?-i:(?<![-/])[AHB]\d{2,3})|L4|L40S?|H800|A800|V100|TPU\s?v?\d\w*|"
     r"Ascend\s?\d+\w*|Gaudi\s?\d?|Trainium\d?|MI\d{3}\w*)\b|\bGPU[- ]hours?\b",
     re.I,
 )

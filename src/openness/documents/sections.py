@@ -22,7 +22,11 @@ TOPIC_PATTERNS: dict[str, tuple[str, str | None]] = {
         r"\buses? to avoid\b",
         None,
     ),
-    "limitations": (r"\blimitations?\b|\bshortcomings\b|\bknown issues\b|\bcaveats\b", None),
+    # "Pre-training tips and caveats" is a how-to, not the model's limitations
+    "limitations": (
+        r"\blimitations?\b|\bshortcomings\b|\bknown issues\b|\bcaveats\b",
+        r"\btips\b|\bhow to\b",
+    ),
     "bias_risks": (r"\bbias(es)?\b|\brisks?\b|\bethic(s|al)\b|\bfairness\b|\bharms?\b", None),
     "training_data": (
         r"\b(pre-?)?training data(sets?)?\b|^data(sets?)?$|\btraining corpus\b|"
@@ -40,7 +44,8 @@ TOPIC_PATTERNS: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "environmental_impact": (
-        r"\benvironment(al)?\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
+        # "Environment" alone is the software to install, not the environmental impact
+        r"\benvironmental\b|\bcarbon\b|\bco2\b|\bemissions?\b|"
         r"\benergy\b",
         None,
     ),

@@ -39,9 +39,11 @@ CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "card.mentions.hardware",
+        # a GPU named or counted ("8 A100s", "4 to 16 Cloud TPUs"), not "runs on GPUs"
         re.compile(
-            r"\b([AHV]100|H200|B200|TPU\s?v?\d|GPUs?|TPUs?|"
-            r"accelerators?|Trainium|Gaudi)\b"
+            r"\b([AHV]100|H[28]00|A800|B200|TPU\s?v?\d|Trainium|Gaudi)|"
+            # bounded, possessive: a line of "1,1,1,…" must not backtrack
+            r"\b\d[\d,]{0,12}+\s{0,3}+([x×]\s{0,3}+)?([\w-]{1,30}+\s{1,3}+)?(GPUs?|TPUs?|accelerators?)\b"
         ),
     ),
     (
@@ -78,6 +80,14 @@ MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 MAX_LINE = 10_000
+#: hardware, compute and data size count only in a line about training: "transcribing speech on
+#: an A100", "parameters, FLOPs" of a model table, "dataset A has 1000 samples" say nothing of it
+_IN_TRAINING = frozenset(
+    {"card.mentions.hardware", "card.mentions.compute", "card.mentions.data_size"}
+)
+_TRAINING = re.compile(
+    r"(?<![-_])\b((pre-?)?(train|trained|training|trains)|fine-?tun(e|es|ed|ing))\b(?![-_])", re.I
+)
 
 
 def card_text_facts(release: Release, limits: Limits) -> list[Evidence]:
@@ -104,7 +114,11 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
         line = line[:MAX_LINE]
         for fact, pattern in CLAIMS:
             match = pattern.search(line)
-            if match and not _SAID_OF_CODE.search(line[: match.start()][-80:]):
+            if match is None:
+                continue
+            before = line[: match.start()][-80:]
+            aspired = _ASPIRATION.search(line[max(0, match.start() - 80) : match.end()])
+            if not (_SAID_OF_CODE.search(before) or aspired):
                 yield Evidence(
                     fact,
                     match.group(0),
@@ -114,6 +128,8 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
                 )
         for fact, pattern in MENTIONS:
             match = None if fact in seen else pattern.search(line)
+            if match and fact in _IN_TRAINING and not _TRAINING.search(line):
+                continue
             if match:
                 seen.add(fact)  # the first mention is enough to cite
                 yield Evidence(fact, match.group(0), Location(path, line=number), Confidence.MEDIUM)
@@ -124,6 +140,17 @@ def scan_text(path: str, text: str) -> Iterable[Evidence]:
 _SAID_OF_CODE = re.compile(
     r"\b(code|codebase|implementation|library|scripts)\b(?!.*\b(models?|weights|checkpoints?)\b)"
     r"[^.;]*$",
+    re.I,
+)
+
+
+#: "to build truly open-source models", "a quest towards fully open source AI": a goal or a
+#: mission of the project, not a statement that this release is open
+_ASPIRATION = re.compile(
+    r"\b(to\s+(build|create|develop|make|advance|promote|democrati[sz]e)|towards?|quest|mission|"
+    r"aims?\s+(to|for|at)|striv\w*|vision\s+(of|for)|future\s+of)\b"
+    # "our mission is to advance AI, and Wombat is an open-source model" states what it is
+    r"(?![^.;!?]*\b(is|are|was|were)\s)[^.;!?]*$",
     re.I,
 )
 

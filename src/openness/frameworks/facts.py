@@ -16,8 +16,8 @@ from ..model import DetectedLicense, Evidence, FileEntry, Location
 from ..readers import detect
 from .license_scope import (
     OPEN_CATEGORIES,
+    code_licenses,
     scoped_license_facts,
-    speaks_for_code,
     weights_license_facts,
 )
 
@@ -47,17 +47,19 @@ FILE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "training_code",
             # `pretrained.py` lists pretrained weights to download: it does not train
-            r"(^|/)((train(?!ed)|training|finetune|fine_tune|pretrain(?!ed)|sft|trainer)"
+            r"(^|/)((run_)?(train(?!ed)|training|finetune|fine_tune|pretrain(?!ed)|sft|trainer)"
             r"[^/]*" + _CODE + r"|(train|training|pretrain|pretraining)/[^/]+" + _CODE + ")",
         ),
         (
             "inference_code",
-            _NAME + r"(infer|(?<![a-z])generat|predict|serve|demo|chat|pipeline|modeling_)"
-            r"[^/]*" + _CODE,
+            r"(" + _NAME + r"(infer|(?<![a-z])generat|predict|serve|demo|chat|pipeline|modeling_)"
+            r"[^/]*|(^|/)(inference|sampling|serving|demos?)/([^/]+/)*[^/]+)" + _CODE,
         ),
         (
             "sample_outputs",
-            r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])[^/]*"
+            # "sample_text.txt" fed to a data script is sample input, not the model's output
+            r"(^|/)(samples?|sample_outputs|outputs|generations)(/|[_.-])"
+            r"(?!(text|inputs?|data|prompts?|questions?)[_.-])[^/]*"
             r"\.(txt|md|jsonl|json|png|jpe?g|wav|mp3|mp4)$",
         ),
         (
@@ -78,6 +80,7 @@ _FOR_USERS = lazy(
 _AMONG_CODE = lazy(r"(^|/)([\w.]*[-_])?(scripts?|shell|src|utils|tools|configs?)([-_][\w.]*)?/")
 #: a tokenizer's vocabulary beside the data (`data/<corpus>_pinyin/vocab.txt`) is not the data
 _VOCABULARY = lazy(r"(^|/)(vocab|vocabulary|tokenizer|merges|special_tokens)[^/]*$")
+_CONFIGS = lazy(r"(^|/)([\w.]*[-_])?configs?/")
 #: data for trying the code out ("dummy_conversation.json", "example_data.jsonl"), not the data
 _PLACEHOLDER = lazy(r"(^|/|[_-])(dummy|toy|mock|fake|examples?|samples?|demo)([_.-][^/]*)?$")
 #: a data-collection or data-building folder: its code makes data (a distilabel "pipeline.py",
@@ -88,9 +91,12 @@ _DATA_PIPELINE = lazy(
 )
 #: code that defines the model (MOF "model architecture"): `modeling_*.py`, `model.py`,
 #: `models/...`, `*_arch*.py`; a script that only runs the model does not
-_MODEL_CODE = lazy(r"(^|/)(modeling_[^/]*|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
+_MODEL_CODE = lazy(r"(^|/)(modeling(_[^/]*)?|models?|[^/]*_arch[^/]*|models?/[^/]+)" + _CODE)
+#: a test of the code (`tests/…`, `test_*.py`, `*_test.py`, `conftest.py`) is none of the
+#: release's components: not its inference, evaluation or preprocessing code, nor its model code
+_TEST_CODE = lazy(r"((^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test\.[^/.]+|conftest\.py)$)")
 _MAKES_DATA_NOT_MODEL = frozenset({"inference_code", "evaluation_code", "sample_outputs"})
-_PRETRAINING = lazy(r"(^|/|[-_])pre-?train")
+_PRETRAINING = lazy(r"(^|/|[-_])pre-?train(?!ed)")
 _CHECKPOINT = lazy(r"(checkpoint|ckpt|(^|[/_-])step[-_]?\d|intermediate|iter[-_]?\d)")
 _ARXIV = lazy(r"arxiv\.org|doi\.org/10\.48550", re.IGNORECASE)
 
@@ -110,8 +116,7 @@ def derive_framework_facts(
     # a code license stays one beside a restrictive model license (LICENSE + MODEL_LICENSE)
     out.extend(
         Evidence("fw.license.code", lic.id, lic.source, note="license scoped to the code")
-        for lic in licenses
-        if speaks_for_code(lic)
+        for lic in code_licenses(licenses)
     )
     out.extend(_paper_kinds(evidence))
     out.extend(links_elsewhere(evidence, files))
@@ -129,7 +134,7 @@ def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
         for e in evidence
         if e.fact in ("card.model_name", "card.title") and isinstance(e.value, str)
     ]
-    old = superseded_statements(evidence)
+    old = superseded_statements(evidence) | _beside_the_primary(evidence)
     current = [
         e
         for e in evidence
@@ -140,6 +145,22 @@ def _for_this_model(evidence: Sequence[Evidence]) -> Iterable[Evidence]:
         if not (e.fact == "doc.license_statement" and _weights_said(e) in aside):
             yield e
     yield from facts
+
+
+def _beside_the_primary(evidence: Sequence[Evidence]) -> set[tuple[Location, str]]:
+    """Weights license sentences of secondary documents (a `docs/README_OTHER_MODEL.md`) when
+    a primary README or card states the weights' license itself: they speak for the model that
+    document is about, not the release (DINOv2's README: Apache 2.0; its Cell-DINO page: a
+    non-commercial license)."""
+    primary = {e.value for e in evidence if e.fact == "doc.primary"}
+    said = [
+        (e, where)
+        for e in evidence
+        if e.fact.startswith("doc.license_statement") and (where := _weights_said(e)) is not None
+    ]
+    if not any(e.location.file in primary for e, _ in said):
+        return set()
+    return {where for e, where in said if e.location.file not in primary}
 
 
 def _weights_said(e: Evidence) -> tuple[Location, str] | None:
@@ -160,7 +181,8 @@ _CHECKOUT_FOLDER = lazy(r"^([A-Za-z0-9][\w.-]*)\+([\w.-]+)/")
 
 
 def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> Iterable[Evidence]:
-    """`link.code.elsewhere`: a code link that points outside the places read. A link to a
+    """`link.code.elsewhere`: a link the documents call code (`link.code.said`: not a library
+    the code depends on or work it builds on) that points outside the places read. A link to a
     GitHub repository that was read (a `gh:` place, an `OWNER+NAME/` checkout) is not "linked,
     not verified": what it holds was read."""
     read = {
@@ -173,7 +195,9 @@ def links_elsewhere(evidence: Sequence[Evidence], files: Sequence[FileEntry]) ->
         if folder:
             read.add(f"{folder.group(1)}/{folder.group(2)}".lower())
     for e in evidence:
-        if e.fact != "link.code" or not isinstance(e.value, str) or _NOT_CODE_LINK.search(e.value):
+        if e.fact != "link.code.said" or not isinstance(e.value, str):
+            continue
+        if _NOT_CODE_LINK.search(e.value):
             continue
         repo = _REPO_URL.match(e.value)
         if repo and f"{repo.group(2)}/{repo.group(3)}".lower() in read:
@@ -190,6 +214,8 @@ def _file_roles(
         if f.format in detect.WEIGHT_FORMATS:
             if _CHECKPOINT.search(path):
                 yield Evidence("file.role.intermediate_checkpoint", f.path, Location(f.path))
+            continue
+        if _TEST_CODE.search(path) and re.search(_CODE, path):
             continue
         if _MODEL_CODE.search(path) and not (
             _DATA_PIPELINE.search(path) or _FOR_USERS.search(path)
@@ -208,6 +234,8 @@ def _file_roles(
                     p.search(path) for p in (_AMONG_CODE, _PLACEHOLDER, _VOCABULARY)
                 ):
                     break
+                if role == "evaluation_data" and _CONFIGS.search(path):
+                    break  # "model_configs/vit_test.json" configures a model for tests
                 if role == "dataset" and f.path.startswith(evaluation_folders or ("\0",)):
                     role = "evaluation_data"
                 yield Evidence(f"file.role.{role}", f.path, Location(f.path))

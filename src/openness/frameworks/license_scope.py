@@ -9,6 +9,8 @@ rating of weights, data or documentation rests on a code-only license.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -54,7 +56,7 @@ def scoped_license_facts(
     files_open = [_cite(lic) for lic in own_files if open_unrestricted(lic)]
     files_restricted = [_cite(lic) for lic in own_files if not open_unrestricted(lic)]
 
-    code_open = [_cite(lic) for lic in licenses if speaks_for_code(lic)]
+    code_open = [_cite(lic) for lic in code_licenses(licenses)]
     # a code place's own license (a manifest's `code` place), as its source reports it
     seen = {e.location for e in code_open}
     code_open += [
@@ -180,6 +182,31 @@ def is_model_release(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -
     opposed to a folder of code and documents. Weights as `rubrics/derive.py` reads them
     (`weights.present`): a small NumPy table beside the code (a mel filter bank) is none."""
     return any(e.fact in ("weights.present", "card.license") for e in evidence)
+
+
+def code_licenses(licenses: Sequence[DetectedLicense]) -> list[DetectedLicense]:
+    """The licenses that speak for the release's code. A license file named after another
+    project (`openclip_LICENSE`, `LICENSE-thirdparty`) covers the portion taken from it, not
+    the release's code, when the release has a license file of its own (`LICENSE`)."""
+    own = any(
+        lic.kind == "license" and _PLAIN_LICENSE.match(posixpath.basename(lic.source.file or ""))
+        for lic in licenses
+    )
+    return [
+        lic
+        for lic in licenses
+        if speaks_for_code(lic)
+        and not (own and _OTHER_PROJECTS.match(posixpath.basename(lic.source.file or "")))
+    ]
+
+
+_PLAIN_LICENSE = re.compile(r"^(licen[cs]e|copying)(\.(txt|md|rst))?$", re.I)
+_KINDS = r"(code|source|software|models?|weights?\w*|data|datasets?|docs?|documentation)"
+_OTHER_PROJECTS = re.compile(
+    rf"^((?!{_KINDS}[_.-])[\w.-]+[_-](licen[cs]e|copying)|(licen[cs]e|copying)[_.-](?!{_KINDS}\b)"
+    r"(?!(txt|md|rst)$)[\w.-]+)$",
+    re.I,
+)
 
 
 def speaks_for_code(lic: DetectedLicense) -> bool:

@@ -5,6 +5,7 @@ Each derived fact keeps the location of the evidence it came from, so a citation
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -69,7 +70,8 @@ OPEN_SOURCE_LIBRARIES = frozenset(
 )
 
 #: plain array files (NumPy) hold any numbers: in a folder of data or results they are data
-#: (scores, features, embeddings), and a small one is a lookup table, not a model's weights
+#: (scores, features, embeddings), a small one is a lookup table, and one inside a Python package
+#: the package's data (filter banks), not a model's weights
 _ARRAY_FORMATS = frozenset({detect.NPY, detect.NPZ})
 _DATA_FOLDER = re.compile(
     r"(^|/)([\w-]*[_-])?(data|datasets?|outputs?|results?|samples?|features?|embeddings?|"
@@ -114,6 +116,9 @@ def derive(evidence: Sequence[Evidence], files: Sequence[FileEntry]) -> list[Evi
 
 
 def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
+    packages = {
+        posixpath.dirname(f.path) for f in files if posixpath.basename(f.path) == "__init__.py"
+    }
     for f in files:
         if f.format not in detect.WEIGHT_FORMATS:
             continue
@@ -122,6 +127,7 @@ def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
         if f.format in _ARRAY_FORMATS and (
             _DATA_FOLDER.search(f.path.rsplit("/", 1)[0] + "/")
             or 0 < f.size < MIN_ARRAY_WEIGHTS_BYTES
+            or _in_package(f.path, packages)
         ):
             continue
         yield Evidence("weights.present", f.format, Location(f.path))
@@ -129,6 +135,14 @@ def _weight_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
             yield Evidence("weights.safe_format", f.format, Location(f.path))
         if f.format in detect.PICKLE_FORMATS:
             yield Evidence("weights.pickle_format", f.format, Location(f.path))
+
+
+def _in_package(path: str, packages: set[str]) -> bool:
+    """An array inside a Python package (its folder or the folder above holds `__init__.py`):
+    a mel filter bank in `whisper/assets/`, a detector head beside the script that loads it; the
+    package's own data, not the release's weights."""
+    folder = posixpath.dirname(path)
+    return bool(folder) and (folder in packages or posixpath.dirname(folder) in packages)
 
 
 def _code_facts(files: Sequence[FileEntry]) -> Iterable[Evidence]:
