@@ -280,6 +280,16 @@ RULES: dict[str, RuleInfo] = {
             cwe="CWE-436",
         ),
         RuleInfo(
+            "OPN-PKL-006",
+            _S.MEDIUM,
+            "pickle rebuilds an instance of a class outside the safe set",
+            "The class is only instantiated the way pickle restores any plain object (NEWOBJ "
+            "without arguments, then its state): nothing calls it or passes it on. Loading "
+            "imports its module and needs that code (a whole-model torch.save of your own model "
+            "class); check where the module comes from.",
+            cwe="CWE-502",
+        ),
+        RuleInfo(
             "OPN-ARC-006",
             _S.HIGH,
             "zip headers disagree or were tampered with",

@@ -190,10 +190,33 @@ def test_extension_registry_reference_is_reported(tmp_path: Path) -> None:
 
 
 def test_unknown_global_is_high(tmp_path: Path) -> None:
-    result = read_pickle_bytes(tmp_path, b"cmypackage.models\nCustomModel\n)\x81.")
+    result = read_pickle_bytes(tmp_path, b"cmypackage.models\nCustomModel\n)R.")
     [finding] = unsafe(result)
     assert (finding.rule_id, finding.severity) == ("OPN-PKL-002", Severity.HIGH)
     assert finding.trigger == "mypackage.models.CustomModel"
+
+
+def test_unknown_class_only_instantiated_is_medium(tmp_path: Path) -> None:
+    """NEWOBJ without arguments, then BUILD: how pickle restores any plain instance (a whole-model
+    torch.save of the user's own class); nothing calls the class."""
+    result = read_pickle_bytes(tmp_path, b"\x80\x02cmypackage.models\nCustomModel\n)\x81}b.")
+    [finding] = unsafe(result)
+    assert (finding.rule_id, finding.severity) == ("OPN-PKL-006", Severity.MEDIUM)
+    assert finding.trigger == "mypackage.models.CustomModel"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"cm\nC\n)\x81cm\nC\n)R\x86",  # also called elsewhere (REDUCE)
+        b"cm\nC\nK\x01\x85\x81",  # built with arguments: cls.__new__(cls, 1)
+        b"cm\nC\n)\x81cm\nC\n\x86",  # also kept as a value
+        b"cm\nC\nq\x00)\x81ccollections\nOrderedDict\nh\x00\x85R\x86",  # passed to a call
+    ],
+)
+def test_unknown_class_used_any_other_way_stays_high(tmp_path: Path, body: bytes) -> None:
+    result = read_pickle_bytes(tmp_path, b"\x80\x02" + body + b".")
+    assert {(f.rule_id, f.trigger) for f in unsafe(result)} == {("OPN-PKL-002", "m.C")}
 
 
 def test_payload_hidden_in_second_pickle_of_a_stream(

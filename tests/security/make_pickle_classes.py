@@ -17,7 +17,7 @@ import warnings
 
 from openness.readers.pickle.policy import UNSAFE_CLASS_MODULES
 
-ROOTS = ("sklearn", "scipy.sparse", "numpy.random")
+ROOTS = ("sklearn", "scipy.sparse", "numpy.random", "torch.nn.modules", "torch.ao.nn")
 #: the policy's own exclusions, plus build helpers that are not importable at run time
 SKIP = (*sorted(UNSAFE_CLASS_MODULES), "sklearn._build_utils", "sklearn.__check_build")
 

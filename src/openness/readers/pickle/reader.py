@@ -67,7 +67,13 @@ class PickleReader:
                 "legacy torch file: storage-key pickle is not a list of strings",
                 offset=walker.result.pickles[-1].start,
             )
+        # every storage the pickle names has its bytes here, whichever rebuild uses it (a
+        # quantized or sparse tensor, a module's buffers), so all persistent ids count
         by_key = {s.key: s for s in storages}
+        for pid in walker.result.persistent_ids:
+            found = torch_tensors.storage_of(pid)
+            if found is not None:
+                by_key.setdefault(found.key, found)
         for key in keys.items:
             assert isinstance(key, str)
             at = walker.pos
