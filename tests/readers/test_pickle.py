@@ -479,3 +479,26 @@ def test_walker_records_calls_and_sets() -> None:
     assert isinstance(old.pickles[0].value, Call)
     assert isinstance(old.calls[0].func, Global) and old.calls[0].func.dotted == "__builtin__.set"
     assert not isinstance(old.pickles[0].value, PersistentId)
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        b"ctorch._tensor\n_rebuild_from_type_v2\n",
+        b"cnumpy.random._pickle\n__generator_ctor\n",
+    ],
+)
+def test_computed_callable_handed_to_an_allowed_helper_is_critical(
+    tmp_path: Path, helper: bytes
+) -> None:
+    """Allowed helpers call one of their arguments: a value computed at load time (here the
+    result of an unknown function) in that place is a call on a computed callable."""
+    computed = b"cm\nf\n)R"
+    if b"generator" in helper:
+        args = b"(Vtouch x\n" + computed + b"t"
+    else:
+        args = b"(" + computed + b"ctorch\nTensor\n(Vtouch x\ntNt"
+    result = read_pickle_bytes(tmp_path, helper + args + b"R.")
+    critical = [f for f in unsafe(result) if f.rule_id == "OPN-PKL-003"]
+    assert [f.trigger for f in critical] == ["result of m.f(...)"]
+    assert critical[0].severity is Severity.CRITICAL

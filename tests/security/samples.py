@@ -1006,6 +1006,120 @@ def _torchscript_sample(kind: str) -> Sample:
     return make
 
 
+def _whole_model() -> object:
+    """torch.save(model): the module classes themselves are pickled (torch.nn's own here)."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Embedding(50, 16),
+        nn.TransformerEncoderLayer(16, 2, 32, activation="gelu"),
+        nn.LayerNorm(16),
+        nn.Linear(16, 50),
+    )
+
+
+def _quantized_state() -> object:
+    import torch
+
+    torch.manual_seed(0)
+    return {
+        "q": torch.quantize_per_tensor(torch.randn(4, 4), 0.1, 10, torch.quint8),
+        "qc": torch.quantize_per_channel(
+            torch.randn(4, 4), torch.full((4,), 0.1), torch.zeros(4), 0, torch.qint8
+        ),
+    }
+
+
+def _training_state() -> object:
+    """What training loops save beside the weights: optimizer and scheduler state, a gradient
+    scaler, RNG states, and the run's configuration as standard-library objects."""
+    import argparse
+    import collections
+    import datetime
+    import pathlib
+    import random
+
+    import numpy as np
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, 1.0, total_steps=10)
+    model(torch.randn(3, 4)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+    return {
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "scaler": torch.amp.GradScaler("cpu").state_dict(),
+        "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state()},
+        "python_rng": random.Random(0).getstate(),
+        "args": argparse.Namespace(lr=0.1, out=pathlib.PurePosixPath("runs/1")),
+        "saved_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        "metrics": collections.defaultdict(list, {"loss": [0.5, 0.25]}),
+    }
+
+
+def torch_export_pt2(folder: Path) -> Path:
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
+    path = folder / "exported.pt2"
+    torch.export.save(torch.export.export(model, (torch.randn(2, 3),)), path)
+    return path
+
+
+def numpy_structured_fortran_npy(folder: Path) -> Path:
+    import numpy as np
+
+    path = folder / "structured.npy"
+    record = np.dtype([("id", "<i4"), ("xy", "<f8", (2,)), ("name", "S5"), ("c", "<c8")])
+    np.save(path, np.asfortranarray(np.zeros((3, 2), dtype=record)))
+    return path
+
+
+def _sklearn_more_models() -> list[object]:
+    """Estimators whose pickles name more than classes: a RandomState, numpy scalar types and
+    ufuncs as parameters, private helper classes, neighbour trees, masked arrays."""
+    import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    y = (x[:, 0] > 0).astype(int)
+    cats = np.c_[x[:, :2], (x[:, 2] > 0).astype(int)]
+    return [
+        RandomForestClassifier(3, random_state=np.random.RandomState(0)).fit(x, y),
+        CalibratedClassifierCV(LogisticRegression(), cv=2).fit(x, y),
+        HistGradientBoostingClassifier(max_iter=3).fit(x, y),
+        KNeighborsClassifier().fit(x, y),
+        TfidfVectorizer().fit(["a small corpus", "of two documents"]),
+        ColumnTransformer([("onehot", OneHotEncoder(), [2])]).fit(cats),
+        FunctionTransformer(np.log1p).fit(np.abs(x)),
+        GridSearchCV(DecisionTreeClassifier(), {"max_depth": [1, 2]}, cv=2).fit(x, y),
+    ]
+
+
+def sklearn_more_joblib(folder: Path) -> Path:
+    import joblib
+
+    path = folder / "sklearn_more.joblib"
+    joblib.dump(_sklearn_more_models(), path)
+    return path
+
+
 BENIGN: dict[str, Sample] = {
     "torch_transformer_zip": _torch_sample(_transformer_state, legacy=False),
     "torch_transformer_legacy": _torch_sample(_transformer_state, legacy=True),
@@ -1028,4 +1142,11 @@ BENIGN: dict[str, Sample] = {
     "joblib_numpy": joblib_numpy,
     "sklearn_joblib": sklearn_joblib,
     "sklearn_pickle": sklearn_pickle,
+    "torch_whole_model_zip": _torch_sample(_whole_model, legacy=False),
+    "torch_whole_model_legacy": _torch_sample(_whole_model, legacy=True),
+    "torch_quantized_legacy": _torch_sample(_quantized_state, legacy=True),
+    "torch_training_state_zip": _torch_sample(_training_state, legacy=False),
+    "torch_export_pt2": torch_export_pt2,
+    "numpy_structured_fortran_npy": numpy_structured_fortran_npy,
+    "sklearn_more_joblib": sklearn_more_joblib,
 }

@@ -70,6 +70,11 @@ def test_dangerous(module: str, name: str) -> None:
         ("argparse", "Namespace"),  # fairseq-style training arguments
         ("pathlib", "PosixPath"),  # a path in a Lightning config
         ("__builtin__", "set"),  # protocol 2 written by Python 3 names builtins this way
+        ("numpy", "float64"),  # dtype=np.float64 as an estimator parameter
+        ("numpy", "log1p"),  # FunctionTransformer(np.log1p)
+        ("numpy.ma.core", "_mareconstruct"),
+        ("sklearn.neighbors._kd_tree", "newObj"),
+        ("sklearn.calibration", "_CalibratedClassifier"),  # private classes are the library's too
     ],
 )
 def test_safe(module: str, name: str) -> None:

@@ -142,7 +142,28 @@ SKLEARN_CLASSES: frozenset[str] = frozenset(
         "TruncatedSVD", "TunedThresholdClassifierCV", "TweedieRegressor", "UndefinedMetricWarning",
         "UnionFind", "UnsetMetadataPassedError", "ValidationCurveDisplay", "VarianceThreshold",
         "VerboseReporter", "VotingClassifier", "VotingRegressor", "WeightVector32",
-        "WeightVector64", "WeightedEdge", "WeightedFenwickTree", "WhiteKernel"
+        "WeightVector64", "WeightedEdge", "WeightedFenwickTree", "WhiteKernel", "_AlphaPruner",
+        "_ArrayLikes", "_AvailableIfDescriptor", "_BaseChain", "_BaseComposition",
+        "_BaseCurveDisplay", "_BaseDiscreteNB", "_BaseEncoder", "_BaseFilter",
+        "_BaseHeterogeneousEnsemble", "_BaseImputer", "_BaseKFold", "_BaseKMeans", "_BaseNB",
+        "_BaseNMF", "_BasePCA", "_BaseRidge", "_BaseRidgeCV", "_BaseScorer", "_BaseSparseCoding",
+        "_BaseSparsePCA", "_BaseStacking", "_BaseTreeExporter", "_BaseVoting", "_BinMapper",
+        "_BinaryClassifierCurveDisplayMixin", "_BinaryGaussianProcessClassifierLaplace",
+        "_BisectingTree", "_Booleans", "_CCPPruneController", "_CFNode", "_CFSubcluster",
+        "_CVIterableWrapper", "_CVObjects", "_CalibratedClassifier", "_Callables",
+        "_ConstantPredictor", "_Constraint", "_CurveScorer", "_DOTTreeExporter",
+        "_EstimatorPrettyPrinter", "_FuncWrapper", "_GeneralizedLinearRegressor",
+        "_HTMLDocumentationLinkMixin", "_IDCounter", "_IdentityClassifier", "_IdentityRegressor",
+        "_ImputerTriplet", "_InstancesOf", "_IterablesNotString", "_LbfgsCallbackBridge",
+        "_LineSearchError", "_MPLTreeExporter", "_MetadataRequester",
+        "_MockEstimatorOnOffPrediction", "_MultiOutputEstimator", "_MultimetricScorer",
+        "_NaNCounter", "_NanConstraint", "_NoneConstraint", "_PLS", "_PandasNAConstraint",
+        "_PassthroughScorer", "_PathFinder", "_QuadTree", "_RandomStates", "_RepeatedSplits",
+        "_RidgeClassifierMixin", "_RidgeGCV", "_RoutingNotSupportedMixin", "_Scorer",
+        "_SetOutputMixin", "_SigmoidCalibration", "_SparseMatrices", "_SubsampleMetaSplitter",
+        "_TemperatureScaling", "_UnstableArchMixin", "_UnsupportedGroupCVMixin",
+        "_ValidationScoreCallback", "_VectorizerMixin", "_VerboseHelper", "_VisualBlock",
+        "_XT_CenterStackOp", "_X_CenterStackOp"
     }
 )  # fmt: skip
 
@@ -152,7 +173,12 @@ SCIPY_SPARSE_CLASSES: frozenset[str] = frozenset(
         "IterOpInv", "LaplacianNd", "LazyOperatorNormInfo", "LinearOperator", "LuInv",
         "MatrixLinearOperator", "MatrixPowerOperator", "MatrixRankWarning", "MaximumFlowResult",
         "MikotaK", "MikotaM", "MikotaPair", "NegativeCycleError", "ProductOperator", "Sakurai",
-        "SpLuInv", "SparseEfficiencyWarning", "SparseFormatWarning", "SparseWarning"
+        "SpLuInv", "SparseEfficiencyWarning", "SparseFormatWarning", "SparseWarning", "_AProd",
+        "_AdjointLinearOperator", "_AdjointMatrixOperator", "_ArpackParams",
+        "_CustomLinearOperator", "_ExpmPadeHelper", "_PowerLinearOperator",
+        "_ProductLinearOperator", "_ScaledLinearOperator", "_SumLinearOperator",
+        "_SymmetricArpackParams", "_TransposedLinearOperator", "_UnsymmetricArpackParams",
+        "_YenCandidatePaths"
     }
 )  # fmt: skip
 
@@ -197,7 +223,13 @@ TORCH_NN_CLASSES: frozenset[str] = frozenset(
         "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
         "TransformerEncoderLayer", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
         "Unflatten", "Unfold", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
-        "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"
+        "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "_ASMoutput", "_AdaptiveAvgPoolNd",
+        "_AdaptiveMaxPoolNd", "_AutoDefault", "_AvgPoolNd", "_BatchNorm", "_ChunkContext",
+        "_ChunkViews", "_CircularPadNd", "_ConstantPadNd", "_ConvNd", "_ConvTransposeMixin",
+        "_ConvTransposeNd", "_DropoutNd", "_IncompatibleKeys", "_InstanceNorm", "_LPPoolNd",
+        "_LazyConvXdMixin", "_LazyNormBase", "_LazyProtocol", "_Loss", "_MaxPoolNd",
+        "_MaxUnpoolNd", "_NormBase", "_ReflectionPadNd", "_ReplicationPadNd", "_WeightedLoss",
+        "_WrappedHook"
     }
 )  # fmt: skip
 
@@ -214,7 +246,9 @@ TORCH_AO_NN_CLASSES: frozenset[str] = frozenset(
         "LinearBlockSparsePattern", "LinearBn1d", "LinearLeakyReLU", "LinearPackedParams",
         "LinearReLU", "LinearTanh", "MultiheadAttention", "PReLU", "PackedParameter",
         "QFunctional", "Quantize", "RNNBase", "RNNCell", "RNNCellBase", "ReLU6",
-        "ReferenceQuantizedModule", "Sigmoid", "Softmax", "WeightedQuantizedModule"
+        "ReferenceQuantizedModule", "Sigmoid", "Softmax", "WeightedQuantizedModule", "_BatchNorm",
+        "_ConvBnNd", "_ConvNd", "_ConvTransposeNd", "_FusedModule", "_LSTMLayer",
+        "_LSTMSingleLayer"
     }
 )  # fmt: skip
 
@@ -273,5 +307,32 @@ TORCH_NN_FUNCTIONS: frozenset[str] = frozenset(
         "torch.nn.functional.triplet_margin_with_distance_loss", "torch.nn.functional.unfold",
         "torch.nn.functional.upsample", "torch.nn.functional.upsample_bilinear",
         "torch.nn.functional.upsample_nearest"
+    }
+)  # fmt: skip
+
+#: numpy's scalar types (`dtype=np.float64` as a parameter) and ufuncs
+#: (`FunctionTransformer(np.log1p)`), pickled as `numpy.<name>`
+NUMPY_NAMES: frozenset[str] = frozenset(
+    {
+        "abs", "absolute", "acos", "acosh", "add", "arccos", "arccosh", "arcsin", "arcsinh",
+        "arctan", "arctan2", "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
+        "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_not", "bitwise_or",
+        "bitwise_right_shift", "bitwise_xor", "bool", "bool_", "byte", "bytes_", "cbrt", "cdouble",
+        "ceil", "character", "clongdouble", "complex128", "complex256", "complex64",
+        "complexfloating", "conj", "conjugate", "copysign", "cos", "cosh", "csingle", "datetime64",
+        "deg2rad", "degrees", "divide", "divmod", "double", "equal", "exp", "exp2", "expm1",
+        "fabs", "flexible", "float128", "float16", "float32", "float64", "float_power", "floating",
+        "floor", "floor_divide", "fmax", "fmin", "fmod", "frexp", "gcd", "generic", "greater",
+        "greater_equal", "half", "heaviside", "hypot", "inexact", "int16", "int32", "int64",
+        "int8", "int_", "intc", "integer", "intp", "invert", "isfinite", "isinf", "isnan", "isnat",
+        "lcm", "ldexp", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
+        "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor",
+        "long", "longdouble", "longlong", "matmul", "matvec", "maximum", "minimum", "mod", "modf",
+        "multiply", "negative", "nextafter", "not_equal", "number", "object_", "positive", "pow",
+        "power", "rad2deg", "radians", "reciprocal", "record", "remainder", "right_shift", "rint",
+        "short", "sign", "signbit", "signedinteger", "sin", "single", "sinh", "spacing", "sqrt",
+        "square", "str_", "subtract", "tan", "tanh", "timedelta64", "true_divide", "trunc",
+        "ubyte", "uint", "uint16", "uint32", "uint64", "uint8", "uintc", "uintp", "ulong",
+        "ulonglong", "unsignedinteger", "ushort", "vecdot", "vecmat", "void"
     }
 )  # fmt: skip

@@ -15,6 +15,7 @@ from ...lazy_re import lazy
 from ...model import Finding, Location
 from ...rules import finding
 from .classes import (
+    NUMPY_NAMES,
     NUMPY_RANDOM_CLASSES,
     SCIPY_SPARSE_CLASSES,
     SKLEARN_CLASSES,
@@ -22,7 +23,18 @@ from .classes import (
     TORCH_NN_CLASSES,
     TORCH_NN_FUNCTIONS,
 )
-from .values import Call, Global, PDict, PersistentId, PList, PSet, Value, int_tuple, is_global
+from .values import (
+    Call,
+    ExtRef,
+    Global,
+    PDict,
+    PersistentId,
+    PList,
+    PSet,
+    Value,
+    int_tuple,
+    is_global,
+)
 from .walker import Walk
 
 _TORCH_STORAGES = (
@@ -167,8 +179,17 @@ SAFE_GLOBALS: frozenset[str] = frozenset(
         "uuid.UUID",
         "argparse.Namespace",
         "types.SimpleNamespace",
+        # masked arrays (a grid search's cv_results_)
+        "numpy.ma.core._mareconstruct",
+        "numpy.ma.core.MaskedArray",
+        "numpy.ma.MaskedArray",
+        # scikit-learn's neighbour trees: `newObj(cls)` is cls.__new__(cls) of the class given
+        "sklearn.neighbors._kd_tree.newObj",
+        "sklearn.neighbors._ball_tree.newObj",
+        "sklearn.metrics._dist_metrics.newObj",
     ]
     + sorted(TORCH_NN_FUNCTIONS)
+    + [f"numpy.{n}" for n in sorted(NUMPY_NAMES)]
 )
 #: path classes of a module otherwise refused (it reads and writes files): constructing a path
 #: touches nothing, and checkpoints keep paths in their configs; exact names only, so
@@ -489,6 +510,28 @@ def _no_kwargs(kwargs: Value) -> bool:
 
 
 _MAX_INDIRECT = 20
+#: allowed helpers that call (or `__new__`) one of their arguments: that argument's position
+CALLS_ARGUMENT: dict[str, int] = {
+    "torch._tensor._rebuild_from_type_v2": 0,
+    "copyreg._reconstructor": 1,
+    "numpy.random._pickle.__generator_ctor": 1,
+    "numpy.random._pickle.__randomstate_ctor": 1,
+    "numpy.random.__RandomState_ctor": 1,
+    "numpy.random._pickle.__bit_generator_ctor": 0,
+    "sklearn.neighbors._kd_tree.newObj": 0,
+    "sklearn.neighbors._ball_tree.newObj": 0,
+    "sklearn.metrics._dist_metrics.newObj": 0,
+}
+_COMPUTED = (Call, PersistentId, ExtRef)
+
+
+def _passed_callable(call: Call) -> Value:
+    """The computed value an allowed helper would call, if `call` hands it one."""
+    at = CALLS_ARGUMENT.get(call.func.dotted) if isinstance(call.func, Global) else None
+    if at is None or not isinstance(call.args, tuple) or len(call.args) <= at:
+        return None
+    arg = call.args[at]
+    return arg if isinstance(arg, _COMPUTED) else None
 
 
 def indirect_call_findings(
@@ -497,15 +540,17 @@ def indirect_call_findings(
     """OPN-PKL-003: calls whose callable is not a named global (a reflection chain's result)."""
     out: list[Finding] = []
     for call in walk.calls:
-        if isinstance(call.func, Global) or module_class(call.func) is not None:
+        passed = _passed_callable(call)
+        if passed is not None:
+            what, how = _describe(passed), f"{call.kind} of {_describe(call.func)} calls"
+        elif isinstance(call.func, Global) or module_class(call.func) is not None:
             continue  # a module class is imported (and classified) where the pickle names it
-        what = type(call.func).__name__
-        if isinstance(call.func, Call) and isinstance(call.func.func, Global):
-            what = f"result of {call.func.func.dotted}(...)"
+        else:
+            what, how = _describe(call.func), f"{call.kind} calls"
         out.append(
             finding(
                 "OPN-PKL-003",
-                f"{call.kind} calls a value computed at load time ({what})",
+                f"{how} a value computed at load time ({what})",
                 Location(path, offset=base + call.offset, key=key),
                 what,
             )
@@ -513,6 +558,14 @@ def indirect_call_findings(
         if len(out) >= _MAX_INDIRECT:
             break
     return out
+
+
+def _describe(value: Value) -> str:
+    if isinstance(value, Global):
+        return value.dotted
+    if isinstance(value, Call) and isinstance(value.func, Global):
+        return f"result of {value.func.dotted}(...)"
+    return type(value).__name__
 
 
 _WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"
