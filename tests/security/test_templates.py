@@ -28,7 +28,32 @@ INJECTIONS = {
     "joiner": "{{ joiner._x }}",
     "import": "{% import 'os' as os %}{{ os }}",
     "computed_attr": "{{ messages|attr(name) }}",
+    # names computed from pieces: a non-sandboxed Jinja resolves x['__init__'] as an attribute
+    "concat_item": "{% set u = '_' * 2 %}{{ cycler[u ~ 'init' ~ u][u ~ 'globals' ~ u] }}",
+    "concat_item_of_any_value": "{% set u = '_' + '_' %}{{ messages[u ~ 'class' ~ u] }}",
+    "item_of_a_global": "{% set i = k %}{{ joiner[i] }}",
+    "set_name_then_item": "{% set n = a ~ 'init' ~ a %}{{ (messages|first)[n] }}",
+    "joined_underscores": "{% set i = ['_','_','init','_','_']|join %}{{ x[i] }}",
+    "format_char_code": "{% set u = '%c'|format(95) %}{{ x[u] }}",
+    "char_of_object_text": "{% set u = (lipsum|string)[18] %}{{ x[u] }}",
 }
+#: what real templates do with strings, items and namespaces (tool calls, dates, reasoning)
+RICH_BENIGN_TEMPLATE = (
+    "{%- set date_string = strftime_now('%d %b %Y') %}"
+    "{%- set ns = namespace(is_first=false, system_prompt='', last=messages|length - 1) %}"
+    "{%- for message in messages[::-1] %}{%- set index = (messages|length - 1) - loop.index0 %}"
+    "{%- endfor %}{%- for message in messages %}"
+    "{%- if message['role'] == 'system' %}"
+    "{%- set ns.system_prompt = ns.system_prompt + message['content'] %}"
+    "{%- elif message.tool_calls %}{%- for tool_call in message.tool_calls %}"
+    "{{- '<tool_call>' ~ tool_call['function']['name'] ~ '[' ~ tool_call.id[-9:] ~ ']' }}"
+    "{{- tool_call.arguments | tojson }}{%- endfor %}"
+    "{%- elif message.role == 'tool' and messages[loop.index0 - 1].role != 'tool' %}"
+    "{{- '<|im_start|>user' + '\\n' + message.content.split('</think>')[-1] }}"
+    "{%- else %}{{- '[INST] ' + message['content'] | trim + ' [/INST]' }}{%- endif %}"
+    "{%- endfor %}{{- raise_exception('roles must alternate') if false }}"
+    "{{- (tools or [])|map(attribute='name')|join(', ') }}{{- name | replace('-', '_') }}"
+)
 
 
 def _tpl(a: Assessment) -> list[str]:
@@ -52,8 +77,9 @@ def test_injection_in_tokenizer_config_is_high(name: str, tmp_path: Path) -> Non
     assert any(f.location.key == "chat_template:line 2" for f in found)
 
 
-def test_benign_template_is_clean(tmp_path: Path) -> None:
-    a = assess(str(_tokenizer_release(tmp_path, BENIGN_TEMPLATE)), hash_files=False)
+@pytest.mark.parametrize("template", [BENIGN_TEMPLATE, RICH_BENIGN_TEMPLATE])
+def test_benign_template_is_clean(tmp_path: Path, template: str) -> None:
+    a = assess(str(_tokenizer_release(tmp_path, template)), hash_files=False)
     assert _tpl(a) == []
 
 
