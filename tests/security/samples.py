@@ -688,6 +688,13 @@ def torch_zip_data_descriptors(folder: Path) -> Path:
     return _write(folder, "descriptors.pt", bytes(sink.data))
 
 
+def uuid_get_command_stdout(folder: Path) -> Path:
+    """uuid's private helper runs `which(command)` with the given arguments (it exists to call
+    ifconfig): `uuid.UUID` is plain data, the module is not."""
+    body = call(g("uuid", "_get_command_stdout"), s("touch"), s(MARKER))
+    return _write(folder, "uuid_helper.pkl", proto(body, 2))
+
+
 #: templates that build `__init__`/`__globals__`/`popen` from pieces: `x['__init__']` falls back
 #: to getattr in a non-sandboxed Jinja environment (llama-cpp-python before 0.2.72 rendered GGUF
 #: chat templates that way: CVE-2024-34359)
@@ -800,6 +807,7 @@ MALICIOUS: dict[str, Sample] = {
         torch_fx_graph_module_reduce,
         copyreg_extension_registered_in_stream,
         torch_zip_data_descriptors,
+        uuid_get_command_stdout,
         tokenizer_config_template_computed_names,
         cve_2024_34359_gguf_template_computed_names,
     )

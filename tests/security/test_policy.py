@@ -43,6 +43,10 @@ from openness.readers.pickle.policy import Verdict, classify
         ("antigravity", "Any"),  # importing it opens a web browser
         ("json.__main__", "main"),  # importing pkg.__main__ runs its command line
         ("pathlib", "Path.write_text"),  # only the path classes themselves are exempt
+        ("uuid", "_get_command_stdout"),  # runs the command it is given; uuid.UUID is data
+        ("copyreg", "add_extension"),  # then EXT1 fetches what it registered
+        ("torch.utils.collect_env", "run"),
+        ("logging", "FileHandler"),
     ],
 )
 def test_dangerous(module: str, name: str) -> None:

@@ -207,6 +207,8 @@ DANGEROUS_MODULES: frozenset[str] = frozenset(
         "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "platform", "signal",
         "multiprocessing", "concurrent", "threading", "_thread", "asyncio", "sched", "atexit",
         "commands", "popen2", "sys", "resource", "fcntl", "termios", "tty", "mmap", "gc",
+        "_signal", "faulthandler", "syslog", "pexpect", "_osx_support", "_aix_support",
+        "_pyrepl", "_sqlite3", "test", "logging.config",
         # modules that act when imported (open a browser, print)
         "antigravity", "this", "__hello__", "__phello__", "turtledemo",
         # code loading, evaluation and reflection
@@ -229,7 +231,9 @@ DANGEROUS_MODULES: frozenset[str] = frozenset(
         "pickle", "_pickle", "pickletools", "dill", "cloudpickle",
         "joblib.parallel", "joblib.externals", "yaml", "jinja2", "sympy", "pandas.io",
         "numpy.testing", "numpy.f2py", "numpy.distutils", "numpy.lib.npyio", "torch.hub",
-        "torch.fx.graph_module", "torch.fx.experimental",
+        "torch.fx.graph_module", "torch.fx.experimental", "torch.utils.collect_env",
+        "torch.utils._config_module", "torch.utils.bottleneck",
+        "torch.utils.data.datapipes.utils.decoder",
         "torch.jit", "torch._inductor", "torch._dynamo", "torch.package",
         "torch.utils.cpp_extension", "torch.distributed", "keras.models", "tensorflow.io",
     }
@@ -293,7 +297,22 @@ DANGEROUS_GLOBALS: frozenset[str] = frozenset(
         "types.ModuleType",
         "types.BuiltinFunctionType",
         "functools.partial",
+        "functools.partialmethod",
         "functools.reduce",
+        "builtins.raw_input",
+        # EXT opcodes then fetch whatever the pickle registered: an importer
+        "copyreg.add_extension",
+        "copyreg.remove_extension",
+        "logging.FileHandler",
+        # uuid.UUID is data; these run ifconfig/arp/netstat, or any command they are given
+        "uuid._get_command_stdout",
+        "uuid._popen",
+        "uuid.getnode",
+        "uuid._arp_getnode",
+        "uuid._ifconfig_getnode",
+        "uuid._ip_getnode",
+        "uuid._lanscan_getnode",
+        "uuid._netstat_getnode",
     }
 )
 #: attribute names that are dangerous whatever module they are reached through
