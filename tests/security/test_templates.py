@@ -150,3 +150,26 @@ def test_onnx_custom_domain_is_a_finding(tmp_path: Path) -> None:
 def test_onnxruntime_contrib_domain_is_not(tmp_path: Path) -> None:
     a = assess(str(_onnx_model(tmp_path / "m.onnx", "com.microsoft")), hash_files=False)
     assert not [f for f in a.findings if f.rule_id == "OPN-ONX-002"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("additional_chat_templates/tool_use.jinja", "{template}"),
+        ("processor_config.json", '{{"processor_class": "P", "chat_template": {json}}}'),
+    ],
+)
+def test_templates_transformers_also_loads_are_scanned(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """Named templates in `additional_chat_templates/` and a processor's template in
+    processor_config.json (before chat_template.json existed) are rendered like the default."""
+    folder = _tokenizer_release(tmp_path, BENIGN_TEMPLATE)
+    template = BENIGN_TEMPLATE + "\n" + INJECTIONS["concat_item"]
+    path = folder / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content.format(template=template, json=json.dumps(template)))
+    found = [
+        f for f in assess(str(folder), hash_files=False).findings if f.rule_id == "OPN-TPL-001"
+    ]
+    assert {f.location.file for f in found} == {name}
