@@ -688,6 +688,18 @@ def torch_zip_data_descriptors(folder: Path) -> Path:
     return _write(folder, "descriptors.pt", bytes(sink.data))
 
 
+def npz_structured_object_field_member_without_suffix(folder: Path) -> Path:
+    """An object *field* of a structured dtype, in an .npz member not named `.npy`: np.load
+    reads any member that starts with the magic as an array and unpickles its objects."""
+    header = "{'descr': [('id', '<i4'), ('obj', '|O')], 'fortran_order': False, 'shape': (1,), }"
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("weights", npy + _payload_pickle())
+    return _write(folder, "fields.npz", buffer.getvalue())
+
+
 def uuid_get_command_stdout(folder: Path) -> Path:
     """uuid's private helper runs `which(command)` with the given arguments (it exists to call
     ifconfig): `uuid.UUID` is plain data, the module is not."""
@@ -808,6 +820,7 @@ MALICIOUS: dict[str, Sample] = {
         copyreg_extension_registered_in_stream,
         torch_zip_data_descriptors,
         uuid_get_command_stdout,
+        npz_structured_object_field_member_without_suffix,
         tokenizer_config_template_computed_names,
         cve_2024_34359_gguf_template_computed_names,
     )
@@ -849,6 +862,7 @@ _OTHER = {
     "npy_version3_object_array": "numpy",
     "npz_deflated_object_array": "numpy",
     "joblib_zlib_compressed": "joblib",
+    "npz_structured_object_field_member_without_suffix": "numpy",
     "tokenizer_config_template_computed_names": "jinja",
     "cve_2024_34359_gguf_template_computed_names": "gguf-jinja",
 }
