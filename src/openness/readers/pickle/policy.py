@@ -373,8 +373,9 @@ UNSAFE_CLASS_MODULES: frozenset[str] = frozenset(
 _MODULE_ATTRIBUTES = DANGEROUS_MODULES | {"builtins", "__builtin__"}
 
 
-#: the running script (already imported) and Python 2's name for builtins
-_DUNDER_MODULES = frozenset({"__main__", "__builtin__"})
+#: the running script (already imported), Python 2's name for builtins, and TorchScript's class
+#: namespace (checked by the TorchScript reader; no Python module has that name)
+_DUNDER_MODULES = frozenset({"__main__", "__builtin__", "__torch__"})
 
 
 class Verdict(Enum):
@@ -400,7 +401,8 @@ def classify(module: str, name: str) -> Verdict:
     parts = name.split(".")  # protocol 4 resolves dotted names attribute by attribute
     if any(_is_dunder(p) or p in _MODULE_ATTRIBUTES or p in DANGEROUS_NAMES for p in parts):
         return Verdict.DANGEROUS
-    if module not in _DUNDER_MODULES and any(_is_dunder(p) for p in module.split(".")):
+    head, *rest = module.split(".")
+    if (_is_dunder(head) and head not in _DUNDER_MODULES) or any(_is_dunder(p) for p in rest):
         return Verdict.DANGEROUS  # importing `pkg.__main__` runs the package's command line
     names = _names(module, name)
     if any(d in SAFE_IN_DANGEROUS_MODULES for d in names):
@@ -492,7 +494,7 @@ def instantiated_only(walk: Walk) -> frozenset[str]:
     restores a plain instance: `cls.__new__(cls)`, then its state); a global also called, built
     with arguments, passed to a call or kept as a value is not one. Only names the policy does
     not know need this, so the object tree is walked only when such a name was imported."""
-    names = {g.dotted: g for g in walk.globals}
+    names = {g.dotted: g for g in walk.globals if not g.module.startswith("__torch__")}
     unknown = {d for d, g in names.items() if classify(g.module, g.name) is Verdict.UNKNOWN}
     if not unknown:
         return frozenset()
