@@ -53,6 +53,8 @@ RICH_BENIGN_TEMPLATE = (
     "{%- else %}{{- '[INST] ' + message['content'] | trim + ' [/INST]' }}{%- endif %}"
     "{%- endfor %}{{- raise_exception('roles must alternate') if false }}"
     "{{- (tools or [])|map(attribute='name')|join(', ') }}{{- name | replace('-', '_') }}"
+    "{%- set type_map = {'string': 'str', 'number': 'float'} %}{{- type_map[spec.type] }}"
+    "{{- 'list[' + spec.items + ']' }}{%- set idx = loop_index * 2 %}{{- messages[idx] }}"
 )
 
 

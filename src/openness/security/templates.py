@@ -106,7 +106,7 @@ def _computed_matches(text: str) -> list[tuple[int, str, str]]:
     built = [
         m.group(1)
         for m in re.finditer(_SET, code, re.S)
-        if re.search(r"[~*]|'\s*\+|\+\s*'|\|\s*(?:join|format|string)", m.group(2))
+        if re.search(r"~|'\s*[+*]|[+*]\s*'|\|\s*(?:join|format|string)", m.group(2))
     ]
     for name in built:
         m = re.search(rf"\[\s*{re.escape(name)}\s*\]", code)
