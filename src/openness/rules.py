@@ -123,9 +123,11 @@ RULES: dict[str, RuleInfo] = {
         ),
         RuleInfo(
             "OPN-ARC-004",
-            _S.MEDIUM,
+            _S.HIGH,
             "duplicate member name",
-            "Two members share a name; tools disagree on which one wins. Only the first is read.",
+            "Two members share a name; tools disagree on which one wins (zipfile's lookup and "
+            "extraction take the last, others the first): a known way to hide a payload. Only the "
+            "first is read, so the release is also incomplete.",
         ),
         RuleInfo(
             "OPN-ARC-005",

@@ -700,6 +700,20 @@ def npz_structured_object_field_member_without_suffix(folder: Path) -> Path:
     return _write(folder, "fields.npz", buffer.getvalue())
 
 
+def release_zip_duplicate_name_last_wins(folder: Path) -> Path:
+    """Two members named model.pkl, a harmless one first: zipfile's lookup by name and
+    extraction take the last copy, a reader that keeps the first sees only the harmless one."""
+    import pickle
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("model/model.pkl", pickle.dumps({"w": [0.0, 1.0]}, protocol=2))
+            zf.writestr("model/model.pkl", _payload_pickle())
+    return _write(folder, "release.zip", buffer.getvalue())
+
+
 def uuid_get_command_stdout(folder: Path) -> Path:
     """uuid's private helper runs `which(command)` with the given arguments (it exists to call
     ifconfig): `uuid.UUID` is plain data, the module is not."""
@@ -821,6 +835,7 @@ MALICIOUS: dict[str, Sample] = {
         torch_zip_data_descriptors,
         uuid_get_command_stdout,
         npz_structured_object_field_member_without_suffix,
+        release_zip_duplicate_name_last_wins,
         tokenizer_config_template_computed_names,
         cve_2024_34359_gguf_template_computed_names,
     )
@@ -863,6 +878,7 @@ _OTHER = {
     "npz_deflated_object_array": "numpy",
     "joblib_zlib_compressed": "joblib",
     "npz_structured_object_field_member_without_suffix": "numpy",
+    "release_zip_duplicate_name_last_wins": "archive",
     "tokenizer_config_template_computed_names": "jinja",
     "cve_2024_34359_gguf_template_computed_names": "gguf-jinja",
 }

@@ -108,7 +108,9 @@ def _container(
             if member_size >= 0 and check.admit(name, member_size, compressed) is None:
                 where = Location(scan.path, key="!".join([*chain, name]))
                 scan.findings += [replace(f, location=where) for f in check.findings]
+                scan.gaps += [f"{'!'.join(chain) or scan.path}: {g}" for g in check.incomplete]
                 check.findings.clear()
+                check.incomplete.clear()
                 continue
             _member(scan, [*chain, name], opener, compressed, depth, layers + (fmt in STREAMS))
     except _ERRORS as exc:
