@@ -714,6 +714,15 @@ def release_zip_duplicate_name_last_wins(folder: Path) -> Path:
     return _write(folder, "release.zip", buffer.getvalue())
 
 
+def pickled_storage_bytes_with_payload(folder: Path) -> Path:
+    """pickle.dumps of a tensor stores its storage as `torch.storage._load_from_bytes(b)`, which
+    torch.loads `b` with weights_only=False: a legacy torch.save inside a bytes argument, whose
+    main pickle carries the call. A scanner that does not open the bytes sees one torch name."""
+    inner = _legacy_header() + _payload_pickle() + proto(b"]", 2)
+    body = call(sg("torch.storage", "_load_from_bytes"), b(inner))
+    return _write(folder, "tensors.pkl", proto(b"}" + s("w") + body + b"s", 4))
+
+
 def uuid_get_command_stdout(folder: Path) -> Path:
     """uuid's private helper runs `which(command)` with the given arguments (it exists to call
     ifconfig): `uuid.UUID` is plain data, the module is not."""
@@ -836,6 +845,7 @@ MALICIOUS: dict[str, Sample] = {
         uuid_get_command_stdout,
         npz_structured_object_field_member_without_suffix,
         release_zip_duplicate_name_last_wins,
+        pickled_storage_bytes_with_payload,
         tokenizer_config_template_computed_names,
         cve_2024_34359_gguf_template_computed_names,
     )
@@ -879,6 +889,7 @@ _OTHER = {
     "joblib_zlib_compressed": "joblib",
     "npz_structured_object_field_member_without_suffix": "numpy",
     "release_zip_duplicate_name_last_wins": "archive",
+    "pickled_storage_bytes_with_payload": "pickle",
     "tokenizer_config_template_computed_names": "jinja",
     "cve_2024_34359_gguf_template_computed_names": "gguf-jinja",
 }
@@ -1246,6 +1257,19 @@ def _sklearn_more_models() -> list[object]:
     ]
 
 
+def torch_tensors_plain_pickle(folder: Path) -> Path:
+    """Tensors through pickle.dumps, not torch.save: each storage is a legacy torch.save inside a
+    `torch.storage._load_from_bytes` bytes argument, read as one."""
+    import pickle
+
+    import torch
+
+    torch.manual_seed(0)
+    path = folder / "tensors.pkl"
+    path.write_bytes(pickle.dumps({"w": torch.randn(3, 2), "b": torch.zeros(2)}, protocol=4))
+    return path
+
+
 def sklearn_more_joblib(folder: Path) -> Path:
     import joblib
 
@@ -1283,4 +1307,5 @@ BENIGN: dict[str, Sample] = {
     "torch_export_pt2": torch_export_pt2,
     "numpy_structured_fortran_npy": numpy_structured_fortran_npy,
     "sklearn_more_joblib": sklearn_more_joblib,
+    "torch_tensors_plain_pickle": torch_tensors_plain_pickle,
 }
