@@ -123,9 +123,11 @@ RULES: dict[str, RuleInfo] = {
         ),
         RuleInfo(
             "OPN-ARC-004",
-            _S.MEDIUM,
+            _S.HIGH,
             "duplicate member name",
-            "Two members share a name; tools disagree on which one wins. Only the first is read.",
+            "Two members share a name; tools disagree on which one wins (zipfile's lookup and "
+            "extraction take the last, others the first): a known way to hide a payload. Only the "
+            "first is read, so the release is also incomplete.",
         ),
         RuleInfo(
             "OPN-ARC-005",
@@ -278,6 +280,16 @@ RULES: dict[str, RuleInfo] = {
             "or flagged in its pickled state, odd alignment values) can make joblib and a scanner "
             "read different bytes: a known way to hide a payload.",
             cwe="CWE-436",
+        ),
+        RuleInfo(
+            "OPN-PKL-006",
+            _S.MEDIUM,
+            "pickle rebuilds an instance of a class outside the safe set",
+            "The class is only instantiated the way pickle restores any plain object (NEWOBJ "
+            "without arguments, then its state): nothing calls it or passes it on. Loading "
+            "imports its module and needs that code (a whole-model torch.save of your own model "
+            "class); check where the module comes from.",
+            cwe="CWE-502",
         ),
         RuleInfo(
             "OPN-ARC-006",

@@ -227,3 +227,34 @@ def test_not_gguf(tmp_path: Path) -> None:
     path.write_bytes(b"GGUF" + struct.pack("<I", 9) + b"\0" * 40)
     with pytest.raises(FormatError, match="version"):
         read(path)
+
+
+def _gguf_with_keys(path: Path, kvs: list[tuple[str, str]]) -> Path:
+    """A GGUF v3 written by hand: gguf's writer refuses a repeated key, the format does not."""
+
+    def text(value: str) -> bytes:
+        raw = value.encode()
+        return struct.pack("<Q", len(raw)) + raw
+
+    body = b"".join(text(k) + struct.pack("<I", 8) + text(v) for k, v in kvs)
+    data = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs)) + body
+    path.write_bytes(data + b"\0" * (-len(data) % 32))
+    return path
+
+
+@pytest.mark.parametrize("evil_first", [True, False])
+def test_repeated_chat_template_key_keeps_both_values(tmp_path: Path, evil_first: bool) -> None:
+    """llama.cpp and gguf-py disagree on a repeated key (the first wins, or the file is refused):
+    both templates are evidence, and the repetition is a finding."""
+    evil, plain = "{{ cycler.__init__ }}", "{{ messages[0]['content'] }}"
+    first, second = (evil, plain) if evil_first else (plain, evil)
+    path = _gguf_with_keys(
+        tmp_path / "dup.gguf",
+        [("general.architecture", "llama"), ("tokenizer.chat_template", first),
+         ("tokenizer.chat_template", second)],
+    )  # fmt: skip
+    result = read(path)
+    templates = [e.value for e in result.evidence if e.fact == "gguf.chat_template"]
+    assert sorted(templates) == sorted([evil, plain])
+    [dup] = [f for f in result.findings if f.rule_id == "OPN-FMT-001"]
+    assert dup.trigger == "tokenizer.chat_template"

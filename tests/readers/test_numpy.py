@@ -206,3 +206,28 @@ def test_truncated_npz(tmp_path: Path) -> None:
         part.write_bytes(data[:cut])
         with pytest.raises(FormatError):
             read(part)
+
+
+class _Payload:
+    """Pickles as a call of `print`: the walk must report the global, never call it."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("would run",))
+
+
+@pytest.mark.parametrize("dtype", [object, [("id", "<i4"), ("obj", "O")], [("pair", "O", (2,))]])
+@pytest.mark.parametrize("npz", [False, True])
+def test_object_array_pickle_is_walked(tmp_path: Path, dtype: Any, npz: bool) -> None:
+    """np.load(allow_pickle=True) unpickles the data of any dtype holding objects (plain,
+    a structured field, a sub-array): what that pickle imports is reported, not only NPY-001."""
+    array = np.empty(2, dtype=dtype)
+    array.flat[0] = (1, _Payload()) if array.dtype.names == ("id", "obj") else _Payload()
+    path = tmp_path / ("a.npz" if npz else "a.npy")
+    if npz:
+        np.savez(path, w=array)
+    else:
+        np.save(path, array, allow_pickle=True)
+    result = read(path)
+    found = {(f.rule_id, f.trigger) for f in result.findings}
+    assert ("OPN-PKL-002", "builtins.print") in found
+    assert any(rule == NPY_001 for rule, _ in found)

@@ -190,10 +190,33 @@ def test_extension_registry_reference_is_reported(tmp_path: Path) -> None:
 
 
 def test_unknown_global_is_high(tmp_path: Path) -> None:
-    result = read_pickle_bytes(tmp_path, b"cmypackage.models\nCustomModel\n)\x81.")
+    result = read_pickle_bytes(tmp_path, b"cmypackage.models\nCustomModel\n)R.")
     [finding] = unsafe(result)
     assert (finding.rule_id, finding.severity) == ("OPN-PKL-002", Severity.HIGH)
     assert finding.trigger == "mypackage.models.CustomModel"
+
+
+def test_unknown_class_only_instantiated_is_medium(tmp_path: Path) -> None:
+    """NEWOBJ without arguments, then BUILD: how pickle restores any plain instance (a whole-model
+    torch.save of the user's own class); nothing calls the class."""
+    result = read_pickle_bytes(tmp_path, b"\x80\x02cmypackage.models\nCustomModel\n)\x81}b.")
+    [finding] = unsafe(result)
+    assert (finding.rule_id, finding.severity) == ("OPN-PKL-006", Severity.MEDIUM)
+    assert finding.trigger == "mypackage.models.CustomModel"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"cm\nC\n)\x81cm\nC\n)R\x86",  # also called elsewhere (REDUCE)
+        b"cm\nC\nK\x01\x85\x81",  # built with arguments: cls.__new__(cls, 1)
+        b"cm\nC\n)\x81cm\nC\n\x86",  # also kept as a value
+        b"cm\nC\nq\x00)\x81ccollections\nOrderedDict\nh\x00\x85R\x86",  # passed to a call
+    ],
+)
+def test_unknown_class_used_any_other_way_stays_high(tmp_path: Path, body: bytes) -> None:
+    result = read_pickle_bytes(tmp_path, b"\x80\x02" + body + b".")
+    assert {(f.rule_id, f.trigger) for f in unsafe(result)} == {("OPN-PKL-002", "m.C")}
 
 
 def test_payload_hidden_in_second_pickle_of_a_stream(
@@ -456,3 +479,26 @@ def test_walker_records_calls_and_sets() -> None:
     assert isinstance(old.pickles[0].value, Call)
     assert isinstance(old.calls[0].func, Global) and old.calls[0].func.dotted == "__builtin__.set"
     assert not isinstance(old.pickles[0].value, PersistentId)
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [
+        b"ctorch._tensor\n_rebuild_from_type_v2\n",
+        b"cnumpy.random._pickle\n__generator_ctor\n",
+    ],
+)
+def test_computed_callable_handed_to_an_allowed_helper_is_critical(
+    tmp_path: Path, helper: bytes
+) -> None:
+    """Allowed helpers call one of their arguments: a value computed at load time (here the
+    result of an unknown function) in that place is a call on a computed callable."""
+    computed = b"cm\nf\n)R"
+    if b"generator" in helper:
+        args = b"(Vtouch x\n" + computed + b"t"
+    else:
+        args = b"(" + computed + b"ctorch\nTensor\n(Vtouch x\ntNt"
+    result = read_pickle_bytes(tmp_path, helper + args + b"R.")
+    critical = [f for f in unsafe(result) if f.rule_id == "OPN-PKL-003"]
+    assert [f.trigger for f in critical] == ["result of m.f(...)"]
+    assert critical[0].severity is Severity.CRITICAL

@@ -11,7 +11,8 @@ import torch
 from openness.errors import FormatError
 from openness.limits import Limits
 from openness.model import Severity
-from tests.readers.pickle_helpers import by_rule, read_torch_zip, unsafe
+from openness.readers.pickle.reader import PickleReader
+from tests.readers.pickle_helpers import by_rule, read_file, read_torch_zip, unsafe
 
 OS_SYSTEM_P0 = b"cos\nsystem\n(S'touch MARKER'\ntR."
 
@@ -92,15 +93,28 @@ def test_parameters_and_float8_dtypes(tmp_path: Path) -> None:
     assert result.artifact.parameters == 8
 
 
-def test_whole_module_pickle_flags_its_classes(tmp_path: Path) -> None:
+class OwnModel(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.proj = torch.nn.Linear(3, 2)
+        self.act = torch.nn.functional.gelu
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_whole_module_pickle_names_its_classes(tmp_path: Path, legacy: bool) -> None:
+    """torch.save(model): torch.nn's own classes are safe, the user's class is instantiated only
+    (OPN-PKL-006, medium); legacy saves name each class in a ('module', cls, ...) persistent id."""
     path = tmp_path / "whole.pt"
-    torch.save(torch.nn.Linear(3, 2), path)
-    result = read_torch_zip(path)
+    torch.save(OwnModel(), path, _use_new_zipfile_serialization=not legacy)
+    result = read_file(path, PickleReader()) if legacy else read_torch_zip(path)
     assert result.artifact.parameters == 8
-    assert {t.name for t in result.tensors} == {"weight", "bias"}
-    triggers = {f.trigger for f in by_rule(result, "OPN-PKL-002")}
-    assert "torch.nn.modules.linear.Linear" in triggers
-    assert by_rule(result, "OPN-PKL-001") == []
+    assert {t.name for t in result.tensors} == {"proj.weight", "proj.bias"}
+    assert result.artifact.complete, result.artifact.note
+    imported = {e.value for e in result.evidence if e.fact == "pickle.global"}
+    assert "torch.nn.modules.linear.Linear" in imported
+    assert {(f.rule_id, f.trigger) for f in unsafe(result)} == {
+        ("OPN-PKL-006", f"{__name__}.OwnModel")
+    }
 
 
 def test_payload_in_data_pkl_is_critical_and_not_run(
@@ -194,3 +208,24 @@ def test_compressed_and_corrupted_data_pkl_is_a_format_problem(tmp_path: Path) -
     except FormatError:
         return
     assert not result.artifact.complete
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_quantized_tensors_are_read_in_both_formats(tmp_path: Path, legacy: bool) -> None:
+    """A legacy save writes the quantized tensors' storages like any other: the reader must know
+    them (it stopped at 'storage ... has no tensor' before)."""
+    state = {
+        "q": torch.quantize_per_tensor(torch.randn(4, 4), 0.1, 10, torch.quint8),
+        "qc": torch.quantize_per_channel(
+            torch.randn(4, 4), torch.full((4,), 0.1), torch.zeros(4), 0, torch.qint8
+        ),
+    }
+    path = tmp_path / "q.pt"
+    torch.save(state, path, _use_new_zipfile_serialization=not legacy)
+    result = read_file(path, PickleReader()) if legacy else read_torch_zip(path)
+    assert result.artifact.complete, result.artifact.note
+    assert unsafe(result) == []
+    assert {t.name: t.shape for t in result.tensors if t.name in state} == {
+        "q": (4, 4),
+        "qc": (4, 4),
+    }

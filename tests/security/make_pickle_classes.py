@@ -1,4 +1,5 @@
-"""Print the class names scikit-learn, scipy.sparse and numpy.random define, as JSON.
+"""Print the class names scikit-learn, scipy.sparse, numpy.random and torch.nn define, and numpy's
+scalar types and ufuncs, as JSON.
 
 Regenerates the tables in src/openness/readers/pickle/classes.py (run it with the libraries
 installed): a CamelCase attribute counts only if it is a class defined under the same package,
@@ -17,7 +18,7 @@ import warnings
 
 from openness.readers.pickle.policy import UNSAFE_CLASS_MODULES
 
-ROOTS = ("sklearn", "scipy.sparse", "numpy.random")
+ROOTS = ("sklearn", "scipy.sparse", "numpy.random", "torch.nn.modules", "torch.ao.nn")
 #: the policy's own exclusions, plus build helpers that are not importable at run time
 SKIP = (*sorted(UNSAFE_CLASS_MODULES), "sklearn._build_utils", "sklearn.__check_build")
 
@@ -39,7 +40,7 @@ def main() -> None:
             except Exception:  # optional dependencies of a submodule
                 continue
             for attr, obj in vars(module).items():
-                if not attr[:1].isupper():
+                if not attr.lstrip("_")[:1].isupper():  # private classes too (`_BinMapper`)
                     continue
                 where = getattr(obj, "__module__", None)
                 if (
@@ -54,7 +55,21 @@ def main() -> None:
                     foreign.add(attr)
     for root in ROOTS:
         print(root, len(own[root]), "also foreign:", sorted(own[root] & foreign), file=sys.stderr)
-    json.dump({r: sorted(v) for r, v in own.items()}, sys.stdout, indent=1)
+    tables: dict[str, list[str]] = {r: sorted(v) for r, v in own.items()}
+    tables["numpy scalar types and ufuncs"] = _numpy_names()
+    json.dump(tables, sys.stdout, indent=1)
+
+
+def _numpy_names() -> list[str]:
+    """numpy's scalar types (`dtype=np.float64` in an estimator's parameters) and ufuncs
+    (`FunctionTransformer(np.log1p)`), which pickle as `numpy.<name>`."""
+    import numpy as np
+
+    return sorted(
+        name
+        for name, obj in vars(np).items()
+        if isinstance(obj, np.ufunc) or (isinstance(obj, type) and issubclass(obj, np.generic))
+    )
 
 
 if __name__ == "__main__":

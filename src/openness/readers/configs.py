@@ -51,13 +51,30 @@ class ConfigResult(Record):
     findings: tuple[Finding, ...] = ()
 
 
+#: transformers loads every `<name>.jinja` here as a named chat template, beside the default one
+EXTRA_TEMPLATES = "additional_chat_templates"
+
+
 def is_config(path: str) -> bool:
-    return posixpath.basename(path).lower() in CONFIG_NAMES
+    return posixpath.basename(path).lower() in CONFIG_NAMES or _is_extra_template(path)
+
+
+def is_config_at(path: str, root: str) -> bool:
+    """A configuration file of the release whose root folder is `root`."""
+    folder = posixpath.dirname(path)
+    if _is_extra_template(path):
+        return posixpath.dirname(folder) == root
+    return folder == root and is_config(path)
+
+
+def _is_extra_template(path: str) -> bool:
+    folder = posixpath.basename(posixpath.dirname(path))
+    return folder == EXTRA_TEMPLATES and path.lower().endswith(".jinja")
 
 
 def read_config(path: str, data: bytes, all_paths: frozenset[str]) -> ConfigResult:
     name = posixpath.basename(path).lower()
-    handler = _HANDLERS.get(name)
+    handler = _chat_template if _is_extra_template(path) else _HANDLERS.get(name)
     if handler is None:
         return ConfigResult((fact("tokenizer.file", path, path),) if _is_tokenizer(name) else ())
     if name.endswith(".json"):
@@ -219,6 +236,8 @@ def _chat_template(
     text = data.decode("utf-8", "replace")
     if path.lower().endswith(".json"):
         template = doc.get("chat_template") if isinstance(doc, dict) else None
+        if not template:
+            return ConfigResult()
         extra = _template_text(path, template, _line_of(data, "chat_template"), "chat_template")
     else:
         extra = _template_text(path, text, 1, "chat_template")
@@ -235,4 +254,6 @@ _HANDLERS: dict[str, Handler] = {
     "tokenizer.json": _tokenizer_json,
     "chat_template.jinja": _chat_template,
     "chat_template.json": _chat_template,
+    # processors saved by transformers before chat_template.json kept the template here
+    "processor_config.json": _chat_template,
 }

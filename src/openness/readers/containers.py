@@ -29,7 +29,7 @@ from ..limits import Limits
 from ..model import Artifact, Evidence, Finding, Location, ReaderResult
 from ..rules import finding
 from ..sources.archive import _Checker, admit_7z, seven_zip_budget
-from . import detect
+from . import detect, pt2
 from .zip_members import Entry, entries, open_checked
 
 ARCHIVES = (detect.ZIP, detect.TAR, detect.SEVEN_ZIP)
@@ -62,6 +62,8 @@ class _Scan:
     evidence: list[Evidence] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     members: int = 0
+    #: member chains (joined by `!`) a torch.export config names as raw tensor bytes
+    raw_tensors: set[str] = field(default_factory=set)
 
     def flag(self, rule: str, reason: str, chain: list[str], trigger: str = "") -> None:
         self.findings.append(
@@ -106,7 +108,9 @@ def _container(
             if member_size >= 0 and check.admit(name, member_size, compressed) is None:
                 where = Location(scan.path, key="!".join([*chain, name]))
                 scan.findings += [replace(f, location=where) for f in check.findings]
+                scan.gaps += [f"{'!'.join(chain) or scan.path}: {g}" for g in check.incomplete]
                 check.findings.clear()
+                check.incomplete.clear()
                 continue
             _member(scan, [*chain, name], opener, compressed, depth, layers + (fmt in STREAMS))
     except _ERRORS as exc:
@@ -131,6 +135,11 @@ def _zip_items(
                 issue.member,
             )
         )
+    by_name = {e.name: e for e in found}
+    for config in pt2.config_members(by_name):
+        with open_checked(stream, by_name[config], size, on_mismatch) as handle:
+            raw = pt2.raw_members(config, handle.read)
+        scan.raw_tensors.update("!".join([*chain, name]) for name in raw)
     for entry in found:
         if entry.name.endswith("/"):
             continue
@@ -312,6 +321,8 @@ def _read_inner(scan: _Scan, fmt: str, chain: list[str], size: int, stream: Bina
     reader = reader_for(fmt)
     key = "!".join(chain)
     if reader is None:
+        if fmt == detect.BINARY and key in scan.raw_tensors:
+            return  # raw tensor bytes of a torch.export archive (no format claimed them)
         if fmt not in detect.INERT_FORMATS:  # unknown content is reported, never passed
             scan.flag("OPN-FMT-005", f"{fmt} content inside an archive not recognised", chain)
             scan.gaps.append(f"{key}: content not recognised; not scanned")

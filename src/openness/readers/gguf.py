@@ -10,12 +10,13 @@ a tokenizer vocabulary are walked and only their length is kept.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from ..errors import FormatError, LimitExceeded
 from ..limits import Limits
-from ..model import Artifact, Evidence, ReaderResult, TensorInfo
+from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorInfo
+from ..rules import finding
 from . import detect
 from .common import KEEP_TEMPLATE, check_limit, count_parameters, fact
 
@@ -207,6 +208,7 @@ class GgufReader:
         version, n_tensors, n_kv = _header(cur, limits)
         wide = version >= 2
         meta: dict[str, Entry] = {}
+        duplicates: list[tuple[str, int]] = []
         placed: list[_Placed] = []
         problem = ""
         tensors_at = 0
@@ -216,7 +218,11 @@ class GgufReader:
                 key = _text(cur, wide, limits, "metadata key", name=True).text
                 vtype = int(cur.unpack("<I", "metadata value type"))
                 keep = KEEP_TEMPLATE if key.startswith("tokenizer.chat_template") else KEEP_TEXT
-                meta[key] = Entry(_value(cur, vtype, wide, limits, 0, keep), at)
+                entry = Entry(_value(cur, vtype, wide, limits, 0, keep), at)
+                if key in meta:  # readers disagree on which one counts: keep (and check) both
+                    duplicates.append((key, at))
+                    key = f"{key}{DUPLICATE}{at}"
+                meta[key] = entry
             tensors_at = cur.pos
             _tensor_infos(cur, n_tensors, wide, limits, placed)
         except LimitExceeded:
@@ -228,7 +234,28 @@ class GgufReader:
             problem = f"GGUF header cut short{where}: {exc}"
         if not problem:
             problem = _check_data(placed, meta, cur.pos, size)
-        return _result(path, version, meta, placed, n_tensors, tensors_at, problem)
+        result = _result(path, version, meta, placed, n_tensors, tensors_at, problem)
+        if not duplicates:
+            return result
+        return replace(result, findings=(*result.findings, *_duplicate_findings(path, duplicates)))
+
+
+#: a repeated metadata key is kept as `<key>@dup@<offset>`
+DUPLICATE = "@dup@"
+
+
+def _duplicate_findings(path: str, duplicates: list[tuple[str, int]]) -> list[Finding]:
+    """gguf-py refuses a repeated key; other readers take the first or the last value, so the
+    file means different things to different tools (a chat template checked is not the one run)."""
+    return [
+        finding(
+            "OPN-FMT-001",
+            f"metadata key {key!r} appears more than once: readers disagree on which value counts",
+            Location(path, offset=at, key=key),
+            key,
+        )
+        for key, at in duplicates[:20]
+    ]
 
 
 def _header(cur: _Cursor, limits: Limits) -> tuple[int, int, int]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import ast
 import math
 import struct
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from ..errors import FormatError
 from ..lazy_re import lazy
@@ -22,6 +23,8 @@ from ..model import Artifact, Evidence, Finding, Location, ReaderResult, TensorI
 from ..rules import finding
 from . import detect
 from .common import ZIP_ERRORS, check_limit, count_parameters, fact, open_zip
+from .pickle.report import PickleReport
+from .pickle.walker import PickleWalker
 
 MAGIC = b"\x93NUMPY"
 #: numpy itself refuses headers over 10,000 bytes unless told otherwise; we allow some room
@@ -176,6 +179,29 @@ def _weights(path: str, tensors: list[TensorInfo], note: str) -> list[Evidence]:
     ]
 
 
+def _walk_objects(
+    path: str, stream: BinaryIO, start: int, size: int, limits: Limits, key: str | None
+) -> tuple[list[Finding], list[str]]:
+    """An object array's data is a pickle (np.load unpickles it): walk it like any other, so
+    what it imports and calls is reported, not only that it is there."""
+    report = PickleReport(path, detect.PICKLE)
+    walker = PickleWalker(stream, min(size, limits.max_pickle_bytes), limits, start=start)
+    try:
+        walker.walk_one()
+    except FormatError as exc:
+        report.add_walk(walker.result, key=key)
+        if report.useful:
+            report.fail(exc)
+        else:
+            report.notes.append(f"object array pickle not read: {exc}")
+    else:
+        report.add_walk(walker.result, key=key)
+        if size > limits.max_pickle_bytes:
+            report.notes.append("object array pickle walked up to the pickle size limit only")
+    # OPN-NPY-001 already says that loading runs a pickle; OPN-PKL-000 would repeat it
+    return [f for f in report.findings if f.rule_id != "OPN-PKL-000"], report.notes
+
+
 class NpyReader:
     formats: tuple[str, ...] = (detect.NPY,)
 
@@ -190,6 +216,10 @@ class NpyReader:
         )
         findings = [_object_finding(path, h, None)] if has_object(h.descr) else []
         problem = "" if findings else _short_data(h, size - h.data_offset)
+        if findings:
+            walked, notes = _walk_objects(path, stream, h.data_offset, size, limits, None)
+            findings += walked
+            problem = "; ".join(notes)
         total, dtypes = count_parameters([tensor])
         ev = [
             fact("numpy.version", h.version, path, offset=6),
@@ -207,6 +237,17 @@ class NpyReader:
 
 
 _MEMBER_ERRORS: tuple[type[BaseException], ...] = (FormatError, *ZIP_ERRORS)
+
+
+def _walk_member_objects(
+    path: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, start: int, limits: Limits
+) -> tuple[list[Finding], list[str]]:
+    try:
+        with zf.open(info) as member:
+            stream = cast(BinaryIO, member)
+            return _walk_objects(path, stream, start, info.file_size, limits, info.filename)
+    except ZIP_ERRORS as exc:
+        return [], [f"object array pickle not read: {exc}"]
 
 
 class NpzReader:
@@ -234,6 +275,9 @@ class NpzReader:
                 tensors.append(TensorInfo(name, dtype_name(h.descr), h.shape))
                 if has_object(h.descr):
                     findings.append(_object_finding(path, h, info.filename))
+                    walked, notes = _walk_member_objects(path, zf, info, h.data_offset, limits)
+                    findings += walked
+                    problems += [f"{info.filename}: {n}" for n in notes]
                 elif short := _short_data(h, info.file_size - h.data_offset):
                     problems.append(f"{info.filename}: {short}")
         total, dtypes = count_parameters(tensors)

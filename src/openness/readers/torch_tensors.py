@@ -64,7 +64,10 @@ TORCH_DTYPES: dict[str, str] = {
     "float8_e8m0fnu": "F8_E8M0",
     "float4_e2m1fn_x2": "F4",
 }
-_REBUILD = frozenset({"_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3"})
+#: rebuilds whose first argument is a storage and third the shape (a quantized tensor too)
+_REBUILD = frozenset(
+    {"_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_qtensor"}
+)
 _WRAPPERS = frozenset(
     {
         "_rebuild_parameter",

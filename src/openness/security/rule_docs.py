@@ -29,6 +29,10 @@ _MORE: dict[str, str] = {
     "OPN-PKL-002": "Not every unknown import is malicious (a whole-model `torch.save` imports "
     "its classes), but none is needed to rebuild tensors and arrays: state dicts, NumPy arrays "
     "and scikit-learn estimators pass without it.",
+    "OPN-PKL-006": "The trigger is the class as the pickle names it. A class also called "
+    "(REDUCE, INST, OBJ), built with arguments, handed to another call or stored as a value "
+    "stays `OPN-PKL-002` (high): `cls.__new__(cls)` with no arguments and a state is the one "
+    "use that runs none of the class's own constructor.",
     "OPN-PKL-003": "For example `getattr(__import__('os'), 'system')(...)`: the REDUCE's callable "
     "is the result of an earlier call, so no import name reveals what runs.",
     "OPN-ARC-006": "Covers CVE-2025-1944 (names differ between headers), CVE-2025-1945 (flag "

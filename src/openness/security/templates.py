@@ -39,10 +39,81 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: the same, over the template's code (`{{ }}`, `{% %}`) with string literals blanked, so a `[`
+#: or `~` inside a literal does not count: names computed from pieces, which a non-sandboxed
+#: Jinja resolves as attributes (`x['__init__']` falls back to getattr) however they were built
+CODE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"\b(?:cycler|joiner|namespace|lipsum|range|dict|self|config|request)\s*\[",
+        "item of a Jinja global (sandbox escape)",
+    ),
+    (
+        r"(?<=[\w)\]'])\[[^\[\]]*(?:'\s*[~+*]|[~+*]\s*'|\|\s*(?:join|format|string))[^\[\]]*\]",
+        "item name computed from string pieces",
+    ),
+    (r"\|\s*string\s*\)\s*\[", "character taken from an object's text"),
+)
+#: over the code with literals kept: underscores and their character code as building blocks
+PIECE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"(['\"])_+\1\s*[~+*]|[~+*]\s*(['\"])_+\2|\[\s*(['\"])_+\3\s*,",
+        "underscores joined into a name (builds a private name)",
+    ),
+    (r"\|\s*format\s*\([^)]*\b95\b", "underscore made from its character code"),
+)
+_CODE = r"\{\{.*?\}\}|\{%.*?%\}"
+_STRING = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+_SET = r"\{%-?\s*set\s+(\w+)\s*=\s*(.*?)-?%\}"
+
+
 @cache
 def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Compiled on first use: most releases have no chat template."""
     return tuple((re.compile(p, re.IGNORECASE), why) for p, why in PATTERNS)
+
+
+@cache
+def _compiled_code() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p, re.S), why) for p, why in CODE_PATTERNS)
+
+
+@cache
+def _compiled_pieces() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p, re.S), why) for p, why in PIECE_PATTERNS)
+
+
+def _code(text: str, blank_strings: bool) -> str:
+    """The template with text outside `{{ }}`/`{% %}` blanked (same length, so offsets hold);
+    string literals become `'xxx'` when `blank_strings`."""
+    out = [" "] * len(text)
+    for block in re.finditer(_CODE, text, re.S):
+        code = block.group(0)
+        if blank_strings:
+            code = re.sub(_STRING, lambda m: "'" + "x" * (len(m.group(0)) - 2) + "'", code)
+        out[block.start() : block.end()] = code
+    return "".join(out)
+
+
+def _computed_matches(text: str) -> list[tuple[int, str, str]]:
+    """(offset, matched text, why) for names computed from pieces, first of each kind."""
+    code, literal = _code(text, True), _code(text, False)
+    out: list[tuple[int, str, str]] = []
+    for source, patterns in ((code, _compiled_code()), (literal, _compiled_pieces())):
+        for pattern, why in patterns:
+            m = pattern.search(source)
+            if m is not None:
+                out.append((m.start(), text[m.start() : m.end()], why))
+    built = [
+        m.group(1)
+        for m in re.finditer(_SET, code, re.S)
+        if re.search(r"~|'\s*[+*]|[+*]\s*'|\|\s*(?:join|format|string)", m.group(2))
+    ]
+    for name in built:
+        m = re.search(rf"\[\s*{re.escape(name)}\s*\]", code)
+        if m is not None:
+            out.append((m.start(), text[m.start() : m.end()], "item named by a computed string"))
+            break
+    return out
 
 
 class TemplateAnalyzer:
@@ -74,18 +145,16 @@ def scan_template(e: Evidence) -> list[Finding]:
     assert isinstance(e.value, str)
     text = e.value
     out: list[Finding] = []
-    for pattern, why in _compiled():
-        m = pattern.search(text)
-        if m is None:
-            continue
-        line = text.count("\n", 0, m.start()) + 1
+    found = [(m.start(), m.group(0), why) for p, why in _compiled() if (m := p.search(text))]
+    for start, matched, why in found + _computed_matches(text):
+        line = text.count("\n", 0, start) + 1
         key = f"{e.location.key or 'chat_template'}:line {line}"
         out.append(
             finding(
                 "OPN-TPL-001",
                 f"chat template: {why}",
                 replace(e.location, key=key),
-                m.group(0)[:80],
+                matched[:80],
             )
         )
     return out

@@ -57,6 +57,11 @@ def unsafe_name(name: str) -> str | None:
     return None
 
 
+DUPLICATE_REASON = (
+    "duplicate member name; only the first copy is read, while zipfile and extraction use the last"
+)
+
+
 class _Checker:
     """Shared admission rules for members of any archive type."""
 
@@ -76,9 +81,8 @@ class _Checker:
             return None
         path = posixpath.normpath(name.replace("\\", "/")).lstrip("./") or name
         if path in self.seen:
-            self.findings.append(
-                _finding("OPN-ARC-004", "duplicate member name; only the first is read", name)
-            )
+            self.findings.append(_finding("OPN-ARC-004", DUPLICATE_REASON, name))
+            self.incomplete.append(f"{name}: a later member with the same name was not read")
             return None
         ratio_base = compressed if compressed is not None else None
         if (

@@ -83,7 +83,12 @@ def analyze(ctx: WalkContext) -> Analysis:
 
 
 for _builtin in (
-    PickleAnalyzer("globals", lambda c: policy.global_findings(c.path, c.imports, key=c.key)),
+    PickleAnalyzer(
+        "globals",
+        lambda c: policy.global_findings(
+            c.path, c.imports, key=c.key, instantiated=policy.instantiated_only(c.walk)
+        ),
+    ),
     PickleAnalyzer(
         "indirect-calls", lambda c: policy.indirect_call_findings(c.path, c.walk, c.key, c.base)
     ),

@@ -14,8 +14,27 @@ from ...errors import FormatError
 from ...lazy_re import lazy
 from ...model import Finding, Location
 from ...rules import finding
-from .classes import NUMPY_RANDOM_CLASSES, SCIPY_SPARSE_CLASSES, SKLEARN_CLASSES
-from .values import Call, Global, PDict, int_tuple, is_global
+from .classes import (
+    NUMPY_NAMES,
+    NUMPY_RANDOM_CLASSES,
+    SCIPY_SPARSE_CLASSES,
+    SKLEARN_CLASSES,
+    TORCH_AO_NN_CLASSES,
+    TORCH_NN_CLASSES,
+    TORCH_NN_FUNCTIONS,
+)
+from .values import (
+    Call,
+    ExtRef,
+    Global,
+    PDict,
+    PersistentId,
+    PList,
+    PSet,
+    Value,
+    int_tuple,
+    is_global,
+)
 from .walker import Walk
 
 _TORCH_STORAGES = (
@@ -135,7 +154,48 @@ SAFE_GLOBALS: frozenset[str] = frozenset(
         "numpy.dtype",
         "numpy.ndarray",
         "joblib.numpy_pickle.NumpyArrayWrapper",
+        "torch.nn.parameter.Buffer",
+        "torch.nn.parameter.UninitializedParameter",
+        "torch.nn.parameter.UninitializedBuffer",
+        # numpy.random's pickle helpers (a Generator or RandomState in a scikit-learn model):
+        # they call the bit-generator class or function they are given, which the policy
+        # classifies where the pickle imports it
+        "numpy.random._pickle.__generator_ctor",
+        "numpy.random._pickle.__randomstate_ctor",
+        "numpy.random._pickle.__bit_generator_ctor",
+        "numpy.random.__RandomState_ctor",
+        "numpy.random.bit_generator.__pyx_unpickle_SeedSequence",
+        # plain data from the standard library (training arguments, configs, metrics)
+        "collections.defaultdict",
+        "collections.Counter",
+        "collections.deque",
+        "datetime.datetime",
+        "datetime.date",
+        "datetime.time",
+        "datetime.timedelta",
+        "datetime.timezone",
+        "decimal.Decimal",
+        "fractions.Fraction",
+        "uuid.UUID",
+        "argparse.Namespace",
+        "types.SimpleNamespace",
+        # masked arrays (a grid search's cv_results_)
+        "numpy.ma.core._mareconstruct",
+        "numpy.ma.core.MaskedArray",
+        "numpy.ma.MaskedArray",
+        # scikit-learn's neighbour trees: `newObj(cls)` is cls.__new__(cls) of the class given
+        "sklearn.neighbors._kd_tree.newObj",
+        "sklearn.neighbors._ball_tree.newObj",
+        "sklearn.metrics._dist_metrics.newObj",
     ]
+    + sorted(TORCH_NN_FUNCTIONS)
+    + [f"numpy.{n}" for n in sorted(NUMPY_NAMES)]
+)
+#: path classes of a module otherwise refused (it reads and writes files): constructing a path
+#: touches nothing, and checkpoints keep paths in their configs; exact names only, so
+#: `pathlib` + `Path.write_text` is still refused
+SAFE_IN_DANGEROUS_MODULES: frozenset[str] = frozenset(
+    f"pathlib.{c}" for c in ("Path", "PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath")
 )
 
 #: whole modules (and their submodules) with no business in a weights file: process execution,
@@ -147,6 +207,10 @@ DANGEROUS_MODULES: frozenset[str] = frozenset(
         "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "platform", "signal",
         "multiprocessing", "concurrent", "threading", "_thread", "asyncio", "sched", "atexit",
         "commands", "popen2", "sys", "resource", "fcntl", "termios", "tty", "mmap", "gc",
+        "_signal", "faulthandler", "syslog", "pexpect", "_osx_support", "_aix_support",
+        "_pyrepl", "_sqlite3", "test", "logging.config",
+        # modules that act when imported (open a browser, print)
+        "antigravity", "this", "__hello__", "__phello__", "turtledemo",
         # code loading, evaluation and reflection
         "runpy", "importlib", "imp", "zipimport", "pkgutil", "inspect", "code", "codeop",
         "marshal", "ctypes", "_ctypes", "cffi", "compileall", "py_compile", "site", "sysconfig",
@@ -167,6 +231,9 @@ DANGEROUS_MODULES: frozenset[str] = frozenset(
         "pickle", "_pickle", "pickletools", "dill", "cloudpickle",
         "joblib.parallel", "joblib.externals", "yaml", "jinja2", "sympy", "pandas.io",
         "numpy.testing", "numpy.f2py", "numpy.distutils", "numpy.lib.npyio", "torch.hub",
+        "torch.fx.graph_module", "torch.fx.experimental", "torch.utils.collect_env",
+        "torch.utils._config_module", "torch.utils.bottleneck",
+        "torch.utils.data.datapipes.utils.decoder",
         "torch.jit", "torch._inductor", "torch._dynamo", "torch.package",
         "torch.utils.cpp_extension", "torch.distributed", "keras.models", "tensorflow.io",
     }
@@ -230,7 +297,22 @@ DANGEROUS_GLOBALS: frozenset[str] = frozenset(
         "types.ModuleType",
         "types.BuiltinFunctionType",
         "functools.partial",
+        "functools.partialmethod",
         "functools.reduce",
+        "builtins.raw_input",
+        # EXT opcodes then fetch whatever the pickle registered: an importer
+        "copyreg.add_extension",
+        "copyreg.remove_extension",
+        "logging.FileHandler",
+        # uuid.UUID is data; these run ifconfig/arp/netstat, or any command they are given
+        "uuid._get_command_stdout",
+        "uuid._popen",
+        "uuid.getnode",
+        "uuid._arp_getnode",
+        "uuid._ifconfig_getnode",
+        "uuid._ip_getnode",
+        "uuid._lanscan_getnode",
+        "uuid._netstat_getnode",
     }
 )
 #: attribute names that are dangerous whatever module they are reached through
@@ -270,6 +352,8 @@ SAFE_CLASSES: tuple[tuple[str, frozenset[str]], ...] = (
     ("sklearn.", SKLEARN_CLASSES),
     ("scipy.sparse.", SCIPY_SPARSE_CLASSES),
     ("numpy.random.", NUMPY_RANDOM_CLASSES),
+    ("torch.nn.modules.", TORCH_NN_CLASSES),
+    ("torch.ao.nn.", TORCH_AO_NN_CLASSES),
 )
 #: their sub-packages that define no model parts and import file, socket and thread helpers
 UNSAFE_CLASS_MODULES: frozenset[str] = frozenset(
@@ -287,6 +371,11 @@ UNSAFE_CLASS_MODULES: frozenset[str] = frozenset(
 #: module objects reached as an attribute (`inspect.builtins`, `pathlib.os`) are as bad as
 #: importing them
 _MODULE_ATTRIBUTES = DANGEROUS_MODULES | {"builtins", "__builtin__"}
+
+
+#: the running script (already imported), Python 2's name for builtins, and TorchScript's class
+#: namespace (checked by the TorchScript reader; no Python module has that name)
+_DUNDER_MODULES = frozenset({"__main__", "__builtin__", "__torch__"})
 
 
 class Verdict(Enum):
@@ -312,7 +401,12 @@ def classify(module: str, name: str) -> Verdict:
     parts = name.split(".")  # protocol 4 resolves dotted names attribute by attribute
     if any(_is_dunder(p) or p in _MODULE_ATTRIBUTES or p in DANGEROUS_NAMES for p in parts):
         return Verdict.DANGEROUS
+    head, *rest = module.split(".")
+    if (_is_dunder(head) and head not in _DUNDER_MODULES) or any(_is_dunder(p) for p in rest):
+        return Verdict.DANGEROUS  # importing `pkg.__main__` runs the package's command line
     names = _names(module, name)
+    if any(d in SAFE_IN_DANGEROUS_MODULES for d in names):
+        return Verdict.SAFE
     for dotted in names:
         # the whole dotted path too: `torch` + `jit` is the torch.jit module object itself
         if dotted in DANGEROUS_GLOBALS or _under(dotted, DANGEROUS_MODULES):
@@ -350,9 +444,15 @@ def format_finding(path: str, *, key: str | None = None) -> Finding:
 
 
 def global_findings(
-    path: str, imports: Iterable[tuple[str, str, int]], *, key: str | None = None
+    path: str,
+    imports: Iterable[tuple[str, str, int]],
+    *,
+    key: str | None = None,
+    instantiated: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """One finding per distinct global outside the safe set, at its first (module, name, offset)."""
+    """One finding per distinct global outside the safe set, at its first (module, name, offset).
+
+    An unknown global in `instantiated` (see `instantiated_only`) is OPN-PKL-006, not -002."""
     seen: dict[str, tuple[str, str, int, int]] = {}
     for module, name, offset in imports:
         dotted = f"{module}.{name}"
@@ -366,6 +466,8 @@ def global_findings(
         more = f" ({count} occurrences)" if count > 1 else ""
         if verdict is Verdict.DANGEROUS:
             rule, reason = "OPN-PKL-001", "imports a known-dangerous callable"
+        elif dotted in instantiated:
+            rule, reason = "OPN-PKL-006", "rebuilds an instance of a class outside the safe set"
         else:
             rule, reason = "OPN-PKL-002", "imports a global outside the safe set"
         findings.append(
@@ -374,7 +476,83 @@ def global_findings(
     return findings
 
 
+_NEWOBJ = frozenset({"NEWOBJ", "NEWOBJ_EX"})
+
+
+def module_class(value: Value) -> Global | None:
+    """The class a legacy torch.save persistent id stands for: torch.load returns `cls` for
+    ('module', cls, source_file, source), the form it writes for a whole model's classes."""
+    if isinstance(value, PersistentId) and isinstance(value.value, tuple):
+        pid = value.value
+        if len(pid) == 4 and pid[0] == "module" and isinstance(pid[1], Global):
+            return pid[1]
+    return None
+
+
+def instantiated_only(walk: Walk) -> frozenset[str]:
+    """Globals whose every use is as the class of a NEWOBJ/NEWOBJ_EX without arguments (how pickle
+    restores a plain instance: `cls.__new__(cls)`, then its state); a global also called, built
+    with arguments, passed to a call or kept as a value is not one. Only names the policy does
+    not know need this, so the object tree is walked only when such a name was imported."""
+    names = {g.dotted: g for g in walk.globals if not g.module.startswith("__torch__")}
+    unknown = {d for d, g in names.items() if classify(g.module, g.name) is Verdict.UNKNOWN}
+    if not unknown:
+        return frozenset()
+    created: set[str] = set()
+    other: set[str] = set()
+    todo: list[Value] = [p.value for p in walk.pickles]
+    for call in walk.calls:
+        cls = call.func if isinstance(call.func, Global) else module_class(call.func)
+        plain = call.kind in _NEWOBJ and call.args == () and _no_kwargs(call.kwargs)
+        if cls is not None and plain:
+            created.add(cls.dotted)
+        else:
+            todo.append(call.func)
+        todo += [call.args, call.kwargs, call.state, *call.appended]
+        todo += [v for pair in call.items for v in pair]
+    seen: set[int] = set()
+    while todo:
+        value = todo.pop()
+        if isinstance(value, Global):
+            other.add(value.dotted)
+        elif isinstance(value, PersistentId):
+            todo.append(value.value)
+        elif isinstance(value, tuple | PList | PSet | PDict) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, PDict):
+                todo += [v for pair in value.items for v in pair]
+            else:
+                todo += value if isinstance(value, tuple) else value.items
+    return frozenset((created - other) & unknown)
+
+
+def _no_kwargs(kwargs: Value) -> bool:
+    return kwargs is None or kwargs == () or (isinstance(kwargs, PDict) and not kwargs.items)
+
+
 _MAX_INDIRECT = 20
+#: allowed helpers that call (or `__new__`) one of their arguments: that argument's position
+CALLS_ARGUMENT: dict[str, int] = {
+    "torch._tensor._rebuild_from_type_v2": 0,
+    "copyreg._reconstructor": 1,
+    "numpy.random._pickle.__generator_ctor": 1,
+    "numpy.random._pickle.__randomstate_ctor": 1,
+    "numpy.random.__RandomState_ctor": 1,
+    "numpy.random._pickle.__bit_generator_ctor": 0,
+    "sklearn.neighbors._kd_tree.newObj": 0,
+    "sklearn.neighbors._ball_tree.newObj": 0,
+    "sklearn.metrics._dist_metrics.newObj": 0,
+}
+_COMPUTED = (Call, PersistentId, ExtRef)
+
+
+def _passed_callable(call: Call) -> Value:
+    """The computed value an allowed helper would call, if `call` hands it one."""
+    at = CALLS_ARGUMENT.get(call.func.dotted) if isinstance(call.func, Global) else None
+    if at is None or not isinstance(call.args, tuple) or len(call.args) <= at:
+        return None
+    arg = call.args[at]
+    return arg if isinstance(arg, _COMPUTED) else None
 
 
 def indirect_call_findings(
@@ -383,15 +561,17 @@ def indirect_call_findings(
     """OPN-PKL-003: calls whose callable is not a named global (a reflection chain's result)."""
     out: list[Finding] = []
     for call in walk.calls:
-        if isinstance(call.func, Global):
-            continue
-        what = type(call.func).__name__
-        if isinstance(call.func, Call) and isinstance(call.func.func, Global):
-            what = f"result of {call.func.func.dotted}(...)"
+        passed = _passed_callable(call)
+        if passed is not None:
+            what, how = _describe(passed), f"{call.kind} of {_describe(call.func)} calls"
+        elif isinstance(call.func, Global) or module_class(call.func) is not None:
+            continue  # a module class is imported (and classified) where the pickle names it
+        else:
+            what, how = _describe(call.func), f"{call.kind} calls"
         out.append(
             finding(
                 "OPN-PKL-003",
-                f"{call.kind} calls a value computed at load time ({what})",
+                f"{how} a value computed at load time ({what})",
                 Location(path, offset=base + call.offset, key=key),
                 what,
             )
@@ -399,6 +579,14 @@ def indirect_call_findings(
         if len(out) >= _MAX_INDIRECT:
             break
     return out
+
+
+def _describe(value: Value) -> str:
+    if isinstance(value, Global):
+        return value.dotted
+    if isinstance(value, Call) and isinstance(value.func, Global):
+        return f"result of {value.func.dotted}(...)"
+    return type(value).__name__
 
 
 _WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper"

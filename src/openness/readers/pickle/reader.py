@@ -9,16 +9,18 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from typing import BinaryIO
 
 from ...errors import FormatError
 from ...lazy_re import lazy
 from ...limits import Limits
-from ...model import ReaderResult
+from ...model import Finding, Location, ReaderResult
 from .. import detect, torch_tensors
 from .report import PickleReport
 from .values import Call, PDict, PList, Value, int_tuple, is_global
-from .walker import PickleWalker
+from .walker import PickleWalker, Walk
 
 TORCH_MAGIC = 0x1950A86A20F9469CFC6C
 _WRAPPERS = ("joblib.numpy_pickle.NumpyArrayWrapper",)
@@ -27,6 +29,9 @@ _DTYPE_STR = lazy(r"^[<>|=]?([a-zA-Z])(\d+)")
 
 class PickleReader:
     formats = (detect.PICKLE, detect.TORCH_LEGACY)
+
+    def __init__(self, nested: bool = True) -> None:
+        self.nested = nested  # read torch.save bytes a pickled storage holds (one level)
 
     def read(self, path: str, size: int, stream: BinaryIO, limits: Limits) -> ReaderResult:
         report = PickleReport(path, detect.PICKLE)
@@ -42,7 +47,12 @@ class PickleReader:
                     walker.walk_one()
         except FormatError as exc:
             failed = exc
+        nested = _storages_from_bytes(path, walker.result, limits) if self.nested else None
+        if nested is not None:
+            report.exempt = lambda module, name: f"{module}.{name}" == _FROM_BYTES
+            report.findings.extend(nested)
         report.add_walk(walker.result)
+        report.exempt = None
         if failed is not None:
             report.fail(failed)
         elif walker.pos < size:
@@ -67,7 +77,13 @@ class PickleReader:
                 "legacy torch file: storage-key pickle is not a list of strings",
                 offset=walker.result.pickles[-1].start,
             )
+        # every storage the pickle names has its bytes here, whichever rebuild uses it (a
+        # quantized or sparse tensor, a module's buffers), so all persistent ids count
         by_key = {s.key: s for s in storages}
+        for pid in walker.result.persistent_ids:
+            found = torch_tensors.storage_of(pid)
+            if found is not None:
+                by_key.setdefault(found.key, found)
         for key in keys.items:
             assert isinstance(key, str)
             at = walker.pos
@@ -82,6 +98,42 @@ class PickleReader:
                     offset=at,
                 )
             walker.skip(numel * storage.element_size, f"storage {key} bytes")
+
+
+#: what pickle.dumps (not torch.save) writes for a tensor's storage: the bytes of a torch.save
+_FROM_BYTES = "torch.storage._load_from_bytes"
+_TORCH_SAVES = (detect.TORCH_LEGACY, detect.PYTORCH_ZIP)
+
+
+def _storages_from_bytes(path: str, walk: Walk, limits: Limits) -> list[Finding] | None:
+    """Findings of the torch.save archives that `_load_from_bytes(b)` calls would torch.load
+    (a plain pickle or joblib dump of tensors), read by the torch readers; None when a call's
+    argument is anything but such an archive, so the global stays an unknown import."""
+    from ..pytorch import PytorchZipReader  # imported late: only pickled tensors need it
+
+    calls = [c for c in walk.calls if is_global(c.func, _FROM_BYTES)]
+    if not calls:
+        return None
+    found: list[Finding] = []
+    for call in calls:
+        data = call.args[0] if isinstance(call.args, tuple) and len(call.args) == 1 else None
+        if not isinstance(data, bytes):
+            return None
+        zipped = data.startswith(b"PK\x03\x04")
+        reader = PytorchZipReader() if zipped else PickleReader(nested=False)
+        try:
+            result = reader.read(path, len(data), io.BytesIO(data), limits)
+        except FormatError:
+            return None
+        if not result.artifact.complete or result.artifact.format not in _TORCH_SAVES:
+            return None
+        where = f"storage bytes@{call.offset}"  # the call's offset; the bytes' own after it
+        for f in result.findings:
+            key = f"{where}!{f.location.key}" if f.location.key else where
+            if f.location.offset is not None:
+                key += f"@{f.location.offset}"
+            found.append(replace(f, location=Location(path, key=key)))
+    return [f for f in found if f.rule_id != "OPN-PKL-000"]
 
 
 def _skip_joblib_array(obj: Call, walker: PickleWalker) -> None:
