@@ -61,7 +61,9 @@ ONNX_EXTERNAL_DATA = "onnx-external-data"
 def external_data_read(scanned: list[Scanned]) -> list[Scanned]:
     """Raw tensor bytes an ONNX model keeps in another file are read as that model's data (an
     ONNX loader only copies bytes from them at the offsets the model names), not reported as
-    unrecognised. Only files no format claimed, named by an ONNX file of the same release."""
+    unrecognised. Only files no format claimed, named by an ONNX file of the same release. A
+    model naming an external file the release does not hold is incomplete: its tensors were
+    not read (a path leaving the release is OPN-ONX-001 already)."""
     named: dict[str, str] = {}
     for s in scanned:
         if s.result is None:
@@ -73,8 +75,19 @@ def external_data_read(scanned: list[Scanned]) -> list[Scanned]:
                 named.setdefault(target, s.entry.path)
     if not named:
         return scanned
+    held = {s.entry.path for s in scanned}
+    missing: dict[str, str] = {}  # model -> the first external file it names that is absent
+    for target, owner in named.items():
+        if target not in held and not target.startswith("../"):
+            missing.setdefault(owner, target)
     out = []
     for s in scanned:
+        absent = missing.get(s.entry.path)
+        if absent is not None and s.incomplete is None:
+            # its tensors live in a file the release does not hold: their bytes went unread
+            s = replace(
+                s, incomplete=f"{s.entry.path}: external data {absent} is not in the release"
+            )
         model = named.get(s.entry.path)
         if model is not None and s.entry.format == detect.BINARY:
             s = Scanned(

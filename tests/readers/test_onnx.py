@@ -451,3 +451,22 @@ def test_real_minilm_int8_from_pypi() -> None:
     assert f["onnx.nodes"] == len(reference.graph.node)
     mix = {d.dtype for d in result.artifact.dtypes}
     assert "I8" in mix or "U8" in mix
+
+
+def test_a_model_whose_external_data_is_missing_is_incomplete(tmp_path: Path) -> None:
+    """Its tensors live in a file the release does not hold: their bytes went unread, so the
+    scan is not complete (it was CLEAN and complete)."""
+    from openness.pipeline import scan
+
+    onnx.save_model(
+        build_model(),
+        str(tmp_path / "ext.onnx"),
+        save_as_external_data=True,
+        location="weights.bin",
+        size_threshold=0,
+    )
+    (tmp_path / "weights.bin").unlink()
+    result = scan(str(tmp_path))
+    assert list(result.incomplete) == ["ext.onnx: external data weights.bin is not in the release"]
+    (tmp_path / "README.md").write_text("# A model\n")  # an unrelated file changes nothing
+    assert scan(str(tmp_path)).incomplete == result.incomplete
