@@ -100,17 +100,17 @@ def main(argv: list[str] | None = None) -> int:
 
     report(rows, places_read, f"{args.split}: {len(rows)} releases")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    slug: {p: {"expert": e, "tool": t} for p, (e, t) in row.items()}
-                    for slug, row in rows.items()
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+        write_json(args.json, rows)
     return 0
+
+
+def write_json(path: Path, rows: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Per release and parameter: {"expert": level, "tool": level}."""
+    results = {
+        slug: {p: {"expert": e, "tool": t} for p, (e, t) in row.items()}
+        for slug, row in rows.items()
+    }
+    path.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 def report(

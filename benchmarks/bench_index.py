@@ -29,7 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_experts import CORPUS, LEVELS, PARAMETERS, report, tool_levels  # noqa: E402
+from bench_experts import (  # noqa: E402
+    CORPUS,
+    LEVELS,
+    PARAMETERS,
+    report,
+    tool_levels,
+    write_json,
+)
 from bench_frameworks_experts import report as frameworks_report  # noqa: E402
 
 DEFAULT_DATABASE = Path("/work/.mirror/Language-Technology-Assessment+main-database/repo")
@@ -114,16 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in skipped:
         print(f"- {line}")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    slug: {p: {"expert": e, "tool": t} for p, (e, t) in row.items()}
-                    for slug, row in rows.items()
-                },
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+        write_json(args.json, rows)
     return 0
 
 
