@@ -14,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+def corpus_license(name: str) -> str:
+    """A license text of ../shared/corpus/licenses; the test skips when the corpus is absent."""
+    import pytest
+
+    path = CORPUS / "licenses" / name
+    if not path.is_file():
+        pytest.skip("../shared/corpus is not present")
+    return path.read_text("utf-8", errors="replace")
+
+
 def safetensors_bytes(header: object, data_size: int = 0) -> bytes:
     raw = json.dumps(header).encode()
     return struct.pack("<Q", len(raw)) + raw + bytes(data_size)

@@ -11,15 +11,7 @@ from openness.cli.main import main
 from openness.licenses.detect import applicable_terms, combine, from_card
 from openness.model import Attribute, Evidence, Level, Location
 from openness.pipeline import assess
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "licenses"
-
-
-def _corpus(name: str) -> str:
-    path = CORPUS / name
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not present")
-    return path.read_text("utf-8", errors="replace")
+from tests.helpers import corpus_license
 
 
 def _card(license_value: str, extra: str = "", body: str = "# Model\n\nA model.\n") -> str:
@@ -90,8 +82,8 @@ def test_release_with_code_and_model_licenses(tmp_path: Path) -> None:
         tmp_path,
         {
             "README.md": _card("other", "license_name: deepseek\nlicense_link: LICENSE-MODEL\n"),
-            "LICENSE-CODE": _corpus("deepseek-v3-LICENSE-CODE"),
-            "LICENSE-MODEL": _corpus("deepseek-v3-LICENSE-MODEL"),
+            "LICENSE-CODE": corpus_license("deepseek-v3-LICENSE-CODE"),
+            "LICENSE-MODEL": corpus_license("deepseek-v3-LICENSE-MODEL"),
         },
     )
     a = assess(target, hash_files=False)
@@ -110,7 +102,7 @@ def test_release_with_code_and_model_licenses(tmp_path: Path) -> None:
 def test_openwashing_card_says_apache_file_says_llama(tmp_path: Path) -> None:
     target = _release(
         tmp_path,
-        {"README.md": _card("apache-2.0"), "LICENSE": _corpus("meta-llama3-LICENSE")},
+        {"README.md": _card("apache-2.0"), "LICENSE": corpus_license("meta-llama3-LICENSE")},
     )
     a = assess(target, hash_files=False)
     (wash,) = [f for f in a.findings if f.rule_id == "OPN-LIC-003"]
@@ -126,7 +118,7 @@ def test_openwashing_card_says_apache_file_says_llama(tmp_path: Path) -> None:
 def test_card_and_file_name_different_licenses(tmp_path: Path) -> None:
     target = _release(
         tmp_path,
-        {"README.md": _card("llama3.1"), "LICENSE": _corpus("meta-llama3_2-LICENSE")},
+        {"README.md": _card("llama3.1"), "LICENSE": corpus_license("meta-llama3_2-LICENSE")},
     )
     a = assess(target, hash_files=False)
     (diff,) = [f for f in a.findings if f.rule_id == "OPN-LIC-002"]
@@ -135,7 +127,7 @@ def test_card_and_file_name_different_licenses(tmp_path: Path) -> None:
 
 def test_noncommercial_license_closes_the_attribute(tmp_path: Path) -> None:
     target = _release(
-        tmp_path, {"README.md": _card("other"), "LICENSE": _corpus("bfl-flux1-dev-LICENSE")}
+        tmp_path, {"README.md": _card("other"), "LICENSE": corpus_license("bfl-flux1-dev-LICENSE")}
     )
     a = assess(target, hash_files=False)
     assert a.rating(Attribute.OPEN_LICENSE).level is Level.CLOSED
@@ -144,7 +136,7 @@ def test_noncommercial_license_closes_the_attribute(tmp_path: Path) -> None:
 
 
 def test_modified_license_file_is_a_finding(tmp_path: Path) -> None:
-    text = _corpus("meta-llama2-LICENSE").replace("700 million", "7 billion")
+    text = corpus_license("meta-llama2-LICENSE").replace("700 million", "7 billion")
     target = _release(tmp_path, {"README.md": _card("llama2"), "LICENSE": text})
     a = assess(target, hash_files=False)
     modified, changed = [f for f in a.findings if f.rule_id == "OPN-LIC-004"]
@@ -159,7 +151,7 @@ def test_modified_license_file_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_license_appended_to_a_readme(tmp_path: Path) -> None:
-    body = "# Model\n\nA model.\n\n## License\n\n" + _corpus("deepseek-v3-LICENSE-CODE")
+    body = "# Model\n\nA model.\n\n## License\n\n" + corpus_license("deepseek-v3-LICENSE-CODE")
     target = _release(tmp_path, {"README.md": _card("mit", body=body)})
     a = assess(target, hash_files=False)
     (mit,) = a.licenses
@@ -177,7 +169,7 @@ def test_readme_license_section_pointing_to_a_url(tmp_path: Path) -> None:
 
 def test_cli_license_json_and_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "LICENSE"
-    path.write_text(_corpus("qwen-tongyi-LICENSE"), "utf-8")
+    path.write_text(corpus_license("qwen-tongyi-LICENSE"), "utf-8")
     assert main(["license", str(path), "--format", "json"]) == 0
     (obj,) = json.loads(capsys.readouterr().out)
     assert obj["id"] == "LicenseRef-tongyi-qianwen" and obj["version"] == "2023-08-03"

@@ -17,6 +17,7 @@ from openness.licenses.detect import from_match
 from openness.licenses.match import UNKNOWN, match_text, reference_ids
 from openness.licenses.parts import concatenated
 from openness.model import LicenseKind, Location
+from tests.helpers import corpus_license
 
 FINGERPRINTS = Path(__file__).resolve().parents[2] / "src/openness/licenses/fingerprints.json"
 
@@ -46,16 +47,6 @@ def test_llama33_policy_withholds_multimodal_models_in_the_eu() -> None:
     assert found is not None and found.terms.territory_exclusions
 
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "licenses"
-
-
-def _corpus(name: str) -> str:
-    path = CORPUS / name
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not present")
-    return path.read_text("utf-8", errors="replace")
-
-
 def _paragraphs(text: str, share: float, start: float = 0.0) -> str:
     paras = [p for p in text.split("\n\n") if p.strip()]
     lo = int(len(paras) * start)
@@ -71,7 +62,7 @@ _OWN_CLAUSES = "\n\n".join(
 
 def test_a_license_under_its_own_title_sharing_some_clauses_is_not_modified() -> None:
     # DBRX's license shares 29% of Llama 2's text and was called "modified Llama 2"
-    llama2 = _corpus("meta-llama2-LICENSE")
+    llama2 = corpus_license("meta-llama2-LICENSE")
     text = "Wombat Open Model License\n\n" + _paragraphs(llama2, 0.6, 0.2) + "\n\n" + _OWN_CLAUSES
     found = match_text(text)
     assert found.candidates and found.candidates[0].score < 0.5
@@ -83,7 +74,7 @@ def test_a_license_under_its_own_title_sharing_some_clauses_is_not_modified() ->
 
 
 def test_most_of_a_catalogued_text_under_another_title_is_still_modified() -> None:
-    llama2 = _corpus("meta-llama2-LICENSE")
+    llama2 = corpus_license("meta-llama2-LICENSE")
     body = "\n".join(llama2.split("\n")[1:])
     found = match_text("Wombat Open Model License\n" + body)
     assert found.status == "modified" and found.candidates[0].id == "LicenseRef-llama2"
@@ -91,7 +82,7 @@ def test_most_of_a_catalogued_text_under_another_title_is_still_modified() -> No
 
 def test_a_titled_text_is_not_replaced_by_a_block_inside_it() -> None:
     # SDXL 0.9's research license was reported under its section heading "1. LICENSE GRANT"
-    flux = _corpus("bfl-flux1-dev-LICENSE")
+    flux = corpus_license("bfl-flux1-dev-LICENSE")
     text = (
         "WOMBAT 0.9 RESEARCH LICENSE AGREEMENT\n\n"
         + _OWN_CLAUSES
@@ -125,7 +116,7 @@ def _concatenation(own: str, *included: tuple[str, str]) -> str:
 def test_a_file_of_concatenated_licenses_is_split_into_its_own_and_included_ones() -> None:
     # GPT-NeoX's LICENSE (Apache 2.0, then the licenses of code it includes) read as
     # "modified Apache 2.0 (92%)"
-    apache, mit = _corpus("gpt-oss-LICENSE"), _corpus("deepseek-v3-LICENSE-CODE")
+    apache, mit = corpus_license("gpt-oss-LICENSE"), corpus_license("deepseek-v3-LICENSE-CODE")
     text = _concatenation(apache, ("Wombat", mit), ("Numbat", apache))
     found = license_detections("LICENSE", text.encode())
     assert [(d.id, d.status, d.scope) for d in found] == [
@@ -139,7 +130,7 @@ def test_a_file_of_concatenated_licenses_is_split_into_its_own_and_included_ones
 
 
 def test_included_licenses_do_not_bind_the_release() -> None:
-    apache, cc = _corpus("gpt-oss-LICENSE"), _corpus("audiocraft-LICENSE_weights")
+    apache, cc = corpus_license("gpt-oss-LICENSE"), corpus_license("audiocraft-LICENSE_weights")
     found = license_detections("LICENSE", _concatenation(apache, ("Wombat", cc)).encode())
     assert [d.id for d in found] == ["Apache-2.0", "CC-BY-NC-4.0"]
     verdict = resolve_release([], found).verdict
@@ -148,7 +139,7 @@ def test_included_licenses_do_not_bind_the_release() -> None:
 
 
 def test_a_notice_of_third_party_licenses_has_no_own_license() -> None:
-    apache, mit = _corpus("gpt-oss-LICENSE"), _corpus("deepseek-v3-LICENSE-CODE")
+    apache, mit = corpus_license("gpt-oss-LICENSE"), corpus_license("deepseek-v3-LICENSE-CODE")
     text = _concatenation("", ("Wombat", mit), ("Numbat", apache)).lstrip()
     parts = concatenated(text)
     assert [(p.match.license.id if p.match.license else None, p.included) for p in parts] == [
@@ -158,7 +149,7 @@ def test_a_notice_of_third_party_licenses_has_no_own_license() -> None:
 
 
 def test_one_license_with_a_rule_inside_is_not_cut() -> None:
-    llama2 = _corpus("meta-llama2-LICENSE")
+    llama2 = corpus_license("meta-llama2-LICENSE")
     lines = llama2.split("\n")
     half = len(lines) // 2
     text = "\n".join([*lines[:half], "", "-" * 20, "", *lines[half:]])
@@ -182,7 +173,7 @@ def test_a_non_commercial_defined_as_research_only_restricts_use() -> None:
 def test_a_version_known_by_title_only_is_named_when_its_terms_agree() -> None:
     # Qwen-1.8B's "Tongyi Qianwen RESEARCH LICENSE AGREEMENT": the catalog has its title and
     # terms, the family's text its clauses; it read as "modified (85%)"
-    tongyi = _corpus("qwen-tongyi-LICENSE").split("\n")
+    tongyi = corpus_license("qwen-tongyi-LICENSE").split("\n")
     assert tongyi[0].startswith("Tongyi Qianwen LICENSE AGREEMENT")
     threshold = next(i for i, line in enumerate(tongyi) if "100 million" in line)
     retitled = [line.replace("LICENSE AGREEMENT", "RESEARCH LICENSE AGREEMENT") for line in tongyi]
@@ -203,7 +194,7 @@ def test_a_version_known_by_title_only_is_named_when_its_terms_agree() -> None:
 
 def test_a_text_dated_otherwise_than_the_catalogued_version_is_not_given_its_version() -> None:
     # SDXL-Turbo's license, "Dated: November 28, 2023", was reported as version 2023-12-06
-    svd = _corpus("stability-LICENSE-SVD").split("\n")
+    svd = corpus_license("stability-LICENSE-SVD").split("\n")
     assert match_text("\n".join(svd)).version == "2023-11-21"
     dated = next(i for i, line in enumerate(svd[:5]) if "dated" in line.lower())
     redated = [*svd[:dated], "Dated: March 2, 2024", *svd[dated + 1 :]]
@@ -214,7 +205,7 @@ def test_a_text_dated_otherwise_than_the_catalogued_version_is_not_given_its_ver
 
 def test_a_text_titled_modified_is_not_the_plain_license() -> None:
     # GPT-2's "Modified MIT License" (MIT plus a request about outputs) was named MIT at 99%
-    mit = _corpus("deepseek-v3-LICENSE-CODE").split("\n")
+    mit = corpus_license("deepseek-v3-LICENSE-CODE").split("\n")
     assert mit[0].strip() == "MIT License"
     body = "\n".join(mit[1:])
     assert match_text("MIT License\n" + body).license is not None
@@ -227,9 +218,9 @@ def test_a_text_titled_modified_is_not_the_plain_license() -> None:
 def test_a_folder_of_model_licenses_speaks_for_the_weights(tmp_path: Path) -> None:
     # black-forest-labs/flux: Apache 2.0 code at the root, model_licenses/LICENSE-FLUX1-dev
     # (non-commercial) for the weights; only the root license was read
-    (tmp_path / "LICENSE").write_text(_corpus("gpt-oss-LICENSE"), "utf-8")
+    (tmp_path / "LICENSE").write_text(corpus_license("gpt-oss-LICENSE"), "utf-8")
     (tmp_path / "model_licenses").mkdir()
-    nc = _corpus("audiocraft-LICENSE_weights")
+    nc = corpus_license("audiocraft-LICENSE_weights")
     (tmp_path / "model_licenses" / "LICENSE-WOMBAT-7B").write_text(nc, "utf-8")
     (tmp_path / "vendor").mkdir()
     (tmp_path / "vendor" / "LICENSE").write_text(nc, "utf-8")
@@ -245,7 +236,7 @@ def test_an_uncatalogued_model_license_is_the_verdict_not_the_code_license(
 ) -> None:
     # MiniMax-01: LICENSE-CODE (MIT) and LICENSE-MODEL (the MiniMax Model License, not
     # catalogued); the verdict was "MIT (unknown)"
-    (tmp_path / "LICENSE-CODE").write_text(_corpus("deepseek-v3-LICENSE-CODE"), "utf-8")
+    (tmp_path / "LICENSE-CODE").write_text(corpus_license("deepseek-v3-LICENSE-CODE"), "utf-8")
     own = "WOMBAT MODEL LICENSE\n\nWombat grants you a royalty-free license.\n\n" + _OWN_CLAUSES
     (tmp_path / "LICENSE-MODEL").write_text(own, "utf-8")
     verdict = assess(str(tmp_path), hash_files=False, health=False).license
@@ -271,8 +262,8 @@ def test_a_few_sentences_naming_a_license_are_not_a_modified_copy_of_it() -> Non
 def test_several_model_licenses_without_a_card_show_the_strictest(tmp_path: Path) -> None:
     # QwenLM/Qwen: Apache 2.0 LICENSE beside the Tongyi Qianwen (research) licenses; the
     # headline was "Apache-2.0 (open-source)" above commercial use "prohibited"
-    (tmp_path / "LICENSE").write_text(_corpus("gpt-oss-LICENSE"), "utf-8")
-    (tmp_path / "LICENSE-NC").write_text(_corpus("audiocraft-LICENSE_weights"), "utf-8")
+    (tmp_path / "LICENSE").write_text(corpus_license("gpt-oss-LICENSE"), "utf-8")
+    (tmp_path / "LICENSE-NC").write_text(corpus_license("audiocraft-LICENSE_weights"), "utf-8")
     verdict = assess(str(tmp_path), hash_files=False, health=False).license
     assert verdict.id == "CC-BY-NC-4.0" and verdict.category == "noncommercial"
     assert verdict.terms is not None and verdict.terms.commercial_use == "prohibited"
@@ -314,7 +305,7 @@ def test_a_file_of_many_rules_is_matched_a_bounded_number_of_times(
 
 def test_terms_of_a_readme_license_section_cite_the_readme_lines() -> None:
     # Qwen's README section cited "line 9" of the section for a clause at README:1406
-    nc = _corpus("audiocraft-LICENSE_weights")
+    nc = corpus_license("audiocraft-LICENSE_weights")
     readme = "# Wombat\n\n" + "Some words.\n" * 30 + "\n## License\n\n" + nc
     (found,) = readme_license("README.md", readme.encode())
     lines = readme.split("\n")
@@ -333,7 +324,10 @@ def test_a_file_of_third_party_licenses_only_is_no_license_of_the_release(
 ) -> None:
     # the licenses of included code say nothing of the release's own: "none stated", not an
     # unreadable license of the release
-    mit, nc = _corpus("deepseek-v3-LICENSE-CODE"), _corpus("audiocraft-LICENSE_weights")
+    mit, nc = (
+        corpus_license("deepseek-v3-LICENSE-CODE"),
+        corpus_license("audiocraft-LICENSE_weights"),
+    )
     appended = _concatenation("", ("Wombat", mit), ("Numbat", nc)).lstrip()
     (tmp_path / "LICENSE-THIRD-PARTY").write_text(appended, "utf-8")
     a = assess(str(tmp_path), hash_files=False, health=False)

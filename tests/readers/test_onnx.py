@@ -122,16 +122,16 @@ def test_external_data(tmp_path: Path) -> None:
     assert path.stat().st_size < 2000  # the data really lives elsewhere
 
 
+def _save_with_external_data(path: Path) -> None:
+    """A model whose tensors live in `weights.bin` beside it."""
+    every_tensor = {"location": "weights.bin", "size_threshold": 0}
+    onnx.save_model(build_model(), str(path), save_as_external_data=True, **every_tensor)
+
+
 def test_external_data_files_are_read_as_the_models_data(tmp_path: Path) -> None:
     from openness.pipeline import scan
 
-    onnx.save_model(
-        build_model(),
-        str(tmp_path / "ext.onnx"),
-        save_as_external_data=True,
-        location="weights.bin",
-        size_threshold=0,
-    )
+    _save_with_external_data(tmp_path / "ext.onnx")
     (tmp_path / "stray.bin").write_bytes((tmp_path / "weights.bin").read_bytes())
     result = scan(str(tmp_path))
     formats = {f.path: f.format for f in result.files}
@@ -458,13 +458,7 @@ def test_a_model_whose_external_data_is_missing_is_incomplete(tmp_path: Path) ->
     scan is not complete (it was CLEAN and complete)."""
     from openness.pipeline import scan
 
-    onnx.save_model(
-        build_model(),
-        str(tmp_path / "ext.onnx"),
-        save_as_external_data=True,
-        location="weights.bin",
-        size_threshold=0,
-    )
+    _save_with_external_data(tmp_path / "ext.onnx")
     (tmp_path / "weights.bin").unlink()
     result = scan(str(tmp_path))
     assert list(result.incomplete) == ["ext.onnx: external data weights.bin is not in the release"]
